@@ -1,0 +1,1 @@
+"""Evidence detectors: near-duplicates, templates, machine posting."""

@@ -1,0 +1,90 @@
+"""The protocol every evidence detector follows.
+
+A detector sees one room's comments at a time (time-ordered, already normalised) and
+returns, per comment, numeric features (for fusion) and JSON-ready evidence (for
+explanations). Detectors may keep state across rooms (for cross-room reuse); ``reset``
+clears it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from botcomments.records import Comment
+from botcomments.text.normalize import NormalizedText
+
+FLAGS: tuple[str, ...] = (
+    "templated",
+    "near_duplicate",
+    "machine_posted",
+    "spam_content",
+    "lockstep",
+    "cross_room",
+)
+"""Fixed vocabulary of verdict flags."""
+
+
+@dataclass(frozen=True)
+class RoomBatch:
+    """Comments of one room (or a time-ordered slice of it) with their normal forms.
+
+    Args:
+        room_id: The room all comments belong to.
+        comments: Comments sorted by timestamp (None timestamps last).
+        normalized: One normal form per comment, same order.
+
+    Raises:
+        ValueError: If the two sequences differ in length.
+    """
+
+    room_id: str
+    comments: Sequence[Comment]
+    normalized: Sequence[NormalizedText]
+
+    def __post_init__(self) -> None:
+        if len(self.comments) != len(self.normalized):
+            raise ValueError(
+                f"room {self.room_id}: {len(self.comments)} comments but "
+                f"{len(self.normalized)} normal forms; normalise every comment"
+            )
+
+    def __len__(self) -> int:
+        return len(self.comments)
+
+
+@dataclass
+class DetectorOutput:
+    """Per-comment output of one detector.
+
+    Args:
+        name: Detector name (prefix of its feature names).
+        features: Feature name -> float array of shape (n,).
+        evidence: One JSON-ready dict per comment (empty when nothing was found).
+    """
+
+    name: str
+    features: dict[str, np.ndarray]
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+
+
+class Detector(Protocol):
+    """Structural protocol of an evidence detector."""
+
+    name: str
+
+    @property
+    def feature_names(self) -> tuple[str, ...]:
+        """Names of the features ``detect`` returns, in a fixed order."""
+        ...
+
+    def detect(self, batch: RoomBatch) -> DetectorOutput:
+        """Return features and evidence for every comment of the batch."""
+        ...
+
+    def reset(self) -> None:
+        """Forget cross-room state."""
+        ...

@@ -1,0 +1,126 @@
+"""Streaming writers for record dicts: JSONL and Parquet, chosen by extension.
+
+Example:
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.jsonl"
+    >>> with RecordWriter(p) as w:
+    ...     w.write({"text": "主播好美", "room_id": "r1"})
+    >>> p.read_text(encoding="utf-8").strip()
+    '{"text": "主播好美", "room_id": "r1"}'
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+WRITE_FORMATS: tuple[str, ...] = ("jsonl", "parquet")
+
+
+def format_for_path(path: Path) -> str:
+    """Pick the output format from a file extension.
+
+    Args:
+        path: Output path ending in .jsonl/.json/.ndjson or .parquet.
+
+    Returns:
+        "jsonl" or "parquet".
+
+    Raises:
+        ValueError: For any other extension.
+    """
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return "jsonl"
+    if suffix in (".parquet", ".pq"):
+        return "parquet"
+    raise ValueError(f"cannot tell the output format of {path}: use a .jsonl or .parquet name")
+
+
+class RecordWriter:
+    """Write dict records one at a time with bounded memory.
+
+    Parquet rows are buffered ``batch_size`` at a time; the schema is inferred from the
+    first batch, so later batches must have the same fields (missing ones become null).
+
+    Args:
+        path: Output file; its extension picks the format unless ``fmt`` is given.
+        fmt: "jsonl" or "parquet".
+        batch_size: Rows per Parquet row group.
+
+    Raises:
+        ValueError: On an unknown format.
+    """
+
+    def __init__(self, path: Path | str, fmt: str | None = None, batch_size: int = 50_000):
+        self.path = Path(path)
+        self.fmt = fmt or format_for_path(self.path)
+        if self.fmt not in WRITE_FORMATS:
+            raise ValueError(f"unknown output format {self.fmt!r}; choose one of {WRITE_FORMATS}")
+        self.batch_size = batch_size
+        self.n_written = 0
+        self._buffer: list[dict[str, Any]] = []
+        self._schema: pa.Schema | None = None
+        self._parquet: pq.ParquetWriter | None = None
+        self._jsonl: IO[str] | None = None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.fmt == "jsonl":
+            self._jsonl = self.path.open("w", encoding="utf-8", newline="\n")
+
+    def write(self, record: dict[str, Any]) -> None:
+        """Write one record."""
+        self.n_written += 1
+        if self._jsonl is not None:
+            self._jsonl.write(json.dumps(record, ensure_ascii=False) + "\n")
+            return
+        self._buffer.append(record)
+        if len(self._buffer) >= self.batch_size:
+            self._flush_parquet()
+
+    def write_all(self, records: Iterable[dict[str, Any]]) -> None:
+        """Write every record of an iterable."""
+        for record in records:
+            self.write(record)
+
+    def _flush_parquet(self) -> None:
+        if not self._buffer:
+            return
+        if self._schema is None:
+            table = pa.Table.from_pylist(self._buffer)
+            self._schema = table.schema
+            self._parquet = pq.ParquetWriter(self.path, self._schema)
+        else:
+            table = pa.Table.from_pylist(self._buffer, schema=self._schema)
+        assert self._parquet is not None
+        self._parquet.write_table(table)
+        self._buffer.clear()
+
+    def close(self) -> None:
+        """Flush and close the file (an empty Parquet output gets an empty table)."""
+        if self._jsonl is not None:
+            self._jsonl.close()
+            self._jsonl = None
+            return
+        self._flush_parquet()
+        if self._parquet is None:
+            pq.write_table(pa.table({}), self.path)
+        else:
+            self._parquet.close()
+            self._parquet = None
+
+    def __enter__(self) -> RecordWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

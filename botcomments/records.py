@@ -1,0 +1,82 @@
+"""The one record type every reader produces and every stage consumes.
+
+Example:
+    >>> c = Comment(text="主播好美", room_id="r1", ts=1700000000.0, user_id="42")
+    >>> c.to_dict()["room_id"]
+    'r1'
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+LABEL_NAMES: dict[int, str] = {0: "human", 1: "bot"}
+"""Label ids and names used everywhere (data files, model config ``id2label``)."""
+
+CORE_FIELDS: tuple[str, ...] = (
+    "platform",
+    "room_id",
+    "user_id",
+    "ts",
+    "text",
+    "msg_id",
+    "label",
+)
+
+
+@dataclass(slots=True)
+class Comment:
+    """One chat comment.
+
+    Args:
+        text: The comment text as posted (not normalised).
+        room_id: Room / stream identifier, always a string.
+        ts: Unix seconds as float, or None when the source has no timestamp.
+        user_id: Account id as a string (Douyin ids are uint64), None for guests.
+        msg_id: Message id as a string, None when the source has none.
+        platform: Source platform name ("bilibili", "douyin", "jsonl", ...).
+        label: 0 genuine, 1 bot, None when unlabeled.
+        extra: Every other input field, kept so outputs can echo the input.
+
+    Raises:
+        ValueError: If ``ts`` is NaN/infinite/negative or ``label`` is not 0/1/None.
+    """
+
+    text: str
+    room_id: str
+    ts: float | None = None
+    user_id: str | None = None
+    msg_id: str | None = None
+    platform: str = "unknown"
+    label: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.ts is not None and (not math.isfinite(self.ts) or self.ts < 0):
+            raise ValueError(
+                f"timestamp {self.ts!r} is not a finite non-negative number of seconds; "
+                "fix the source field or map another column with --map ts=..."
+            )
+        if self.label not in (None, 0, 1):
+            raise ValueError(f"label {self.label!r} must be 0 (human), 1 (bot) or empty")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the record as a flat JSON-ready dict (extra fields first, core fields win).
+
+        Returns:
+            A dict with the extra fields and the core fields.
+        """
+        out: dict[str, Any] = dict(self.extra)
+        out.update(
+            platform=self.platform,
+            room_id=self.room_id,
+            user_id=self.user_id,
+            ts=self.ts,
+            text=self.text,
+            msg_id=self.msg_id,
+        )
+        if self.label is not None:
+            out["label"] = self.label
+        return out

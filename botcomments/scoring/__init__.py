@@ -1,0 +1,1 @@
+"""botcomments.scoring."""

@@ -1,0 +1,1 @@
+"""Training pipeline for botcomments models (depends on botcomments, never the reverse)."""
