@@ -1,0 +1,512 @@
+"""Learned, calibrated combiner over the text score and detector features.
+
+Trained with scikit-learn (logistic regression or gradient-boosted trees), then stored
+as plain JSON parameters (``fusion.json`` in the model folder; no pickles) and evaluated
+in numpy. Pipeline per comment: fill missing values -> signed log1p -> standardise ->
+model raw score -> calibration (isotonic or Platt) -> probability.
+
+Example:
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=(400, 2)).astype(np.float32)
+    >>> y = (x[:, 0] + 0.3 * rng.normal(size=400) > 0).astype(int)
+    >>> groups = np.arange(400) // 20
+    >>> fusion, _ = fit_learned_fusion(FeatureTable(("a.x", "a.y"), x), y, groups)
+    >>> float(fusion.predict_proba(FeatureTable(("a.x", "a.y"), x[:1]))[0]) > 0.5
+    True
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.ensemble import GradientBoostingClassifier
+from sklearn.isotonic import IsotonicRegression
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import brier_score_loss, f1_score, roc_auc_score
+from sklearn.model_selection import GroupShuffleSplit
+
+from botcomments.fusion.features import FeatureTable
+
+FUSION_FILE = "fusion.json"
+"""File name of the learned combiner inside a model folder."""
+FUSION_FORMAT = 1
+MODEL_KINDS: tuple[str, ...] = ("logistic", "gbdt")
+CALIBRATIONS: tuple[str, ...] = ("isotonic", "platt", "none")
+
+
+@dataclass(frozen=True)
+class Preprocessor:
+    """Missing-value fill, signed log1p and standardisation, per feature.
+
+    Args:
+        fill: Value used for NaN, per feature (training median).
+        mean: Mean after the log transform.
+        scale: Standard deviation after the log transform (1 where constant).
+    """
+
+    fill: tuple[float, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+
+    @staticmethod
+    def fit(x: np.ndarray) -> Preprocessor:
+        """Fit on a training matrix.
+
+        Args:
+            x: Raw features (n, d), NaN allowed.
+
+        Returns:
+            The fitted preprocessor.
+        """
+        with np.errstate(all="ignore"):
+            fill = np.nanmedian(x, axis=0) if len(x) else np.zeros(x.shape[1])
+        fill = np.where(np.isfinite(fill), fill, 0.0)
+        z = _signed_log1p(np.where(np.isnan(x), fill, x))
+        mean = z.mean(axis=0) if len(z) else np.zeros(x.shape[1])
+        scale = z.std(axis=0) if len(z) else np.ones(x.shape[1])
+        scale = np.where(scale > 1e-9, scale, 1.0)
+        return Preprocessor(tuple(map(float, fill)), tuple(map(float, mean)),
+                            tuple(map(float, scale)))
+
+    def transform(self, x: np.ndarray) -> np.ndarray:
+        """Apply to a raw matrix.
+
+        Args:
+            x: Raw features (n, d).
+
+        Returns:
+            Standardised float64 matrix.
+        """
+        fill = np.asarray(self.fill)
+        z = _signed_log1p(np.where(np.isnan(x), fill, x.astype(np.float64)))
+        return (z - np.asarray(self.mean)) / np.asarray(self.scale)
+
+
+def _signed_log1p(x: np.ndarray) -> np.ndarray:
+    return np.sign(x) * np.log1p(np.abs(x))
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
+
+
+@dataclass(frozen=True)
+class TreeArrays:
+    """One regression tree as flat node arrays (scikit-learn layout).
+
+    Args:
+        left: Left child per node, -1 at leaves.
+        right: Right child per node, -1 at leaves.
+        feature: Split feature per node.
+        threshold: Split threshold per node (go left when ``x <= threshold``).
+        value: Leaf value per node.
+    """
+
+    left: np.ndarray
+    right: np.ndarray
+    feature: np.ndarray
+    threshold: np.ndarray
+    value: np.ndarray
+
+    def predict(self, x32: np.ndarray) -> np.ndarray:
+        """Evaluate the tree on float32 inputs, vectorised over rows.
+
+        Args:
+            x32: Matrix (n, d) as float32 (scikit-learn compares in float32).
+
+        Returns:
+            Leaf values, shape (n,).
+        """
+        node = np.zeros(len(x32), dtype=np.int64)
+        rows = np.arange(len(x32))
+        while True:
+            inner = self.left[node] >= 0
+            if not inner.any():
+                break
+            go_left = x32[rows, self.feature[node]] <= self.threshold[node]
+            nxt = np.where(go_left, self.left[node], self.right[node])
+            node = np.where(inner, nxt, node)
+        return self.value[node]
+
+    def to_json(self) -> dict[str, list[Any]]:
+        """Return JSON-ready lists."""
+        return {
+            "left": self.left.tolist(),
+            "right": self.right.tolist(),
+            "feature": self.feature.tolist(),
+            "threshold": self.threshold.tolist(),
+            "value": self.value.tolist(),
+        }
+
+    @staticmethod
+    def from_json(d: dict[str, list[Any]]) -> TreeArrays:
+        """Rebuild from ``to_json`` output."""
+        return TreeArrays(
+            left=np.asarray(d["left"], dtype=np.int64),
+            right=np.asarray(d["right"], dtype=np.int64),
+            feature=np.asarray(d["feature"], dtype=np.int64),
+            threshold=np.asarray(d["threshold"], dtype=np.float64),
+            value=np.asarray(d["value"], dtype=np.float64),
+        )
+
+
+@dataclass(frozen=True)
+class Calibrator:
+    """Maps a model's raw probability to a calibrated one.
+
+    Args:
+        kind: "isotonic" (piecewise-linear through ``x``/``y``), "platt" (sigmoid of
+            ``a * logit(p) + b``) or "none".
+        x: Isotonic knots (increasing).
+        y: Isotonic values at the knots.
+        a: Platt slope.
+        b: Platt intercept.
+    """
+
+    kind: str = "none"
+    x: tuple[float, ...] = ()
+    y: tuple[float, ...] = ()
+    a: float = 1.0
+    b: float = 0.0
+
+    def __call__(self, p: np.ndarray) -> np.ndarray:
+        if self.kind == "isotonic":
+            return np.interp(p, np.asarray(self.x), np.asarray(self.y))
+        if self.kind == "platt":
+            return _sigmoid(self.a * _logit(p) + self.b)
+        return p
+
+    @staticmethod
+    def fit(kind: str, p: np.ndarray, y: np.ndarray) -> Calibrator:
+        """Fit on held-out raw probabilities and labels.
+
+        Args:
+            kind: One of ``CALIBRATIONS``.
+            p: Raw probabilities.
+            y: 0/1 labels.
+
+        Returns:
+            The calibrator.
+
+        Raises:
+            ValueError: On an unknown kind.
+        """
+        if kind == "isotonic":
+            iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(p, y)
+            return Calibrator(
+                "isotonic",
+                x=tuple(map(float, iso.X_thresholds_)),
+                y=tuple(map(float, iso.y_thresholds_)),
+            )
+        if kind == "platt":
+            lr = LogisticRegression(C=1e6).fit(_logit(p)[:, None], y)
+            return Calibrator("platt", a=float(lr.coef_[0, 0]), b=float(lr.intercept_[0]))
+        if kind == "none":
+            return Calibrator()
+        raise ValueError(f"unknown calibration {kind!r}; choose one of {CALIBRATIONS}")
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    q = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(q / (1 - q))
+
+
+@dataclass
+class LearnedFusion:
+    """A fitted combiner: feature names, preprocessing, model, calibration, threshold.
+
+    Args:
+        feature_names: Features the model reads, in column order.
+        preprocessor: Fill/log/standardise parameters.
+        kind: "logistic" or "gbdt".
+        coef: Logistic coefficients (empty for gbdt).
+        intercept: Logistic intercept, or the gbdt initial raw score.
+        trees: Gradient-boosted trees (empty for logistic).
+        learning_rate: Gbdt shrinkage.
+        calibrator: Calibration of the raw probability.
+        threshold: Decision threshold on the calibrated probability.
+        rates: Validation classifier rates (JSON dict of ``quantify.ClassifierRates``).
+        metrics: Validation metrics measured at training time.
+    """
+
+    feature_names: tuple[str, ...]
+    preprocessor: Preprocessor
+    kind: str = "logistic"
+    coef: tuple[float, ...] = ()
+    intercept: float = 0.0
+    trees: list[TreeArrays] = field(default_factory=list)
+    learning_rate: float = 0.1
+    calibrator: Calibrator = field(default_factory=Calibrator)
+    threshold: float = 0.5
+    rates: dict[str, Any] | None = None
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+    def raw_proba(self, x: np.ndarray) -> np.ndarray:
+        """Uncalibrated probability from a raw feature matrix in ``feature_names`` order.
+
+        Args:
+            x: Raw features (n, d).
+
+        Returns:
+            Probabilities (n,).
+        """
+        z = self.preprocessor.transform(x)
+        if self.kind == "logistic":
+            raw = z @ np.asarray(self.coef) + self.intercept
+        else:
+            z32 = z.astype(np.float32)
+            raw = np.full(len(z), self.intercept)
+            for tree in self.trees:
+                raw += self.learning_rate * tree.predict(z32)
+        return _sigmoid(raw)
+
+    def predict_proba(self, table: FeatureTable) -> np.ndarray:
+        """Calibrated bot probability per comment.
+
+        Args:
+            table: Features (must contain ``feature_names``).
+
+        Returns:
+            Probabilities (n,), float64.
+
+        Raises:
+            KeyError: If a needed feature is absent.
+        """
+        if len(table) == 0:
+            return np.zeros(0)
+        p = self.calibrator(self.raw_proba(table.select(self.feature_names)))
+        return np.clip(p, 0.0, 1.0)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the JSON document saved as ``fusion.json``."""
+        return {
+            "format": FUSION_FORMAT,
+            "kind": self.kind,
+            "feature_names": list(self.feature_names),
+            "preprocessor": {
+                "fill": list(self.preprocessor.fill),
+                "mean": list(self.preprocessor.mean),
+                "scale": list(self.preprocessor.scale),
+            },
+            "coef": list(self.coef),
+            "intercept": self.intercept,
+            "learning_rate": self.learning_rate,
+            "trees": [t.to_json() for t in self.trees],
+            "calibration": {
+                "kind": self.calibrator.kind,
+                "x": list(self.calibrator.x),
+                "y": list(self.calibrator.y),
+                "a": self.calibrator.a,
+                "b": self.calibrator.b,
+            },
+            "threshold": self.threshold,
+            "rates": self.rates,
+            "metrics": self.metrics,
+        }
+
+    @staticmethod
+    def from_json(doc: dict[str, Any]) -> LearnedFusion:
+        """Rebuild from ``to_json`` output.
+
+        Args:
+            doc: The parsed JSON document.
+
+        Returns:
+            The combiner.
+
+        Raises:
+            ValueError: On an unknown format version or model kind.
+        """
+        if doc.get("format") != FUSION_FORMAT or doc.get("kind") not in MODEL_KINDS:
+            raise ValueError(
+                f"fusion file format {doc.get('format')!r} / kind {doc.get('kind')!r} is not "
+                f"supported (expected format {FUSION_FORMAT}, kind in {MODEL_KINDS}); "
+                "retrain it with `botcomments train-fusion`"
+            )
+        pre = doc["preprocessor"]
+        cal = doc["calibration"]
+        return LearnedFusion(
+            feature_names=tuple(doc["feature_names"]),
+            preprocessor=Preprocessor(tuple(pre["fill"]), tuple(pre["mean"]),
+                                      tuple(pre["scale"])),
+            kind=doc["kind"],
+            coef=tuple(doc["coef"]),
+            intercept=float(doc["intercept"]),
+            trees=[TreeArrays.from_json(t) for t in doc["trees"]],
+            learning_rate=float(doc["learning_rate"]),
+            calibrator=Calibrator(cal["kind"], tuple(cal["x"]), tuple(cal["y"]),
+                                  float(cal["a"]), float(cal["b"])),
+            threshold=float(doc["threshold"]),
+            rates=doc.get("rates"),
+            metrics=doc.get("metrics", {}),
+        )
+
+    def save(self, folder: Path | str) -> Path:
+        """Write ``fusion.json`` into a model folder (other files are left alone).
+
+        Args:
+            folder: Model folder.
+
+        Returns:
+            Path of the written file.
+        """
+        path = Path(folder) / FUSION_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.to_json(), indent=1), encoding="utf-8")
+        return path
+
+    @staticmethod
+    def load(folder: Path | str) -> LearnedFusion:
+        """Read ``fusion.json`` from a model folder.
+
+        Args:
+            folder: Model folder (or the JSON file itself).
+
+        Returns:
+            The combiner.
+
+        Raises:
+            FileNotFoundError: If the folder has no fusion file.
+        """
+        path = Path(folder)
+        if path.is_dir():
+            path = path / FUSION_FILE
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"{path} not found: train the combiner with "
+                "`botcomments train-fusion --model DIR --data SIM.jsonl`"
+            )
+        return LearnedFusion.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+
+@dataclass(frozen=True)
+class FusionSplit:
+    """Room-grouped three-way split indices: fit, calibrate, validate."""
+
+    fit: np.ndarray
+    calibrate: np.ndarray
+    validate: np.ndarray
+
+
+def room_split(groups: np.ndarray, seed: int = 0) -> FusionSplit:
+    """Split rows so that no room is on two sides (about 60/20/20 by rooms).
+
+    Args:
+        groups: Room id per row.
+        seed: Random seed.
+
+    Returns:
+        The index split.
+
+    Raises:
+        ValueError: With fewer than 3 distinct rooms.
+    """
+    if len(np.unique(groups)) < 3:
+        raise ValueError("need rows from at least 3 rooms for a room-grouped split")
+    idx = np.arange(len(groups))
+    outer = GroupShuffleSplit(n_splits=1, test_size=0.4, random_state=seed)
+    fit_idx, rest = next(outer.split(idx, groups=groups))
+    inner = GroupShuffleSplit(n_splits=1, test_size=0.5, random_state=seed + 1)
+    cal_rel, val_rel = next(inner.split(rest, groups=groups[rest]))
+    return FusionSplit(fit_idx, rest[cal_rel], rest[val_rel])
+
+
+def _fit_model(kind: str, z: np.ndarray, y: np.ndarray, seed: int) -> dict[str, Any]:
+    if kind == "logistic":
+        lr = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced").fit(z, y)
+        return {"coef": tuple(map(float, lr.coef_[0])), "intercept": float(lr.intercept_[0])}
+    if kind == "gbdt":
+        gb = GradientBoostingClassifier(
+            n_estimators=150, max_depth=3, learning_rate=0.1, subsample=0.8, random_state=seed
+        ).fit(z, y)
+        trees = []
+        for est in gb.estimators_[:, 0]:
+            t = est.tree_
+            trees.append(TreeArrays(
+                left=t.children_left.astype(np.int64),
+                right=t.children_right.astype(np.int64),
+                feature=np.maximum(t.feature, 0).astype(np.int64),
+                threshold=t.threshold.astype(np.float64),
+                value=t.value[:, 0, 0].astype(np.float64),
+            ))
+        z32 = z[:1].astype(np.float32)
+        tree_sum = sum(float(tr.predict(z32)[0]) for tr in trees)
+        init = float(gb.decision_function(z[:1])[0]) - gb.learning_rate * tree_sum
+        return {"trees": trees, "intercept": init, "learning_rate": float(gb.learning_rate)}
+    raise ValueError(f"unknown fusion model kind {kind!r}; choose one of {MODEL_KINDS}")
+
+
+def _best_f1_threshold(p: np.ndarray, y: np.ndarray) -> float:
+    grid = np.linspace(0.2, 0.8, 61)
+    scores = [f1_score(y, p >= t, zero_division=0) for t in grid]
+    return float(grid[int(np.argmax(scores))])
+
+
+def fit_learned_fusion(
+    table: FeatureTable,
+    labels: np.ndarray,
+    groups: np.ndarray,
+    *,
+    kind: str = "logistic",
+    calibration: str = "isotonic",
+    features: tuple[str, ...] | None = None,
+    seed: int = 0,
+) -> tuple[LearnedFusion, dict[str, Any]]:
+    """Fit, calibrate and validate a combiner on labeled rows with room groups.
+
+    Rooms are split 60/20/20: the model is fitted on the first part, calibration and the
+    decision threshold (best F1) on the second, and metrics plus the validation scores
+    on the third (returned so callers can measure ClassifierRates on them).
+
+    Args:
+        table: Raw features of every labeled comment.
+        labels: 0/1 per row.
+        groups: Room id per row (no room is on two sides).
+        kind: "logistic" or "gbdt".
+        calibration: One of ``CALIBRATIONS``.
+        features: Columns to use (default: all of ``table``).
+        seed: Random seed.
+
+    Returns:
+        The combiner and a report dict with ``metrics``, ``validation_scores``,
+        ``validation_labels`` and ``validation_groups`` (numpy arrays).
+
+    Raises:
+        ValueError: On bad labels, a single class, or too few rooms.
+    """
+    y = np.asarray(labels).astype(int)
+    if set(np.unique(y)) - {0, 1} or len(np.unique(y)) < 2:
+        raise ValueError("labels must be 0/1 with both classes present")
+    names = tuple(features or table.names)
+    x = table.select(names).astype(np.float64)
+    split = room_split(np.asarray(groups), seed)
+    pre = Preprocessor.fit(x[split.fit])
+    params = _fit_model(kind, pre.transform(x[split.fit]), y[split.fit], seed)
+    fusion = LearnedFusion(feature_names=names, preprocessor=pre, kind=kind, **params)
+    cal_raw = fusion.raw_proba(x[split.calibrate])
+    fusion.calibrator = Calibrator.fit(calibration, cal_raw, y[split.calibrate])
+    fusion.threshold = _best_f1_threshold(fusion.calibrator(cal_raw), y[split.calibrate])
+    val_p = np.clip(fusion.calibrator(fusion.raw_proba(x[split.validate])), 0, 1)
+    yv = y[split.validate]
+    metrics = {
+        "n_fit": len(split.fit),
+        "n_calibrate": len(split.calibrate),
+        "n_validate": len(split.validate),
+        "threshold": fusion.threshold,
+        "f1": float(f1_score(yv, val_p >= fusion.threshold, zero_division=0)),
+        "brier": float(brier_score_loss(yv, val_p)),
+        "roc_auc": float(roc_auc_score(yv, val_p)) if len(np.unique(yv)) == 2 else None,
+    }
+    fusion.metrics = metrics
+    report = {
+        "metrics": metrics,
+        "validation_scores": val_p,
+        "validation_labels": yv,
+        "validation_groups": np.asarray(groups)[split.validate],
+    }
+    return fusion, report
