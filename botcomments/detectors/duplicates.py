@@ -1,0 +1,244 @@
+"""Near-duplicate clustering of comments, within a room and across rooms (name ``dup``).
+
+Pipeline per room: identical normal forms are grouped first (floods mostly become exact
+duplicates after normalisation), so MinHash runs once per *new distinct* text. Each new
+text is shingled on characters (1-3-grams, whole-string fallback for short texts),
+MinHashed (datasketch), looked up in a bounded LSH index of cluster leaders, and every
+LSH candidate is verified with the exact Jaccard similarity. It joins the most similar
+verified leader's cluster, or founds a new cluster. Cluster ids are global, so the same
+cluster in two rooms is a cross-room copy (a bot-farm signature).
+
+This detector does not decide bot vs human. Organic floods ("扣1", "666") form huge exact
+clusters too; the features let fusion tell them apart: ``dup_user_repeats`` (one account
+repeating), ``dup_cluster_user_ratio``, ``dup_burst_count`` vs ``dup_cluster_time_span``
+(synchronised vs spread reactions), ``dup_is_short``/``dup_text_len`` (generic phrase or
+a long sentence) and ``dup_cross_room_count`` (a long sentence reused across rooms).
+Repetition is its own feature (``dup_max_run``), because the normal form collapses
+"666666" to "66" and MinHash ignores repetition.
+
+Cross-room counts are online: a room sees the rooms processed before it (and itself),
+not later ones. State is bounded: an LRU of known texts and an LRU of LSH leaders.
+
+Example:
+    >>> from botcomments.records import Comment
+    >>> from botcomments.text.normalize import normalize
+    >>> from botcomments.detectors.base import RoomBatch
+    >>> cs = [Comment("主播好美啊今天", "r1", ts=float(i), user_id=str(i)) for i in range(3)]
+    >>> out = NearDuplicateDetector().detect(RoomBatch("r1", cs, [normalize(c.text) for c in cs]))
+    >>> out.features["dup_cluster_size"].tolist()
+    [3.0, 3.0, 3.0]
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from botcomments.detectors.base import DetectorOutput, RoomBatch
+from botcomments.detectors.text_groups import GroupStats, group_stats, timestamps, user_codes
+from botcomments.detectors.text_index import LRUDict, NearIndex, RoomTracker, char_shingles
+
+logger = logging.getLogger(__name__)
+
+DUP_FEATURES: tuple[str, ...] = (
+    "dup_text_len",
+    "dup_max_run",
+    "dup_is_short",
+    "dup_is_exact_dup",
+    "dup_exact_size",
+    "dup_cluster_size",
+    "dup_cluster_share",
+    "dup_cluster_distinct_texts",
+    "dup_cluster_distinct_users",
+    "dup_cluster_user_ratio",
+    "dup_user_repeats",
+    "dup_cluster_time_span",
+    "dup_burst_count",
+    "dup_cross_room_count",
+)
+"""Feature names of :class:`NearDuplicateDetector`, in output order."""
+
+
+@dataclass(frozen=True)
+class DupConfig:
+    """Parameters of the near-duplicate detector.
+
+    Args:
+        threshold: Minimum exact Jaccard of 1-3-gram shingle sets to join a cluster.
+        num_perm: MinHash permutations.
+        ngram_range: Character n-gram range (within 1..3).
+        burst_window_s: Half-width (s) of the window for ``dup_burst_count``.
+        short_len: Normal forms of at most this many characters count as short.
+        max_texts: Distinct texts remembered across rooms (exact-match LRU).
+        max_clusters: Cluster leaders kept in the LSH index and cluster table (LRU).
+        max_rooms_per_cluster: Rooms remembered per cluster; the cross-room count
+            saturates there.
+
+    Raises:
+        ValueError: On out-of-range values.
+    """
+
+    threshold: float = 0.6
+    num_perm: int = 64
+    ngram_range: tuple[int, int] = (1, 3)
+    burst_window_s: float = 5.0
+    short_len: int = 4
+    max_texts: int = 300_000
+    max_clusters: int = 30_000
+    max_rooms_per_cluster: int = 64
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.threshold <= 1.0:
+            raise ValueError(f"threshold {self.threshold!r} must be in (0, 1]; try 0.6")
+        if self.num_perm < 8:
+            raise ValueError(f"num_perm {self.num_perm!r} is too small; use >= 8 (64 default)")
+        if self.burst_window_s < 0:
+            raise ValueError(f"burst_window_s {self.burst_window_s!r} must be >= 0 seconds")
+        for name in ("max_texts", "max_clusters", "max_rooms_per_cluster"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be >= 1, got {getattr(self, name)!r}")
+
+
+class NearDuplicateDetector:
+    """MinHash-LSH near-duplicate clustering with exact verification (``dup``).
+
+    Args:
+        config: Parameters; defaults when omitted.
+    """
+
+    name = "dup"
+
+    def __init__(self, config: DupConfig | None = None) -> None:
+        self.config = config or DupConfig()
+        self.reset()
+
+    @property
+    def feature_names(self) -> tuple[str, ...]:
+        """Names of the features ``detect`` returns."""
+        return DUP_FEATURES
+
+    def reset(self) -> None:
+        """Forget every text, cluster and room seen."""
+        cfg = self.config
+        self._index = NearIndex(
+            threshold=cfg.threshold,
+            capacity=cfg.max_clusters,
+            num_perm=cfg.num_perm,
+            ngram_range=cfg.ngram_range,
+        )
+        self._text_cluster: LRUDict[str, int] = LRUDict(cfg.max_texts)
+        self._rooms = RoomTracker(cfg.max_clusters, cfg.max_rooms_per_cluster)
+        self._next_id = 0
+
+    def detect(self, batch: RoomBatch) -> DetectorOutput:
+        """Cluster one room's comments and return per-comment features and evidence.
+
+        Args:
+            batch: One room's comments with normal forms.
+
+        Returns:
+            Features :data:`DUP_FEATURES` and, per comment, the evidence of its cluster
+            (an empty dict for singletons never seen in another room). Comments of one
+            cluster share one evidence dict: copy it before mutating.
+        """
+        n = len(batch)
+        if n == 0:
+            return DetectorOutput(self.name, {f: np.zeros(0) for f in DUP_FEATURES}, [])
+        texts = [nt.text for nt in batch.normalized]
+        distinct: dict[str, int] = {}
+        text_idx = np.fromiter(
+            (distinct.setdefault(t, len(distinct)) for t in texts), dtype=np.int64, count=n
+        )
+        uniq = list(distinct)
+        cluster_of_text = self._assign(uniq)
+        cid = cluster_of_text[text_idx]
+        stats = group_stats(cid, user_codes(batch.comments), timestamps(batch.comments),
+                            self.config.burst_window_s)
+        cross = self._rooms.record(batch.room_id, cid[stats.first].tolist())
+        exact_size = np.bincount(text_idx, minlength=len(uniq)).astype(np.float64)[text_idx]
+        distinct_texts = np.bincount(
+            stats.local[np.unique(text_idx, return_index=True)[1]], minlength=stats.n_groups
+        ).astype(np.float64)
+        text_len = np.array([len(t) for t in uniq], dtype=np.float64)[text_idx]
+        feats = {
+            "dup_text_len": text_len,
+            "dup_max_run": np.array([nt.features.max_run for nt in batch.normalized],
+                                    dtype=np.float64),
+            "dup_is_short": (text_len <= self.config.short_len).astype(np.float64),
+            "dup_is_exact_dup": (exact_size > 1).astype(np.float64),
+            "dup_exact_size": exact_size,
+            "dup_cluster_size": stats.size,
+            "dup_cluster_share": stats.size / n,
+            "dup_cluster_distinct_texts": distinct_texts[stats.local],
+            "dup_cluster_distinct_users": stats.distinct_users,
+            "dup_cluster_user_ratio": stats.distinct_users / stats.size,
+            "dup_user_repeats": stats.user_repeats,
+            "dup_cluster_time_span": stats.time_span,
+            "dup_burst_count": stats.burst_count,
+            "dup_cross_room_count": cross[stats.local],
+        }
+        evidence = self._evidence(stats, cid, cross, texts, text_idx, distinct_texts)
+        return DetectorOutput(self.name, feats, evidence)
+
+    def _assign(self, uniq: list[str]) -> np.ndarray:
+        """Global cluster id of each distinct text (new texts are clustered in order)."""
+        out = np.empty(len(uniq), dtype=np.int64)
+        new_pos: list[int] = []
+        for i, t in enumerate(uniq):
+            c = self._text_cluster.get_touch(t)
+            if c is not None:
+                out[i] = c
+                self._index.touch(c)
+            else:
+                new_pos.append(i)
+        if not new_pos:
+            return out
+        ngram = self.config.ngram_range
+        shingles = [char_shingles(uniq[i], ngram) for i in new_pos]
+        for i, sh, mh in zip(new_pos, shingles, self._index.minhashes(shingles), strict=True):
+            text = uniq[i]
+            c = self._index.find(text, sh, mh)
+            if c is None:
+                c = self._new_cluster(text, sh, mh)
+            out[i] = c
+            self._text_cluster.put(text, c)
+        return out
+
+    def _new_cluster(self, text: str, shingles: set[int], minhash: Any) -> int:
+        """Found a cluster led by ``text`` and index it."""
+        c = self._next_id
+        self._next_id += 1
+        self._index.add(c, text, shingles, minhash)
+        return c
+
+    def _evidence(
+        self,
+        stats: GroupStats,
+        cid: np.ndarray,
+        cross: np.ndarray,
+        texts: list[str],
+        text_idx: np.ndarray,
+        distinct_texts: np.ndarray,
+    ) -> list[dict[str, Any]]:
+        """One shared evidence dict per cluster seen twice (in room or across rooms)."""
+        counts = np.bincount(stats.local, minlength=stats.n_groups)
+        per_group: list[dict[str, Any]] = []
+        for g in range(stats.n_groups):
+            first = int(stats.first[g])
+            if counts[g] < 2 and cross[g] == 0:
+                per_group.append({})
+                continue
+            per_group.append({
+                "cluster_id": int(cid[first]),
+                "cluster_size": int(counts[g]),
+                "distinct_texts": int(distinct_texts[g]),
+                "distinct_accounts": int(stats.distinct_users[first]),
+                "time_span_s": float(stats.time_span[first]),
+                "cross_room_count": int(cross[g]),
+                "representative": texts[first],
+            })
+        return [per_group[g] or {} for g in stats.local.tolist()]
+
