@@ -1,0 +1,228 @@
+"""Field mapping and value coercion shared by all readers.
+
+A field map says which input field feeds which ``Comment`` field, e.g. the CLI's
+``--map text=content,user_id=uid``. Unmapped ``Comment`` fields fall back to common
+aliases (``DEFAULT_ALIASES``); a mapped source may be a dotted path into nested JSON
+(``user_id=user.id``). Every input field not used is kept in ``Comment.extra``.
+
+Example:
+    >>> fm = parse_field_map("text=content,user_id=uid")
+    >>> c, unit = comment_from_mapping(
+    ...     {"content": "主播好美", "uid": 42, "ts": 1714565703123, "level": 3},
+    ...     fm, default_room="room1", default_platform="jsonl")
+    >>> c.text, c.user_id, c.ts, unit, c.extra
+    ('主播好美', '42', 1714565703.123, 'ms', {'level': 3})
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from botcomments.io.base import RecordError
+from botcomments.io.timestamps import TimestampError, parse_timestamp
+from botcomments.records import CORE_FIELDS, LABEL_NAMES, Comment
+
+DEFAULT_ALIASES: dict[str, tuple[str, ...]] = {
+    "text": ("text", "content", "comment", "message", "msg", "danmaku"),
+    "room_id": ("room_id", "roomid", "room"),
+    "user_id": ("user_id", "uid", "userid"),
+    "ts": ("ts", "timestamp", "time", "created_at", "create_time"),
+    "msg_id": ("msg_id", "message_id", "id"),
+    "platform": ("platform",),
+    "label": ("label",),
+}
+"""Input field names tried, in order, for each unmapped Comment field."""
+
+_LABEL_WORDS: dict[str, int] = {name: i for i, name in LABEL_NAMES.items()}
+_MISSING = object()
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def parse_field_map(spec: str | Mapping[str, str] | None) -> dict[str, str]:
+    """Parse a field map given as ``"text=content,user_id=uid"`` or a dict.
+
+    Args:
+        spec: The map, or None for no explicit mapping.
+
+    Returns:
+        Comment field -> input field.
+
+    Raises:
+        ValueError: On a malformed pair or an unknown Comment field.
+    """
+    if spec is None:
+        return {}
+    if isinstance(spec, str):
+        pairs: dict[str, str] = {}
+        for part in filter(None, (p.strip() for p in spec.split(","))):
+            target, sep, source = part.partition("=")
+            if not sep or not target.strip() or not source.strip():
+                raise ValueError(
+                    f"bad --map entry {part!r}: write FIELD=COLUMN, e.g. text=content,user_id=uid"
+                )
+            pairs[target.strip()] = source.strip()
+        spec = pairs
+    unknown = sorted(set(spec) - set(CORE_FIELDS))
+    if unknown:
+        raise ValueError(f"cannot map {unknown}: mappable fields are {', '.join(CORE_FIELDS)}")
+    return dict(spec)
+
+
+def _lookup(record: Mapping[str, Any], path: str) -> Any:
+    if path in record:
+        return record[path]
+    value: Any = record
+    for part in path.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return _MISSING
+        value = value[part]
+    return value
+
+
+def _pick(
+    record: Mapping[str, Any], name: str, field_map: Mapping[str, str], used: set[str]
+) -> Any:
+    source = field_map.get(name)
+    if source is not None:
+        used.add(source)
+        return _lookup(record, source)
+    for alias in DEFAULT_ALIASES[name]:
+        if alias in record:
+            used.add(alias)
+            return record[alias]
+    return _MISSING
+
+
+def as_id(value: Any) -> str | None:
+    """Coerce an id (int, uint64, str, float) to a string; empty -> None.
+
+    Args:
+        value: Raw id.
+
+    Returns:
+        The id as a string, or None.
+    """
+    if value is None or value is _MISSING:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    return text or None
+
+
+def as_text(value: Any) -> str:
+    """Validate comment text: a non-blank string (numbers like 666 are accepted as text).
+
+    Args:
+        value: Raw text value.
+
+    Returns:
+        The text unchanged.
+
+    Raises:
+        RecordError: ``missing_text``, ``bad_text``, ``empty_text`` or
+            ``invalid_encoding`` (lone surrogates, e.g. from a ``"\\ud800"`` JSON escape).
+    """
+    if value is _MISSING or value is None:
+        raise RecordError("missing_text", "the record has no text field")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise RecordError("bad_text", f"text is a {type(value).__name__}, not a string")
+    if not value.strip():
+        raise RecordError("empty_text", "text is empty")
+    if not value.isascii() and _SURROGATE.search(value):
+        raise RecordError("invalid_encoding", "text contains a lone UTF-16 surrogate")
+    return value
+
+
+def as_ts(value: Any) -> tuple[float | None, str]:
+    """Parse an optional timestamp.
+
+    Args:
+        value: Raw timestamp; None/missing/"" means no timestamp.
+
+    Returns:
+        (unix seconds or None, unit assumed or "none").
+
+    Raises:
+        RecordError: ``bad_timestamp`` with the parser's reason.
+    """
+    if value is _MISSING or value is None or value == "":
+        return None, "none"
+    try:
+        parsed = parse_timestamp(value)
+    except TimestampError as exc:
+        raise RecordError("bad_timestamp", str(exc)) from None
+    return parsed.seconds, parsed.unit
+
+
+def as_label(value: Any) -> int | None:
+    """Parse an optional label: 0/1, "0"/"1", "human"/"bot", true/false; empty -> None.
+
+    Args:
+        value: Raw label.
+
+    Returns:
+        0, 1 or None.
+
+    Raises:
+        RecordError: ``bad_label`` for anything else.
+    """
+    if value is _MISSING or value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return int(value)
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in ("0", "1"):
+            return int(word)
+        if word in _LABEL_WORDS:
+            return _LABEL_WORDS[word]
+    raise RecordError("bad_label", f"label {value!r} is not 0/1/human/bot")
+
+
+def comment_from_mapping(
+    record: Mapping[str, Any],
+    field_map: Mapping[str, str],
+    *,
+    default_room: str,
+    default_platform: str,
+) -> tuple[Comment, str]:
+    """Build a Comment from a flat (or nested) input record.
+
+    Args:
+        record: One input record (JSON object, CSV row, Parquet row).
+        field_map: Comment field -> input field (from ``parse_field_map``).
+        default_room: Room id when the record has none (e.g. derived from the file name).
+        default_platform: Platform when the record has none (e.g. the format name).
+
+    Returns:
+        The comment and the timestamp unit assumed.
+
+    Raises:
+        RecordError: When the record cannot become a comment.
+    """
+    used: set[str] = set()
+    text = as_text(_pick(record, "text", field_map, used))
+    ts, unit = as_ts(_pick(record, "ts", field_map, used))
+    label = as_label(_pick(record, "label", field_map, used))
+    room = as_id(_pick(record, "room_id", field_map, used)) or default_room
+    user_id = as_id(_pick(record, "user_id", field_map, used))
+    msg_id = as_id(_pick(record, "msg_id", field_map, used))
+    platform = _pick(record, "platform", field_map, used)
+    comment = Comment(
+        text=text,
+        room_id=room,
+        ts=ts,
+        user_id=user_id,
+        msg_id=msg_id,
+        platform=str(platform) if platform not in (_MISSING, None, "") else default_platform,
+        label=label,
+        extra={k: v for k, v in record.items() if k not in used},
+    )
+    return comment, unit

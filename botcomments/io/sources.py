@@ -1,0 +1,170 @@
+"""Byte-level input: opening (plain or .gz), encoding detection, bounded-memory line reading.
+
+Encoding detection (when no encoding is given): the first ``SNIFF_BYTES`` of the file
+are split into lines; if more than half of the lines with non-ASCII bytes fail to decode
+as UTF-8 but decode as GB18030, the file is read as GB18030, else as UTF-8. So a UTF-8
+file with a few corrupt lines stays UTF-8 (the bad lines are rejected one by one) and a
+GBK/GB18030 export is read correctly. A UTF-8 byte-order mark is removed.
+
+Example:
+    >>> detect_encoding("主播好美\\n".encode("gb18030"))
+    'gb18030'
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+SNIFF_BYTES = 64 * 1024
+DEFAULT_MAX_LINE_BYTES = 1024 * 1024
+"""Lines longer than this (1 MiB) are rejected as ``line_too_long`` without being held."""
+
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def open_binary(path: Path) -> BinaryIO:
+    """Open a file for binary reading, decompressing ``.gz`` transparently.
+
+    Args:
+        path: File path.
+
+    Returns:
+        A binary file object.
+
+    Raises:
+        OSError: If the file cannot be opened.
+    """
+    if path.suffix.lower() == ".gz":
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")
+
+
+def inner_suffix(path: Path) -> str:
+    """Return the format suffix of a path, looking through ``.gz`` (``a.jsonl.gz`` -> ``.jsonl``).
+
+    Args:
+        path: File path.
+
+    Returns:
+        Lower-case suffix including the dot, or "".
+    """
+    if path.suffix.lower() == ".gz":
+        return Path(path.stem).suffix.lower()
+    return path.suffix.lower()
+
+
+def stem_of(path: Path) -> str:
+    """Return the file name without format and compression suffixes (used as room id).
+
+    Args:
+        path: File path.
+
+    Returns:
+        ``room123`` for ``/x/room123.jsonl.gz``.
+    """
+    name = path.name
+    if name.lower().endswith(".gz"):
+        name = name[:-3]
+    return Path(name).stem or name
+
+
+def peek(path: Path, n: int = SNIFF_BYTES) -> bytes:
+    """Return the first ``n`` bytes of a (possibly gzipped) file.
+
+    Args:
+        path: File path.
+        n: Number of bytes.
+
+    Returns:
+        Up to ``n`` bytes.
+    """
+    with open_binary(path) as fh:
+        return fh.read(n)
+
+
+def detect_encoding(sample: bytes) -> str:
+    """Choose between UTF-8 and GB18030 for a sample of a text file.
+
+    Args:
+        sample: The first bytes of the file (a partial last line is ignored).
+
+    Returns:
+        "utf-8" or "gb18030".
+    """
+    lines = sample.split(b"\n")
+    if len(lines) > 1 and len(sample) >= SNIFF_BYTES:
+        lines = lines[:-1]  # the last line may be cut in the middle of a character
+    gb_ok = 0
+    for line in lines:
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                line.decode("gb18030")
+                gb_ok += 1
+            except UnicodeDecodeError:
+                pass
+    non_ascii = sum(1 for line in lines if not line.isascii())
+    return "gb18030" if non_ascii and gb_ok > non_ascii / 2 else "utf-8"
+
+
+@dataclass(frozen=True, slots=True)
+class RawLine:
+    """One physical line of a file.
+
+    Attributes:
+        lineno: 1-based line number.
+        offset: Byte offset of the line start (in the decompressed stream).
+        data: The line bytes without the line ending (only a prefix when ``too_long``).
+        too_long: True when the line exceeded the limit and was skipped, not held.
+    """
+
+    lineno: int
+    offset: int
+    data: bytes
+    too_long: bool = False
+
+
+def iter_raw_lines(fh: BinaryIO, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -> Iterator[RawLine]:
+    """Yield the lines of a binary stream with bounded memory.
+
+    A line longer than ``max_line_bytes`` is yielded once with ``too_long=True`` and only
+    its first bytes; the rest is read and discarded in chunks. A leading UTF-8 BOM is
+    removed. Line endings ``\\n`` and ``\\r\\n`` are stripped.
+
+    Args:
+        fh: Binary file object.
+        max_line_bytes: Longest line held in memory.
+
+    Yields:
+        ``RawLine`` objects.
+    """
+    offset = 0
+    lineno = 0
+    first = True
+    while True:
+        chunk = fh.readline(max_line_bytes + 1)
+        if not chunk:
+            return
+        lineno += 1
+        start = offset
+        offset += len(chunk)
+        if first:
+            first = False
+            if chunk.startswith(UTF8_BOM):
+                chunk = chunk[len(UTF8_BOM) :]
+        too_long = len(chunk) > max_line_bytes and not chunk.endswith(b"\n")
+        if too_long:
+            head = chunk[:4096]
+            while chunk and not chunk.endswith(b"\n"):
+                chunk = fh.readline(max_line_bytes)
+                offset += len(chunk)
+            yield RawLine(lineno, start, head, too_long=True)
+            continue
+        yield RawLine(lineno, start, chunk.rstrip(b"\r\n"))
