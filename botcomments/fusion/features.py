@@ -117,6 +117,20 @@ class FeatureTable:
         return FeatureTable(names, np.concatenate([t.values for t in tables], axis=0))
 
 
+def feature_name(source: str, name: str) -> str:
+    """Qualified feature name: ``feature_name("dup", "dup_cluster_size") == "dup.cluster_size"``.
+
+    Args:
+        source: Detector (or other source) name.
+        name: Feature name as the source reports it (a ``<source>_`` prefix is dropped).
+
+    Returns:
+        ``<source>.<name>``.
+    """
+    prefix = f"{source}_"
+    return f"{source}.{name[len(prefix):] if name.startswith(prefix) else name}"
+
+
 def normalizer_feature_names() -> tuple[str, ...]:
     """Names of the normaliser's numeric features (tuples count as their length).
 
@@ -165,7 +179,7 @@ def assemble_features(
                     f"detector {out.name!r} feature {fname!r} has shape {col.shape}, "
                     f"expected ({n},)"
                 )
-            names.append(f"{out.name}.{fname}")
+            names.append(feature_name(out.name, fname))
             columns.append(col[:, None])
     if text_scores is not None:
         names.append(TEXT_SCORE_FEATURE)

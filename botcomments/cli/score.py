@@ -1,0 +1,199 @@
+"""``botcomments score``: batch-score archived chats into comments.jsonl, rooms.json, report.
+
+Example:
+    botcomments score data/demo/chat.jsonl --out out/demo --no-model
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tqdm import tqdm
+
+from botcomments.records import Comment
+
+if TYPE_CHECKING:
+    from botcomments.scoring.pipeline import Scorer
+
+DEFAULT_MODEL = Path("models") / "default"
+
+
+def default_model_dir() -> Path | None:
+    """Locate ``models/default``: in the working directory, then next to the package source.
+
+    Returns:
+        The folder, or None when neither exists.
+    """
+    import botcomments
+
+    candidates = [Path.cwd() / DEFAULT_MODEL,
+                  Path(botcomments.__file__).resolve().parent.parent / DEFAULT_MODEL]
+    for c in candidates:
+        if c.is_dir():
+            return c
+    return None
+
+
+def parse_field_map(spec: str | None) -> dict[str, str] | None:
+    """Parse ``--map text=content,user_id=uid``.
+
+    Args:
+        spec: Comma-separated ``field=column`` pairs, or None.
+
+    Returns:
+        The mapping, or None.
+
+    Raises:
+        ValueError: On a pair without ``=``.
+    """
+    if not spec:
+        return None
+    out: dict[str, str] = {}
+    for pair in spec.split(","):
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ValueError(f"--map entry {pair!r} must look like field=column")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``score`` subcommand."""
+    p = subparsers.add_parser(
+        "score",
+        help="score comments: per-comment bot score + flags, per-room authenticity, report",
+        description="Score archived chats. Writes DIR/comments.jsonl (input order), "
+        "DIR/rooms.json, DIR/report.html and DIR/rejects.jsonl.",
+    )
+    p.add_argument("inputs", nargs="+", help="input files (JSONL, CSV, Parquet, XML, ...)")
+    p.add_argument("--out", required=True, type=Path, help="output folder")
+    p.add_argument("--model", type=Path, default=None,
+                   help="model folder (default: models/default)")
+    p.add_argument("--no-model", action="store_true",
+                   help="rule-only mode: detectors + rules, no text model")
+    p.add_argument("--threshold", type=float, default=None,
+                   help="decision threshold on bot_score (default: the model's)")
+    p.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl",
+                   help="parquet: also write DIR/comments.parquet")
+    p.add_argument("--input-format", default=None, help="force the input format")
+    p.add_argument("--map", default=None, help="field mapping, e.g. text=content,user_id=uid")
+    p.add_argument("--encoding", default=None, help="input encoding (default: auto)")
+    p.add_argument("--strict", action="store_true", help="stop at the first bad record")
+    p.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    p.set_defaults(func=run)
+
+
+def _progress(items: Iterable[Comment], enabled: bool) -> Iterator[Comment]:
+    bar = tqdm(items, unit=" comments", desc="scoring", disable=not enabled, file=sys.stderr,
+               mininterval=0.5)
+    yield from bar
+
+
+def build_scorer(args: argparse.Namespace) -> Scorer | None:
+    """Build the scorer the arguments ask for.
+
+    Args:
+        args: Parsed arguments (``no_model``, ``model``, ``threshold``).
+
+    Returns:
+        The scorer, or None after printing why none can be built.
+    """
+    from botcomments.scoring.pipeline import Scorer
+
+    if args.no_model:
+        return Scorer.rule_only(threshold=args.threshold)
+    model_dir = args.model or default_model_dir()
+    if model_dir is None:
+        print(
+            "error: no --model given and the default model (models/default) is not "
+            "installed here.\n  Score without a text model:  botcomments score ... --no-model"
+            "\n  or point to a model folder:  botcomments score ... --model DIR",
+            file=sys.stderr,
+        )
+        return None
+    try:
+        return Scorer.from_pretrained(model_dir, threshold=args.threshold)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}\n  or score without a text model: --no-model", file=sys.stderr)
+        return None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Execute ``botcomments score``.
+
+    Args:
+        args: Parsed arguments.
+
+    Returns:
+        0 on success, 2 on a usage or input error.
+    """
+    from botcomments.io.readers import open_comments
+    from botcomments.scoring.outputs import (
+        REJECTS_FILE,
+        REPORT_FILE,
+        ROOMS_FILE,
+        CommentsWriter,
+        write_rooms,
+    )
+    from botcomments.scoring.report import ReportInputs, write_report
+
+    try:
+        field_map = parse_field_map(args.map)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    scorer = build_scorer(args)
+    if scorer is None:
+        return 2
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    stream = open_comments(
+        [Path(p) for p in args.inputs],
+        fmt=args.input_format,
+        field_map=field_map,
+        encoding=args.encoding,
+        rejects_path=out / REJECTS_FILE,
+        strict=args.strict,
+    )
+    show = not args.no_progress and sys.stderr.isatty()
+    n_bot = 0
+    try:
+        run_ = scorer.stream(_progress(stream, show))
+        with CommentsWriter(out, parquet=args.format == "parquet") as writer:
+            for comment, verdict in run_:
+                writer.write(comment, verdict)
+                n_bot += verdict.is_bot
+            paths = writer.paths
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    elapsed = time.perf_counter() - started
+    write_rooms(out / ROOMS_FILE, run_.rooms)
+    stats = stream.stats
+    summary = {
+        "mode": scorer.mode,
+        "threshold": round(scorer.threshold, 3),
+        "read": stats.read,
+        "accepted": stats.accepted,
+        "rejected": stats.rejected,
+        "rooms": len(run_.rooms),
+        "flagged": n_bot,
+    }
+    write_report(out / REPORT_FILE, ReportInputs(run_.rooms, run_.histogram, run_.calibration,
+                                                 summary))
+    rate = run_.n_scored / elapsed if elapsed > 0 else 0.0
+    rejects_note = f" (see {out / REJECTS_FILE})" if stats.rejected else ""
+    print(
+        f"read {stats.read}, accepted {stats.accepted}, rejected {stats.rejected}"
+        f"{rejects_note}; scored {run_.n_scored} comments in {len(run_.rooms)} rooms "
+        f"({rate:,.0f}/s, mode {scorer.mode}); flagged {n_bot}"
+    )
+    for p in [*paths, out / ROOMS_FILE, out / REPORT_FILE]:
+        print(f"wrote {p}")
+    return 0

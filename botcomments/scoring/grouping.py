@@ -1,0 +1,146 @@
+"""Group a comment stream into per-room, time-ordered slices with bounded memory.
+
+Archives are usually room-contiguous and time-ordered, but not always. Comments are
+buffered per room; a room is handed on when it stops appearing (it has ended) or when
+it grows past ``max_slice`` (huge rooms go in time-ordered slices). When the buffer as a
+whole reaches ``max_buffer`` comments, every room that is idle, or whose oldest buffered
+comment is far behind the stream, is handed on too, so memory (and the number of
+results waiting to be written in input order) stays bounded whatever the interleaving.
+
+Example:
+    >>> from botcomments.records import Comment
+    >>> stream = [Comment(text="a", room_id=r, ts=float(t)) for r, t in
+    ...           [("r1", 2), ("r1", 1), ("r2", 5)]]
+    >>> [(s.room_id, s.indices) for s in room_slices(stream)]
+    [('r1', [1, 0]), ('r2', [2])]
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from botcomments.records import Comment
+
+T = TypeVar("T")
+
+
+@dataclass
+class RoomSlice:
+    """A time-ordered slice of one room's comments.
+
+    Args:
+        room_id: The room.
+        indices: Input position of each comment (0-based over the whole stream).
+        comments: The comments, sorted by timestamp (None last, ties in input order).
+    """
+
+    room_id: str
+    indices: list[int] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.comments)
+
+
+@dataclass
+class _OpenRoom:
+    first_index: int
+    last_index: int
+    indices: list[int] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+
+
+def _time_ordered(room_id: str, room: _OpenRoom) -> RoomSlice:
+    order = sorted(
+        range(len(room.comments)),
+        key=lambda k: (room.comments[k].ts is None, room.comments[k].ts or 0.0, k),
+    )
+    return RoomSlice(
+        room_id,
+        [room.indices[k] for k in order],
+        [room.comments[k] for k in order],
+    )
+
+
+def room_slices(
+    comments: Iterable[Comment],
+    *,
+    max_buffer: int = 200_000,
+    max_slice: int = 100_000,
+) -> Iterator[RoomSlice]:
+    """Yield per-room slices of a stream, each time-ordered.
+
+    Args:
+        comments: Any iterable of comments (streamed once).
+        max_buffer: Most comments held across all rooms before flushing.
+        max_slice: Most comments of one room handed on at once.
+
+    Yields:
+        Room slices; all comments appear exactly once.
+
+    Raises:
+        ValueError: On non-positive limits.
+    """
+    if max_buffer < 1 or max_slice < 1:
+        raise ValueError("max_buffer and max_slice must be positive")
+    open_rooms: dict[str, _OpenRoom] = {}
+    total = 0
+    recent = max(1, max_buffer // 10)
+    i = -1
+    for i, comment in enumerate(comments):
+        room = open_rooms.get(comment.room_id)
+        if room is None:
+            room = open_rooms[comment.room_id] = _OpenRoom(i, i)
+        room.last_index = i
+        room.indices.append(i)
+        room.comments.append(comment)
+        total += 1
+        if len(room.comments) >= max_slice:
+            total -= len(room.comments)
+            yield _time_ordered(comment.room_id, open_rooms.pop(comment.room_id))
+        elif total >= max_buffer:
+            for rid in sorted(open_rooms, key=lambda r: open_rooms[r].first_index):
+                r = open_rooms[rid]
+                if r.last_index < i - recent or r.first_index < i - max_buffer // 2:
+                    total -= len(r.comments)
+                    yield _time_ordered(rid, open_rooms.pop(rid))
+            if total >= max_buffer:
+                for rid in list(open_rooms):
+                    yield _time_ordered(rid, open_rooms.pop(rid))
+                total = 0
+    for rid in sorted(open_rooms, key=lambda r: open_rooms[r].first_index):
+        yield _time_ordered(rid, open_rooms[rid])
+
+
+class InputOrder(Generic[T]):
+    """Re-sequence results that finish out of order back into input order.
+
+    Example:
+        >>> q: InputOrder[str] = InputOrder()
+        >>> q.put(1, "b"); list(q.ready())
+        []
+        >>> q.put(0, "a"); list(q.ready())
+        ['a', 'b']
+    """
+
+    def __init__(self) -> None:
+        self._heap: list[tuple[int, int, T]] = []
+        self._next = 0
+        self._tiebreak = 0
+
+    def put(self, index: int, item: T) -> None:
+        """Store the result for input position ``index``."""
+        heapq.heappush(self._heap, (index, self._tiebreak, item))
+        self._tiebreak += 1
+
+    def ready(self) -> Iterator[T]:
+        """Yield results in input order as far as the sequence is complete."""
+        while self._heap and self._heap[0][0] == self._next:
+            yield heapq.heappop(self._heap)[2]
+            self._next += 1
+
+    def __len__(self) -> int:
+        return len(self._heap)

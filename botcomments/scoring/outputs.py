@@ -1,0 +1,117 @@
+"""Writers of the ``botcomments score`` outputs: comments.jsonl(/.parquet), rooms.json, report.
+
+Output contract (other tools depend on it):
+- ``comments.jsonl``: one line per accepted input comment, input order, the input fields
+  plus ``bot_score`` (float 0-1), ``is_bot`` (bool), ``flags`` (list of str) and
+  ``evidence`` (flag -> dict) and, with a text model, ``text_score``;
+- ``comments.parquet`` (optional): the same rows, ``flags`` as a list column and
+  ``evidence`` as a JSON string;
+- ``rooms.json``: list of room objects (see ``RoomReport``);
+- ``report.html``: the self-contained report.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from botcomments.io.writers import RecordWriter
+from botcomments.records import Comment
+from botcomments.scoring.types import RoomReport, Verdict
+
+COMMENTS_FILE = "comments.jsonl"
+COMMENTS_PARQUET = "comments.parquet"
+ROOMS_FILE = "rooms.json"
+REPORT_FILE = "report.html"
+REJECTS_FILE = "rejects.jsonl"
+OUTPUT_FIELDS: tuple[str, ...] = ("bot_score", "is_bot", "flags")
+"""Fields the scorer adds to every input record (the contract's minimum)."""
+
+
+def comment_record(comment: Comment, verdict: Verdict) -> dict[str, Any]:
+    """Merge a comment's input fields with its verdict.
+
+    Args:
+        comment: The input comment.
+        verdict: Its verdict.
+
+    Returns:
+        The output row (verdict fields win over same-named input fields).
+    """
+    row = comment.to_dict()
+    row.update(verdict.to_dict())
+    return row
+
+
+class CommentsWriter:
+    """Stream scored comments to ``comments.jsonl`` (and optionally Parquet).
+
+    Args:
+        out_dir: Output folder.
+        parquet: Also write ``comments.parquet``.
+    """
+
+    def __init__(self, out_dir: Path | str, parquet: bool = False) -> None:
+        self.out_dir = Path(out_dir)
+        self._jsonl = RecordWriter(self.out_dir / COMMENTS_FILE)
+        self._parquet = RecordWriter(self.out_dir / COMMENTS_PARQUET) if parquet else None
+
+    def write(self, comment: Comment, verdict: Verdict) -> None:
+        """Write one scored comment."""
+        row = comment_record(comment, verdict)
+        self._jsonl.write(row)
+        if self._parquet is not None:
+            flat = dict(row)
+            flat["evidence"] = json.dumps(row["evidence"], ensure_ascii=False)
+            self._parquet.write(flat)
+
+    @property
+    def n_written(self) -> int:
+        """Rows written so far."""
+        return self._jsonl.n_written
+
+    @property
+    def paths(self) -> list[Path]:
+        """Files this writer produces."""
+        out = [self._jsonl.path]
+        if self._parquet is not None:
+            out.append(self._parquet.path)
+        return out
+
+    def close(self) -> None:
+        """Flush and close the files."""
+        self._jsonl.close()
+        if self._parquet is not None:
+            self._parquet.close()
+
+    def __enter__(self) -> CommentsWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def write_rooms(path: Path | str, rooms: Sequence[RoomReport]) -> Path:
+    """Write ``rooms.json``.
+
+    Args:
+        path: Output file.
+        rooms: Room reports.
+
+    Returns:
+        The path.
+    """
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(
+        json.dumps([r.to_dict() for r in rooms], ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    return p

@@ -1,0 +1,368 @@
+"""The scorer: comments in, verdicts (input order) and room reports out.
+
+Stages, each a small function: group the stream into time-ordered room slices
+(``grouping``) -> normalise -> run the evidence detectors (+ the text model when one is
+loaded) -> assemble named features -> fuse into a calibrated bot score -> verdicts with
+flags and evidence -> per-room prevalence estimate (``botcomments.quantify``).
+
+Engine-free: ``Scorer.score`` takes any iterable of ``Comment`` and returns plain
+objects; ``Scorer.stream`` yields results in input order with bounded memory, for
+archives larger than memory.
+
+Example:
+    >>> from botcomments.records import Comment
+    >>> scorer = Scorer.rule_only()
+    >>> result = scorer.score([Comment(text="主播好美", room_id="r1", ts=1.0, user_id="u")])
+    >>> len(result.verdicts), result.rooms[0].room_id
+    (1, 'r1')
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from botcomments.detectors.base import Detector, DetectorOutput, RoomBatch
+from botcomments.fusion.features import FeatureTable, assemble_features
+from botcomments.fusion.learned import LearnedFusion
+from botcomments.fusion.rules import RuleFusion
+from botcomments.records import Comment
+from botcomments.scoring.authenticity import room_report
+from botcomments.scoring.grouping import InputOrder, RoomSlice, room_slices
+from botcomments.scoring.rooms import RoomAccumulator
+from botcomments.scoring.stats import CalibrationBins, ScoreHistogram
+from botcomments.scoring.types import RoomReport, ScoreResult, Verdict
+from botcomments.text.normalize import Normalizer
+
+logger = logging.getLogger(__name__)
+
+TEXT_CACHE_SIZE = 200_000
+"""Distinct texts whose text-model score is remembered across slices."""
+
+
+class TextModel(Protocol):
+    """What the scorer needs from a text classifier."""
+
+    def bot_scores(self, texts: Sequence[str]) -> np.ndarray:
+        """Bot probability per text, input order."""
+        ...
+
+
+def default_detectors() -> list[Detector]:
+    """Fresh instances of the shipped evidence detectors (dup, tpl, timing).
+
+    Returns:
+        The detectors, default configuration.
+    """
+    from botcomments.detectors.duplicates import NearDuplicateDetector
+    from botcomments.detectors.templates import TemplateDetector
+    from botcomments.detectors.timing import MachinePostingDetector
+
+    return [NearDuplicateDetector(), TemplateDetector(), MachinePostingDetector()]
+
+
+@dataclass
+class SliceScores:
+    """Scores of one room slice, in the slice's (time) order.
+
+    Args:
+        features: Named features.
+        outputs: Raw detector outputs.
+        scores: Fused bot score.
+        text_scores: Text-model score (None without a model).
+        verdicts: One verdict per comment.
+    """
+
+    features: FeatureTable
+    outputs: list[DetectorOutput]
+    scores: np.ndarray
+    text_scores: np.ndarray | None
+    verdicts: list[Verdict]
+
+
+class _TextCache:
+    """Text-model scores of distinct texts, bounded (floods repeat a handful of lines)."""
+
+    def __init__(self, model: TextModel, capacity: int = TEXT_CACHE_SIZE) -> None:
+        self.model = model
+        self.capacity = capacity
+        self._cache: dict[str, float] = {}
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            if len(self._cache) + len(missing) > self.capacity:
+                self._cache.clear()
+            scores = np.asarray(self.model.bot_scores(missing), dtype=np.float64)
+            self._cache.update(zip(missing, scores.tolist(), strict=True))
+        return np.array([self._cache[t] for t in texts], dtype=np.float64)
+
+
+class Scorer:
+    """Per-comment verdicts and per-room authenticity from evidence (+ text model).
+
+    Load once, reuse: detectors are reset at the start of every ``score``/``stream``
+    call, the text model stays loaded.
+
+    Args:
+        fusion: The combiner producing the bot score (rules or learned).
+        detectors: Evidence detectors (default: dup, tpl, timing).
+        text_model: Text classifier with ``bot_scores(texts)`` (None: no text score).
+        flagger: Rules that name the flags (default: the fusion itself when it is a
+            rule combiner, else the shipped rules).
+        threshold: Decision threshold (default: the combiner's).
+        rates: Validation classifier rates for the prevalence estimate (default: the
+            combiner's).
+        max_buffer: Comments buffered across rooms (memory bound).
+        max_slice: Comments of one room scored at once.
+
+    Raises:
+        ValueError: On a threshold outside (0, 1).
+    """
+
+    def __init__(
+        self,
+        fusion: RuleFusion | LearnedFusion,
+        *,
+        detectors: Sequence[Detector] | None = None,
+        text_model: TextModel | None = None,
+        flagger: RuleFusion | None = None,
+        threshold: float | None = None,
+        rates: dict[str, Any] | None = None,
+        max_buffer: int = 200_000,
+        max_slice: int = 100_000,
+    ) -> None:
+        self.fusion = fusion
+        self.detectors: list[Detector] = (
+            list(detectors) if detectors is not None else default_detectors()
+        )
+        self.text_model = text_model
+        self._text = _TextCache(text_model) if text_model is not None else None
+        self.flagger = flagger or (fusion if isinstance(fusion, RuleFusion)
+                                   else RuleFusion.default())
+        self.threshold = float(threshold if threshold is not None else fusion.threshold)
+        if not 0.0 < self.threshold < 1.0:
+            raise ValueError(f"threshold {self.threshold} must be strictly between 0 and 1")
+        self.rates = rates if rates is not None else fusion.rates
+        self.max_buffer = max_buffer
+        self.max_slice = max_slice
+        self.normalizer = Normalizer()
+
+    @classmethod
+    def rule_only(
+        cls, rules: RuleFusion | None = None, threshold: float | None = None, **kwargs: Any
+    ) -> Scorer:
+        """A scorer that needs no model: detectors + rule fusion.
+
+        Args:
+            rules: Rule combiner (default: the shipped rules).
+            threshold: Decision threshold (default: the rules').
+            **kwargs: Passed to ``Scorer``.
+
+        Returns:
+            The scorer.
+        """
+        return cls(rules or RuleFusion.default(), threshold=threshold, **kwargs)
+
+    @classmethod
+    def from_pretrained(
+        cls, path: str | Path, threshold: float | None = None, **kwargs: Any
+    ) -> Scorer:
+        """Load the text model and the learned combiner (``fusion.json``) of a model folder.
+
+        Args:
+            path: Model folder (Hugging Face layout + ``botcomments.json`` +
+                ``fusion.json``).
+            threshold: Decision threshold (default: the combiner's).
+            **kwargs: Passed to ``Scorer``.
+
+        Returns:
+            The scorer.
+
+        Raises:
+            FileNotFoundError: If the folder or its ``fusion.json`` is missing.
+        """
+        from botcomments.model.classifier import BotCommentClassifier
+
+        folder = Path(path)
+        if not folder.is_dir():
+            raise FileNotFoundError(
+                f"model folder {folder} not found; pass --model DIR or score with --no-model"
+            )
+        fusion = LearnedFusion.load(folder)
+        model = BotCommentClassifier.from_pretrained(folder)
+        return cls(fusion, text_model=model, threshold=threshold, **kwargs)
+
+    @property
+    def mode(self) -> str:
+        """"rules" or "fused" (learned combiner), "+text" when a text model is loaded."""
+        base = "rules" if isinstance(self.fusion, RuleFusion) else "fused"
+        return base + ("+text" if self.text_model is not None else "")
+
+    def reset(self) -> None:
+        """Forget cross-room detector state."""
+        for det in self.detectors:
+            det.reset()
+
+    def score_slice(self, room_id: str, comments: Sequence[Comment]) -> SliceScores:
+        """Score one time-ordered slice of one room.
+
+        Args:
+            room_id: The room.
+            comments: Its comments, time-ordered.
+
+        Returns:
+            Features, detector outputs, scores and verdicts (slice order).
+        """
+        normalized = self.normalizer.normalize_batch([c.text for c in comments])
+        batch = RoomBatch(room_id, comments, normalized)
+        outputs = [det.detect(batch) for det in self.detectors]
+        text_scores = self._text([c.text for c in comments]) if self._text else None
+        table = assemble_features(outputs, normalized, text_scores)
+        scores = self.fusion.predict_proba(table)
+        strengths = self.flagger.strengths(table)
+        verdicts = self._verdicts(scores, strengths, outputs, normalized, text_scores)
+        return SliceScores(table, outputs, scores, text_scores, verdicts)
+
+    def _verdicts(
+        self,
+        scores: np.ndarray,
+        strengths: np.ndarray,
+        outputs: Sequence[DetectorOutput],
+        normalized: Sequence[Any],
+        text_scores: np.ndarray | None,
+    ) -> list[Verdict]:
+        evidence_of = {o.name: o.evidence for o in outputs}
+        fired = self.flagger.flags(strengths)
+        verdicts = []
+        for i, score in enumerate(scores.tolist()):
+            is_bot = score >= self.threshold
+            flags: list[str] = []
+            evidence: dict[str, dict[str, Any]] = {}
+            if is_bot:
+                for r in fired[i]:
+                    rule = self.flagger.rules[r]
+                    if rule.flag in evidence:
+                        continue
+                    flags.append(rule.flag)
+                    evidence[rule.flag] = _rule_evidence(rule.evidence_from, i, evidence_of,
+                                                         normalized)
+                if text_scores is not None and text_scores[i] >= 0.5:
+                    evidence["text_model"] = {"score": round(float(text_scores[i]), 4)}
+            verdicts.append(Verdict(
+                bot_score=float(score),
+                is_bot=bool(is_bot),
+                flags=tuple(flags),
+                evidence=evidence,
+                text_score=None if text_scores is None else float(text_scores[i]),
+            ))
+        return verdicts
+
+    def stream(self, comments: Iterable[Comment]) -> ScoringRun:
+        """Score a stream lazily: iterate the run for (comment, verdict) in input order.
+
+        Args:
+            comments: Any iterable of comments (consumed once).
+
+        Returns:
+            A ``ScoringRun``; its ``rooms`` are available once it is exhausted.
+        """
+        self.reset()
+        return ScoringRun(self, comments)
+
+    def score(self, comments: Iterable[Comment]) -> ScoreResult:
+        """Score everything and return all verdicts (input order) and room reports.
+
+        Args:
+            comments: Any iterable of comments.
+
+        Returns:
+            The result.
+        """
+        run = self.stream(comments)
+        verdicts = [v for _, v in run]
+        return ScoreResult(verdicts=verdicts, rooms=run.rooms)
+
+
+def _rule_evidence(
+    source: str,
+    i: int,
+    evidence_of: dict[str, list[dict[str, Any]]],
+    normalized: Sequence[Any],
+) -> dict[str, Any]:
+    if source == "norm":
+        return {"masked_contacts": list(normalized[i].features.masked_contacts)}
+    items = evidence_of.get(source) or []
+    return dict(items[i]) if i < len(items) and items[i] else {}
+
+
+@dataclass
+class ScoringRun:
+    """A lazy scoring pass over a stream.
+
+    Iterate it for ``(comment, verdict)`` pairs in input order. Afterwards ``rooms``
+    holds one report per room (order of first appearance) and ``histogram`` /
+    ``calibration`` the run-level figures (calibration only over labeled comments).
+    """
+
+    scorer: Scorer
+    comments: Iterable[Comment]
+    rooms: list[RoomReport] = field(default_factory=list)
+    histogram: ScoreHistogram = field(default_factory=ScoreHistogram)
+    calibration: CalibrationBins = field(default_factory=CalibrationBins)
+    n_scored: int = 0
+
+    def __iter__(self) -> Iterator[tuple[Comment, Verdict]]:
+        order: InputOrder[tuple[Comment, Verdict]] = InputOrder()
+        accumulators: dict[str, RoomAccumulator] = {}
+        slices = room_slices(
+            self.comments, max_buffer=self.scorer.max_buffer, max_slice=self.scorer.max_slice
+        )
+        for piece in slices:
+            self._score_piece(piece, order, accumulators)
+            yield from order.ready()
+        yield from order.ready()
+        if len(order):
+            raise RuntimeError(f"{len(order)} scored comments were never written (bug)")
+        rates = self.scorer.rates
+        self.rooms = [room_report(acc, rates) for acc in accumulators.values()]
+
+    def _score_piece(
+        self,
+        piece: RoomSlice,
+        order: InputOrder[tuple[Comment, Verdict]],
+        accumulators: dict[str, RoomAccumulator],
+    ) -> None:
+        result = self.scorer.score_slice(piece.room_id, piece.comments)
+        acc = accumulators.get(piece.room_id)
+        if acc is None:
+            acc = accumulators[piece.room_id] = RoomAccumulator(piece.room_id)
+        verdicts = result.verdicts
+        is_bot = np.array([v.is_bot for v in verdicts], dtype=bool)
+        per_comment_evidence = [
+            {o.name: (o.evidence[i] if i < len(o.evidence) else {}) for o in result.outputs}
+            for i in range(len(verdicts))
+        ]
+        acc.add(
+            result.scores,
+            is_bot,
+            [c.user_id for c in piece.comments],
+            np.array([np.nan if c.ts is None else c.ts for c in piece.comments]),
+            [v.flags for v in verdicts],
+            per_comment_evidence,
+            [c.text for c in piece.comments],
+        )
+        self.histogram.add(result.scores)
+        labeled = [(s, c.label) for s, c in zip(result.scores, piece.comments, strict=True)
+                   if c.label is not None]
+        if labeled:
+            s, y = zip(*labeled, strict=True)
+            self.calibration.add(np.asarray(s), np.asarray(y))
+        for idx, comment, verdict in zip(piece.indices, piece.comments, verdicts, strict=True):
+            order.put(idx, (comment, verdict))
+        self.n_scored += len(verdicts)

@@ -1,0 +1,206 @@
+"""Per-room accumulation of scored slices, with bounded memory.
+
+A room may arrive in several slices (huge or interleaved rooms). Its accumulator keeps
+compact arrays (score, decision, user code, timestamp: ~21 bytes per comment) for the
+prevalence estimate at the end, flag counts, and the largest clusters, templates and
+account groups with a few example lines each (pruned to a fixed size).
+
+Example:
+    >>> import numpy as np
+    >>> acc = RoomAccumulator("r1")
+    >>> acc.add(np.array([0.9, 0.1]), np.array([True, False]), ["u1", "u2"],
+    ...         np.array([1.0, 2.0]), [["near_duplicate"], []], [{}, {}], ["a", "b"])
+    >>> acc.n_comments, acc.n_users, acc.flag_counts["near_duplicate"]
+    (2, 2, 1)
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+MAX_EXAMPLES = 3
+MAX_TRACKED = 400
+TOP_N = 10
+
+
+@dataclass
+class _Group:
+    key: str
+    size: int = 0
+    info: dict[str, Any] = field(default_factory=dict)
+    examples: list[str] = field(default_factory=list)
+
+
+class TopGroups:
+    """Largest groups (clusters, templates, account groups) with example lines.
+
+    Keeps at most ``max_tracked`` groups; when full, the smaller half is dropped
+    (a heavy-hitter approximation, exact for groups that stay large).
+
+    Args:
+        max_tracked: Groups held at once.
+    """
+
+    def __init__(self, max_tracked: int = MAX_TRACKED) -> None:
+        self.max_tracked = max_tracked
+        self._groups: dict[str, _Group] = {}
+
+    def add(self, key: str, text: str, info: dict[str, Any]) -> None:
+        """Count one comment of group ``key``.
+
+        Args:
+            key: Group id.
+            text: The comment text (kept as an example while fewer than 3 are held).
+            info: Latest descriptive fields (skeleton, distinct accounts, ...).
+        """
+        group = self._groups.get(key)
+        if group is None:
+            if len(self._groups) >= self.max_tracked:
+                self._prune()
+            group = self._groups[key] = _Group(key)
+        group.size += 1
+        group.info = info
+        if len(group.examples) < MAX_EXAMPLES and text not in group.examples:
+            group.examples.append(text)
+
+    def _prune(self) -> None:
+        keep = sorted(self._groups.values(), key=lambda g: -g.size)[: self.max_tracked // 2]
+        self._groups = {g.key: g for g in keep}
+
+    def top(self, n: int = TOP_N, min_size: int = 2) -> list[_Group]:
+        """The ``n`` largest groups with at least ``min_size`` comments."""
+        ranked = sorted(self._groups.values(), key=lambda g: (-g.size, g.key))
+        return [g for g in ranked if g.size >= min_size][:n]
+
+
+class RoomAccumulator:
+    """Everything needed to report one room once all its slices are scored.
+
+    Args:
+        room_id: The room.
+    """
+
+    def __init__(self, room_id: str) -> None:
+        self.room_id = room_id
+        self._scores: list[np.ndarray] = []
+        self._is_bot: list[np.ndarray] = []
+        self._users: list[np.ndarray] = []
+        self._ts: list[np.ndarray] = []
+        self._user_codes: dict[str, int] = {}
+        self.flag_counts: Counter[str] = Counter()
+        self.clusters = TopGroups()
+        self.templates = TopGroups()
+        self.account_groups = TopGroups()
+
+    def add(
+        self,
+        scores: np.ndarray,
+        is_bot: np.ndarray,
+        user_ids: Sequence[str | None],
+        ts: np.ndarray,
+        flags: Sequence[Sequence[str]],
+        evidence: Sequence[dict[str, dict[str, Any]]],
+        texts: Sequence[str],
+    ) -> None:
+        """Add one scored slice.
+
+        Args:
+            scores: Bot score per comment.
+            is_bot: Decision per comment.
+            user_ids: User id per comment (None for guests: each guest comment counts
+                as its own anonymous commenter).
+            ts: Timestamps (NaN when missing).
+            flags: Flags per comment.
+            evidence: Per-detector evidence per comment (``{"dup": {...}, ...}``).
+            texts: Comment texts (examples).
+        """
+        codes = np.empty(len(user_ids), dtype=np.int64)
+        for i, uid in enumerate(user_ids):
+            if uid is None:
+                codes[i] = -1
+            else:
+                codes[i] = self._user_codes.setdefault(uid, len(self._user_codes))
+        self._scores.append(np.asarray(scores, dtype=np.float32))
+        self._is_bot.append(np.asarray(is_bot, dtype=bool))
+        self._users.append(codes)
+        self._ts.append(np.asarray(ts, dtype=np.float64))
+        for f in flags:
+            self.flag_counts.update(f)
+        for ev, text, bot in zip(evidence, texts, is_bot, strict=True):
+            if bot:
+                self._track(ev, text)
+
+    def _track(self, ev: dict[str, dict[str, Any]], text: str) -> None:
+        dup = ev.get("dup") or {}
+        if "cluster_id" in dup:
+            self.clusters.add(
+                f"{self.room_id}#C{dup['cluster_id']}",
+                text,
+                {"users": dup.get("distinct_accounts"),
+                 "representative": dup.get("representative")},
+            )
+        tpl = ev.get("tpl") or {}
+        tid = tpl.get("template_id", tpl.get("id"))
+        if tid is not None:
+            self.templates.add(
+                f"{self.room_id}#T{tid}", text, {"skeleton": tpl.get("skeleton", "")}
+            )
+        lock = (ev.get("timing") or {}).get("lockstep")
+        if lock and "group" in lock:
+            self.account_groups.add(
+                str(lock["group"]), text,
+                {"evidence": f"lockstep, {lock.get('size', '?')} accounts"},
+            )
+
+    @property
+    def n_comments(self) -> int:
+        """Comments added so far."""
+        return int(sum(len(s) for s in self._scores))
+
+    @property
+    def n_users(self) -> int:
+        """Distinct non-null user ids."""
+        return len(self._user_codes)
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Concatenated (scores, is_bot, user codes, ts) of every slice.
+
+        Guests (null user id) get unique negative codes so each counts as one commenter.
+        """
+        if not self._scores:
+            empty = np.zeros(0)
+            return empty, empty.astype(bool), empty.astype(np.int64), empty
+        users = np.concatenate(self._users)
+        guests = np.flatnonzero(users < 0)
+        users[guests] = -1 - np.arange(len(guests))
+        return (
+            np.concatenate(self._scores).astype(np.float64),
+            np.concatenate(self._is_bot),
+            users,
+            np.concatenate(self._ts),
+        )
+
+    def top_tables(self) -> dict[str, list[dict[str, Any]]]:
+        """Top clusters/templates/account groups as JSON-ready rows."""
+        return {
+            "top_clusters": [
+                {"cluster": g.key, "size": g.size, "users": g.info.get("users"),
+                 "examples": g.examples}
+                for g in self.clusters.top()
+            ],
+            "top_templates": [
+                {"template": g.key, "skeleton": g.info.get("skeleton", ""), "size": g.size,
+                 "examples": g.examples}
+                for g in self.templates.top()
+            ],
+            "top_account_groups": [
+                {"group": g.key, "size": g.size, "evidence": g.info.get("evidence", ""),
+                 "examples": g.examples}
+                for g in self.account_groups.top()
+            ],
+        }

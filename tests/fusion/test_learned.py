@@ -1,0 +1,118 @@
+"""Tests of the learned JSON combiner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.ensemble import GradientBoostingClassifier
+
+from botcomments.fusion.features import FeatureTable
+from botcomments.fusion.learned import (
+    FUSION_FILE,
+    Calibrator,
+    LearnedFusion,
+    Preprocessor,
+    _fit_model,
+    fit_learned_fusion,
+    room_split,
+)
+
+
+@pytest.mark.parametrize("kind", ["logistic", "gbdt"])
+@pytest.mark.parametrize("calibration", ["isotonic", "platt", "none"])
+def test_save_load_round_trip_gives_identical_scores(
+    tmp_path: Path, labeled_table: tuple, kind: str, calibration: str
+) -> None:
+    table, y, groups = labeled_table
+    fusion, _ = fit_learned_fusion(table, y, groups, kind=kind, calibration=calibration)
+    fusion.save(tmp_path)
+    assert (tmp_path / FUSION_FILE).is_file()
+    loaded = LearnedFusion.load(tmp_path)
+    np.testing.assert_array_equal(fusion.predict_proba(table), loaded.predict_proba(table))
+    assert loaded.threshold == fusion.threshold
+
+
+def test_fusion_file_is_plain_json(tmp_path: Path, labeled_table: tuple) -> None:
+    table, y, groups = labeled_table
+    fusion, _ = fit_learned_fusion(table, y, groups, kind="gbdt")
+    doc = json.loads(fusion.save(tmp_path).read_text(encoding="utf-8"))
+    assert doc["kind"] == "gbdt" and len(doc["trees"]) == 150
+    assert doc["feature_names"] == list(table.names)
+
+
+def test_numpy_trees_match_sklearn(labeled_table: tuple) -> None:
+    table, y, _ = labeled_table
+    z = Preprocessor.fit(table.values).transform(table.values)
+    params = _fit_model("gbdt", z, y, seed=3)
+    gb = GradientBoostingClassifier(
+        n_estimators=150, max_depth=3, learning_rate=0.1, subsample=0.8, random_state=3
+    ).fit(z, y)
+    raw = np.full(len(z), params["intercept"])
+    for tree in params["trees"]:
+        raw += params["learning_rate"] * tree.predict(z.astype(np.float32))
+    np.testing.assert_allclose(raw, gb.decision_function(z), rtol=1e-9, atol=1e-9)
+
+
+def test_gbdt_learns_nonlinear_signal_and_is_calibrated(labeled_table: tuple) -> None:
+    table, y, groups = labeled_table
+    _, report = fit_learned_fusion(table, y, groups, kind="gbdt")
+    assert report["metrics"]["roc_auc"] > 0.9
+    p = report["validation_scores"]
+    assert abs(p.mean() - report["validation_labels"].mean()) < 0.05
+    assert report["metrics"]["brier"] < 0.12
+
+
+def test_room_split_keeps_rooms_on_one_side() -> None:
+    groups = np.repeat(np.arange(20), 7)
+    split = room_split(groups, seed=1)
+    sides = [set(groups[s]) for s in (split.fit, split.calibrate, split.validate)]
+    assert not (sides[0] & sides[1]) and not (sides[0] & sides[2]) and not (sides[1] & sides[2])
+    assert sum(len(s) for s in (split.fit, split.calibrate, split.validate)) == len(groups)
+
+
+def test_missing_feature_error_names_it(labeled_table: tuple) -> None:
+    table, y, groups = labeled_table
+    fusion, _ = fit_learned_fusion(table, y, groups)
+    smaller = FeatureTable(table.names[:3], table.values[:, :3])
+    with pytest.raises(KeyError, match=r"text\.p_bot"):
+        fusion.predict_proba(smaller)
+
+
+def test_empty_table_gives_empty_scores(labeled_table: tuple) -> None:
+    table, y, groups = labeled_table
+    fusion, _ = fit_learned_fusion(table, y, groups)
+    empty = FeatureTable(table.names, np.zeros((0, 4), dtype=np.float32))
+    assert fusion.predict_proba(empty).shape == (0,)
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [np.zeros(100, dtype=int), np.full(100, 2)],
+    ids=["single-class", "not-binary"],
+)
+def test_bad_labels_rejected(labels: np.ndarray) -> None:
+    table = FeatureTable(("a.x",), np.zeros((100, 1), dtype=np.float32))
+    with pytest.raises(ValueError, match="0/1"):
+        fit_learned_fusion(table, labels, np.arange(100) // 10)
+
+
+def test_unknown_format_rejected_with_fix() -> None:
+    with pytest.raises(ValueError, match="train-fusion"):
+        LearnedFusion.from_json({"format": 99, "kind": "logistic"})
+
+
+def test_missing_file_says_how_to_train(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="train-fusion"):
+        LearnedFusion.load(tmp_path)
+
+
+def test_isotonic_calibrator_is_monotone() -> None:
+    rng = np.random.default_rng(0)
+    p = rng.random(500)
+    y = (rng.random(500) < p).astype(int)
+    cal = Calibrator.fit("isotonic", p, y)
+    out = cal(np.linspace(0, 1, 50))
+    assert np.all(np.diff(out) >= 0) and out.min() >= 0 and out.max() <= 1
