@@ -39,29 +39,6 @@ def default_model_dir() -> Path | None:
     return None
 
 
-def parse_field_map(spec: str | None) -> dict[str, str] | None:
-    """Parse ``--map text=content,user_id=uid``.
-
-    Args:
-        spec: Comma-separated ``field=column`` pairs, or None.
-
-    Returns:
-        The mapping, or None.
-
-    Raises:
-        ValueError: On a pair without ``=``.
-    """
-    if not spec:
-        return None
-    out: dict[str, str] = {}
-    for pair in spec.split(","):
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip() or not value.strip():
-            raise ValueError(f"--map entry {pair!r} must look like field=column")
-        out[key.strip()] = value.strip()
-    return out
-
-
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``score`` subcommand."""
     p = subparsers.add_parser(
@@ -82,6 +59,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="parquet: also write DIR/comments.parquet")
     p.add_argument("--input-format", default=None, help="force the input format")
     p.add_argument("--map", default=None, help="field mapping, e.g. text=content,user_id=uid")
+    p.add_argument("--room-id", default=None,
+                   help="room id for records without one (default: the file name)")
     p.add_argument("--encoding", default=None, help="input encoding (default: auto)")
     p.add_argument("--strict", action="store_true", help="stop at the first bad record")
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
@@ -142,11 +121,6 @@ def run(args: argparse.Namespace) -> int:
     )
     from botcomments.scoring.report import ReportInputs, write_report
 
-    try:
-        field_map = parse_field_map(args.map)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
     scorer = build_scorer(args)
     if scorer is None:
         return 2
@@ -156,7 +130,8 @@ def run(args: argparse.Namespace) -> int:
     stream = open_comments(
         [Path(p) for p in args.inputs],
         fmt=args.input_format,
-        field_map=field_map,
+        field_map=args.map,
+        room_id=args.room_id,
         encoding=args.encoding,
         rejects_path=out / REJECTS_FILE,
         strict=args.strict,
@@ -182,6 +157,7 @@ def run(args: argparse.Namespace) -> int:
         "read": stats.read,
         "accepted": stats.accepted,
         "rejected": stats.rejected,
+        "skipped": stats.skipped,
         "rooms": len(run_.rooms),
         "flagged": n_bot,
     }
@@ -191,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
     rejects_note = f" (see {out / REJECTS_FILE})" if stats.rejected else ""
     print(
         f"read {stats.read}, accepted {stats.accepted}, rejected {stats.rejected}"
-        f"{rejects_note}; scored {run_.n_scored} comments in {len(run_.rooms)} rooms "
+        f"{rejects_note}, skipped {stats.skipped}; scored {run_.n_scored} comments in {len(run_.rooms)} rooms "
         f"({rate:,.0f}/s, mode {scorer.mode}); flagged {n_bot}"
     )
     for p in [*paths, out / ROOMS_FILE, out / REPORT_FILE]:
