@@ -108,6 +108,11 @@ def detect_format(path: Path) -> str:
     return "csv"
 
 
+_KNOWN_SUFFIXES = frozenset(
+    {".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".parquet", ".pq", ".xml"}
+)
+
+
 def _expand(paths: str | Path | Iterable[str | Path]) -> list[Path]:
     items = [paths] if isinstance(paths, (str, Path)) else list(paths)
     out: list[Path] = []
@@ -118,7 +123,9 @@ def _expand(paths: str | Path | Iterable[str | Path]) -> list[Path]:
                 sorted(
                     p
                     for p in path.rglob("*")
-                    if p.is_file() and not any(part.startswith(".") for part in p.parts)
+                    if p.is_file()
+                    and inner_suffix(p) in _KNOWN_SUFFIXES
+                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
                 )
             )
         else:
@@ -288,7 +295,8 @@ def open_comments(
     """Open chat logs of any supported format as one stream of ``Comment``.
 
     Args:
-        paths: A file, a directory (read recursively, sorted) or several of them.
+        paths: A file, a directory (read recursively, sorted; only files with a known
+            extension, .gz included, and no hidden files) or several of them.
         fmt: Force a format (one of ``FORMATS``, or "json"); None detects it per file from
             the extension and content.
         field_map: For JSONL/CSV/Parquet: ``"text=content,user_id=uid"`` or a dict

@@ -46,19 +46,28 @@ def format_for_path(path: Path) -> str:
 class RecordWriter:
     """Write dict records one at a time with bounded memory.
 
-    Parquet rows are buffered ``batch_size`` at a time; the schema is inferred from the
-    first batch, so later batches must have the same fields (missing ones become null).
+    Parquet rows are buffered ``batch_size`` at a time; unless ``schema`` is given, the
+    schema is inferred from the first batch, so later batches must have the same fields
+    (missing ones become null; fields not in the schema are not written).
 
     Args:
         path: Output file; its extension picks the format unless ``fmt`` is given.
         fmt: "jsonl" or "parquet".
         batch_size: Rows per Parquet row group.
+        schema: Fixed Parquet schema (recommended when a column may be all-null in the
+            first batch); ignored for JSONL.
 
     Raises:
         ValueError: On an unknown format.
     """
 
-    def __init__(self, path: Path | str, fmt: str | None = None, batch_size: int = 50_000):
+    def __init__(
+        self,
+        path: Path | str,
+        fmt: str | None = None,
+        batch_size: int = 50_000,
+        schema: pa.Schema | None = None,
+    ):
         self.path = Path(path)
         self.fmt = fmt or format_for_path(self.path)
         if self.fmt not in WRITE_FORMATS:
@@ -66,7 +75,7 @@ class RecordWriter:
         self.batch_size = batch_size
         self.n_written = 0
         self._buffer: list[dict[str, Any]] = []
-        self._schema: pa.Schema | None = None
+        self._schema: pa.Schema | None = schema
         self._parquet: pq.ParquetWriter | None = None
         self._jsonl: IO[str] | None = None
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -94,10 +103,10 @@ class RecordWriter:
         if self._schema is None:
             table = pa.Table.from_pylist(self._buffer)
             self._schema = table.schema
-            self._parquet = pq.ParquetWriter(self.path, self._schema)
         else:
             table = pa.Table.from_pylist(self._buffer, schema=self._schema)
-        assert self._parquet is not None
+        if self._parquet is None:
+            self._parquet = pq.ParquetWriter(self.path, self._schema)
         self._parquet.write_table(table)
         self._buffer.clear()
 
@@ -109,7 +118,8 @@ class RecordWriter:
             return
         self._flush_parquet()
         if self._parquet is None:
-            pq.write_table(pa.table({}), self.path)
+            empty = self._schema.empty_table() if self._schema is not None else pa.table({})
+            pq.write_table(empty, self.path)
         else:
             self._parquet.close()
             self._parquet = None
