@@ -16,6 +16,7 @@ from collections.abc import Sequence
 SUBCOMMANDS: tuple[str, ...] = (
     # one line per working subcommand module in botcomments/cli/
     "read",
+    "score",
 )
 
 

@@ -37,7 +37,7 @@ from botcomments.scoring.grouping import InputOrder, RoomSlice, room_slices
 from botcomments.scoring.rooms import RoomAccumulator
 from botcomments.scoring.stats import CalibrationBins, ScoreHistogram
 from botcomments.scoring.types import RoomReport, ScoreResult, Verdict
-from botcomments.text.normalize import Normalizer
+from botcomments.text.normalize import NormalizedText, Normalizer
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +103,64 @@ class _TextCache:
         return np.array([self._cache[t] for t in texts], dtype=np.float64)
 
 
+@dataclass
+class Extracted:
+    """Features of one time-ordered room slice.
+
+    Args:
+        features: Named feature table.
+        outputs: Raw detector outputs.
+        normalized: Normal forms.
+        text_scores: Text-model bot probability (None without a model).
+    """
+
+    features: FeatureTable
+    outputs: list[DetectorOutput]
+    normalized: list[NormalizedText]
+    text_scores: np.ndarray | None
+
+
+class FeatureExtractor:
+    """Normalise, run the detectors and the text model, and assemble named features.
+
+    Args:
+        detectors: Evidence detectors (default: dup, tpl, timing).
+        text_model: Text classifier with ``bot_scores(texts)``, or None.
+    """
+
+    def __init__(
+        self, detectors: Sequence[Detector] | None = None, text_model: TextModel | None = None
+    ) -> None:
+        self.detectors: list[Detector] = (
+            list(detectors) if detectors is not None else default_detectors()
+        )
+        self.text_model = text_model
+        self._text = _TextCache(text_model) if text_model is not None else None
+        self.normalizer = Normalizer()
+
+    def reset(self) -> None:
+        """Forget cross-room detector state."""
+        for det in self.detectors:
+            det.reset()
+
+    def extract(self, room_id: str, comments: Sequence[Comment]) -> Extracted:
+        """Features of one time-ordered slice of one room.
+
+        Args:
+            room_id: The room.
+            comments: Its comments, time-ordered.
+
+        Returns:
+            The extracted features.
+        """
+        normalized = self.normalizer.normalize_batch([c.text for c in comments])
+        batch = RoomBatch(room_id, comments, normalized)
+        outputs = [det.detect(batch) for det in self.detectors]
+        text_scores = self._text([c.text for c in comments]) if self._text else None
+        table = assemble_features(outputs, normalized, text_scores)
+        return Extracted(table, outputs, normalized, text_scores)
+
+
 class Scorer:
     """Per-comment verdicts and per-room authenticity from evidence (+ text model).
 
@@ -138,11 +196,8 @@ class Scorer:
         max_slice: int = 100_000,
     ) -> None:
         self.fusion = fusion
-        self.detectors: list[Detector] = (
-            list(detectors) if detectors is not None else default_detectors()
-        )
+        self.extractor = FeatureExtractor(detectors, text_model)
         self.text_model = text_model
-        self._text = _TextCache(text_model) if text_model is not None else None
         self.flagger = flagger or (fusion if isinstance(fusion, RuleFusion)
                                    else RuleFusion.default())
         self.threshold = float(threshold if threshold is not None else fusion.threshold)
@@ -151,7 +206,6 @@ class Scorer:
         self.rates = rates if rates is not None else fusion.rates
         self.max_buffer = max_buffer
         self.max_slice = max_slice
-        self.normalizer = Normalizer()
 
     @classmethod
     def rule_only(
@@ -206,8 +260,7 @@ class Scorer:
 
     def reset(self) -> None:
         """Forget cross-room detector state."""
-        for det in self.detectors:
-            det.reset()
+        self.extractor.reset()
 
     def score_slice(self, room_id: str, comments: Sequence[Comment]) -> SliceScores:
         """Score one time-ordered slice of one room.
@@ -219,15 +272,11 @@ class Scorer:
         Returns:
             Features, detector outputs, scores and verdicts (slice order).
         """
-        normalized = self.normalizer.normalize_batch([c.text for c in comments])
-        batch = RoomBatch(room_id, comments, normalized)
-        outputs = [det.detect(batch) for det in self.detectors]
-        text_scores = self._text([c.text for c in comments]) if self._text else None
-        table = assemble_features(outputs, normalized, text_scores)
-        scores = self.fusion.predict_proba(table)
-        strengths = self.flagger.strengths(table)
-        verdicts = self._verdicts(scores, strengths, outputs, normalized, text_scores)
-        return SliceScores(table, outputs, scores, text_scores, verdicts)
+        ex = self.extractor.extract(room_id, comments)
+        scores = self.fusion.predict_proba(ex.features)
+        strengths = self.flagger.strengths(ex.features)
+        verdicts = self._verdicts(scores, strengths, ex.outputs, ex.normalized, ex.text_scores)
+        return SliceScores(ex.features, ex.outputs, scores, ex.text_scores, verdicts)
 
     def _verdicts(
         self,
@@ -316,6 +365,7 @@ class ScoringRun:
     histogram: ScoreHistogram = field(default_factory=ScoreHistogram)
     calibration: CalibrationBins = field(default_factory=CalibrationBins)
     n_scored: int = 0
+    _first_index: dict[str, int] = field(default_factory=dict, repr=False)
 
     def __iter__(self) -> Iterator[tuple[Comment, Verdict]]:
         order: InputOrder[tuple[Comment, Verdict]] = InputOrder()
@@ -330,7 +380,8 @@ class ScoringRun:
         if len(order):
             raise RuntimeError(f"{len(order)} scored comments were never written (bug)")
         rates = self.scorer.rates
-        self.rooms = [room_report(acc, rates) for acc in accumulators.values()]
+        ordered = sorted(accumulators.values(), key=lambda a: self._first_index[a.room_id])
+        self.rooms = [room_report(acc, rates) for acc in ordered]
 
     def _score_piece(
         self,
@@ -342,6 +393,7 @@ class ScoringRun:
         acc = accumulators.get(piece.room_id)
         if acc is None:
             acc = accumulators[piece.room_id] = RoomAccumulator(piece.room_id)
+            self._first_index[piece.room_id] = min(piece.indices)
         verdicts = result.verdicts
         is_bot = np.array([v.is_bot for v in verdicts], dtype=bool)
         per_comment_evidence = [
