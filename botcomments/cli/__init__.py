@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 SUBCOMMANDS: tuple[str, ...] = (
     # one line per working subcommand module in botcomments/cli/
+    "simulate",
     "read",
     "score",
 )
