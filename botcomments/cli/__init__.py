@@ -15,6 +15,10 @@ from collections.abc import Sequence
 
 SUBCOMMANDS: tuple[str, ...] = (
     # one line per working subcommand module in botcomments/cli/
+    "train",
+    "pretrain",
+    "evaluate",
+    "classify",
     "simulate",
     "read",
     "score",

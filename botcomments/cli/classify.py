@@ -1,0 +1,144 @@
+"""``botcomments classify``: score comment texts alone (no room context) with a model.
+
+Reads INPUT with ``botcomments.io.readers.open_comments`` (every supported format);
+records the reader rejects are logged, counted and written to the rejects file
+(default ``OUT.rejects.jsonl``). Without that reader, INPUT is read as plain JSONL (a
+``text`` field per line) or TXT (one comment per line), and unreadable lines are
+written to OUT with an ``error`` field. Every scored record gets ``bot_score``,
+``label`` and ``is_bot`` (at the model's saved threshold).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from botcomments.io.writers import RecordWriter
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 4096
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``classify`` subcommand.
+
+    Args:
+        subparsers: The top-level subparsers.
+    """
+    p = subparsers.add_parser("classify", help="score texts alone with a text model")
+    p.add_argument("input", help="comments file (.jsonl, .txt, or any format the readers know)")
+    p.add_argument("--model", default="models/default", help="model folder")
+    p.add_argument("--out", required=True, help="output .jsonl or .parquet")
+    p.add_argument("--batch-size", type=int, default=128, help="texts per forward pass")
+    p.add_argument("--map", dest="mapping", help="field mapping, e.g. text=content")
+    p.add_argument("--rejects", help="JSONL of rejected records (default: OUT.rejects.jsonl)")
+    p.set_defaults(func=run)
+
+
+def _plain_records(path: Path) -> Iterator[dict[str, Any]]:
+    """Fallback reader: JSONL objects or TXT lines as ``{"text": ...}`` dicts."""
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            if path.suffix.lower() not in (".jsonl", ".ndjson", ".json"):
+                yield {"text": line.rstrip("\r\n")}
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield {"_line": lineno, "error": f"line {lineno}: invalid JSON ({exc.msg})"}
+                continue
+            yield obj if isinstance(obj, dict) else {"_line": lineno, "text": obj}
+
+
+def read_records(
+    path: Path, mapping: str | None = None, rejects: Path | None = None
+) -> tuple[Iterator[dict[str, Any]], Any]:
+    """Read input records as dicts, preferring the project's readers.
+
+    Args:
+        path: Input file.
+        mapping: Field mapping for the reader (``text=content``).
+        rejects: JSONL file for records the reader rejects.
+
+    Returns:
+        ``(records, stream)``: an iterator of record dicts and the reader's stream (with
+        ``stats``), or None as stream for the plain fallback.
+    """
+    try:
+        readers = importlib.import_module("botcomments.io.readers")
+    except ImportError:
+        return _plain_records(path), None
+    stream = readers.open_comments(path, field_map=mapping, rejects_path=rejects)
+    return (c.to_dict() for c in stream), stream
+
+
+def score_records(records: Iterable[dict[str, Any]], clf: Any) -> Iterator[dict[str, Any]]:
+    """Add ``bot_score``/``label``/``is_bot`` to records, chunk by chunk.
+
+    Args:
+        records: Record dicts.
+        clf: A ``BotCommentClassifier``.
+
+    Yields:
+        Scored records (or records with ``error``), in input order.
+    """
+    it = iter(records)
+    while chunk := list(islice(it, CHUNK)):
+        ok = [i for i, r in enumerate(chunk) if isinstance(r.get("text"), str) and "error" not in r]
+        scores = clf.bot_scores([chunk[i]["text"] for i in ok])
+        by_row = dict(zip(ok, scores.tolist(), strict=True))
+        for i, rec in enumerate(chunk):
+            if i in by_row:
+                s = by_row[i]
+                rec.update(
+                    bot_score=s,
+                    is_bot=s >= clf.threshold,
+                    label="bot" if s >= clf.threshold else "human",
+                )
+            else:
+                rec.setdefault("error", "record has no text string; map the text field")
+                rec.update(bot_score=None, is_bot=None, label=None)
+            yield rec
+
+
+def run(args: argparse.Namespace) -> int:
+    """Score the input file.
+
+    Args:
+        args: Parsed arguments.
+
+    Returns:
+        Exit code (0 even when some records had errors; they are counted in the log).
+    """
+    from botcomments.model import BotCommentClassifier
+
+    clf = BotCommentClassifier.from_pretrained(args.model, batch_size=args.batch_size)
+    rejects = Path(args.rejects) if args.rejects else Path(f"{args.out}.rejects.jsonl")
+    records, stream = read_records(Path(args.input), args.mapping, rejects)
+    n_err = 0
+    with RecordWriter(args.out) as writer:
+        for rec in score_records(records, clf):
+            n_err += rec.get("error") is not None
+            writer.write(rec)
+        n = writer.n_written
+    n_rejected = int(stream.stats.rejected) if stream is not None else 0
+    if n_err or n_rejected:
+        logger.warning(
+            "%d records not scored (error field in %s), %d rejected by the reader (in %s)",
+            n_err,
+            args.out,
+            n_rejected,
+            rejects,
+        )
+    summary = {"scored": n - n_err, "errors": n_err, "rejected": n_rejected, "out": args.out}
+    print(json.dumps(summary))
+    return 0

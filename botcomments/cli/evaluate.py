@@ -1,0 +1,61 @@
+"""``botcomments evaluate``: score a labeled file with a model and report metrics."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+from botcomments.model.evaluation import (
+    evaluation_report,
+    format_report,
+    plot_reliability,
+    save_report,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``evaluate`` subcommand.
+
+    Args:
+        subparsers: The top-level subparsers.
+    """
+    p = subparsers.add_parser("evaluate", help="evaluate a text model on a labeled file")
+    p.add_argument("--model", required=True, help="model folder")
+    p.add_argument("--data", required=True, help="labeled file (.jsonl/.csv/.parquet)")
+    p.add_argument("--map", dest="mapping", help="column mapping, e.g. text=content,label=y")
+    p.add_argument("--report", help="report folder (default: <model>/eval/<data name>)")
+    p.add_argument("--threshold", type=float, help="decision threshold (default: the model's)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the evaluation.
+
+    Args:
+        args: Parsed arguments.
+
+    Returns:
+        Exit code.
+    """
+    from botcomments.model import BotCommentClassifier
+
+    try:
+        from training.data import load_labeled, parse_mapping
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        logger.error(
+            "evaluate reads data with the train extra: pip install 'botcomments[train]' (%s)", exc
+        )
+        return 2
+    data = load_labeled(args.data, parse_mapping(args.mapping))
+    clf = BotCommentClassifier.from_pretrained(args.model)
+    threshold = clf.threshold if args.threshold is None else args.threshold
+    report = evaluation_report(data.labels, clf.bot_scores(data.texts), threshold)
+    out = Path(args.report) if args.report else Path(args.model) / "eval" / Path(args.data).stem
+    save_report(report, out / "report.json")
+    png = plot_reliability(report, out / "reliability.png")
+    print(format_report(report))
+    print(f"report: {out / 'report.json'}" + (f", reliability curve: {png}" if png else ""))
+    return 0

@@ -1,0 +1,53 @@
+"""``botcomments pretrain``: masked-LM pretraining of the built-in encoder."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+
+logger = logging.getLogger(__name__)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``pretrain`` subcommand.
+
+    Args:
+        subparsers: The top-level subparsers.
+    """
+    p = subparsers.add_parser(
+        "pretrain",
+        help="MLM-pretrain the built-in encoder on unlabeled text (usable as --base)",
+    )
+    p.add_argument("--corpus", nargs="+", required=True, help="text files, one text a line")
+    p.add_argument("--out", required=True, help="output model folder")
+    p.add_argument("--config", help="JSON file of PretrainConfig fields")
+    p.add_argument("--max-steps", type=int, help="stop after this many steps")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run pretraining.
+
+    Args:
+        args: Parsed arguments.
+
+    Returns:
+        Exit code.
+    """
+    try:
+        from training.pretrain import PretrainConfig, pretrain, read_corpus
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        logger.error(
+            "pretraining needs the train extra: pip install 'botcomments[train]' (%s)", exc
+        )
+        return 2
+    cfg = PretrainConfig()
+    if args.config:
+        with open(args.config, encoding="utf-8") as fh:
+            cfg = PretrainConfig(**json.load(fh))
+    if args.max_steps is not None:
+        cfg.max_steps = args.max_steps
+    summary = pretrain(read_corpus(args.corpus), args.out, cfg)
+    print(json.dumps(summary, ensure_ascii=False))
+    return 0

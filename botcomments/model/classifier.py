@@ -1,0 +1,280 @@
+"""``BotCommentClassifier``: the text-only bot-comment model with Hugging Face verbs.
+
+Example:
+    >>> clf = BotCommentClassifier.from_pretrained("models/default")  # doctest: +SKIP
+    >>> clf.predict_proba(["主播好美", "加V❤看主页"]).shape  # doctest: +SKIP
+    (2, 2)
+    >>> clf.predict(["加V❤看主页"])  # doctest: +SKIP
+    ['bot']
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+from transformers import (
+    AutoModelForSequenceClassification,
+    AutoTokenizer,
+    PreTrainedModel,
+    PreTrainedTokenizerBase,
+)
+
+from botcomments.model.settings import ModelSettings, library_versions
+from botcomments.records import LABEL_NAMES
+from botcomments.text.normalize import NORMALIZER_VERSION, Normalizer
+
+logger = logging.getLogger(__name__)
+
+BOT_LABEL = LABEL_NAMES[1]
+
+
+def check_texts(texts: Sequence[str]) -> list[str]:
+    """Validate a batch of texts.
+
+    Args:
+        texts: Comment texts.
+
+    Returns:
+        The texts as a list.
+
+    Raises:
+        TypeError: If ``texts`` is a single string or an item is not a string.
+    """
+    if isinstance(texts, str):
+        raise TypeError("texts must be a list of strings, not one string; wrap it: [text]")
+    out = list(texts)
+    for i, t in enumerate(out):
+        if not isinstance(t, str):
+            raise TypeError(
+                f"texts[{i}] is {type(t).__name__}, not str; replace missing texts by '' "
+                "or drop them before scoring"
+            )
+    return out
+
+
+def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
+    """Group indices into batches of similar length (longest first).
+
+    Args:
+        lengths: Length of each item.
+        batch_size: Items per batch.
+
+    Returns:
+        Batches of original indices; together they cover every index once.
+
+    Raises:
+        ValueError: If ``batch_size`` is not positive.
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size={batch_size} must be positive")
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+
+
+def quantize_for_cpu(model: PreTrainedModel) -> torch.nn.Module:
+    """Apply int8 dynamic quantisation to every Linear layer (CPU inference only).
+
+    Args:
+        model: A float model in eval mode.
+
+    Returns:
+        A quantised copy; the input model is left untouched.
+    """
+    from torch.ao.quantization import quantize_dynamic
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r".*quantiz.* deprecated", category=UserWarning)
+        warnings.filterwarnings("ignore", message=r"torch\.ao\.quantization is deprecated")
+        return quantize_dynamic(copy.deepcopy(model), {torch.nn.Linear}, dtype=torch.qint8)
+
+
+class BotCommentClassifier:
+    """Score comments alone (no room context) with a sequence-classification model.
+
+    Use :meth:`from_pretrained` to load a model folder. Texts are normalised with the
+    normaliser version saved in ``botcomments.json``, sorted by length, batched with
+    dynamic padding, and results are returned in input order.
+
+    Args:
+        model: A ``*ForSequenceClassification`` model with ``id2label`` in its config.
+        tokenizer: Its tokenizer.
+        settings: Project settings saved with the model.
+        device: Torch device for inference.
+        batch_size: Texts per forward pass.
+        quantize: Use int8 dynamic quantisation (CPU only; defaults to True on CPU).
+
+    Raises:
+        ValueError: If the model's labels do not include "bot".
+    """
+
+    def __init__(
+        self,
+        model: PreTrainedModel,
+        tokenizer: PreTrainedTokenizerBase,
+        settings: ModelSettings,
+        device: str | torch.device | None = None,
+        batch_size: int = 128,
+        quantize: bool | None = None,
+    ) -> None:
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.settings = settings
+        self.batch_size = batch_size
+        self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+        self.id2label: dict[int, str] = {
+            int(k): v for k, v in (model.config.id2label or {}).items()
+        }
+        if BOT_LABEL not in self.id2label.values():
+            raise ValueError(
+                f"model labels {self.id2label} have no {BOT_LABEL!r}; train it with "
+                "botcomments train so config.json maps ids to 'human'/'bot'"
+            )
+        self.bot_index = next(i for i, n in self.id2label.items() if n == BOT_LABEL)
+        self.normalizer = Normalizer(settings.normalizer_version)
+        if quantize is None:
+            quantize = self.device.type == "cpu"
+        if quantize and self.device.type != "cpu":
+            raise ValueError("int8 dynamic quantisation runs on CPU only; pass quantize=False")
+        self._runner: torch.nn.Module = (
+            quantize_for_cpu(self.model)
+            if quantize
+            else torch.nn.Module.to(self.model, self.device)
+        )
+
+    @classmethod
+    def from_pretrained(
+        cls,
+        path: str | Path,
+        device: str | torch.device | None = None,
+        batch_size: int = 128,
+        quantize: bool | None = None,
+    ) -> BotCommentClassifier:
+        """Load a model folder offline (``local_files_only=True``).
+
+        Args:
+            path: Model folder (Hugging Face layout plus ``botcomments.json``).
+            device: Torch device (default: cuda when available, else cpu).
+            batch_size: Texts per forward pass.
+            quantize: int8 dynamic quantisation (default: True on CPU).
+
+        Returns:
+            The classifier.
+
+        Raises:
+            FileNotFoundError: If ``path`` is not a folder.
+        """
+        folder = Path(path)
+        if not folder.is_dir():
+            raise FileNotFoundError(
+                f"model folder {folder} does not exist; train one with `botcomments train` "
+                "or pass models/default"
+            )
+        tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
+        model = AutoModelForSequenceClassification.from_pretrained(folder, local_files_only=True)
+        settings = ModelSettings.load(folder)
+        if settings is None:
+            logger.warning(
+                "%s has no botcomments.json; assuming normaliser %s and max_length 64",
+                folder,
+                NORMALIZER_VERSION,
+            )
+            settings = ModelSettings(normalizer_version=NORMALIZER_VERSION)
+        return cls(model, tokenizer, settings, device, batch_size, quantize)
+
+    def save_pretrained(self, path: str | Path) -> Path:
+        """Save model, tokenizer and ``botcomments.json``; other files are kept.
+
+        Args:
+            path: Target folder (created if missing).
+
+        Returns:
+            The folder.
+        """
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.model.save_pretrained(folder)
+        self.tokenizer.save_pretrained(folder)
+        if not self.settings.libraries:
+            self.settings.libraries = library_versions()
+        self.settings.save(folder)
+        return folder
+
+    @property
+    def threshold(self) -> float:
+        """Decision threshold on P(bot) saved with the model."""
+        return self.settings.threshold
+
+    def normalize(self, texts: Sequence[str]) -> list[str]:
+        """Normalise texts with the model's normaliser version.
+
+        Args:
+            texts: Raw texts.
+
+        Returns:
+            Normal forms, same order.
+        """
+        return [n.text for n in self.normalizer.normalize_batch(check_texts(texts))]
+
+    @torch.inference_mode()
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Class probabilities per text.
+
+        Args:
+            texts: Raw comment texts.
+
+        Returns:
+            Float array of shape ``(len(texts), n_labels)``; column ``i`` is label
+            ``id2label[i]``.
+
+        Raises:
+            TypeError: If an item is not a string.
+        """
+        norm = self.normalize(texts)
+        out = np.zeros((len(norm), len(self.id2label)), dtype=np.float32)
+        for batch in length_sorted_batches([len(t) for t in norm], self.batch_size):
+            enc = self.tokenizer(
+                [norm[i] for i in batch],
+                padding=True,
+                truncation=True,
+                max_length=self.settings.max_length,
+                return_tensors="pt",
+            )
+            enc = {k: v.to(self.device) for k, v in enc.items() if k != "token_type_ids"}
+            logits = self._runner(**enc).logits.float()
+            out[batch] = torch.softmax(logits, dim=-1).cpu().numpy()
+        return out
+
+    def bot_scores(self, texts: Sequence[str]) -> np.ndarray:
+        """P(bot) per text.
+
+        Args:
+            texts: Raw comment texts.
+
+        Returns:
+            Float array of shape ``(len(texts),)``.
+        """
+        return self.predict_proba(texts)[:, self.bot_index]
+
+    def predict(self, texts: Sequence[str], return_ids: bool = False) -> list[str] | list[int]:
+        """Most probable label per text, decoded through the saved ``id2label``.
+
+        This is ``argmax(predict_proba)``; use :meth:`bot_scores` with
+        :attr:`threshold` for the calibrated decision threshold.
+
+        Args:
+            texts: Raw comment texts.
+            return_ids: Return label ids instead of names.
+
+        Returns:
+            One label name (or id) per text.
+        """
+        ids = [int(i) for i in self.predict_proba(texts).argmax(axis=1)]
+        if return_ids:
+            return ids
+        return [self.id2label[i] for i in ids]
