@@ -1,1 +1,25 @@
-"""botcomments.quantify."""
+"""Room authenticity as prevalence estimation (CC / ACC / PCC / PACC with cluster bootstrap).
+
+Example:
+    >>> import numpy as np
+    >>> from botcomments.quantify import measure_rates, estimate_authenticity
+    >>> rates = measure_rates(np.array([0.9, 0.7, 0.3, 0.2]), np.array([1, 1, 0, 0]))
+    >>> estimate_authenticity(np.array([0.8, 0.2, 0.25]), rates=rates).estimator
+    'pacc'
+"""
+
+from botcomments.quantify.estimators import ESTIMATORS, adjust
+from botcomments.quantify.rates import ClassifierRates, measure_rates
+from botcomments.quantify.room import RoomAuthenticity, estimate_authenticity, summarize_rooms
+from botcomments.quantify.users import user_codes
+
+__all__ = [
+    "ESTIMATORS",
+    "ClassifierRates",
+    "RoomAuthenticity",
+    "adjust",
+    "estimate_authenticity",
+    "measure_rates",
+    "summarize_rooms",
+    "user_codes",
+]

@@ -1,0 +1,50 @@
+"""Account ids to dense integer codes (anonymous comments get codes of their own)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def user_codes(users: Sequence[Any] | np.ndarray | None, n: int) -> tuple[np.ndarray, int]:
+    """Map account ids to codes 0..U-1.
+
+    A missing id (None or NaN) is an anonymous commenter: each such comment gets a code
+    of its own, so it counts as one commenter and one bootstrap cluster. Without any ids
+    (``users=None``) every comment is its own cluster.
+
+    Args:
+        users: One id per comment (any hashable; integers are fast), or None.
+        n: Number of comments.
+
+    Returns:
+        ``(codes, U)``: an int64 array of length n and the number of distinct users.
+
+    Raises:
+        ValueError: If ``users`` has a length other than ``n``.
+
+    Example:
+        >>> user_codes(["a", None, "a", None], 4)[0].tolist()
+        [0, 1, 0, 2]
+    """
+    if users is None:
+        return np.arange(n, dtype=np.int64), n
+    if len(users) != n:
+        raise ValueError(f"got {len(users)} user ids for {n} comments; pass one per comment")
+    arr = np.asarray(users)
+    if arr.dtype.kind in "iu":
+        uniq, codes = np.unique(arr, return_inverse=True)
+        return codes.astype(np.int64).reshape(-1), len(uniq)
+    index: dict[Any, int] = {}
+    out = np.empty(n, dtype=np.int64)
+    for i, u in enumerate(arr.tolist()):
+        out[i] = len(index) if _is_missing(u) else index.setdefault(u, len(index))
+        if _is_missing(u):
+            index[("__anon__", i)] = out[i]
+    return out, len(index)
