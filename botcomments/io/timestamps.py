@@ -82,6 +82,11 @@ def parse_timestamp(value: object) -> ParsedTime:
     """
     if isinstance(value, bool):
         raise TimestampError(f"timestamp {value!r} is a boolean; {_FIX_HINT}")
+    if isinstance(value, int) and not -(10**20) < value < 10**20:
+        sign = "negative" if value < 0 else "too large for s/ms/us/ns"
+        raise TimestampError(
+            f"timestamp is a {value.bit_length()}-bit integer, {sign}; {_FIX_HINT}"
+        )
     if isinstance(value, (int, float)):
         return _from_number(float(value), value)
     if isinstance(value, str):
