@@ -49,7 +49,7 @@ def make_texts(n: int, seed: int, unique: bool) -> list[str]:
     """Generate ``n`` comments: 75% ordinary, 10% floods, 15% evasion/ads."""
     rng = random.Random(seed)
     out = []
-    for i in range(n):
+    for _ in range(n):
         r = rng.random()
         if r < 0.75:
             t = ordinary(rng)
@@ -57,8 +57,8 @@ def make_texts(n: int, seed: int, unique: bool) -> list[str]:
             t = rng.choice(FLOODS)
         else:
             t = rng.choice(ADS).format(n=rng.randint(0, 999), d=rng.randint(10**7, 10**10))
-        if unique:  # a distinct suffix defeats the cache
-            t = f"{t}{ordinary(rng)[:3]}{i}"
+        if unique:  # a random suffix of common characters defeats the cache
+            t = t + "".join(rng.choices(COMMON, k=4))
         out.append(t)
     return out
 

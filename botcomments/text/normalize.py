@@ -109,14 +109,16 @@ _CJK = T.CJK_CLASS
 _EMOJI_NO_ZWJ = T.EMOJI_CLASS.replace(T.ZWJ, "")
 _EMOJI_RE = re.compile(f"[{_EMOJI_NO_ZWJ}]")
 _ZWJ_OUTSIDE_EMOJI_RE = re.compile(f"(?<![{_EMOJI_NO_ZWJ}])\u200d|\u200d(?![{_EMOJI_NO_ZWJ}])")
-_CJK_RE = re.compile(f"[{_CJK}]")
+_CJK_RE = re.compile(f"[{_CJK}]+")
 
 _MARKS = (
     chr(cp)
     for cp in range(0x0300, 0x1FFFF)
     if unicodedata.category(chr(cp)) in ("Mn", "Me") and chr(cp) not in _FORMAT
 )
-_MARKS_RE = re.compile(f"(?<=[\\x00-\\x7f{_CJK}{_EMOJI_NO_ZWJ}])[{_char_class(_MARKS)}]+")
+_MARKS_CLASS = _char_class(_MARKS)
+_MARK_GATE_RE = re.compile(f"[{_MARKS_CLASS}]")
+_MARKS_RE = re.compile(f"(?<=[\\x00-\\x7f{_CJK}{_EMOJI_NO_ZWJ}])[{_MARKS_CLASS}]+")
 
 _PLACEHOLDER_FOLDED_RE = re.compile("|".join(re.escape(p.lower()) for p in CONTACT_PLACEHOLDERS))
 
@@ -168,36 +170,58 @@ def _alt(words: Iterable[str]) -> str:
 
 
 _SP = r"[\s\-_.·,，、|/\\*~^=()（）\[\]【】'\"]{0,2}"
-_SEP = r"\s?(?:号码|号|id)?\s?[:：是为]?\s?"
+_SEP = rf"\s?(?:号码|号|id)?[\s:：是为~*{_EMOJI_NO_ZWJ}]{{0,4}}"
 _DIGIT_ID = rf"[0-9](?:{_SP}[0-9]){{5,11}}(?!{_SP}[0-9])"
 _WORD_ID = r"(?:wxid_)?[a-z][-_a-z0-9]{5,19}(?![-_a-z0-9])"
 _TLD = "(?:" + "|".join(sorted(T.TLDS, key=len, reverse=True)) + ")"
 _DOT = r"\s?(?:[.。]|点)\s?"
 _WEAK = "(?:v(?![a-z])|薇|微(?![博笑软小型波])|威|徽)"
-_MASK_RE = re.compile(
-    rf"(?P<url>(?:https?://|www[.。])[a-z0-9\-._~:/?#@!$&'()*+,;=%]+"
+_MASK_PATTERNS: dict[str, str] = {
+    "url": rf"(?P<url>(?:https?://|www[.。])[a-z0-9\-._~:/?#@!$&'()*+,;=%]+"
     rf"|(?<![a-z0-9@._-])[a-z0-9][a-z0-9-]{{0,62}}(?:{_DOT}[a-z0-9-]{{1,63}})*{_DOT}{_TLD}"
-    rf"(?![a-z0-9])(?:/[a-z0-9\-._~/?#=&%]*)?)"
-    rf"|(?P<email>(?<![a-z0-9._-])[a-z0-9._-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+)"
-    rf"|(?P<wxid>(?<![a-z])wxid_[a-z0-9_-]{{4,30}})"
-    rf"|(?P<qq>{_alt(T.QQ_CUES)}{_SEP}(?P<qqid>[1-9](?:{_SP}[0-9]){{4,11}})(?!{_SP}[0-9]))"
-    rf"|(?P<wx>(?:(?P<wxpre>[加+])\s?(?:{_alt(T.WECHAT_STRONG_CUES)}|{_WEAK})"
-    rf"|(?P<wxcue>{_alt(T.WECHAT_STRONG_CUES)})){_SEP}(?P<wxval>{_WORD_ID}|{_DIGIT_ID})?)"
-    rf"|(?P<phone>(?<![0-9])(?:\+?86{_SP})?1{_SP}[3-9](?:{_SP}[0-9]){{9}}(?!{_SP}[0-9]))"
-    rf"|(?P<ct>(?P<ctcue>{_alt(T.CONTACT_CUES)})\s?[:：]?\s?(?P<ctid>{_DIGIT_ID}|{_WORD_ID}))"
+    rf"(?![a-z0-9])(?:/[a-z0-9\-._~/?#=&%]*)?)",
+    "email": r"(?P<email>(?<![a-z0-9._-])[a-z0-9._-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+)",
+    "wxid": r"(?P<wxid>(?<![a-z])wxid_[a-z0-9_-]{4,30})",
+    "qq": rf"(?P<qq>{_alt(T.QQ_CUES)}{_SEP}(?P<qqid>[1-9](?:{_SP}[0-9]){{4,11}})(?!{_SP}[0-9]))",
+    "wx": rf"(?P<wx>(?:(?P<wxpre>[加+])\s?(?:{_alt(T.WECHAT_STRONG_CUES)}|{_WEAK})"
+    rf"|(?P<wxcue>{_alt(T.WECHAT_STRONG_CUES)})){_SEP}(?P<wxval>{_WORD_ID}|{_DIGIT_ID})?)",
+    "phone": rf"(?P<phone>(?<![0-9])(?:\+?86{_SP})?1{_SP}[3-9](?:{_SP}[0-9]){{9}}(?!{_SP}[0-9]))",
+    "ct": rf"(?P<ct>(?P<ctcue>{_alt(T.CONTACT_CUES)})\s?[:：]?\s?(?P<ctid>{_DIGIT_ID}|{_WORD_ID}))",
+}
+# Masking passes in priority order, each with a cheap gate: (gate, minimum digits, regex).
+_MASK_PASSES: tuple[tuple[re.Pattern[str], int, re.Pattern[str]], ...] = tuple(
+    (re.compile(gate), min_digits, re.compile(_MASK_PATTERNS[kind]))
+    for kind, gate, min_digits in (
+        ("url", r"[.。点]", 0),
+        ("email", "@", 0),
+        ("wxid", "wxid_", 0),
+        ("qq", "[q扣抠蔻寇企球秋]", 5),
+        ("wx", "[vwx微威薇徽维卫喂魏绿]", 0),
+        ("phone", "1", 11),
+        ("ct", "[联加私找滴t]", 1),
+    )
 )
-_MASK_GATE_RE = re.compile(
-    r"[0-9](?:[^0-9]{0,3}[0-9]){4}|[.。点]\s?[a-z]|@|wx|vx|v信|"
-    + "|".join(re.escape(c) for c in ("加", "+", "扣", "抠", "蔻", "寇", "企鹅", "球球",
-                                      "秋秋", "q", "信", "薇", "泡泡", "联系", "私", "找我",
-                                      "滴滴", "tg", "telegram"))
-)
+_DIGIT_RE = re.compile("[0-9]")
+# Every contact match contains a digit, a Latin letter, "@" or one of these cue chars.
+_MASK_GATE_RE = re.compile("[0-9a-z@+加扣抠蔻寇企球秋信薇泡联私找滴]")
 _PLAIN_WECHAT_WORDS = frozenset({"微信", "wechat", "weixin"})
 _NON_DIGIT_RE = re.compile("[^0-9]")
 _PHONE_FULL_RE = re.compile(r"(?:86)?1[3-9][0-9]{9}")
 
-_RUN_RE = re.compile(r"(.)\1{2,}|([^<>]{2,4}?)\2{2,}", re.S)
+_CHAR_RUN_RE = re.compile(r"(.)\1{2,}", re.S)
+_UNIT_GATE_RE = re.compile(r"([^<>]{2,4})\1\1", re.S)  # greedy: cheap existence test
+_UNIT_RUN_RE = re.compile(r"([^<>]{2,4}?)\1{2,}", re.S)  # lazy: the shortest unit
 _PAIR_RE = re.compile(r"(.)\1", re.S)
+
+# Characters outside this class are "rare": only texts with one need the table, ZWJ,
+# emoji, combining-mark and homoglyph stages. Common CJK text never has one.
+_RARE_RE = re.compile(
+    "[^\x20-\x7e\u3001\u3002\u300a-\u300f\u3010\u3011\u4e00-\u9fff\uff01-\uff5e"
+    "\u2018\u2019\u201c\u201d\u2026\u2014\u00b7]"
+)
+# NFKC of the full-width forms every Chinese IME types (，！？：；（）): a cheap
+# translate avoids a full NFKC pass for most comments.
+_FULLWIDTH = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0xFF01, 0xFF5F)}
 
 
 @lru_cache(maxsize=1)
@@ -243,9 +267,9 @@ class _Counts:
         self.contacts: list[str] = []
 
 
-def _strip_and_map(s: str, c: _Counts) -> str:
+def _strip_and_map(s: str, c: _Counts, rare: bool) -> str:
     """Drop format chars; map styled, radical, 火星文 and symbol look-alikes (1:1)."""
-    if _TABLE_RE.search(s):
+    if (_TABLE_RE if rare else _VARIANT_RE).search(s):
         c.format += len(_FORMAT_RE.findall(s))
         c.styled += len(_STYLED_RE.findall(s))
         c.variant += len(_VARIANT_RE.findall(s))
@@ -259,9 +283,11 @@ def _strip_and_map(s: str, c: _Counts) -> str:
 def _nfkc_casefold(s: str) -> str:
     """NFKC, case folding, NFKC again; placeholders stay upper case."""
     if not unicodedata.is_normalized("NFKC", s):
-        s = unicodedata.normalize("NFKC", s)
-        if _TABLE_RE.search(s):
-            s = s.translate(_TABLE)
+        s = s.translate(_FULLWIDTH)
+        if not unicodedata.is_normalized("NFKC", s):
+            s = unicodedata.normalize("NFKC", s)
+            if _TABLE_RE.search(s):
+                s = s.translate(_TABLE)
     s = s.casefold()
     if not s.isascii() and not unicodedata.is_normalized("NFKC", s):
         s = unicodedata.normalize("NFKC", s)
@@ -272,7 +298,7 @@ def _nfkc_casefold(s: str) -> str:
 
 def _strip_marks(s: str, c: _Counts) -> str:
     """Remove combining marks stacked on CJK, ASCII or emoji (zalgo, keycaps)."""
-    if s.isascii():
+    if not _MARK_GATE_RE.search(s):
         return s
     out = _MARKS_RE.sub("", s)
     c.combining += len(s) - len(out)
@@ -363,7 +389,8 @@ def _numerals(s: str, c: _Counts) -> str:
 
 def _mask_one(m: re.Match[str], c: _Counts) -> str:
     """Replacement for one contact match (the match itself when it is not a contact)."""
-    g = m.groupdict()
+    g = dict.fromkeys(("url", "email", "wxid", "qq", "wx", "phone"))
+    g.update(m.groupdict())
     if g["url"]:
         kind, keep = "url", ""
     elif g["email"]:
@@ -395,24 +422,32 @@ def _mask(s: str, c: _Counts) -> str:
     """Replace phone/QQ/WeChat/URL/other contacts by placeholder tokens."""
     if not _MASK_GATE_RE.search(s):
         return s
-    return _MASK_RE.sub(lambda m: _mask_one(m, c), s)
+    n_digits = len(_DIGIT_RE.findall(s))
+    for gate, min_digits, pattern in _MASK_PASSES:
+        if n_digits >= min_digits and gate.search(s):
+            s = pattern.sub(lambda m: _mask_one(m, c), s)
+    return s
 
 
 def _collapse_one(m: re.Match[str], c: _Counts) -> str:
     c.runs += 1
-    if m.group(1) is not None:
+    unit = m.group(1)
+    if len(unit) == 1:
         c.max_run = max(c.max_run, len(m.group()))
-        return m.group(1) * 2
-    unit = m.group(2)
-    c.max_unit = max(c.max_unit, len(m.group()) // len(unit))
+    else:
+        c.max_unit = max(c.max_unit, len(m.group()) // len(unit))
     return unit * 2
 
 
 def _collapse(s: str, c: _Counts) -> tuple[str, bool]:
-    """Cut runs of ≥3 identical chars or 2-4 char units down to two."""
-    out = _RUN_RE.sub(lambda m: _collapse_one(m, c), s)
-    if c.max_run < 2 and _PAIR_RE.search(out):
+    """Cut runs of ≥3 identical chars, then of 2-4 char units, down to two."""
+    out = s
+    if _CHAR_RUN_RE.search(out):
+        out = _CHAR_RUN_RE.sub(lambda m: _collapse_one(m, c), out)
+    elif c.max_run < 2 and _PAIR_RE.search(out):
         c.max_run = 2
+    if _UNIT_GATE_RE.search(out):
+        out = _UNIT_RUN_RE.sub(lambda m: _collapse_one(m, c), out)
     return out, out != s
 
 
@@ -428,12 +463,13 @@ def _mask_and_collapse(s: str, c: _Counts) -> str:
 
 def _normalize_uncached(text: str) -> NormalizedText:
     c = _Counts()
-    s = _strip_and_map(text, c)
-    if not s.isascii():
-        c.emoji = len(_EMOJI_RE.findall(s))
+    rare = _RARE_RE.search(text) is not None
+    s = _strip_and_map(text, c, rare)
     s = _nfkc_casefold(s)
-    s = _strip_marks(s, c)
-    s = _homoglyphs(s, c)
+    if rare:
+        c.emoji = len(_EMOJI_RE.findall(s))
+        s = _strip_marks(s, c)
+        s = _homoglyphs(s, c)
     s = _spaces(s, c)
     s = _padding(s, c)
     s = _traditional(s, c)
@@ -442,7 +478,7 @@ def _normalize_uncached(text: str) -> NormalizedText:
     s = _mask_and_collapse(s, c).strip()
     if not s.isascii() and not unicodedata.is_normalized("NFKC", s):
         s = unicodedata.normalize("NFKC", s)
-    n_cjk = len(_CJK_RE.findall(s)) if not s.isascii() else 0
+    n_cjk = sum(map(len, _CJK_RE.findall(s))) if not s.isascii() else 0
     features = NormalizationFeatures(
         orig_length=len(text),
         n_format_chars=c.format,
