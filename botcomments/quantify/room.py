@@ -208,7 +208,7 @@ def _validate_scores(values: np.ndarray, name: str) -> None:
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise ValueError(
-            f"{name}[{i}] = {values[i]!r} is not a probability in [0, 1] "
+            f"{name}[{i}] = {float(values[i])!r} is not a probability in [0, 1] "
             f"({int(bad.sum())} bad values); fix or drop those comments before estimating"
         )
 
