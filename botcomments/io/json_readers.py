@@ -65,8 +65,8 @@ def _line_item(line: RawLine, path: str, encoding: str, builder: Builder) -> Ite
         obj = json.loads(text)
     except ValueError as exc:
         detail = str(exc)
-        if getattr(exc, "pos", 0) >= len(text.rstrip()) - 1:
-            detail += " (the line ends early: truncated write?)"
+        if line.unterminated:
+            detail += " (last line has no line ending: truncated write?)"
         return Rejected(loc, "invalid_json", detail, preview(text))
     return build_item(obj, builder, loc, lambda: text)
 

@@ -123,12 +123,14 @@ class RawLine:
         offset: Byte offset of the line start (in the decompressed stream).
         data: The line bytes without the line ending (only a prefix when ``too_long``).
         too_long: True when the line exceeded the limit and was skipped, not held.
+        unterminated: True for a last line without a line ending (a truncated write?).
     """
 
     lineno: int
     offset: int
     data: bytes
     too_long: bool = False
+    unterminated: bool = False
 
 
 def iter_raw_lines(fh: BinaryIO, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -> Iterator[RawLine]:
@@ -167,4 +169,4 @@ def iter_raw_lines(fh: BinaryIO, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -
                 offset += len(chunk)
             yield RawLine(lineno, start, head, too_long=True)
             continue
-        yield RawLine(lineno, start, chunk.rstrip(b"\r\n"))
+        yield RawLine(lineno, start, chunk.rstrip(b"\r\n"), unterminated=not chunk.endswith(b"\n"))

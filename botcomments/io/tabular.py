@@ -82,7 +82,12 @@ def read_csv(
     with open_binary(path) as fh:
         lines = _DecodedLines(iter_raw_lines(fh, max_line_bytes), encoding, name)
         reader = csv.reader(iter(lines), delimiter=delimiter)
-        header = next(reader, None)
+        try:
+            header = next(reader, None)
+        except csv.Error as exc:
+            detail = f"header row unreadable ({exc}); the file was not read"
+            yield Rejected(Location(name, 1), "invalid_csv", detail)
+            return
         if header is None:
             return
         header = [h.strip() for h in header]
