@@ -82,7 +82,7 @@ class DupConfig:
     """
 
     threshold: float = 0.6
-    num_perm: int = 64
+    num_perm: int = 32
     ngram_range: tuple[int, int] = (1, 3)
     burst_window_s: float = 5.0
     short_len: int = 4
@@ -94,7 +94,7 @@ class DupConfig:
         if not 0.0 < self.threshold <= 1.0:
             raise ValueError(f"threshold {self.threshold!r} must be in (0, 1]; try 0.6")
         if self.num_perm < 8:
-            raise ValueError(f"num_perm {self.num_perm!r} is too small; use >= 8 (64 default)")
+            raise ValueError(f"num_perm {self.num_perm!r} is too small; use >= 8 (32 default)")
         if self.burst_window_s < 0:
             raise ValueError(f"burst_window_s {self.burst_window_s!r} must be >= 0 seconds")
         for name in ("max_texts", "max_clusters", "max_rooms_per_cluster"):

@@ -2,11 +2,11 @@
 
 Log template miners (Drain) split on spaces and see a CJK sentence as one token. Here a
 normal form is first *masked*: slot values (numbers, quantities such as 3单 / 两件,
-prices such as 99元 / ¥9.9, emoji runs, @names, contact placeholders, colours such as
-红色, sizes such as xl码) become one private-use slot character each, giving a
-character *skeleton*. Skeletons are clustered on characters: an exact skeleton match
-first, else the most similar verified template leader from a MinHash LSH index of
-skeleton char 1-3-grams (shared with the duplicate detector). Every comment is handled
+prices such as 99元 / ¥9.9, runs of emoji and [表情] emote codes, @names, contact
+placeholders, colours such as 红色, sizes such as xl码) become one private-use slot
+character each, giving a character *skeleton*. Skeletons are clustered on characters:
+an exact skeleton match first, else the most similar verified template leader from a
+MinHash LSH index of skeleton char 1-3-grams (shared with the duplicate detector). Every comment is handled
 on its own, in order (:meth:`TemplateDetector.observe`), so the miner also runs on a
 stream; :meth:`TemplateDetector.detect` adds room-level statistics.
 
@@ -67,9 +67,8 @@ SLOT_PATTERNS: dict[str, str] = {
     "NUM": _NUM,
     "COLOR": r"[红橙黄绿青蓝紫黑白灰粉棕金银米咖杏]色",
     "EMOJI": (
-        r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF"
-        r"\u3030\u303D\u3297\u3299\u2764][\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF"
-        r"\u2300-\u23FF\u3030\u303D\u3297\u3299\u2764\uFE0F\u200D]*"
+        r"(?:[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF\u3030\u303D"
+        r"\u3297\u3299\uFE0F\u200D]|\[[^\[\]\s]{1,8}\])+"
     ),
 }
 """Slot name -> regex, tried in this order at each position (first match wins)."""
@@ -155,7 +154,7 @@ class TplConfig:
     """
 
     threshold: float = 0.7
-    num_perm: int = 64
+    num_perm: int = 32
     burst_window_s: float = 5.0
     max_texts: int = 300_000
     max_templates: int = 30_000
@@ -166,7 +165,7 @@ class TplConfig:
         if not 0.0 < self.threshold <= 1.0:
             raise ValueError(f"threshold {self.threshold!r} must be in (0, 1]; try 0.7")
         if self.num_perm < 8:
-            raise ValueError(f"num_perm {self.num_perm!r} is too small; use >= 8 (64 default)")
+            raise ValueError(f"num_perm {self.num_perm!r} is too small; use >= 8 (32 default)")
         if self.burst_window_s < 0:
             raise ValueError(f"burst_window_s {self.burst_window_s!r} must be >= 0 seconds")
         for name in ("max_texts", "max_templates", "max_rooms_per_template", "max_examples"):

@@ -119,6 +119,7 @@ class NearIndex:
         ngram_range: Shingle n-gram range used to re-shingle leaders.
         recall_weight: Weight of false negatives in datasketch's band optimiser (0..1);
             high favours recall, which is cheap because every candidate is verified.
+        shingle_cache: Leaders whose shingle sets are cached for verification.
 
     Raises:
         ValueError: On a threshold outside (0, 1], capacity < 1 or bad weights.
@@ -128,9 +129,10 @@ class NearIndex:
         self,
         threshold: float = 0.6,
         capacity: int = 30_000,
-        num_perm: int = 64,
+        num_perm: int = 32,
         ngram_range: tuple[int, int] = (1, 3),
-        recall_weight: float = 0.9,
+        recall_weight: float = 0.8,
+        shingle_cache: int = 2048,
     ) -> None:
         if not 0.0 < threshold <= 1.0:
             raise ValueError(f"threshold {threshold!r} must be in (0, 1]; 0.6 is a good start")
@@ -147,7 +149,9 @@ class NearIndex:
             num_perm=num_perm,
             weights=(1.0 - recall_weight, recall_weight),
         )
-        self._leaders: OrderedDict[int, str] = OrderedDict()
+        self._leaders: OrderedDict[int, tuple[str, int]] = OrderedDict()  # text, |shingles|
+        # Shingles of recently matched leaders, so hot leaders are not re-shingled.
+        self._shingle_cache: LRUDict[int, set[int]] = LRUDict(shingle_cache)
         self._base = MinHash(num_perm=num_perm, hashfunc=_identity, scheme="affine64")
 
     def __len__(self) -> int:
@@ -202,16 +206,26 @@ class NearIndex:
         m = minhash if minhash is not None else self.minhash(shingles)
         best_key: int | None = None
         best_sim = -1.0
+        size = len(shingles)
         for key in self._lsh.query(m):
-            leader = self._leaders.get(key)
-            if leader is None:
+            entry = self._leaders.get(key)
+            # Jaccard <= min(|A|, |B|) / max(|A|, |B|): skip pairs whose sizes differ too much.
+            if entry is None or min(size, entry[1]) < self.threshold * max(size, entry[1]):
                 continue
-            sim = jaccard(shingles, char_shingles(leader, self.ngram_range))
+            sim = jaccard(shingles, self._leader_shingles(key, entry[0]))
             if sim >= self.threshold and (
                 sim > best_sim or (sim == best_sim and best_key is not None and key < best_key)
             ):
                 best_key, best_sim = key, sim
         return best_key
+
+    def _leader_shingles(self, key: int, leader: str) -> set[int]:
+        """Shingles of a leader, from the bounded cache or recomputed."""
+        cached = self._shingle_cache.get_touch(key)
+        if cached is None:
+            cached = char_shingles(leader, self.ngram_range)
+            self._shingle_cache.put(key, cached)
+        return cached
 
     def add(self, key: int, text: str, shingles: set[int], minhash: MinHash | None = None) -> None:
         """Store a new leader, evicting the least recently used one beyond capacity.
@@ -228,10 +242,11 @@ class NearIndex:
         if key in self._leaders:
             raise ValueError(f"key {key} is already indexed; keys must be unique")
         self._lsh.insert(key, minhash if minhash is not None else self.minhash(shingles))
-        self._leaders[key] = text
+        self._leaders[key] = (text, len(shingles))
         while len(self._leaders) > self.capacity:
             old, _ = self._leaders.popitem(last=False)
             self._lsh.remove(old)
+            self._shingle_cache.pop(old, None)
 
     def touch(self, key: int) -> None:
         """Mark a key as recently used (no-op when it was evicted).
@@ -268,9 +283,10 @@ class LRUDict(OrderedDict[K, V]):
 
     def put(self, key: K, value: V) -> None:
         """Insert or replace an item, evicting the oldest beyond capacity."""
+        if key in self:
+            self.move_to_end(key)
         self[key] = value
-        self.move_to_end(key)
-        while len(self) > self.capacity:
+        if len(self) > self.capacity:
             self.popitem(last=False)
 
 
