@@ -6,9 +6,9 @@ prices such as 99元 / ¥9.9, runs of emoji and [表情] emote codes, @names, co
 placeholders, colours such as 红色, sizes such as xl码) become one private-use slot
 character each, giving a character *skeleton*. Skeletons are clustered on characters:
 an exact skeleton match first, else the most similar verified template leader from a
-MinHash LSH index of skeleton char 1-3-grams (shared with the duplicate detector). Every comment is handled
-on its own, in order (:meth:`TemplateDetector.observe`), so the miner also runs on a
-stream; :meth:`TemplateDetector.detect` adds room-level statistics.
+MinHash LSH index of skeleton char 1-3-grams (shared with the duplicate detector). Every
+comment is handled on its own, in order (:meth:`TemplateDetector.observe`), so the miner
+also runs on a stream; :meth:`TemplateDetector.detect` adds room-level statistics.
 
 A template with many accounts, many distinct fills and few literal characters left is
 the classic bot shape ("已拍{QTY}，质量很好{EMOJI}"); a slot-free template is just a
