@@ -389,7 +389,7 @@ def _numerals(s: str, c: _Counts) -> str:
 
 def _mask_one(m: re.Match[str], c: _Counts) -> str:
     """Replacement for one contact match (the match itself when it is not a contact)."""
-    g = dict.fromkeys(("url", "email", "wxid", "qq", "wx", "phone"))
+    g: dict[str, str | None] = dict.fromkeys(("url", "email", "wxid", "qq", "wx", "phone"))
     g.update(m.groupdict())
     if g["url"]:
         kind, keep = "url", ""
@@ -398,7 +398,7 @@ def _mask_one(m: re.Match[str], c: _Counts) -> str:
     elif g["wxid"]:
         kind, keep = "wechat", ""
     elif g["qq"]:
-        if len(set(_NON_DIGIT_RE.sub("", g["qqid"]))) == 1:
+        if len(set(_NON_DIGIT_RE.sub("", g["qqid"] or ""))) == 1:
             return m.group()
         kind, keep = "qq", ""
     elif g["wx"]:
@@ -409,11 +409,11 @@ def _mask_one(m: re.Match[str], c: _Counts) -> str:
     elif g["phone"]:
         kind, keep = "phone", ""
     else:
-        ident = g["ctid"]
-        digits = _NON_DIGIT_RE.sub("", ident)
+        digits = _NON_DIGIT_RE.sub("", g["ctid"] or "")
         if not digits or len(set(digits)) == 1:
             return m.group()
-        kind, keep = ("phone" if _PHONE_FULL_RE.fullmatch(digits) else "contact"), g["ctcue"]
+        kind = "phone" if _PHONE_FULL_RE.fullmatch(digits) else "contact"
+        keep = g["ctcue"] or ""
     c.contacts.append(kind)
     return keep + _PLACEHOLDER[kind]
 
@@ -468,8 +468,8 @@ def _normalize_uncached(text: str) -> NormalizedText:
     s = _nfkc_casefold(s)
     if rare:
         c.emoji = len(_EMOJI_RE.findall(s))
-        s = _strip_marks(s, c)
         s = _homoglyphs(s, c)
+        s = _strip_marks(s, c)
     s = _spaces(s, c)
     s = _padding(s, c)
     s = _traditional(s, c)
