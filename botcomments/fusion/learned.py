@@ -474,7 +474,8 @@ def fit_learned_fusion(
 
     Returns:
         The combiner and a report dict with ``metrics``, ``validation_scores``,
-        ``validation_labels`` and ``validation_groups`` (numpy arrays).
+        ``validation_labels``, ``validation_groups`` and ``validation_index`` (numpy
+        arrays).
 
     Raises:
         ValueError: On bad labels, a single class, or too few rooms.
@@ -508,5 +509,6 @@ def fit_learned_fusion(
         "validation_scores": val_p,
         "validation_labels": yv,
         "validation_groups": np.asarray(groups)[split.validate],
+        "validation_index": split.validate,
     }
     return fusion, report

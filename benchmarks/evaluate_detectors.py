@@ -1,0 +1,170 @@
+"""Side-by-side evaluation: community baseline vs ``botcomments score --no-model``.
+
+Simulated rooms from EVALUATION seeds only (never used for tuning) in four scenarios:
+- mixed: rooms with mixed campaigns, 0-95 % bots (comment-level F1, ratio MAE, CI coverage);
+- copy_flood: plain copy-paste flood campaigns only (comment-level F1);
+- genuine: genuine viewers only, organic floods included (share of comments flagged).
+
+``--tune`` instead recalibrates the shipped rules (Platt calibration, threshold for at most
+2 % genuine flagged, validation rates) on the TUNING seeds and rewrites
+botcomments/fusion/rules_default.json.
+
+Run:
+    python benchmarks/evaluate_detectors.py            # evaluate (about 1-2 minutes)
+    python benchmarks/evaluate_detectors.py --tune     # recalibrate on tuning seeds
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import f1_score
+
+from botcomments.baselines import FUZZY_BASELINE, community_baseline
+from botcomments.fusion.rules import RuleFusion, calibrate_rules
+from botcomments.fusion.training import collect_features
+from botcomments.records import Comment
+from botcomments.scoring.pipeline import FeatureExtractor, Scorer
+from botcomments.scoring.types import ScoreResult
+from botcomments.simulate import SimulationConfig, simulate
+
+TUNING_SEEDS: tuple[int, ...] = (1000, 1001)
+EVAL_SEEDS: tuple[int, ...] = (5000, 5001)
+ROOM_SIZE = (300, 2000)
+
+SCENARIOS: dict[str, SimulationConfig] = {
+    "mixed": SimulationConfig(bot_share=(0.0, 0.95), room_size=ROOM_SIZE),
+    "copy_flood": SimulationConfig(bot_share=(0.2, 0.8), room_size=ROOM_SIZE,
+                                   campaign_weights={"copy_flood": 1.0}),
+    "genuine": SimulationConfig(bot_share=(0.0, 0.0), room_size=ROOM_SIZE),
+}
+
+
+@dataclass
+class Scenario:
+    """Simulated comments with their truth."""
+
+    name: str
+    comments: list[Comment]
+    labels: np.ndarray
+    truth_ratio: dict[str, float]
+
+
+def make_scenario(name: str, seeds: Sequence[int], rooms_per_seed: int) -> Scenario:
+    """Simulate one scenario over several seeds (room ids made unique per seed).
+
+    Args:
+        name: Key of ``SCENARIOS``.
+        seeds: Simulation seeds.
+        rooms_per_seed: Rooms per seed.
+
+    Returns:
+        The scenario.
+    """
+    comments: list[Comment] = []
+    truth: dict[str, float] = {}
+    for seed in seeds:
+        sim = simulate(rooms_per_seed, seed=seed, config=SCENARIOS[name])
+        for c in sim.comments:
+            c.room_id = f"{name}-{seed}-{c.room_id}"
+            comments.append(c)
+        for r in sim.rooms:
+            truth[f"{name}-{seed}-{r.room_id}"] = r.authenticity_ratio
+    labels = np.array([c.label for c in comments], dtype=int)
+    return Scenario(name, comments, labels, truth)
+
+
+def ratio_metrics(result: ScoreResult, truth: dict[str, float]) -> tuple[float, float]:
+    """Authenticity ratio MAE and CI coverage over rooms.
+
+    Args:
+        result: Scorer output.
+        truth: Room id -> true share of genuine comments.
+
+    Returns:
+        (MAE, coverage).
+    """
+    err, cover = [], []
+    for room in result.rooms:
+        t = truth[room.room_id]
+        err.append(abs(room.authenticity_ratio - t))
+        lo, hi = room.authenticity_ci
+        cover.append(lo - 1e-9 <= t <= hi + 1e-9)
+    return float(np.mean(err)), float(np.mean(cover))
+
+
+def evaluate(methods: dict[str, Callable[[Sequence[Comment]], ScoreResult | np.ndarray]],
+             rooms_per_seed: int) -> None:
+    """Print the side-by-side tables.
+
+    Args:
+        methods: Name -> function returning a ScoreResult (scorers) or a bool array.
+        rooms_per_seed: Rooms per evaluation seed and scenario.
+    """
+    print(f"evaluation seeds {EVAL_SEEDS}, {rooms_per_seed} rooms per seed and scenario")
+    header = f"{'scenario':12s} {'method':22s} {'F1':>6s} {'flagged':>8s} {'MAE':>6s} " \
+             f"{'cover':>6s} {'c/s':>7s}"
+    print(header)
+    print("-" * len(header))
+    for name in SCENARIOS:
+        sc = make_scenario(name, EVAL_SEEDS, rooms_per_seed)
+        for method, fn in methods.items():
+            t0 = time.perf_counter()
+            out = fn(sc.comments)
+            rate = len(sc.comments) / (time.perf_counter() - t0)
+            if isinstance(out, ScoreResult):
+                pred = np.array([v.is_bot for v in out.verdicts])
+                mae, cover = ratio_metrics(out, sc.truth_ratio)
+                ratio_cols = f"{mae:6.3f} {cover:6.2f}"
+            else:
+                pred = out
+                ratio_cols = f"{'-':>6s} {'-':>6s}"
+            f1 = f1_score(sc.labels, pred) if sc.labels.any() else float("nan")
+            flagged = pred[sc.labels == 0].mean()
+            print(f"{name:12s} {method:22s} {f1:6.3f} {flagged:8.3f} {ratio_cols} {rate:7.0f}")
+
+
+def tune(rooms_per_seed: int) -> None:
+    """Recalibrate the shipped rules on tuning seeds and rewrite rules_default.json.
+
+    Args:
+        rooms_per_seed: Rooms per tuning seed.
+    """
+    sc = make_scenario("mixed", TUNING_SEEDS, rooms_per_seed)
+    data = collect_features(FeatureExtractor(), sc.comments)
+    tuned = calibrate_rules(RuleFusion.default(), data.features, data.labels, data.users)
+    tuned.notes["tuned_on"] = {"seeds": list(TUNING_SEEDS), "rooms_per_seed": rooms_per_seed,
+                               "scenario": "mixed"}
+    path = Path(str(resources.files("botcomments.fusion").joinpath("rules_default.json")))
+    tuned.save(path)
+    print(f"threshold {tuned.threshold:.3f}; rates {tuned.rates}; wrote {path}")
+
+
+def main() -> None:
+    """Command-line entry."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rooms", type=int, default=15, help="rooms per seed and scenario")
+    parser.add_argument("--tune", action="store_true", help="recalibrate on tuning seeds")
+    parser.add_argument("--fuzzy", action="store_true", help="also run the fuzzy baseline")
+    args = parser.parse_args()
+    if args.tune:
+        tune(args.rooms)
+        return
+    scorer = Scorer.rule_only()
+    methods: dict[str, Callable[[Sequence[Comment]], ScoreResult | np.ndarray]] = {
+        "baseline(5 in 2s)": community_baseline,
+        "no-model": scorer.score,
+    }
+    if args.fuzzy:
+        methods["baseline(fuzzy .7/10s)"] = lambda cs: community_baseline(cs, FUZZY_BASELINE)
+    evaluate(methods, args.rooms)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+"""Train the learned combiner on labeled (simulator) rooms and store it with a model.
+
+Example:
+    >>> # botcomments train-fusion --model models/default --data sim_train.jsonl
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from botcomments.fusion.features import FeatureTable
+from botcomments.fusion.learned import LearnedFusion, fit_learned_fusion
+from botcomments.records import Comment
+from botcomments.scoring.grouping import room_slices
+
+if TYPE_CHECKING:
+    from botcomments.scoring.pipeline import FeatureExtractor
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class TrainingTable:
+    """Features of labeled comments with their room and persona.
+
+    Args:
+        features: Named features, one row per comment.
+        labels: 0/1 per row.
+        rooms: Room id per row (for room-grouped splits).
+        personas: ``extra["persona"]`` per row ("" when absent).
+        users: User id per row (None for guests).
+    """
+
+    features: FeatureTable
+    labels: np.ndarray
+    rooms: np.ndarray
+    personas: np.ndarray
+    users: np.ndarray
+
+
+def collect_features(
+    extractor: FeatureExtractor, comments: Iterable[Comment], max_slice: int = 100_000
+) -> TrainingTable:
+    """Run the feature stages over labeled comments, room by room.
+
+    Args:
+        extractor: Feature extractor (detectors + optional text model); reset first.
+        comments: Labeled comments (``label`` 0/1).
+        max_slice: Most comments of one room processed at once.
+
+    Returns:
+        The training table.
+
+    Raises:
+        ValueError: If a comment has no label, or nothing was read.
+    """
+    extractor.reset()
+    tables: list[FeatureTable] = []
+    labels: list[int] = []
+    rooms: list[str] = []
+    personas: list[str] = []
+    users: list[str | None] = []
+    for piece in room_slices(comments, max_slice=max_slice):
+        for c in piece.comments:
+            if c.label is None:
+                raise ValueError(
+                    f"room {piece.room_id}: comment {c.msg_id or c.text[:20]!r} has no label; "
+                    "train-fusion needs labeled data (e.g. `botcomments simulate`)"
+                )
+            labels.append(c.label)
+            rooms.append(c.room_id)
+            personas.append(str(c.extra.get("persona", "")))
+            users.append(c.user_id)
+        tables.append(extractor.extract(piece.room_id, piece.comments).features)
+    if not tables:
+        raise ValueError("no comments to train on")
+    return TrainingTable(
+        FeatureTable.concat(tables), np.asarray(labels), np.asarray(rooms),
+        np.asarray(personas), np.asarray(users, dtype=object),
+    )
+
+
+def fit_with_rates(
+    data: TrainingTable,
+    *,
+    kind: str = "gbdt",
+    calibration: str = "isotonic",
+    features: tuple[str, ...] | None = None,
+    seed: int = 0,
+) -> tuple[LearnedFusion, dict[str, Any]]:
+    """Fit the combiner and attach the validation ClassifierRates the estimator needs.
+
+    Args:
+        data: Training table.
+        kind: "gbdt" or "logistic".
+        calibration: "isotonic", "platt" or "none".
+        features: Columns to use (default: all).
+        seed: Random seed.
+
+    Returns:
+        The combiner (``rates`` filled) and the fitting report.
+    """
+    from botcomments.quantify import measure_rates
+
+    fusion, report = fit_learned_fusion(
+        data.features, data.labels, data.rooms,
+        kind=kind, calibration=calibration, features=features, seed=seed,
+    )
+    rates = measure_rates(report["validation_scores"], report["validation_labels"],
+                          threshold=fusion.threshold,
+                          users=data.users[report["validation_index"]])
+    fusion.rates = rates.to_dict()
+    return fusion, report
+
+
+def train_fusion(
+    model_dir: Path | str,
+    data_paths: list[Path],
+    *,
+    kind: str = "gbdt",
+    calibration: str = "isotonic",
+    seed: int = 0,
+) -> LearnedFusion:
+    """Train on labeled files and write ``fusion.json`` into the model folder.
+
+    Args:
+        model_dir: Model folder with the text model.
+        data_paths: Labeled chat files (any supported format).
+        kind: "gbdt" or "logistic".
+        calibration: "isotonic", "platt" or "none".
+        seed: Random seed.
+
+    Returns:
+        The saved combiner.
+    """
+    from botcomments.io.readers import open_comments
+    from botcomments.model.classifier import BotCommentClassifier
+    from botcomments.scoring.pipeline import FeatureExtractor
+
+    model = BotCommentClassifier.from_pretrained(model_dir)
+    extractor = FeatureExtractor(text_model=model)
+    data = collect_features(extractor, open_comments(data_paths, strict=True))
+    fusion, report = fit_with_rates(data, kind=kind, calibration=calibration, seed=seed)
+    fusion.metrics["trained_on"] = [str(p) for p in data_paths]
+    fusion.metrics["seed"] = seed
+    fusion.save(model_dir)
+    logger.info("fusion metrics: %s", report["metrics"])
+    return fusion
