@@ -16,6 +16,7 @@ import psutil
 
 from botcomments.detectors.base import RoomBatch
 from botcomments.detectors.timing import MachinePostingDetector
+from botcomments.quantify import ClassifierRates, estimate_authenticity
 from botcomments.records import Comment
 from botcomments.text.normalize import NormalizationFeatures, NormalizedText
 
@@ -90,6 +91,15 @@ def main() -> None:
             f"time ratio {large:,}/{small:,} = {times[large] / times[small]:.2f} "
             f"(size ratio {large / small:.0f})"
         )
+    for n in args.sizes:
+        probs = rng.beta(2, 4, n)
+        users = rng.integers(0, max(1, n // 15), n)
+        ts = np.sort(rng.uniform(0, n / 50.0, n))
+        rates = ClassifierRates(tpr=0.8, fpr=0.2, n_pos=5000, n_neg=5000, p_tpr=0.67, p_fpr=0.33)
+        t0 = time.perf_counter()
+        estimate_authenticity(probs, users=users, ts=ts, rates=rates, n_boot=500)
+        dt = time.perf_counter() - t0
+        print(f"estimate_authenticity n={n:>9,} ({n // 15:,} users, 500 boot): {dt:6.2f} s")
     if args.rooms:
         det = MachinePostingDetector()
         base = rss_mb()

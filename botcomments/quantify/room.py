@@ -22,7 +22,7 @@ multinomial weights up to 10,000 users, Poisson(1) weights above — the standar
 large-data approximation) and, at the same time, redraws the error rates from their
 validation counts (Beta posteriors for tpr/fpr, normal for the mean probabilities), so
 the interval carries both sampling and calibration uncertainty. Vectorised: a
-1,000,000-comment room takes well under a second.
+1,000,000-comment room with 66k users and 500 replicates takes ~2.5 s on one core.
 
 Edge cases. Empty room: ratios are NaN with CI (0, 1) and ``estimator`` "none (empty
 room)". No user ids: every comment is its own cluster and commenter (so the user ratio
