@@ -29,6 +29,7 @@ class Namespace(IntEnum):
     SERVICE = 3
     SQUAD = 4
     FRESH_BOT = 5
+    VIEWER = 6
 
 
 def _splitmix64(x: np.ndarray) -> np.ndarray:

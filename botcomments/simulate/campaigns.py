@@ -18,18 +18,15 @@ import numpy as np
 
 from botcomments.simulate.accounts import Namespace, account_ids
 from botcomments.simulate.context import Part, RoomContext
-from botcomments.simulate.genuine import flood_line
+from botcomments.simulate.genuine import flood_line, mimic_line
 from botcomments.simulate.grammar import Template, TemplateBank
-from botcomments.simulate.perturb import make_contact, pad, perturb_copy
+from botcomments.simulate.opinions import opinion_line
+from botcomments.simulate.perturb import human_noise, make_contact, pad, perturb_copy
 from botcomments.simulate.phrases import (
     BOT_TEMPLATES,
     CONTACT_WORDS,
     COPY_FLOOD_LINES,
     GENUINE_INTENTS,
-    PARAPHRASE_JOINERS,
-    PARAPHRASE_PARTS,
-    PARAPHRASE_SHAPES,
-    PARAPHRASE_SYNONYMS,
     SLOTS,
     SPAM_TEMPLATES,
 )
@@ -37,7 +34,6 @@ from botcomments.simulate.phrases import (
 BOT_BANK = TemplateBank(BOT_TEMPLATES)
 COPY_BANK = TemplateBank(COPY_FLOOD_LINES)
 GENERIC_BANK = TemplateBank(GENUINE_INTENTS["generic"])
-PARA_BANKS: dict[str, TemplateBank] = {k: TemplateBank(v) for k, v in PARAPHRASE_PARTS.items()}
 SPAM_BANK = tuple(Template.compile(t) for t in SPAM_TEMPLATES)
 
 
@@ -61,6 +57,9 @@ class CampaignInfo:
             "n_accounts": self.n_accounts,
         }
 
+
+PARAPHRASE_POOL_KEY = 1000
+"""Service key offset of the large account pools used by paraphrasing bots."""
 
 CampaignFn = Callable[[RoomContext, int], tuple[Part, str]]
 
@@ -111,10 +110,14 @@ def template(ctx: RoomContext, n: int) -> tuple[Part, str]:
     k = int(rng.integers(3, 12))
     chosen = [BOT_BANK.templates[i] for i in rng.choice(len(BOT_BANK), size=k, replace=False)]
     accounts, pool = _service_accounts(ctx, max(1, int(n / rng.uniform(2.0, 8.0))))
+    human, noise = rng.uniform(0.15, 0.6), rng.uniform(0.2, 0.7)
     texts = []
     for _ in range(n):
-        text = rnd.choice(chosen).fill(rnd, SLOTS)
-        texts.append(pad(text, rnd) if rnd.random() < 0.15 else text)
+        if rnd.random() < human:
+            texts.append(mimic_line(rnd, noise))
+        else:
+            text = rnd.choice(chosen).fill(rnd, SLOTS)
+            texts.append(pad(text, rnd) if rnd.random() < 0.15 else text)
     offsets = _waves(ctx, n, share_follow=rng.uniform(0.3, 0.8))
     return Part.of(offsets, _assign(rng, accounts, n), texts, "bot_template"), pool
 
@@ -125,7 +128,10 @@ def copy_flood(ctx: RoomContext, n: int) -> tuple[Part, str]:
     burst = int(rng.integers(8, 41))
     n_bursts = max(1, round(n / burst))
     accounts, pool = _service_accounts(ctx, int(burst * rng.uniform(1.0, 3.0)))
-    bases = [COPY_BANK.sample(rnd) for _ in range(int(rng.integers(1, 5)))]
+    bases = [
+        mimic_line(rnd, 0.3) if rnd.random() < 0.45 else COPY_BANK.sample(rnd)
+        for _ in range(int(rng.integers(1, 5)))
+    ]
     events = ctx.timeline.event_offsets()
     at_event = rng.random(n_bursts) < 0.4
     starts = rng.uniform(0, ctx.plan.duration, n_bursts)
@@ -151,7 +157,7 @@ def scheduled(ctx: RoomContext, n: int) -> tuple[Part, str]:
     m = len(accounts)
     counts = np.full(m, n // m)
     counts[: n % m] += 1
-    script = [BOT_BANK.sample(rnd) for _ in range(int(rng.integers(4, 16)))]
+    script = _script(ctx, int(rng.integers(4, 16)))
     offs: list[np.ndarray] = []
     users: list[np.ndarray] = []
     texts: list[str] = []
@@ -186,7 +192,7 @@ def lockstep(ctx: RoomContext, n: int) -> tuple[Part, str]:
     keep = np.sort(rng.permutation(n_actions * g)[:n])
     who, act = slots[keep], acts[keep]
     offsets = action_t[act] + lag[who] + rng.normal(0.0, 0.4, n)
-    bank = [BOT_BANK.sample(rnd) for _ in range(int(rng.integers(5, 20)))]
+    bank = _script(ctx, int(rng.integers(5, 20)))
     texts = [_light(rnd.choice(bank), rnd) for _ in range(n)]
     return Part.of(offsets, members[who], texts, "bot_lockstep"), f"squad-{squad}"
 
@@ -211,24 +217,38 @@ def spam(ctx: RoomContext, n: int) -> tuple[Part, str]:
 
 
 def paraphrase(ctx: RoomContext, n: int) -> tuple[Part, str]:
-    """Paraphrasing bots: never the same line twice, human-like timing, fresh accounts."""
+    """Paraphrasing bots: never the same line twice, human-like timing, barely reused accounts."""
     rng, rnd = ctx.rng, ctx.rnd
-    m = max(1, int(n * rng.uniform(0.6, 0.95)))
-    accounts = _fresh_accounts(ctx, m, salt=2)
+    s = int(rng.integers(len(ctx.run.service_sizes)))
+    size = 40 * ctx.run.service_sizes[s]
+    m = min(size, max(1, int(n * rng.uniform(0.6, 0.95))))
+    idx = rng.choice(size, size=m, replace=False)
+    accounts = account_ids(ctx.run.seed, Namespace.SERVICE, PARAPHRASE_POOL_KEY + s, idx)
+    noise, human = rng.uniform(0.3, 0.9), rng.uniform(0.05, 0.3)
     seen: set[str] = set()
     texts = []
     for _ in range(n):
-        text = _paraphrase_line(rnd)
+        text = _paraphrase(rnd, noise, human)
         tries = 0
         while text in seen and tries < 8:
-            text = _paraphrase_line(rnd)
+            text = _paraphrase(rnd, noise, human)
             tries += 1
         while text in seen:
             text = text + rnd.choice(SLOTS["emoji"])
         seen.add(text)
         texts.append(text)
-    offsets = ctx.timeline.sample(rng, n)
-    return Part.of(offsets, _assign(rng, accounts, n), texts, "bot_paraphrase"), "fresh"
+    n_follow = int(rng.binomial(n, rng.uniform(0.4, 0.9)))
+    offsets = np.concatenate(
+        (ctx.timeline.sample(rng, n_follow), rng.uniform(0, ctx.plan.duration, n - n_follow))
+    )
+    part = Part.of(offsets, _assign(rng, accounts, n), texts, "bot_paraphrase")
+    return part, f"paraphrase-{s}"
+
+
+def _paraphrase(rnd: random.Random, noise: float, human: float) -> str:
+    if rnd.random() < human:
+        return mimic_line(rnd, noise)
+    return human_noise(opinion_line(rnd), rnd, noise)
 
 
 def bought_interaction(ctx: RoomContext, n: int) -> tuple[Part, str]:
@@ -261,23 +281,18 @@ def _mimic(lines: tuple[str, ...], rnd: random.Random) -> str:
     return GENERIC_BANK.sample(rnd)
 
 
+def _script(ctx: RoomContext, k: int) -> list[str]:
+    """A bot script of ``k`` lines: own templates mixed with lines copied from viewers."""
+    rnd = ctx.rnd
+    human, noise = ctx.rng.uniform(0.15, 0.6), ctx.rng.uniform(0.2, 0.7)
+    return [
+        mimic_line(rnd, noise) if rnd.random() < human else BOT_BANK.sample(rnd) for _ in range(k)
+    ]
+
+
 def _light(text: str, rnd: random.Random) -> str:
     """Occasional emoji/punctuation padding (scripts vary their lines a little)."""
     return pad(text, rnd) if rnd.random() < 0.2 else text
-
-
-def _paraphrase_line(rnd: random.Random) -> str:
-    shape = rnd.choice(PARAPHRASE_SHAPES)
-    pieces = [PARA_BANKS[part].sample(rnd) for part in shape[:-1]]
-    text = rnd.choice(PARAPHRASE_JOINERS).join(pieces)
-    for group in PARAPHRASE_SYNONYMS:
-        if rnd.random() < 0.5:
-            for word in group:
-                if word in text:
-                    text = text.replace(word, rnd.choice(group), 1)
-                    break
-    ending = PARA_BANKS["ending"].sample(rnd) if rnd.random() < 0.7 else ""
-    return text + ending
 
 
 CAMPAIGNS: dict[str, CampaignFn] = {

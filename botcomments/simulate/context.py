@@ -19,6 +19,8 @@ from botcomments.simulate.timeline import Timeline
 
 PERSONA_CODE: dict[str, int] = {name: i for i, name in enumerate(PERSONAS)}
 DAY = 86_400.0
+ROAMING_SHARE = 0.3
+"""Share of non-fan viewers drawn from the platform-wide pool (they visit many hosts)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,13 +52,14 @@ class RoomPlan:
 
 @dataclass(frozen=True, slots=True)
 class RunPlan:
-    """Run-wide state: room plans, fan-pool sizes per host, bot service pools."""
+    """Run-wide state: room plans, fan pools per host, bot service pools, roaming viewers."""
 
     seed: int
     rooms: tuple[RoomPlan, ...]
     fan_pool: dict[int, int]
     service_sizes: tuple[int, ...]
     n_squads: int
+    viewer_pool: int
 
 
 def plan_rooms(n_rooms: int, seed: int, config: SimulationConfig) -> list[RoomPlan]:
@@ -118,7 +121,15 @@ def plan_run(n_rooms: int, seed: int, config: SimulationConfig) -> RunPlan:
     biggest = max((p.n_bot for p in rooms), default=0)
     base = max(300, biggest // 4)
     sizes = tuple(int(base * s) for s in rng.uniform(0.5, 2.0, config.n_bot_services))
-    return RunPlan(seed, tuple(rooms), fan_pool, sizes, n_squads=2 * config.n_bot_services)
+    viewers = sum(p.n_comments - p.n_bot for p in rooms) * ROAMING_SHARE * 0.3
+    return RunPlan(
+        seed,
+        tuple(rooms),
+        fan_pool,
+        sizes,
+        n_squads=2 * config.n_bot_services,
+        viewer_pool=max(200, int(viewers)),
+    )
 
 
 @dataclass(frozen=True, slots=True)

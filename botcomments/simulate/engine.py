@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from botcomments.io.writers import RecordWriter
 from botcomments.records import Comment
@@ -36,6 +37,20 @@ from botcomments.simulate.timeline import Timeline
 
 logger = logging.getLogger(__name__)
 N_GENUINE = len(GENUINE_PERSONAS)
+RECORD_SCHEMA = pa.schema(
+    [
+        ("persona", pa.string()),
+        ("campaign_id", pa.string()),
+        ("platform", pa.string()),
+        ("room_id", pa.string()),
+        ("user_id", pa.string()),
+        ("ts", pa.float64()),
+        ("text", pa.string()),
+        ("msg_id", pa.string()),
+        ("label", pa.int64()),
+    ]
+)
+"""Parquet schema of simulated records (fixed, so all-null columns keep their type)."""
 
 
 @dataclass
@@ -214,6 +229,28 @@ def simulate_room(
     return _assemble(plan, config, run.seed, timeline, parts, campaign_ids, infos)
 
 
+def fold_into(offsets: np.ndarray, duration: float) -> np.ndarray:
+    """Reflect offsets that spill past either end back into [0, duration].
+
+    Clipping would pile comments on the first/last millisecond (a give-away); reflecting
+    keeps the local density smooth.
+
+    Args:
+        offsets: Seconds since session start.
+        duration: Session length.
+
+    Returns:
+        Offsets within [0, duration].
+
+    Example:
+        >>> fold_into(np.array([-2.0, 5.0, 12.0]), 10.0).tolist()
+        [2.0, 5.0, 8.0]
+    """
+    out = np.abs(offsets)
+    out = np.where(out > duration, 2 * duration - out, out)
+    return np.clip(out, 0.0, duration)
+
+
 def _assemble(
     plan: RoomPlan,
     config: SimulationConfig,
@@ -223,8 +260,8 @@ def _assemble(
     campaign_ids: list[str],
     infos: list[CampaignInfo],
 ) -> RoomData:
-    offsets = np.concatenate([p.offsets for p in parts])
-    ts = np.round(plan.start_ts + np.clip(offsets, 0.0, plan.duration), 3)
+    offsets = fold_into(np.concatenate([p.offsets for p in parts]), plan.duration)
+    ts = np.round(plan.start_ts + offsets, 3)
     users = np.concatenate([p.users for p in parts])
     persona = np.concatenate([p.persona for p in parts])
     campaign = np.concatenate([np.full(len(p.texts), p.campaign, dtype=np.int16) for p in parts])
@@ -371,7 +408,7 @@ def simulate_to_file(
     """
     config = config or SimulationConfig()
     rooms: list[RoomTruth] = []
-    with RecordWriter(out_path) as writer:
+    with RecordWriter(out_path, schema=RECORD_SCHEMA) as writer:
         for room in iter_rooms(n_rooms, seed, config):
             writer.write_all(room.records(config.platform))
             rooms.append(room.truth)

@@ -12,8 +12,15 @@ import random
 import numpy as np
 
 from botcomments.simulate.accounts import Namespace, account_ids
-from botcomments.simulate.context import PERSONA_CODE, Flood, Part, RoomContext
+from botcomments.simulate.context import (
+    PERSONA_CODE,
+    ROAMING_SHARE,
+    Flood,
+    Part,
+    RoomContext,
+)
 from botcomments.simulate.grammar import TemplateBank
+from botcomments.simulate.opinions import SHORT_SHAPES, opinion_line
 from botcomments.simulate.perturb import human_noise
 from botcomments.simulate.phrases import (
     FLOOD_LINES,
@@ -40,6 +47,40 @@ FLOOD_ODDS: dict[str, tuple[float, float]] = {
     "closing": (0.8, 1.5),
 }
 REPEAT_PROB = 0.05
+COMPOUND_PROB = 0.08
+_COMPOUND_JOINERS: tuple[str, ...] = ("，", " ", "。", "？", "！", "", "  ")
+# Intents that bot operators imitate to look like engaged viewers.
+MIMICKED_INTENTS: tuple[int, ...] = tuple(
+    INTENT_NAMES.index(k)
+    for k in ("praise", "generic", "greeting", "testimony", "price", "stock", "question_host")
+)
+_TESTIMONY = INTENT_NAMES.index("testimony")
+
+
+def genuine_line(rnd: random.Random, intent: int, noise: float) -> str:
+    """One viewer line of the given intent, with human noise.
+
+    Args:
+        rnd: Random source.
+        intent: Index into :data:`INTENT_NAMES`.
+        noise: Human-noise scale.
+
+    Returns:
+        The line.
+    """
+    if intent == _TESTIMONY and rnd.random() < 0.5:
+        text = opinion_line(rnd, SHORT_SHAPES)
+    else:
+        text = INTENT_BANKS[intent].sample(rnd)
+    if rnd.random() < COMPOUND_PROB:
+        other = INTENT_BANKS[rnd.randrange(len(INTENT_BANKS))].sample(rnd)
+        text = text + rnd.choice(_COMPOUND_JOINERS) + other
+    return human_noise(text, rnd, noise)
+
+
+def mimic_line(rnd: random.Random, noise: float) -> str:
+    """A line of the kind bots copy from real viewers (praise, 666, questions, ...)."""
+    return genuine_line(rnd, rnd.choice(MIMICKED_INTENTS), noise)
 
 
 class Audience:
@@ -59,10 +100,17 @@ class Audience:
         keys = -0.8 * np.log(np.arange(1, pool + 1)) + rng.gumbel(size=pool)
         fan_idx = np.sort(np.argsort(-keys, kind="stable")[:n_fans])
         n_others = max(1, int(np.ceil(n_other_comments / rng.uniform(1.3, 2.0))))
+        # Roaming platform users (visit many hosts, heavy ones often) plus one-offs.
+        pool_v = ctx.run.viewer_pool
+        roam_idx = np.unique(
+            (pool_v * rng.random(rng.binomial(n_others, ROAMING_SHARE)) ** 2.5).astype(np.int64)
+        )
+        n_new = n_others - len(roam_idx)
         self.ids = np.concatenate(
             (
                 account_ids(ctx.run.seed, Namespace.FAN, ctx.plan.host, fan_idx),
-                account_ids(ctx.run.seed, Namespace.ONE_OFF, ctx.plan.index, np.arange(n_others)),
+                account_ids(ctx.run.seed, Namespace.VIEWER, 0, roam_idx),
+                account_ids(ctx.run.seed, Namespace.ONE_OFF, ctx.plan.index, np.arange(n_new)),
             )
         )
         self.is_fan = np.zeros(len(self.ids), dtype=bool)
@@ -83,7 +131,7 @@ class Audience:
         self.start = arrive
         self.end = np.minimum(dur, arrive + np.maximum(stay, 20.0))
         self.n_fans = n_fans
-        self._next_lurker = n_others
+        self._next_lurker = n_new
 
     def draw_chatters(self, rng: np.random.Generator, fans: bool, n: int) -> np.ndarray:
         """Indices of the authors of ``n`` chat comments (fans or the others)."""
@@ -151,7 +199,7 @@ def _chat(ctx: RoomContext, audience: Audience, fans: bool, n: int) -> Part:
         elif use_corpus[i]:
             text = rnd.choice(ctx.corpus)
         else:
-            text = human_noise(INTENT_BANKS[intents[i]].sample(rnd), rnd, noise)
+            text = genuine_line(rnd, int(intents[i]), noise)
         last[u] = text
         texts.append(text)
     return Part.of(offsets, audience.ids[who], texts, persona)

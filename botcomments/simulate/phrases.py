@@ -201,6 +201,17 @@ GENUINE_INTENTS: dict[str, tuple[str, ...]] = {
         {viewer} 我也觉得|{viewer} 是的|{viewer} 不是|{viewer} 问客服|{viewer} 已经发了
         """
     ),
+    "testimony": bank(
+        """
+        上次买的{product}穿了一个月了没起球|上次在你家买的{product}很好用|我妈说上次的{product}很舒服
+        去年买的{product}现在还在穿|买过{n}次了还不错|{product}收到了，{feature}还行|闭眼入过一次没踩雷
+        之前买的{color}那件挺显白的|上回的{product}有点小瑕疵但客服给退了|给孩子买的{product}很喜欢
+        上次拍的{size}码刚好|{product}我回购了，家人们可以冲|用了{days}天感觉还可以|收到货比图片好看
+        我老公穿了说很舒服|同事问我链接|这家{product}确实不错|说实话{feature}一般般|{product}味道还行
+        老粉了，东西一直挺好|去年双十一买的还在用|我买的{color}洗了几次没掉色|这个我有，真的好用
+        宝藏主播，买了好多次|性价比可以的|这价格闭眼入|冲了冲了|yyds真的|爱了爱了家人们
+        """
+    ),
     "generic": bank(
         """
         666|6666|好看|好看好看|来了|1|11|要|想要|冲|买|已拍|拍了|抢到了|好|嗯嗯|哈哈|哈哈哈|好的
@@ -224,6 +235,7 @@ GENUINE_INTENT_WEIGHTS: dict[str, float] = {
     "question_host": 1.1,
     "reply_viewer": 0.5,
     "generic": 1.6,
+    "testimony": 0.7,
 }
 
 # Organic flood lines by host-event kind (humans vary how they type the same thing).
