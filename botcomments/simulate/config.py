@@ -61,6 +61,9 @@ class SimulationConfig:
     Args:
         bot_share: [low, high] share of bot comments per room, drawn uniformly per room;
             0 <= low <= high <= 0.95. A single number fixes it.
+        bot_share_schedule: Explicit bot share per room (room i uses entry i modulo the
+            length), overriding ``bot_share``; e.g. [0.0, 0.9] for a clean room and a
+            heavily botted one. Each entry within [0, 0.95].
         campaign_weights: Campaign type -> weight. Types left out or weighted 0 never
             appear (hold a whole bot style out of training); missing keys count as 0
             when the dict is given explicitly.
@@ -90,6 +93,7 @@ class SimulationConfig:
     """
 
     bot_share: tuple[float, float] = (0.0, 0.6)
+    bot_share_schedule: tuple[float, ...] | None = None
     campaign_weights: dict[str, float] = field(
         default_factory=lambda: dict(DEFAULT_CAMPAIGN_WEIGHTS)
     )
@@ -115,6 +119,14 @@ class SimulationConfig:
             raise ValueError(
                 f"bot_share={self.bot_share} must satisfy 0 <= low <= high <= {MAX_BOT_SHARE}"
             )
+        if self.bot_share_schedule is not None:
+            self.bot_share_schedule = tuple(float(x) for x in self.bot_share_schedule)
+            bad = [x for x in self.bot_share_schedule if not 0.0 <= x <= MAX_BOT_SHARE]
+            if not self.bot_share_schedule or bad:
+                raise ValueError(
+                    f"bot_share_schedule needs at least one share, each within "
+                    f"[0, {MAX_BOT_SHARE}]; got {self.bot_share_schedule}"
+                )
         self._check_weights()
         if self.mix_concentration is not None and not (
             math.isfinite(self.mix_concentration) and self.mix_concentration > 0
@@ -164,11 +176,17 @@ class SimulationConfig:
         self.campaign_weights = {
             c: float(self.campaign_weights.get(c, 0.0)) for c in CAMPAIGN_TYPES
         }
-        if self.bot_share[1] > 0 and not self.active_campaigns():
+        if self.max_bot_share() > 0 and not self.active_campaigns():
             raise ValueError(
                 "every campaign weight is 0 but bot_share allows bots; give at least one "
                 "campaign a weight > 0 or set bot_share to 0"
             )
+
+    def max_bot_share(self) -> float:
+        """Return the largest bot share any room can get."""
+        if self.bot_share_schedule is not None:
+            return max(self.bot_share_schedule)
+        return self.bot_share[1]
 
     def active_campaigns(self) -> tuple[str, ...]:
         """Return the campaign types with a weight > 0, in canonical order."""
@@ -179,6 +197,8 @@ class SimulationConfig:
         out = asdict(self)
         for key in ("bot_share", "room_size", "session_hours", "flood_share"):
             out[key] = list(out[key])
+        if out["bot_share_schedule"] is not None:
+            out["bot_share_schedule"] = list(out["bot_share_schedule"])
         return out
 
     @classmethod

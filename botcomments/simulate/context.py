@@ -78,6 +78,9 @@ def plan_rooms(n_rooms: int, seed: int, config: SimulationConfig) -> list[RoomPl
     sizes = np.exp(rng.uniform(np.log(lo), np.log(hi) + 1e-12, n_rooms)).round().astype(int)
     sizes = np.clip(sizes, lo, hi)
     shares = rng.uniform(config.bot_share[0], config.bot_share[1], n_rooms)
+    if config.bot_share_schedule is not None:
+        sched = config.bot_share_schedule
+        shares = np.array([sched[i % len(sched)] for i in range(n_rooms)], dtype=np.float64)
     hours = rng.uniform(config.session_hours[0], config.session_hours[1], n_rooms)
     evening = rng.uniform(18.5, 21.5, n_rooms) * 3600.0
     n_hosts = max(1, -(-n_rooms // config.sessions_per_host))

@@ -188,3 +188,10 @@ def test_spam_contacts_are_obfuscated(small_run: SimulationResult) -> None:
         any(ord(ch) > 0x2000 and not "\u4e00" <= ch <= "\u9fff" for ch in c.text) for c in spam
     )
     assert styled / len(spam) > 0.3
+
+
+def test_bot_share_schedule_sets_each_room() -> None:
+    cfg = SimulationConfig(room_size=(100, 200), bot_share_schedule=(0.0, 0.9, 0.3))
+    res = simulate(4, seed=8, config=cfg)
+    shares = [r.n_bot_comments / r.n_comments for r in res.rooms]
+    assert shares == pytest.approx([0.0, 0.9, 0.3, 0.0], abs=0.01)

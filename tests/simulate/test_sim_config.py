@@ -113,3 +113,9 @@ def test_cli_bad_settings_exit_2(tmp_path: Path, argv: list[str]) -> None:
     argv = [a if not a.startswith("x.") else str(tmp_path / a) for a in argv]
     args = _parser().parse_args(["simulate", "--rooms", "1", *argv])
     assert args.func(args) == 2
+
+
+@pytest.mark.parametrize("schedule", [(), (0.2, 0.99), (-0.1,)], ids=["empty", "high", "negative"])
+def test_bad_schedule(schedule: tuple[float, ...]) -> None:
+    with pytest.raises(ValueError, match="bot_share_schedule"):
+        SimulationConfig(bot_share_schedule=schedule)
