@@ -22,6 +22,8 @@ SUBCOMMANDS: tuple[str, ...] = (
     "simulate",
     "read",
     "score",
+    "bench",
+    "train_fusion",
 )
 
 
