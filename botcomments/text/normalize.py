@@ -452,11 +452,14 @@ def _collapse(s: str, c: _Counts) -> tuple[str, bool]:
 
 
 def _mask_and_collapse(s: str, c: _Counts) -> str:
-    """Alternate masking and collapsing until stable (collapse can expose a contact)."""
+    """Repeat masking and collapsing until stable (each can expose work for the other)."""
     for _ in range(4):
-        s = _mask(s, c)
-        s, changed = _collapse(s, c)
-        if not changed:
+        masked = _mask(s, c)
+        was_masked = masked != s
+        if was_masked:
+            masked = _padding(masked, c)  # a placeholder can expose new padding
+        s, changed = _collapse(masked, c)
+        if not changed and not was_masked:
             break
     return s
 
