@@ -1,0 +1,117 @@
+"""Side-by-side evaluation: --no-model vs text model alone vs fused scorer.
+
+Same scenarios and EVALUATION seeds as evaluate_detectors.py (never used for tuning or
+for training the combiner). Prints comment-level F1, flagged share on genuine-only rooms,
+authenticity-ratio MAE and CI coverage, and the Brier score, and writes a reliability
+plot PNG for the fused scorer.
+
+The fused scorer needs a model folder with ``fusion.json``; ``--train-fusion`` first fits
+it on TUNING seeds (and writes it into the folder), like
+``botcomments train-fusion --model DIR --data SIM.jsonl``.
+
+Run:
+    python benchmarks/evaluate_scorer.py --model models/default [--train-fusion]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.calibration import calibration_curve
+from sklearn.metrics import brier_score_loss, f1_score
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from evaluate_detectors import (
+    EVAL_SEEDS,
+    SCENARIOS,
+    TUNING_SEEDS,
+    make_scenario,
+    ratio_metrics,
+)
+
+from botcomments.fusion.training import collect_features, fit_with_rates
+from botcomments.model.classifier import BotCommentClassifier
+from botcomments.records import Comment
+from botcomments.scoring.pipeline import FeatureExtractor, Scorer
+
+
+def train_fusion_on_tuning_seeds(model_dir: Path, rooms_per_seed: int) -> None:
+    """Fit and save ``fusion.json`` from tuning-seed rooms.
+
+    Args:
+        model_dir: Model folder.
+        rooms_per_seed: Rooms per tuning seed.
+    """
+    model = BotCommentClassifier.from_pretrained(model_dir)
+    sc = make_scenario("mixed", TUNING_SEEDS, rooms_per_seed)
+    data = collect_features(FeatureExtractor(text_model=model), sc.comments)
+    fusion, report = fit_with_rates(data)
+    fusion.metrics["tuned_on_seeds"] = list(TUNING_SEEDS)
+    fusion.save(model_dir)
+    print(f"fusion trained on tuning seeds {TUNING_SEEDS}: {report['metrics']}")
+
+
+def _text_only(model: BotCommentClassifier, comments: Sequence[Comment]) -> np.ndarray:
+    return np.asarray(model.bot_scores([c.text for c in comments]))
+
+
+def main() -> None:
+    """Command-line entry."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=Path("models/default"))
+    parser.add_argument("--rooms", type=int, default=15, help="rooms per seed and scenario")
+    parser.add_argument("--train-fusion", action="store_true",
+                        help="fit fusion.json on tuning seeds first")
+    parser.add_argument("--plot", type=Path, default=Path("runs/reliability.png"))
+    args = parser.parse_args()
+    if args.train_fusion:
+        train_fusion_on_tuning_seeds(args.model, 20)
+    model = BotCommentClassifier.from_pretrained(args.model)
+    scorers = {"no-model": Scorer.rule_only(), "fused": Scorer.from_pretrained(args.model)}
+    print(f"evaluation seeds {EVAL_SEEDS}, {args.rooms} rooms per seed and scenario")
+    header = (f"{'scenario':11s} {'method':10s} {'F1':>6s} {'flagged':>8s} {'MAE':>6s} "
+              f"{'cover':>6s} {'Brier':>6s}")
+    print(header)
+    print("-" * len(header))
+    reliability: list[tuple[np.ndarray, np.ndarray]] = []
+    for name in SCENARIOS:
+        sc = make_scenario(name, EVAL_SEEDS, args.rooms)
+        y = sc.labels
+        text = _text_only(model, sc.comments)
+        text_pred = text >= model.threshold
+        rows = [("text-only", text_pred, text, "     -      -")]
+        for method, scorer in scorers.items():
+            res = scorer.score(sc.comments)
+            p = np.array([v.bot_score for v in res.verdicts])
+            mae, cover = ratio_metrics(res, sc.truth_ratio)
+            rows.append((method, p >= scorer.threshold, p, f"{mae:6.3f} {cover:6.2f}"))
+            if method == "fused":
+                reliability.append((y, p))
+        for method, pred, p, ratio_cols in rows:
+            f1 = f1_score(y, pred) if y.any() else float("nan")
+            print(f"{name:11s} {method:10s} {f1:6.3f} {pred[y == 0].mean():8.3f} {ratio_cols} "
+                  f"{brier_score_loss(y, p):6.3f}")
+    y_all = np.concatenate([r[0] for r in reliability])
+    p_all = np.concatenate([r[1] for r in reliability])
+    frac, mean = calibration_curve(y_all, p_all, n_bins=10)
+    fig, ax = plt.subplots(figsize=(4, 4))
+    ax.plot([0, 1], [0, 1], ":", color="#999")
+    ax.plot(mean, frac, "o-")
+    ax.set_xlabel("mean fused bot score")
+    ax.set_ylabel("observed bot share")
+    args.plot.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(args.plot, dpi=90, bbox_inches="tight")
+    print(f"fused Brier (all scenarios) {brier_score_loss(y_all, p_all):.4f}; "
+          f"reliability plot {args.plot}")
+
+
+if __name__ == "__main__":
+    main()
