@@ -1,0 +1,42 @@
+"""The model path: train-fusion on a tiny text model, then score with --model."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from botcomments.cli import main
+from botcomments.fusion.learned import FUSION_FILE, LearnedFusion
+from botcomments.scoring.pipeline import Scorer
+
+
+def test_train_fusion_then_score_with_model(tmp_path: Path, tiny_model_dir: Path,
+                                            sim_file: Path) -> None:
+    model = tmp_path / "model"
+    shutil.copytree(tiny_model_dir, model)
+    assert main(["train-fusion", "--model", str(model), "--data", str(sim_file),
+                 "--kind", "logistic"]) == 0
+    fusion = LearnedFusion.load(model)
+    assert fusion.rates is not None and "tpr" in fusion.rates
+    assert "text.p_bot" in fusion.feature_names
+    out = tmp_path / "out"
+    assert main(["score", str(sim_file), "--out", str(out), "--model", str(model)]) == 0
+    first = json.loads((out / "comments.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert 0 <= first["text_score"] <= 1
+    scorer = Scorer.from_pretrained(model)
+    assert scorer.mode == "fused+text"
+
+
+def test_model_without_fusion_file_explains(tmp_path: Path, tiny_model_dir: Path,
+                                            sim_file: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    model = tmp_path / "model"
+    shutil.copytree(tiny_model_dir, model)
+    (model / FUSION_FILE).unlink(missing_ok=True)
+    assert main(["score", str(sim_file), "--out", str(tmp_path / "o"), "--model",
+                 str(model)]) == 2
+    err = capsys.readouterr().err
+    assert "train-fusion" in err and "--no-model" in err
