@@ -139,7 +139,7 @@ _SYM_PAD = T.EMOJI_CLASS + r"~*^|`·•・_=#\\/"
 _ANY_PAD = _SYM_PAD + r" ,，.。…!?！？;；:：\-"
 _CONTENT_B = f"{_CJK}a-z0-9"
 _PAD_GATE_RE = re.compile(f"[{_ANY_PAD}]")
-_PAD_A_RE = re.compile(f"(?<![{_CJK}])[{_CJK}](?:[{_ANY_PAD}]+[{_CJK}]){{2,}}(?![{_CJK}])")
+_PAD_A_RE = re.compile(f"(?<![{_CJK}])[{_CJK}](?:[{_ANY_PAD}]+[{_CJK}]){{2,}}")
 _PAD_B_RE = re.compile(
     f"(?<![{_CONTENT_B}])[{_CONTENT_B}]{{1,2}}(?:[{_SYM_PAD}]+[{_CONTENT_B}]{{1,2}}){{2,}}"
     f"(?![{_CONTENT_B}])"
