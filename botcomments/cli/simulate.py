@@ -17,6 +17,7 @@ from botcomments.simulate import CAMPAIGN_TYPES, SimulationConfig, simulate_to_f
 from botcomments.simulate.engine import sidecar_path
 
 logger = logging.getLogger(__name__)
+DEFAULT_CORPORA = "../shared/corpora"
 
 
 def parse_campaigns(items: list[str]) -> dict[str, float]:
@@ -141,5 +142,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="NAME[=W]",
         help=f"only these campaign types, optional weights; types: {', '.join(CAMPAIGN_TYPES)}",
     )
-    p.add_argument("--corpora", help="shared corpora folder for real genuine sentences")
+    p.add_argument(
+        "--corpora",
+        nargs="?",
+        const=DEFAULT_CORPORA,
+        help=f"draw some genuine lines from the shared corpora folder (default {DEFAULT_CORPORA})",
+    )
     p.set_defaults(func=run)

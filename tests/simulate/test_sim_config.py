@@ -119,3 +119,21 @@ def test_cli_bad_settings_exit_2(tmp_path: Path, argv: list[str]) -> None:
 def test_bad_schedule(schedule: tuple[float, ...]) -> None:
     with pytest.raises(ValueError, match="bot_share_schedule"):
         SimulationConfig(bot_share_schedule=schedule)
+
+
+CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora"
+
+
+@pytest.mark.skipif(not CORPORA.is_dir(), reason="shared corpora not available")
+def test_corpora_sentences_feed_genuine_chat() -> None:
+    from botcomments.simulate import simulate
+    from botcomments.simulate.corpora import load_corpus
+
+    corpus = set(load_corpus(CORPORA))
+    assert len(corpus) > 1000 and max(len(s) for s in corpus) <= 30
+    cfg = SimulationConfig(room_size=(400, 400), corpora_path=str(CORPORA), corpora_share=0.5)
+    res = simulate(1, seed=0, config=cfg)
+    chat = [c for c in res.comments if c.extra["persona"] in ("genuine_chat", "genuine_fan")]
+    share = sum(c.text in corpus for c in chat) / len(chat)
+    assert 0.3 < share < 0.7
+    assert not any(c.text in corpus for c in res.comments if c.label == 1)
