@@ -33,9 +33,9 @@ class EncoderSize:
     """
 
     hidden_size: int = 256
-    num_layers: int = 3
+    num_layers: int = 4
     num_heads: int = 4
-    intermediate_size: int = 768
+    intermediate_size: int = 1024
 
     def __post_init__(self) -> None:
         if min(self.hidden_size, self.num_layers, self.num_heads, self.intermediate_size) < 1:
