@@ -167,7 +167,8 @@ def run(args: argparse.Namespace) -> int:
     rejects_note = f" (see {out / REJECTS_FILE})" if stats.rejected else ""
     print(
         f"read {stats.read}, accepted {stats.accepted}, rejected {stats.rejected}"
-        f"{rejects_note}, skipped {stats.skipped}; scored {run_.n_scored} comments in {len(run_.rooms)} rooms "
+        f"{rejects_note}, skipped {stats.skipped}; "
+        f"scored {run_.n_scored} comments in {len(run_.rooms)} rooms "
         f"({rate:,.0f}/s, mode {scorer.mode}); flagged {n_bot}"
     )
     for p in [*paths, out / ROOMS_FILE, out / REPORT_FILE]:
