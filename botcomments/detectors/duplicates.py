@@ -1,7 +1,11 @@
 """Near-duplicate clustering of comments, within a room and across rooms (name ``dup``).
 
 Pipeline per room: identical normal forms are grouped first (floods mostly become exact
-duplicates after normalisation), so MinHash runs once per *new distinct* text. Each new
+duplicates after normalisation; the grouping is shared with the other detectors through
+:func:`~botcomments.detectors.text_groups.room_columns`), so MinHash runs once per *new
+distinct* text, vectorised over the room. Short texts (at most ``short_len``
+characters: "扣1", "666", "晚安") are matched exactly only: a one-character edit of a
+three-character phrase is another phrase, not a perturbed copy. Each new longer
 text is shingled on characters (1-3-grams, whole-string fallback for short texts),
 MinHashed (datasketch), looked up in a bounded LSH index of cluster leaders, and every
 LSH candidate is verified with the exact Jaccard similarity. It joins the most similar
@@ -38,7 +42,7 @@ from typing import Any
 import numpy as np
 
 from botcomments.detectors.base import DetectorOutput, RoomBatch
-from botcomments.detectors.text_groups import GroupStats, group_stats, timestamps, user_codes
+from botcomments.detectors.text_groups import GroupStats, group_stats, room_columns
 from botcomments.detectors.text_index import LRUDict, NearIndex, RoomTracker, char_shingles
 
 logger = logging.getLogger(__name__)
@@ -71,7 +75,8 @@ class DupConfig:
         num_perm: MinHash permutations.
         ngram_range: Character n-gram range (within 1..3).
         burst_window_s: Half-width (s) of the window for ``dup_burst_count``.
-        short_len: Normal forms of at most this many characters count as short.
+        short_len: Normal forms of at most this many characters count as short; they
+            are clustered by exact match only (no LSH).
         max_texts: Distinct texts remembered across rooms (exact-match LRU).
         max_clusters: Cluster leaders kept in the LSH index and cluster table (LRU).
         max_rooms_per_cluster: Rooms remembered per cluster; the cross-room count
@@ -147,26 +152,21 @@ class NearDuplicateDetector:
         n = len(batch)
         if n == 0:
             return DetectorOutput(self.name, {f: np.zeros(0) for f in DUP_FEATURES}, [])
-        texts = [nt.text for nt in batch.normalized]
-        distinct: dict[str, int] = {}
-        text_idx = np.fromiter(
-            (distinct.setdefault(t, len(distinct)) for t in texts), dtype=np.int64, count=n
-        )
-        uniq = list(distinct)
+        cols = room_columns(batch)
+        uniq, text_idx = cols.texts, cols.text_index
         cluster_of_text = self._assign(uniq)
         cid = cluster_of_text[text_idx]
-        stats = group_stats(cid, user_codes(batch.comments), timestamps(batch.comments),
-                            self.config.burst_window_s)
+        stats = group_stats(cid, cols.user_codes, cols.ts, self.config.burst_window_s)
         cross = self._rooms.record(batch.room_id, cid[stats.first].tolist())
-        exact_size = np.bincount(text_idx, minlength=len(uniq)).astype(np.float64)[text_idx]
+        exact_size = cols.text_counts.astype(np.float64)[text_idx]
         distinct_texts = np.bincount(
-            stats.local[np.unique(text_idx, return_index=True)[1]], minlength=stats.n_groups
+            stats.local[cols.text_first], minlength=stats.n_groups
         ).astype(np.float64)
-        text_len = np.array([len(t) for t in uniq], dtype=np.float64)[text_idx]
+        text_len = np.fromiter(map(len, uniq), dtype=np.float64, count=len(uniq))[text_idx]
         feats = {
             "dup_text_len": text_len,
-            "dup_max_run": np.array([nt.features.max_run for nt in batch.normalized],
-                                    dtype=np.float64),
+            "dup_max_run": np.fromiter((nt.features.max_run for nt in batch.normalized),
+                                       dtype=np.float64, count=n),
             "dup_is_short": (text_len <= self.config.short_len).astype(np.float64),
             "dup_is_exact_dup": (exact_size > 1).astype(np.float64),
             "dup_exact_size": exact_size,
@@ -180,38 +180,49 @@ class NearDuplicateDetector:
             "dup_burst_count": stats.burst_count,
             "dup_cross_room_count": cross[stats.local],
         }
-        evidence = self._evidence(stats, cid, cross, texts, text_idx, distinct_texts)
+        evidence = self._evidence(stats, cid, cross, uniq, text_idx, distinct_texts)
         return DetectorOutput(self.name, feats, evidence)
 
     def _assign(self, uniq: list[str]) -> np.ndarray:
         """Global cluster id of each distinct text (new texts are clustered in order)."""
         out = np.empty(len(uniq), dtype=np.int64)
         new_pos: list[int] = []
+        known = self._text_cluster.get_touch
+        touch = self._index.touch
         for i, t in enumerate(uniq):
-            c = self._text_cluster.get_touch(t)
+            c = known(t)
             if c is not None:
                 out[i] = c
-                self._index.touch(c)
+                touch(c)
             else:
                 new_pos.append(i)
         if not new_pos:
             return out
-        ngram = self.config.ngram_range
-        shingles = [char_shingles(uniq[i], ngram) for i in new_pos]
-        for i, sh, mh in zip(new_pos, shingles, self._index.minhashes(shingles), strict=True):
+        short_len, ngram = self.config.short_len, self.config.ngram_range
+        long_pos = [i for i in new_pos if len(uniq[i]) > short_len]
+        shingles = dict(zip(long_pos, [char_shingles(uniq[i], ngram) for i in long_pos],
+                            strict=True))
+        sketches = dict(zip(long_pos, self._index.minhashes(list(shingles.values())),
+                            strict=True))
+        for i in new_pos:
             text = uniq[i]
-            c = self._index.find(text, sh, mh)
-            if c is None:
-                c = self._new_cluster(text, sh, mh)
+            sh = shingles.get(i)
+            if sh is None:  # short: exact match only (it was not known, so it is new)
+                c = self._new_cluster(text, None, None)
+            else:
+                mh = sketches[i]
+                found = self._index.find(text, sh, mh)
+                c = self._new_cluster(text, sh, mh) if found is None else found
             out[i] = c
             self._text_cluster.put(text, c)
         return out
 
-    def _new_cluster(self, text: str, shingles: set[int], minhash: Any) -> int:
-        """Found a cluster led by ``text`` and index it."""
+    def _new_cluster(self, text: str, shingles: set[int] | None, minhash: Any) -> int:
+        """Found a cluster led by ``text``; index it unless it is short (no shingles)."""
         c = self._next_id
         self._next_id += 1
-        self._index.add(c, text, shingles, minhash)
+        if shingles is not None:
+            self._index.add(c, text, shingles, minhash)
         return c
 
     def _evidence(
@@ -219,26 +230,29 @@ class NearDuplicateDetector:
         stats: GroupStats,
         cid: np.ndarray,
         cross: np.ndarray,
-        texts: list[str],
+        uniq: list[str],
         text_idx: np.ndarray,
         distinct_texts: np.ndarray,
     ) -> list[dict[str, Any]]:
         """One shared evidence dict per cluster seen twice (in room or across rooms)."""
-        counts = np.bincount(stats.local, minlength=stats.n_groups)
+        counts = np.bincount(stats.local, minlength=stats.n_groups).tolist()
+        cross_l, distinct_l = cross.tolist(), distinct_texts.tolist()
+        cid_l = cid[stats.first].tolist()
+        users_l = stats.distinct_users[stats.first].tolist()
+        span_l = stats.time_span[stats.first].tolist()
+        rep_l = text_idx[stats.first].tolist()
         per_group: list[dict[str, Any]] = []
-        for g in range(stats.n_groups):
-            first = int(stats.first[g])
-            if counts[g] < 2 and cross[g] == 0:
+        for g, cluster in enumerate(cid_l):
+            if counts[g] < 2 and cross_l[g] == 0:
                 per_group.append({})
                 continue
             per_group.append({
-                "cluster_id": int(cid[first]),
-                "cluster_size": int(counts[g]),
-                "distinct_texts": int(distinct_texts[g]),
-                "distinct_accounts": int(stats.distinct_users[first]),
-                "time_span_s": float(stats.time_span[first]),
-                "cross_room_count": int(cross[g]),
-                "representative": texts[first],
+                "cluster_id": cluster,
+                "cluster_size": counts[g],
+                "distinct_texts": int(distinct_l[g]),
+                "distinct_accounts": int(users_l[g]),
+                "time_span_s": span_l[g],
+                "cross_room_count": int(cross_l[g]),
+                "representative": uniq[rep_l[g]],
             })
-        return [per_group[g] or {} for g in stats.local.tolist()]
-
+        return [per_group[g] for g in stats.local.tolist()]

@@ -31,8 +31,14 @@ from typing import Any
 import numpy as np
 
 from botcomments.detectors.base import DetectorOutput, RoomBatch
-from botcomments.detectors.text_groups import GroupStats, group_stats, timestamps, user_codes
-from botcomments.detectors.text_index import LRUDict, NearIndex, RoomTracker, char_shingles
+from botcomments.detectors.text_groups import GroupStats, group_stats, room_columns
+from botcomments.detectors.text_index import (
+    LRUDict,
+    NearIndex,
+    RoomTracker,
+    Signature,
+    char_shingles,
+)
 from botcomments.text.normalize import CONTACT_PLACEHOLDERS
 
 logger = logging.getLogger(__name__)
@@ -79,6 +85,9 @@ SLOT_CHARS: dict[str, str] = {name: chr(0xE000 + i) for i, name in enumerate(SLO
 _SLOT_RE = re.compile("|".join(f"(?P<{name}>{pat})" for name, pat in SLOT_PATTERNS.items()))
 _DISPLAY = {ch: "{" + name + "}" for name, ch in SLOT_CHARS.items()}
 _DISPLAY_TABLE = str.maketrans(_DISPLAY)
+
+_Sketch = tuple[set[int], Signature]
+"""Shingles and MinHash of a skeleton, prepared ahead of clustering."""
 
 
 def mask_slots(text: str) -> tuple[str, tuple[str, ...]]:
@@ -217,9 +226,15 @@ class TemplateDetector:
             self._index.touch(cached.template_id)
             return cached
         skeleton, fills = mask_slots(text)
+        return self._observe_parsed(text, skeleton, fills, None)
+
+    def _observe_parsed(
+        self, text: str, skeleton: str, fills: tuple[str, ...], sketch: _Sketch | None
+    ) -> TemplateMatch:
+        """Assign a masked (not yet cached) normal form to a template and cache the parse."""
         tid = self._skeletons.get_touch(skeleton)
         if tid is None:
-            tid = self._near_or_new(skeleton)
+            tid = self._near_or_new(skeleton, sketch)
             self._skeletons.put(skeleton, tid)
         else:
             self._index.touch(tid)
@@ -233,6 +248,28 @@ class TemplateDetector:
         self._parses.put(text, match)
         return match
 
+    def _observe_room(self, texts: list[str]) -> list[TemplateMatch]:
+        """``observe`` over a room's distinct texts, with MinHashes of new skeletons
+        computed in one vectorised pass (results identical to calling ``observe``)."""
+        matches: list[TemplateMatch | None] = []
+        pending: dict[int, tuple[str, tuple[str, ...]]] = {}
+        for i, text in enumerate(texts):
+            cached = self._parses.get_touch(text)
+            if cached is not None:
+                self._index.touch(cached.template_id)
+            else:
+                pending[i] = mask_slots(text)
+            matches.append(cached)
+        fresh = list(dict.fromkeys(
+            sk for sk, _ in pending.values() if sk not in self._skeletons
+        ))
+        shingles = [char_shingles(sk) for sk in fresh]
+        sketches = dict(zip(fresh, zip(shingles, self._index.minhashes(shingles), strict=True),
+                            strict=True))
+        for i, (skeleton, fills) in pending.items():
+            matches[i] = self._observe_parsed(texts[i], skeleton, fills, sketches.get(skeleton))
+        return [m for m in matches if m is not None]
+
     def template_skeleton(self, template_id: int) -> str | None:
         """Display skeleton of a template's leader (None once evicted).
 
@@ -245,10 +282,12 @@ class TemplateDetector:
         leader = self._leaders.get(template_id)
         return None if leader is None else render_skeleton(leader)
 
-    def _near_or_new(self, skeleton: str) -> int:
+    def _near_or_new(self, skeleton: str, sketch: _Sketch | None = None) -> int:
         """Template of the most similar verified leader skeleton, or a new template."""
-        shingles = char_shingles(skeleton)
-        minhash = self._index.minhash(shingles)
+        if sketch is None:
+            shingles = char_shingles(skeleton)
+            sketch = (shingles, self._index.minhash(shingles))
+        shingles, minhash = sketch
         tid = self._index.find(skeleton, shingles, minhash)
         if tid is not None:
             return tid
@@ -272,18 +311,13 @@ class TemplateDetector:
         n = len(batch)
         if n == 0:
             return DetectorOutput(self.name, {f: np.zeros(0) for f in TPL_FEATURES}, [])
-        distinct: dict[str, int] = {}
-        text_idx = np.fromiter(
-            (distinct.setdefault(nt.text, len(distinct)) for nt in batch.normalized),
-            dtype=np.int64,
-            count=n,
-        )
-        matches = [self.observe(t) for t in distinct]
+        cols = room_columns(batch)
+        text_idx = cols.text_index
+        matches = self._observe_room(cols.texts)
         tids = np.array([m.template_id for m in matches], dtype=np.int64)[text_idx]
-        stats = group_stats(tids, user_codes(batch.comments), timestamps(batch.comments),
-                            self.config.burst_window_s)
+        stats = group_stats(tids, cols.user_codes, cols.ts, self.config.burst_window_s)
         cross = self._rooms.record(batch.room_id, tids[stats.first].tolist())
-        first_of_text = np.unique(text_idx, return_index=True)[1]
+        first_of_text = cols.text_first
         fills_per_group = np.bincount(stats.local[first_of_text], minlength=stats.n_groups)
         distinct_fills = fills_per_group.astype(np.float64)[stats.local]
         slots = np.array([m.slot_count for m in matches], dtype=np.float64)[text_idx]
@@ -315,24 +349,27 @@ class TemplateDetector:
     ) -> list[dict[str, Any]]:
         """One shared evidence dict per template seen twice (in room or across rooms)."""
         examples: list[list[list[str]]] = [[] for _ in range(stats.n_groups)]
-        for j, pos in enumerate(first_of_text.tolist()):
-            ex = examples[int(stats.local[pos])]
-            if len(ex) < self.config.max_examples and matches[j].fills:
-                ex.append(list(matches[j].fills))
-        counts = np.bincount(stats.local, minlength=stats.n_groups)
+        max_examples = self.config.max_examples
+        for match, g in zip(matches, stats.local[first_of_text].tolist(), strict=True):
+            ex = examples[g]
+            if len(ex) < max_examples and match.fills:
+                ex.append(list(match.fills))
+        counts = np.bincount(stats.local, minlength=stats.n_groups).tolist()
+        cross_l = cross.tolist()
+        tid_l = tids[stats.first].tolist()
+        users_l = stats.distinct_users[stats.first].tolist()
+        text_l = text_idx[stats.first].tolist()
         per_group: list[dict[str, Any]] = []
-        for g in range(stats.n_groups):
-            first = int(stats.first[g])
-            if counts[g] < 2 and cross[g] == 0:
+        for g, tid in enumerate(tid_l):
+            if counts[g] < 2 and cross_l[g] == 0:
                 per_group.append({})
                 continue
-            tid = int(tids[first])
             per_group.append({
                 "template_id": tid,
-                "skeleton": self.template_skeleton(tid) or matches[int(text_idx[first])].skeleton,
-                "template_size": int(counts[g]),
+                "skeleton": self.template_skeleton(tid) or matches[text_l[g]].skeleton,
+                "template_size": counts[g],
                 "example_fills": examples[g],
-                "distinct_accounts": int(stats.distinct_users[first]),
-                "cross_room_count": int(cross[g]),
+                "distinct_accounts": int(users_l[g]),
+                "cross_room_count": int(cross_l[g]),
             })
-        return [per_group[g] or {} for g in stats.local.tolist()]
+        return [per_group[g] for g in stats.local.tolist()]

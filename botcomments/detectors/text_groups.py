@@ -12,12 +12,121 @@ Example:
 
 from __future__ import annotations
 
+import math
+import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from botcomments.detectors.base import RoomBatch
 from botcomments.records import Comment
+
+
+@dataclass(frozen=True)
+class RoomColumns:
+    """Column view of one room batch, computed once and shared by the detectors.
+
+    Attributes:
+        texts: Distinct normal forms, in order of first appearance.
+        text_index: int64 (n,) position of each comment's normal form in ``texts``.
+        text_first: int64 (k,) index of the first comment of each distinct text.
+        text_counts: int64 (k,) comments per distinct text.
+        user_ids: Distinct non-missing user ids, in order of first appearance.
+        user_index: int64 (n,) position of each comment's user in ``user_ids``; -1 for
+            a missing user id.
+        ts: float64 (n,) timestamps, NaN where missing.
+    """
+
+    texts: list[str]
+    text_index: np.ndarray
+    text_first: np.ndarray
+    text_counts: np.ndarray
+    user_ids: list[str]
+    user_index: np.ndarray
+    ts: np.ndarray
+
+    @property
+    def user_codes(self) -> np.ndarray:
+        """User codes as :func:`user_codes` returns them (each missing user its own code)."""
+        return _fill_missing_users(self.user_index.copy(), len(self.user_ids))
+
+
+_LAST: tuple[weakref.ReferenceType[RoomBatch], RoomColumns] | None = None
+_LAST_LOCK = threading.Lock()
+
+
+def room_columns(batch: RoomBatch) -> RoomColumns:
+    """Deduplicated texts, user codes and timestamps of a batch (cached for the last batch).
+
+    The dup, tpl and timing detectors all need the room's distinct normal forms and its
+    account / time columns; the most recent batch's columns are remembered (through a
+    weak reference, so the cache never keeps a batch alive) and reused by the next
+    detector that sees the same batch object.
+
+    Args:
+        batch: One room batch.
+
+    Returns:
+        Its columns.
+
+    Example:
+        >>> from botcomments.records import Comment
+        >>> from botcomments.text.normalize import normalize
+        >>> rows = [("a", "x"), ("b", None), ("a", "y")]
+        >>> cs = [Comment(t, "r", ts=1.0, user_id=u) for t, u in rows]
+        >>> cols = room_columns(RoomBatch("r", cs, [normalize(c.text) for c in cs]))
+        >>> cols.texts, cols.text_index.tolist(), cols.user_index.tolist()
+        (['a', 'b'], [0, 1, 0], [0, -1, 1])
+    """
+    global _LAST
+    last = _LAST
+    if last is not None and last[0]() is batch:
+        return last[1]
+    cols = _compute_columns(batch)
+    with _LAST_LOCK:
+        _LAST = (weakref.ref(batch), cols)
+    return cols
+
+
+def _compute_columns(batch: RoomBatch) -> RoomColumns:
+    n = len(batch)
+    distinct: dict[str, int] = {}
+    text_index = np.fromiter(
+        (distinct.setdefault(nt.text, len(distinct)) for nt in batch.normalized),
+        dtype=np.int64,
+        count=n,
+    )
+    text_first = np.full(len(distinct), n, dtype=np.int64)
+    np.minimum.at(text_first, text_index, np.arange(n, dtype=np.int64))
+    users: dict[str, int] = {}
+    comments = batch.comments
+    user_index = np.fromiter(
+        (-1 if c.user_id is None else users.setdefault(c.user_id, len(users)) for c in comments),
+        dtype=np.int64,
+        count=n,
+    )
+    ts = np.fromiter(
+        (math.nan if c.ts is None else c.ts for c in comments), dtype=np.float64, count=n
+    )
+    return RoomColumns(
+        texts=list(distinct),
+        text_index=text_index,
+        text_first=text_first,
+        text_counts=np.bincount(text_index, minlength=len(distinct)),
+        user_ids=list(users),
+        user_index=user_index,
+        ts=ts,
+    )
+
+
+def _fill_missing_users(codes: np.ndarray, n_known: int) -> np.ndarray:
+    """Give each -1 (missing user) its own fresh code after the known ones."""
+    missing = codes < 0
+    if missing.any():
+        codes[missing] = np.arange(n_known, n_known + int(missing.sum()))
+    return codes
 
 
 def user_codes(comments: Sequence[Comment]) -> np.ndarray:
@@ -34,7 +143,6 @@ def user_codes(comments: Sequence[Comment]) -> np.ndarray:
     """
     table: dict[str, int] = {}
     out = np.empty(len(comments), dtype=np.int64)
-    fresh = 0
     for i, c in enumerate(comments):
         uid = c.user_id
         if uid is None:
@@ -44,11 +152,7 @@ def user_codes(comments: Sequence[Comment]) -> np.ndarray:
         if code is None:
             code = table[uid] = len(table)
         out[i] = code
-    missing = out < 0
-    if missing.any():
-        fresh = len(table)
-        out[missing] = np.arange(fresh, fresh + int(missing.sum()))
-    return out
+    return _fill_missing_users(out, len(table))
 
 
 def timestamps(comments: Sequence[Comment]) -> np.ndarray:

@@ -16,13 +16,15 @@ Example:
 from __future__ import annotations
 
 import logging
+from array import array
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
-from itertools import pairwise
-from typing import TypeVar
+from collections.abc import Collection, Iterable, Sequence
+from itertools import chain, pairwise
+from typing import TypeAlias, TypeVar
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
+from datasketch.minhash import _fmix
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +32,8 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 _CP_BITS = 21  # Unicode code points fit in 21 bits; three fit in one uint64.
+_SCHEME = "affine64"
+_MINHASH_CHUNK = 1 << 15  # shingles hashed per numpy pass (bounds the temporary matrix)
 
 
 def _identity(value: int) -> int:
@@ -88,38 +92,117 @@ def _pack(codes: list[int]) -> int:
     return value
 
 
-def jaccard(a: set[int], b: set[int]) -> float:
+def jaccard(a: set[int], b: Collection[int]) -> float:
     """Exact Jaccard similarity of two shingle sets (1.0 for two empty sets).
 
     Args:
         a: First set.
-        b: Second set.
+        b: Second set, or any collection of distinct items (e.g. an ``array`` made
+            from a set), so stored leaders need not be turned back into sets.
 
     Returns:
         |a & b| / |a | b|.
     """
     if not a and not b:
         return 1.0
-    inter = len(a & b)
+    inter = len(a.intersection(b))
     return inter / (len(a) + len(b) - inter)
+
+
+def minhash_matrix(sets: Sequence[Collection[int]], permutations: np.ndarray) -> np.ndarray:
+    """MinHash values of many integer sets in a few numpy passes (``affine64`` scheme).
+
+    Equal, value for value, to datasketch's ``MinHash(scheme="affine64",
+    hashfunc=identity, permutations=permutations)`` after ``update_batch(set)`` (the
+    same MurmurHash3 pre-mix, then ``a * h + b`` modulo 2**64, then the minimum), which
+    a test checks; sets are processed in chunks so the temporary matrix stays small.
+
+    Args:
+        sets: One non-empty collection of non-negative ints below 2**64 per item.
+        permutations: (2, num_perm) uint64 array ``[a, b]`` of a datasketch MinHash.
+
+    Returns:
+        (len(sets), num_perm) uint64 matrix; row i is the MinHash of set i.
+
+    Raises:
+        ValueError: If a set is empty (it has no MinHash).
+    """
+    a, b = permutations
+    k = len(sets)
+    out = np.empty((k, len(a)), dtype=np.uint64)
+    lengths = np.fromiter(map(len, sets), dtype=np.int64, count=k)
+    if k and lengths.min() == 0:
+        raise ValueError("every set must be non-empty to have a MinHash; use char_shingles")
+    ends = np.cumsum(lengths)
+    lo = 0
+    while lo < k:
+        # Take sets until about _MINHASH_CHUNK items are gathered (at least one set).
+        done = int(ends[lo - 1]) if lo else 0
+        hi = max(lo + 1, int(np.searchsorted(ends, done + _MINHASH_CHUNK, side="right")))
+        chunk_len = lengths[lo:hi]
+        flat = np.fromiter(chain.from_iterable(sets[lo:hi]), dtype=np.uint64,
+                           count=int(chunk_len.sum()))
+        phv = _fmix(flat, 64)[:, None] * a[None, :] + b[None, :]
+        starts = np.zeros(len(chunk_len), dtype=np.int64)
+        np.cumsum(chunk_len[:-1], out=starts[1:])
+        out[lo:hi] = np.minimum.reduceat(phv, starts, axis=0)
+        lo = hi
+    return out
+
+
+def new_permutations(num_perm: int) -> np.ndarray:
+    """Permutation parameters of a datasketch ``affine64`` MinHash (seed 1).
+
+    Args:
+        num_perm: Number of permutations.
+
+    Returns:
+        (2, num_perm) uint64 array for :func:`minhash_matrix`.
+    """
+    return np.asarray(MinHash(num_perm=num_perm, hashfunc=_identity, scheme=_SCHEME).permutations)
+
+
+class Signature:
+    """MinHash values of one set, in the form datasketch's LSH reads.
+
+    ``MinHashLSH.insert`` / ``query`` only read ``len(m)``, ``m.hashvalues`` and
+    ``m.scheme``; this slotted holder carries exactly that without the per-object
+    validation of ``MinHash`` / ``LeanMinHash`` (which costs more than the hashing).
+
+    Args:
+        hashvalues: uint64 MinHash values of the ``affine64`` scheme.
+    """
+
+    __slots__ = ("hashvalues",)
+    scheme = _SCHEME
+
+    def __init__(self, hashvalues: np.ndarray) -> None:
+        self.hashvalues = hashvalues
+
+    def __len__(self) -> int:
+        return len(self.hashvalues)
+
+
+Sketch: TypeAlias = "MinHash | Signature"
+"""Anything the index accepts as a MinHash."""
 
 
 class NearIndex:
     """Bounded MinHash LSH index of leader texts with exact verification.
 
-    Keys are ints (cluster / template ids). Each key stores its leader text; candidates
-    returned by LSH are verified by exact Jaccard of recomputed shingles, so LSH only
-    decides *which* pairs are compared. When more than ``capacity`` keys are stored the
-    least recently used one is removed (``touch`` marks use).
+    Keys are ints (cluster / template ids). Each key stores its leader text and the
+    leader's shingles (a compact ``array('Q')``, so verification never re-shingles);
+    candidates returned by LSH are verified by exact Jaccard, so LSH only decides
+    *which* pairs are compared. When more than ``capacity`` keys are stored the least
+    recently used one is removed (``touch`` marks use).
 
     Args:
         threshold: Minimum exact Jaccard for a match; also the LSH design threshold.
         capacity: Maximum number of keys kept (memory bound).
         num_perm: MinHash permutations.
-        ngram_range: Shingle n-gram range used to re-shingle leaders.
+        ngram_range: Shingle n-gram range the caller uses (kept for reference).
         recall_weight: Weight of false negatives in datasketch's band optimiser (0..1);
             high favours recall, which is cheap because every candidate is verified.
-        shingle_cache: Leaders whose shingle sets are cached for verification.
 
     Raises:
         ValueError: On a threshold outside (0, 1], capacity < 1 or bad weights.
@@ -132,7 +215,6 @@ class NearIndex:
         num_perm: int = 32,
         ngram_range: tuple[int, int] = (1, 3),
         recall_weight: float = 0.8,
-        shingle_cache: int = 2048,
     ) -> None:
         if not 0.0 < threshold <= 1.0:
             raise ValueError(f"threshold {threshold!r} must be in (0, 1]; 0.6 is a good start")
@@ -149,10 +231,9 @@ class NearIndex:
             num_perm=num_perm,
             weights=(1.0 - recall_weight, recall_weight),
         )
-        self._leaders: OrderedDict[int, tuple[str, int]] = OrderedDict()  # text, |shingles|
-        # Shingles of recently matched leaders, so hot leaders are not re-shingled.
-        self._shingle_cache: LRUDict[int, set[int]] = LRUDict(shingle_cache)
-        self._base = MinHash(num_perm=num_perm, hashfunc=_identity, scheme="affine64")
+        # key -> (leader text, leader shingles)
+        self._leaders: OrderedDict[int, tuple[str, array[int]]] = OrderedDict()
+        self._permutations = new_permutations(num_perm)
 
     def __len__(self) -> int:
         return len(self._leaders)
@@ -160,8 +241,8 @@ class NearIndex:
     def __contains__(self, key: int) -> bool:
         return key in self._leaders
 
-    def minhash(self, shingles: Iterable[int]) -> MinHash:
-        """MinHash of one shingle set (copies a prepared base, no permutation rebuild).
+    def minhash(self, shingles: Iterable[int]) -> Signature:
+        """MinHash of one shingle set (see :meth:`minhashes`).
 
         Args:
             shingles: Packed shingles from :func:`char_shingles`.
@@ -169,27 +250,39 @@ class NearIndex:
         Returns:
             The MinHash.
         """
-        m = self._base.copy()
-        m.update_batch(list(shingles))
-        return m
+        return self.minhashes([list(shingles)])[0]
 
-    def minhashes(self, shingle_sets: Iterable[Iterable[int]]) -> Iterator[MinHash]:
-        """MinHashes of many shingle sets via ``MinHash.generator``.
+    def minhashes(self, shingle_sets: Sequence[Collection[int]]) -> list[Signature]:
+        """MinHashes of many shingle sets, computed in a few numpy passes.
+
+        Bit-identical to datasketch's ``MinHash(scheme="affine64")`` fed the same ints
+        through ``update_batch`` (same permutations, same pre-mix; tested), but one
+        vectorised pass over all sets instead of a dozen numpy calls per set.
 
         Args:
-            shingle_sets: One iterable of packed shingles per text.
+            shingle_sets: One non-empty collection of packed shingles per text.
 
         Returns:
-            A generator of MinHashes, same order.
+            One signature per set, same order.
         """
-        return MinHash.generator(
-            (list(s) for s in shingle_sets),
-            num_perm=self.num_perm,
-            hashfunc=_identity,
-            scheme="affine64",
-        )
+        return [Signature(row) for row in self.hash_matrix(shingle_sets)]
 
-    def find(self, text: str, shingles: set[int], minhash: MinHash | None = None) -> int | None:
+    def hash_matrix(self, shingle_sets: Sequence[Collection[int]]) -> np.ndarray:
+        """MinHash values of many shingle sets as a (k, num_perm) uint64 matrix.
+
+        Args:
+            shingle_sets: One non-empty collection of packed shingles per text.
+
+        Returns:
+            Row i holds the MinHash values of set i.
+
+        Raises:
+            ValueError: If a set is empty (it has no MinHash).
+        """
+        return minhash_matrix(shingle_sets, self._permutations)
+
+    def find(self, text: str, shingles: set[int], minhash: Sketch | None = None
+             ) -> int | None:
         """Return the key of the most similar verified leader, or None.
 
         Args:
@@ -207,46 +300,44 @@ class NearIndex:
         best_key: int | None = None
         best_sim = -1.0
         size = len(shingles)
+        threshold = self.threshold
+        leaders = self._leaders
         for key in self._lsh.query(m):
-            entry = self._leaders.get(key)
-            # Jaccard <= min(|A|, |B|) / max(|A|, |B|): skip pairs whose sizes differ too much.
-            if entry is None or min(size, entry[1]) < self.threshold * max(size, entry[1]):
+            entry = leaders.get(key)
+            if entry is None:
                 continue
-            sim = jaccard(shingles, self._leader_shingles(key, entry[0]))
-            if sim >= self.threshold and (
+            other = len(entry[1])
+            # Jaccard <= min(|A|, |B|) / max(|A|, |B|): skip pairs whose sizes differ too much.
+            if min(size, other) < threshold * max(size, other):
+                continue
+            sim = jaccard(shingles, entry[1])
+            if sim >= threshold and (
                 sim > best_sim or (sim == best_sim and best_key is not None and key < best_key)
             ):
                 best_key, best_sim = key, sim
         return best_key
 
-    def _leader_shingles(self, key: int, leader: str) -> set[int]:
-        """Shingles of a leader, from the bounded cache or recomputed."""
-        cached = self._shingle_cache.get_touch(key)
-        if cached is None:
-            cached = char_shingles(leader, self.ngram_range)
-            self._shingle_cache.put(key, cached)
-        return cached
-
-    def add(self, key: int, text: str, shingles: set[int], minhash: MinHash | None = None) -> None:
+    def add(self, key: int, text: str, shingles: set[int],
+            minhash: Sketch | None = None) -> None:
         """Store a new leader, evicting the least recently used one beyond capacity.
 
         Args:
             key: New unique key.
             text: Leader text.
-            shingles: Its shingles (used when ``minhash`` is omitted).
-            minhash: Its MinHash.
+            shingles: Its shingles.
+            minhash: Its MinHash (computed here when omitted).
 
         Raises:
             ValueError: If the key is already stored.
         """
         if key in self._leaders:
             raise ValueError(f"key {key} is already indexed; keys must be unique")
-        self._lsh.insert(key, minhash if minhash is not None else self.minhash(shingles))
-        self._leaders[key] = (text, len(shingles))
+        self._lsh.insert(key, minhash if minhash is not None else self.minhash(shingles),
+                         check_duplication=False)
+        self._leaders[key] = (text, array("Q", shingles))
         while len(self._leaders) > self.capacity:
             old, _ = self._leaders.popitem(last=False)
             self._lsh.remove(old)
-            self._shingle_cache.pop(old, None)
 
     def touch(self, key: int) -> None:
         """Mark a key as recently used (no-op when it was evicted).

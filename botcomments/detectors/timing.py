@@ -48,10 +48,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHashLSH
 
 from botcomments.detectors.accounts import AccountRegistry, RoomStarts
 from botcomments.detectors.base import DetectorOutput, RoomBatch
+from botcomments.detectors.text_groups import room_columns
+from botcomments.detectors.text_index import Signature, minhash_matrix, new_permutations
 from botcomments.text.normalize import NormalizedText
 
 logger = logging.getLogger(__name__)
@@ -168,24 +170,17 @@ class _Columns:
 
 
 def _columns(batch: RoomBatch) -> _Columns:
-    comments = batch.comments
-    n = len(comments)
-    ts = np.fromiter(
-        (math.nan if c.ts is None else c.ts for c in comments), dtype=np.float64, count=n
-    )
-    uindex: dict[str, int] = {}
-    ucode = np.fromiter(
-        (-1 if c.user_id is None else uindex.setdefault(c.user_id, len(uindex)) for c in comments),
+    cols = room_columns(batch)
+    keys: dict[str, int] = {}
+    key_of_text = np.fromiter(
+        (keys.setdefault(sync_key(t), len(keys)) for t in cols.texts),
         dtype=np.int64,
-        count=n,
+        count=len(cols.texts),
     )
-    kindex: dict[str, int] = {}
-    kcode = np.fromiter(
-        (kindex.setdefault(sync_key(nt.text), len(kindex)) for nt in batch.normalized),
-        dtype=np.int64,
-        count=n,
+    return _Columns(
+        ts=cols.ts, ucode=cols.user_index, users=cols.user_ids,
+        kcode=key_of_text[cols.text_index],
     )
-    return _Columns(ts=ts, ucode=ucode, users=list(uindex), kcode=kcode)
 
 
 def _group_starts(sorted_codes: np.ndarray) -> np.ndarray:
@@ -272,7 +267,7 @@ class MachinePostingDetector:
             self.config.max_accounts, self.config.max_rooms_per_account
         )
         self._room_starts = RoomStarts(self.config.max_rooms)
-        self._mh_template = MinHash(num_perm=self.config.lockstep_num_perm, hashfunc=_identity)
+        self._permutations = new_permutations(self.config.lockstep_num_perm)
 
     @property
     def feature_names(self) -> tuple[str, ...]:
@@ -537,15 +532,20 @@ class MachinePostingDetector:
             eligible = eligible[np.argsort(-counts[eligible], kind="stable")]
             eligible = eligible[: cfg.lockstep_max_accounts]
             logger.debug("lockstep search capped at %d accounts", cfg.lockstep_max_accounts)
-        starts = np.searchsorted(pu, eligible, side="left")
-        ends = np.searchsorted(pu, eligible, side="right")
-        cell_sets = {int(acc): pc[s:e] for acc, s, e in zip(eligible, starts, ends, strict=True)}
+        starts = np.searchsorted(pu, eligible, side="left").tolist()
+        ends = np.searchsorted(pu, eligible, side="right").tolist()
+        cells_l = pc.tolist()
+        cell_sets = {
+            acc: frozenset(cells_l[s:e])
+            for acc, s, e in zip(eligible.tolist(), starts, ends, strict=True)
+        }
         parent = {a: a for a in cell_sets}
         best_shared = dict.fromkeys(cell_sets, 0)
+        min_shared = 2 * cfg.lockstep_min_moments
         for a, c in self._candidate_pairs(cell_sets):
-            inter = len(np.intersect1d(cell_sets[a], cell_sets[c], assume_unique=True))
-            union = len(cell_sets[a]) + len(cell_sets[c]) - inter
-            if inter < 2 * cfg.lockstep_min_moments or inter < cfg.lockstep_jaccard * union:
+            ca, cc = cell_sets[a], cell_sets[c]
+            inter = len(ca & cc)
+            if inter < min_shared or inter < cfg.lockstep_jaccard * (len(ca) + len(cc) - inter):
                 continue
             best_shared[a] = max(best_shared[a], inter)
             best_shared[c] = max(best_shared[c], inter)
@@ -563,27 +563,21 @@ class MachinePostingDetector:
                 shared[a] = best_shared[a] / 2.0  # two grids: cells / 2 = moments
         return group_id, size, shared
 
-    def _candidate_pairs(self, cell_sets: dict[int, np.ndarray]) -> set[tuple[int, int]]:
+    def _candidate_pairs(self, cell_sets: dict[int, frozenset[int]]) -> set[tuple[int, int]]:
+        """Account pairs whose moment sets collide in datasketch's LSH (to be verified)."""
         cfg = self.config
         lsh = MinHashLSH(threshold=cfg.lockstep_jaccard, num_perm=cfg.lockstep_num_perm)
-        tmpl = self._mh_template
-        sketches: dict[int, MinHash] = {}
+        accounts = list(cell_sets)
+        rows = minhash_matrix(list(cell_sets.values()), self._permutations)
+        sketches = [Signature(row) for row in rows]
         with lsh.insertion_session() as session:
-            for acc, cells in cell_sets.items():
-                mh = MinHash(
-                    num_perm=cfg.lockstep_num_perm,
-                    hashfunc=_identity,
-                    permutations=tmpl.permutations,
-                    scheme=tmpl.scheme,
-                )
-                mh.update_batch(cells.astype(np.uint64))
-                sketches[acc] = mh
+            for acc, mh in zip(accounts, sketches, strict=True):
                 session.insert(acc, mh, check_duplication=False)
         pairs: set[tuple[int, int]] = set()
-        for acc, mh in sketches.items():
+        for acc, mh in zip(accounts, sketches, strict=True):
             for other in lsh.query(mh):
-                if other != acc:
-                    pairs.add((min(acc, other), max(acc, other)))
+                if other < acc:
+                    pairs.add((other, acc))
         return pairs
 
     # -- evidence -------------------------------------------------------------------
@@ -645,11 +639,6 @@ class MachinePostingDetector:
                 ev["cross_room"] = {"rooms": int(col["timing_user_rooms"][j])}
             evidence[i] = ev
         return evidence
-
-
-def _identity(x: Any) -> Any:
-    """Hash function for MinHash over integer cell ids (already well spread by MinHash)."""
-    return x
 
 
 def _per_comment(per_account: np.ndarray, ucode: np.ndarray, neutral: float) -> np.ndarray:

@@ -6,10 +6,9 @@ import math
 
 import numpy as np
 import pytest
-from conftest import BatchFactory, make_room_batch
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from timing_synth import bot_flood, chatter, human_flood
+from timing_synth import BatchFactory, bot_flood, chatter, human_flood, make_room_batch
 
 from botcomments.detectors.base import Detector
 from botcomments.detectors.timing import (

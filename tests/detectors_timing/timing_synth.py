@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from botcomments.detectors.base import RoomBatch
+from botcomments.records import Comment
+from botcomments.text.normalize import normalize
+
 Row = tuple[str, float | None, str | None]
 """(text, ts, user_id)."""
+
+BatchFactory = Callable[..., RoomBatch]
+
+
+def make_room_batch(rows: Sequence[Row], room_id: str = "r") -> RoomBatch:
+    """A RoomBatch from (text, ts, user_id) rows, time-sorted like a reader would."""
+    comments = [Comment(text=t, room_id=room_id, ts=ts, user_id=u) for t, ts, u in rows]
+    comments.sort(key=lambda c: (c.ts is None, c.ts or 0.0))
+    return RoomBatch(room_id, comments, [normalize(c.text) for c in comments])
 
 
 def chatter(
