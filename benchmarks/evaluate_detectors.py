@@ -6,8 +6,10 @@ Simulated rooms from EVALUATION seeds only (never used for tuning) in four scena
 - genuine: genuine viewers only, organic floods included (share of comments flagged).
 
 ``--tune`` instead recalibrates the shipped rules (Platt calibration, threshold for at most
-2 % genuine flagged, validation rates) on the TUNING seeds and rewrites
-botcomments/fusion/rules_default.json.
+2 % genuine flagged, validation rates) on the TUNING seeds, fits the evidence-conditional
+room regression and its conformal residuals (``quantify.fit_room_models``) on CALIBRATION
+rooms (tuning-seed mixed rooms, more mixed rooms and single-campaign rooms from their own
+seeds, never the evaluation seeds) and rewrites botcomments/fusion/rules_default.json.
 
 Run:
     python benchmarks/evaluate_detectors.py            # evaluate (about 1-2 minutes)
@@ -29,12 +31,16 @@ from sklearn.metrics import f1_score
 from botcomments.baselines import FUZZY_BASELINE, community_baseline
 from botcomments.fusion.rules import RuleFusion, calibrate_rules
 from botcomments.fusion.training import collect_features
+from botcomments.quantify import ClassifierRates, fit_room_models
 from botcomments.records import Comment
 from botcomments.scoring.pipeline import FeatureExtractor, Scorer
 from botcomments.scoring.types import ScoreResult
 from botcomments.simulate import SimulationConfig, simulate
+from botcomments.simulate.config import CAMPAIGN_TYPES
 
 TUNING_SEEDS: tuple[int, ...] = (1000, 1001)
+CALIBRATION_SEEDS: tuple[int, ...] = (2000, 2001, 2002, 2003, 2004, 2005)
+SINGLE_CAMPAIGN_SEED = 3000  # + index of the campaign type
 EVAL_SEEDS: tuple[int, ...] = (5000, 5001)
 ROOM_SIZE = (300, 2000)
 
@@ -44,6 +50,12 @@ SCENARIOS: dict[str, SimulationConfig] = {
                                    campaign_weights={"copy_flood": 1.0}),
     "genuine": SimulationConfig(bot_share=(0.0, 0.0), room_size=ROOM_SIZE),
 }
+CALIBRATION_SCENARIOS: dict[str, SimulationConfig] = {
+    f"single_{kind}": SimulationConfig(bot_share=(0.0, 0.95), room_size=ROOM_SIZE,
+                                       campaign_weights={kind: 1.0})
+    for kind in CAMPAIGN_TYPES
+} | {"genuine_only": SimulationConfig(bot_share=(0.0, 0.0), room_size=ROOM_SIZE),
+     "few_bots": SimulationConfig(bot_share=(0.0, 0.15), room_size=ROOM_SIZE)}
 
 
 @dataclass
@@ -56,13 +68,15 @@ class Scenario:
     truth_ratio: dict[str, float]
 
 
-def make_scenario(name: str, seeds: Sequence[int], rooms_per_seed: int) -> Scenario:
+def make_scenario(name: str, seeds: Sequence[int], rooms_per_seed: int,
+                  config: SimulationConfig | None = None) -> Scenario:
     """Simulate one scenario over several seeds (room ids made unique per seed).
 
     Args:
         name: Key of ``SCENARIOS``.
         seeds: Simulation seeds.
         rooms_per_seed: Rooms per seed.
+        config: Simulation settings (default ``SCENARIOS[name]``).
 
     Returns:
         The scenario.
@@ -70,7 +84,7 @@ def make_scenario(name: str, seeds: Sequence[int], rooms_per_seed: int) -> Scena
     comments: list[Comment] = []
     truth: dict[str, float] = {}
     for seed in seeds:
-        sim = simulate(rooms_per_seed, seed=seed, config=SCENARIOS[name])
+        sim = simulate(rooms_per_seed, seed=seed, config=config or SCENARIOS[name])
         for c in sim.comments:
             c.room_id = f"{name}-{seed}-{c.room_id}"
             comments.append(c)
@@ -130,20 +144,57 @@ def evaluate(methods: dict[str, Callable[[Sequence[Comment]], ScoreResult | np.n
             print(f"{name:12s} {method:22s} {f1:6.3f} {flagged:8.3f} {ratio_cols} {rate:7.0f}")
 
 
+def calibration_comments(rooms_per_seed: int) -> list[Comment]:
+    """Comments of the calibration rooms for the room regression (no evaluation seed).
+
+    Mixed rooms from the tuning and calibration seeds plus single-campaign, genuine-only
+    and few-bot rooms (one seed each), so the regression and its conformal residuals see
+    varied campaign mixes and bot shares of 0-95 %.
+
+    Args:
+        rooms_per_seed: Rooms per seed (single-campaign scenarios get ``max(4, n//2)``).
+
+    Returns:
+        Labelled comments (room ids ``<scenario>-<seed>-<room>``).
+    """
+    comments = make_scenario("mixed", TUNING_SEEDS + CALIBRATION_SEEDS, rooms_per_seed).comments
+    for i, (name, cfg) in enumerate(CALIBRATION_SCENARIOS.items()):
+        seeds = (SINGLE_CAMPAIGN_SEED + i,)
+        comments += make_scenario(name, seeds, max(4, rooms_per_seed // 2), cfg).comments
+    return comments
+
+
 def tune(rooms_per_seed: int) -> None:
     """Recalibrate the shipped rules on tuning seeds and rewrite rules_default.json.
 
     Args:
         rooms_per_seed: Rooms per tuning seed.
     """
+    extractor = FeatureExtractor()
     sc = make_scenario("mixed", TUNING_SEEDS, rooms_per_seed)
-    data = collect_features(FeatureExtractor(), sc.comments)
+    data = collect_features(extractor, sc.comments)
     tuned = calibrate_rules(RuleFusion.default(), data.features, data.labels, data.users)
+    cal = collect_features(extractor, calibration_comments(rooms_per_seed))
+    groups = np.array([r.rsplit("-", 1)[0] for r in cal.rooms])  # scenario-seed
+    rates = fit_room_models(
+        ClassifierRates.from_dict(tuned.rates or {}), tuned.predict_proba(cal.features),
+        cal.labels, cal.rooms, cal.users, groups,
+    )
+    tuned.rates = rates.to_dict()
     tuned.notes["tuned_on"] = {"seeds": list(TUNING_SEEDS), "rooms_per_seed": rooms_per_seed,
                                "scenario": "mixed"}
+    tuned.notes["room_model_on"] = {
+        "mixed_seeds": list(TUNING_SEEDS + CALIBRATION_SEEDS),
+        "scenario_seeds": {name: SINGLE_CAMPAIGN_SEED + i
+                           for i, name in enumerate(CALIBRATION_SCENARIOS)},
+        "rooms": len(set(cal.rooms.tolist())),
+    }
     path = Path(str(resources.files("botcomments.fusion").joinpath("rules_default.json")))
     tuned.save(path)
-    print(f"threshold {tuned.threshold:.3f}; rates {tuned.rates}; wrote {path}")
+    assert rates.room_model is not None
+    print(f"threshold {tuned.threshold:.3f}; tpr {rates.tpr:.3f} fpr {rates.fpr:.3f}; "
+          f"room model on {rates.room_model.n_rooms} rooms, out-of-fold MAE "
+          f"{rates.room_model.notes['oof_mae']:.3f}; wrote {path}")
 
 
 def main() -> None:
@@ -161,6 +212,11 @@ def main() -> None:
         "baseline(5 in 2s)": community_baseline,
         "no-model": scorer.score,
     }
+    if scorer.rates and scorer.rates.get("room_model"):  # same scores, old estimator
+        global_rates = {**scorer.rates, "room_model": None,
+                        "user": {**scorer.rates["user"], "room_model": None}
+                        if scorer.rates.get("user") else None}
+        methods["no-model (global PACC)"] = Scorer.rule_only(rates=global_rates).score
     if args.fuzzy:
         methods["baseline(fuzzy .7/10s)"] = lambda cs: community_baseline(cs, FUZZY_BASELINE)
     evaluate(methods, args.rooms)

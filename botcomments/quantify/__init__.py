@@ -1,4 +1,4 @@
-"""Room authenticity as prevalence estimation (CC / ACC / PCC / PACC with cluster bootstrap).
+"""Room authenticity as prevalence estimation (CC/ACC/PCC/PACC/REG, bootstrap + conformal CI).
 
 Example:
     >>> import numpy as np
@@ -9,16 +9,21 @@ Example:
 """
 
 from botcomments.quantify.estimators import ESTIMATORS, adjust
-from botcomments.quantify.rates import ClassifierRates, measure_rates
+from botcomments.quantify.prevalence import CalibrationRoom, RoomRegression, fit_room_regression
+from botcomments.quantify.rates import ClassifierRates, fit_room_models, measure_rates
 from botcomments.quantify.room import RoomAuthenticity, estimate_authenticity, summarize_rooms
 from botcomments.quantify.users import user_codes
 
 __all__ = [
     "ESTIMATORS",
+    "CalibrationRoom",
     "ClassifierRates",
     "RoomAuthenticity",
+    "RoomRegression",
     "adjust",
     "estimate_authenticity",
+    "fit_room_models",
+    "fit_room_regression",
     "measure_rates",
     "summarize_rooms",
     "user_codes",

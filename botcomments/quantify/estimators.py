@@ -10,6 +10,10 @@
 - PACC (probabilistic ACC): ``(PCC - p_fpr) / (p_tpr - p_fpr)`` with the mean
   probabilities on validation bots / genuine items; corrects PCC like ACC corrects CC,
   and has lower variance than ACC because it uses the scores, not thresholded decisions.
+- REG (evidence-conditional room regression, :mod:`botcomments.quantify.prevalence`):
+  a linear map of the room's evidence mix (score bins, account-score bins, account
+  activity) fitted on calibration rooms of varied campaign mixes, i.e. per-stratum
+  rates instead of one global pair; intervals widened by split-conformal residuals.
 
 Example:
     >>> round(float(adjust(0.35, 0.8, 0.1)), 3)
@@ -20,11 +24,11 @@ from __future__ import annotations
 
 import numpy as np
 
-ESTIMATORS: tuple[str, ...] = ("cc", "acc", "pcc", "pacc")
+ESTIMATORS: tuple[str, ...] = ("cc", "acc", "pcc", "pacc", "reg")
 """Estimator names accepted by :func:`botcomments.quantify.estimate_authenticity`."""
 
-NEEDS_RATES = frozenset({"acc", "pacc"})
-PROBABILISTIC = frozenset({"pcc", "pacc"})
+NEEDS_RATES = frozenset({"acc", "pacc", "reg"})
+PROBABILISTIC = frozenset({"pcc", "pacc", "reg"})
 
 
 def adjust(raw: float | np.ndarray, tpr: float | np.ndarray, fpr: float | np.ndarray) -> np.ndarray:

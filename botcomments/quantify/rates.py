@@ -15,11 +15,12 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 import numpy as np
 
+from botcomments.quantify.prevalence import CalibrationRoom, RoomRegression, fit_room_regression
 from botcomments.quantify.users import user_codes
 
 
@@ -39,6 +40,9 @@ class ClassifierRates:
         p_fpr_sd: Standard deviation of the bot probability on genuine items.
         level: "comment" or "user" (what one validation item is).
         user: Rates of the user-level aggregate (see ``measure_rates``), if measured.
+        room_model: Evidence-conditional room regression with its conformal residuals
+            (see :mod:`botcomments.quantify.prevalence`); when present the "reg"
+            estimator is the default. In ``user`` it estimates the commenter share.
 
     Raises:
         ValueError: If a rate is outside [0, 1], a count is negative, or level unknown.
@@ -55,6 +59,7 @@ class ClassifierRates:
     p_fpr_sd: float = 0.0
     level: str = "comment"
     user: ClassifierRates | None = None
+    room_model: RoomRegression | None = None
 
     def __post_init__(self) -> None:
         for name in ("tpr", "fpr", "p_tpr", "p_fpr"):
@@ -79,6 +84,7 @@ class ClassifierRates:
         """
         out = asdict(self)
         out["user"] = self.user.to_dict() if self.user is not None else None
+        out["room_model"] = self.room_model.to_dict() if self.room_model is not None else None
         return out
 
     @classmethod
@@ -103,6 +109,8 @@ class ClassifierRates:
         kw = dict(doc)
         if kw.get("user") is not None:
             kw["user"] = cls.from_dict(kw["user"])
+        if kw.get("room_model") is not None:
+            kw["room_model"] = RoomRegression.from_dict(kw["room_model"])
         return cls(**kw)
 
 
@@ -170,4 +178,55 @@ def measure_rates(
     u_score = np.bincount(codes, weights=s, minlength=n_users) / counts
     u_label = (np.bincount(codes, weights=y, minlength=n_users) / counts >= 0.5).astype(int)
     user = _rates_from_arrays(u_score, u_label, threshold, "user")
-    return ClassifierRates(**{**asdict(rates), "user": user})
+    return replace(rates, user=user)
+
+
+def fit_room_models(
+    rates: ClassifierRates,
+    scores: Sequence[float] | np.ndarray,
+    labels: Sequence[int] | np.ndarray,
+    rooms: Sequence[Any] | np.ndarray,
+    users: Sequence[Any] | np.ndarray | None = None,
+    groups: Sequence[Any] | np.ndarray | None = None,
+    **options: Any,
+) -> ClassifierRates:
+    """Attach comment- and commenter-level room regressions fitted on calibration rooms.
+
+    A commenter counts as a bot when any of their comments is a bot (the simulator's
+    ``genuine_user_ratio`` definition); anonymous comments are one commenter each.
+
+    Args:
+        rates: Rates to extend (their ``user`` rates get the commenter model).
+        scores: Bot score per calibration comment.
+        labels: 0/1 per comment.
+        rooms: Room id per comment (rooms of varied bot shares and campaign mixes).
+        users: Account id per comment, or None.
+        groups: Fold group per comment (e.g. the simulation seed), or None.
+        **options: Passed to :func:`fit_room_regression` (alpha, n_folds, ...).
+
+    Returns:
+        New rates with ``room_model`` set (and ``user.room_model`` when user rates exist).
+
+    Raises:
+        ValueError: On inconsistent lengths or too few rooms.
+    """
+    s = np.asarray(scores, dtype=np.float64)
+    y = np.asarray(labels).astype(int)
+    rid = np.asarray(rooms, dtype=object)
+    if not len(s) == len(y) == len(rid):
+        raise ValueError(f"scores ({len(s)}), labels ({len(y)}), rooms ({len(rid)}) differ")
+    grp = np.asarray(groups, dtype=object) if groups is not None else rid
+    uid = None if users is None else np.asarray(users, dtype=object)
+    comment_rooms, user_rooms = [], []
+    for room in dict.fromkeys(rid.tolist()):
+        sel = np.flatnonzero(rid == room)
+        codes, n_users = user_codes(None if uid is None else uid[sel], len(sel))
+        bot_user = np.bincount(codes, weights=y[sel], minlength=n_users) > 0
+        g = str(grp[sel[0]])
+        comment_rooms.append(CalibrationRoom(s[sel], codes, float(y[sel].mean()), g))
+        user_rooms.append(CalibrationRoom(s[sel], codes, float(bot_user.mean()), g))
+    model = fit_room_regression(comment_rooms, level="comment", **options)
+    user = rates.user
+    if user is not None:
+        user = replace(user, room_model=fit_room_regression(user_rooms, level="user", **options))
+    return replace(rates, room_model=model, user=user)

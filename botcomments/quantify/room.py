@@ -50,6 +50,7 @@ from typing import Any
 import numpy as np
 
 from botcomments.quantify.estimators import ESTIMATORS, NEEDS_RATES, PROBABILISTIC, adjust
+from botcomments.quantify.prevalence import RoomRegression
 from botcomments.quantify.rates import ClassifierRates
 from botcomments.quantify.users import user_codes
 
@@ -118,6 +119,8 @@ class _Plan:
     user_rates: tuple[float, float] | None
     source: ClassifierRates | None
     user_source: ClassifierRates | None
+    model: RoomRegression | None = None
+    user_model: RoomRegression | None = None
 
 
 def _rate_pair(rates: ClassifierRates, probabilistic: bool) -> tuple[float, float] | None:
@@ -138,7 +141,9 @@ def _plan(
     if estimator not in (*ESTIMATORS, "auto"):
         raise ValueError(f"estimator={estimator!r}; choose one of {('auto', *ESTIMATORS)}")
     if estimator == "auto":
-        if rates is not None and have_probs and rates.has_probabilistic:
+        if rates is not None and have_probs and rates.room_model is not None:
+            estimator = "reg"
+        elif rates is not None and have_probs and rates.has_probabilistic:
             estimator = "pacc"
         elif rates is not None:
             estimator = "acc"
@@ -154,6 +159,8 @@ def _plan(
             f"estimator {estimator!r} needs classifier error rates measured on validation; "
             "pass rates=measure_rates(val_scores, val_labels) or use estimator='pcc'"
         )
+    if estimator == "reg":
+        return _reg_plan(rates)
     prob = estimator in PROBABILISTIC
     pair = _rate_pair(rates, prob)
     if pair is None:
@@ -178,6 +185,18 @@ def _plan(
     if user_pair[0] - user_pair[1] < min_separation:
         user_pair, user_src = pair, rates
     return _Plan(estimator, estimator, pair, user_pair, rates, user_src)
+
+
+def _reg_plan(rates: ClassifierRates) -> _Plan:
+    if rates.room_model is None:
+        raise ValueError(
+            "estimator 'reg' needs rates with a room_model; fit one with "
+            "`python benchmarks/evaluate_detectors.py --tune` or use estimator='pacc'"
+        )
+    user_model = rates.user.room_model if rates.user is not None else None
+    label = "reg" if user_model is not None else "reg (user share: comment model)"
+    return _Plan("reg", label, None, None, rates, rates.user, rates.room_model,
+                 user_model or rates.room_model)
 
 
 def _sample_pair(
@@ -226,7 +245,9 @@ def _timeline(ts: np.ndarray, basis: np.ndarray, plan: _Plan) -> tuple[list[dict
     rows = []
     for m in np.flatnonzero(counts).tolist():
         raw = float(sums[m] / counts[m])
-        share = raw if plan.rates is None else float(adjust(raw, *plan.rates))
+        share = float(np.clip(raw, 0.0, 1.0)) if plan.rates is None else float(
+            adjust(raw, *plan.rates)
+        )
         rows.append(
             {
                 "minute": m,
@@ -240,7 +261,10 @@ def _timeline(ts: np.ndarray, basis: np.ndarray, plan: _Plan) -> tuple[list[dict
 
 
 def _point_estimates(
-    probs: np.ndarray | None, decisions: np.ndarray, rates: ClassifierRates | None
+    probs: np.ndarray | None,
+    decisions: np.ndarray,
+    rates: ClassifierRates | None,
+    codes: np.ndarray,
 ) -> dict[str, float]:
     out = {"cc": float(decisions.mean())}
     if probs is not None:
@@ -249,6 +273,8 @@ def _point_estimates(
         out["acc"] = float(adjust(out["cc"], rates.tpr, rates.fpr))
         if probs is not None and rates.p_tpr is not None and rates.p_fpr is not None:
             out["pacc"] = float(adjust(out["pcc"], rates.p_tpr, rates.p_fpr))
+        if probs is not None and rates.room_model is not None:
+            out["reg"] = rates.room_model.estimate(probs, codes)
     return {k: v for k, v in out.items() if not math.isnan(v)}
 
 
@@ -257,6 +283,43 @@ def _interval(samples: np.ndarray, confidence: float) -> tuple[float, float]:
     alpha = (1.0 - confidence) / 2.0
     lo, hi = np.nanquantile(samples, [alpha, 1.0 - alpha])
     return float(1.0 - hi), float(1.0 - lo)
+
+
+def _user_basis(
+    basis: np.ndarray,
+    p: np.ndarray | None,
+    codes: np.ndarray,
+    counts: np.ndarray,
+    prob: bool,
+    threshold: float,
+) -> np.ndarray:
+    """Per-user bot basis: mean score (probabilistic) or the user's hard decision."""
+    n_users = len(counts)
+    user_score = np.bincount(codes, weights=basis, minlength=n_users) / counts
+    if prob:
+        return user_score
+    if p is not None:
+        flagged = np.bincount(codes, weights=p, minlength=n_users) / counts >= threshold
+    else:
+        flagged = user_score >= 0.5
+    return flagged.astype(np.float64)
+
+
+def _correct(raw: float, pair: tuple[float, float] | None) -> float:
+    """Bot share from a raw share: adjusted with rates, else clipped to [0, 1]."""
+    return float(np.clip(raw, 0.0, 1.0)) if pair is None else float(adjust(raw, *pair))
+
+
+def _widen(
+    ci: tuple[float, float], point: float, model: RoomRegression | None, confidence: float
+) -> tuple[float, float]:
+    """Join a genuine-share interval with the conformal band around the bot share."""
+    if model is None or math.isnan(point):
+        return ci
+    half = float(model.half_width(point, confidence))
+    lo = max(0.0, min(ci[0], 1.0 - point - half))
+    hi = min(1.0, max(ci[1], 1.0 - point + half))
+    return lo, hi
 
 
 def estimate_authenticity(
@@ -322,25 +385,20 @@ def estimate_authenticity(
         )  # fmt: skip
     _validate_scores(d, "decisions")
     prob = plan.kind in PROBABILISTIC
-    basis = p if prob and p is not None else d
     codes, n_users = user_codes(users, n)
     counts = np.bincount(codes, minlength=n_users).astype(np.float64)
+    if plan.model is not None and plan.user_model is not None and p is not None:
+        basis = plan.model.contributions(p, codes)
+        u_num = np.bincount(codes, weights=plan.user_model.contributions(p, codes),
+                            minlength=n_users)
+        u_den = counts
+    else:
+        basis = p if prob and p is not None else d
+        u_num = _user_basis(basis, p, codes, counts, prob, threshold)
+        u_den = np.ones(n_users)
     sums = np.bincount(codes, weights=basis, minlength=n_users)
-    user_score = sums / counts
-    user_thr = threshold if p is not None else 0.5
-    user_basis = (
-        user_score
-        if prob
-        else (
-            (np.bincount(codes, weights=p, minlength=n_users) / counts >= user_thr)
-            if p is not None
-            else (user_score >= 0.5)
-        ).astype(np.float64)
-    )
-    raw_c = float(basis.mean())
-    raw_u = float(user_basis.mean())
-    point_c = raw_c if plan.rates is None else float(adjust(raw_c, *plan.rates))
-    point_u = raw_u if plan.user_rates is None else float(adjust(raw_u, *plan.user_rates))
+    point_c = _correct(float(basis.mean()), plan.rates)
+    point_u = _correct(float(u_num.sum() / u_den.sum()), plan.user_rates)
 
     rng = np.random.default_rng(seed)
     boot_c, boot_u = [], []
@@ -350,24 +408,28 @@ def estimate_authenticity(
         w = _resample_weights(n_users, size, rng)
         with np.errstate(divide="ignore", invalid="ignore"):
             rc = (w @ sums) / (w @ counts)
-            ru = (w @ user_basis) / w.sum(axis=1)
+            ru = (w @ u_num) / (w @ u_den)
         if plan.rates is not None and plan.source is not None:
             rc = adjust(rc, *_sample_pair(plan.source, prob, plan.rates, size, rng))
         if plan.user_rates is not None and plan.user_source is not None:
             ru = adjust(ru, *_sample_pair(plan.user_source, prob, plan.user_rates, size, rng))
-        boot_c.append(rc)
-        boot_u.append(ru)
+        boot_c.append(np.clip(rc, 0.0, 1.0))
+        boot_u.append(np.clip(ru, 0.0, 1.0))
+    ci_c = _widen(_interval(np.concatenate(boot_c), confidence), point_c, plan.model, confidence)
+    ci_u = _widen(
+        _interval(np.concatenate(boot_u), confidence), point_u, plan.user_model, confidence
+    )
     timeline, n_untimed = ([], n) if ts is None else _timeline(_as_float_ts(ts, n), basis, plan)
     return RoomAuthenticity(
         authenticity_ratio=1.0 - point_c,
-        authenticity_ci=_interval(np.concatenate(boot_c), confidence),
+        authenticity_ci=ci_c,
         genuine_user_ratio=1.0 - point_u,
-        genuine_user_ci=_interval(np.concatenate(boot_u), confidence),
+        genuine_user_ci=ci_u,
         estimator=plan.label,
         n_comments=n,
         n_users=n_users,
         n_untimed=n_untimed,
-        estimates=_point_estimates(p, d, rates),
+        estimates=_point_estimates(p, d, rates, codes),
         timeline=timeline,
         confidence=confidence,
         n_boot=n_boot,

@@ -1,0 +1,315 @@
+"""Evidence-conditional prevalence: a room-level regression with a conformal band.
+
+Why. One global pair of error rates (ACC/PACC) assumes every room's bots look like the
+validation bots. They do not: copy floods are caught almost always, paraphrasing bots
+almost never without a text model, so the global correction overshoots in flood rooms
+and undershoots in paraphrase rooms, and a bootstrap over users cannot see that error.
+
+What. A room is described by the *distribution of its evidence*: the share of its
+comments in each bot-score bin, in each bin of their account's mean score, and in each
+account-activity class (1, 2-3, 4-9, 10+ comments). Each of these is a mean over
+comments of a one-hot row, so the room estimate ``intercept + mean_i(row_i @ coef)`` is
+a linear map of the room's evidence mix (a distribution-matching / regression
+quantifier): stratum weights learned on calibration rooms of varied campaign mixes play
+the role of per-stratum error rates. Because the estimate is a mean of per-comment
+contributions, the cluster bootstrap over users and the per-minute timeline work exactly
+as for PCC.
+
+Honest intervals. The regression's residuals on rooms it was not fitted on (K-fold
+out-of-fold on the calibration rooms) measure the between-room error the bootstrap
+misses. They are stored normalised by ``scale_floor + estimate`` (errors grow with the
+bot share); at estimation time the band ``estimate +- q * (scale_floor + estimate)``,
+with ``q`` the split-conformal quantile of those residuals, is joined with the bootstrap
+interval. Coverage then holds on fresh rooms from the same family of mixes by
+construction (split-conformal), not by tuning.
+
+Example:
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> rooms = []
+    >>> for share in np.linspace(0, 0.9, 12):
+    ...     y = (rng.random(400) < share).astype(int)
+    ...     p = np.clip(np.where(y == 1, 0.8, 0.2) + rng.normal(0, 0.1, 400), 0, 1)
+    ...     rooms.append(CalibrationRoom(p, np.arange(400), float(y.mean())))
+    >>> model = fit_room_regression(rooms, n_folds=3)
+    >>> est = model.estimate(rooms[6].probs, rooms[6].codes)
+    >>> abs(est - rooms[6].bot_share) < 0.05
+    True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import Ridge
+from sklearn.model_selection import KFold
+
+DEFAULT_SCORE_EDGES: tuple[float, ...] = (
+    0.0, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0,
+)  # fmt: skip
+"""Bot-score bin edges (the last bin includes 1.0)."""
+
+DEFAULT_COUNT_EDGES: tuple[int, ...] = (2, 4, 10)
+"""Account-activity classes: 1, 2-3, 4-9, 10+ comments in the room."""
+
+
+@dataclass
+class CalibrationRoom:
+    """One labelled calibration room.
+
+    Args:
+        probs: Bot score per comment.
+        codes: Dense user code per comment (see ``quantify.user_codes``).
+        bot_share: True share of bots (of comments, or of commenters for a user model).
+        group: Label used to keep rooms of one simulation seed in one fold.
+    """
+
+    probs: np.ndarray
+    codes: np.ndarray
+    bot_share: float
+    group: str = ""
+
+
+def _bins(values: np.ndarray, edges: Sequence[float]) -> np.ndarray:
+    inner = np.asarray(edges[1:-1], dtype=np.float64)
+    return np.searchsorted(inner, values, side="right")
+
+
+def evidence_rows(
+    probs: np.ndarray,
+    codes: np.ndarray,
+    score_edges: Sequence[float] = DEFAULT_SCORE_EDGES,
+    count_edges: Sequence[int] = DEFAULT_COUNT_EDGES,
+) -> np.ndarray:
+    """One-hot evidence row per comment (score bin | account-score bin | activity class).
+
+    Args:
+        probs: Bot score per comment, in [0, 1].
+        codes: Dense user code per comment (0..U-1).
+        score_edges: Score bin edges.
+        count_edges: Lower bounds of the activity classes above 1 comment.
+
+    Returns:
+        Float matrix (n, 2 * (len(score_edges) - 1) + len(count_edges) + 1).
+    """
+    n = len(probs)
+    k = len(score_edges) - 1
+    width = 2 * k + len(count_edges) + 1
+    out = np.zeros((n, width))
+    if n == 0:
+        return out
+    counts = np.bincount(codes)
+    user_mean = np.bincount(codes, weights=probs) / np.maximum(counts, 1)
+    rows = np.arange(n)
+    out[rows, _bins(probs, score_edges)] = 1.0
+    out[rows, k + _bins(user_mean[codes], score_edges)] = 1.0
+    activity = np.searchsorted(np.asarray(count_edges), counts[codes], side="right")
+    out[rows, 2 * k + activity] = 1.0
+    return out
+
+
+def conformal_quantile(residuals: Sequence[float], confidence: float) -> float:
+    """Split-conformal quantile: the ceil((n+1) c)-th smallest residual.
+
+    Args:
+        residuals: Non-negative calibration residuals.
+        confidence: Target coverage in (0, 1).
+
+    Returns:
+        The quantile (``inf`` when there are too few residuals for that coverage).
+    """
+    r = np.sort(np.asarray(residuals, dtype=np.float64))
+    rank = math.ceil((len(r) + 1) * confidence)
+    return float(r[rank - 1]) if 0 < rank <= len(r) else math.inf
+
+
+@dataclass(frozen=True)
+class RoomRegression:
+    """Linear room-level quantifier over the evidence mix, with conformal residuals.
+
+    Args:
+        coef: Weight of each evidence column (see :func:`evidence_rows`).
+        intercept: Added to every comment's contribution.
+        score_edges: Score bin edges used for the rows.
+        count_edges: Activity class bounds used for the rows.
+        residuals: Out-of-fold ``|estimate - truth| / (scale_floor + estimate)`` on
+            calibration rooms, sorted.
+        scale_floor: Floor of the residual scale.
+        n_rooms: Calibration rooms it was fitted on.
+        level: "comment" or "user" (what the target share counts).
+
+    Raises:
+        ValueError: If ``coef`` does not match the edges, or level is unknown.
+    """
+
+    coef: tuple[float, ...]
+    intercept: float
+    score_edges: tuple[float, ...] = DEFAULT_SCORE_EDGES
+    count_edges: tuple[int, ...] = DEFAULT_COUNT_EDGES
+    residuals: tuple[float, ...] = ()
+    scale_floor: float = 0.05
+    n_rooms: int = 0
+    level: str = "comment"
+    notes: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        width = 2 * (len(self.score_edges) - 1) + len(self.count_edges) + 1
+        if len(self.coef) != width:
+            raise ValueError(
+                f"RoomRegression has {len(self.coef)} coefficients but its edges need "
+                f"{width}; refit it with fit_room_regression"
+            )
+        if self.level not in ("comment", "user"):
+            raise ValueError(f"level={self.level!r} must be 'comment' or 'user'")
+        if self.scale_floor <= 0:
+            raise ValueError(f"scale_floor={self.scale_floor} must be > 0")
+
+    def contributions(self, probs: np.ndarray, codes: np.ndarray) -> np.ndarray:
+        """Per-comment contribution; the room's bot share is their clipped mean.
+
+        Args:
+            probs: Bot score per comment.
+            codes: Dense user code per comment.
+
+        Returns:
+            Array (n,) (not clipped; means of it are clipped by the caller).
+        """
+        rows = evidence_rows(probs, codes, self.score_edges, self.count_edges)
+        return rows @ np.asarray(self.coef) + self.intercept
+
+    def estimate(self, probs: np.ndarray, codes: np.ndarray) -> float:
+        """Estimated bot share of one room.
+
+        Args:
+            probs: Bot score per comment.
+            codes: Dense user code per comment.
+
+        Returns:
+            Share in [0, 1] (NaN for an empty room).
+        """
+        if len(probs) == 0:
+            return math.nan
+        return float(np.clip(self.contributions(probs, codes).mean(), 0.0, 1.0))
+
+    def half_width(self, estimate: float | np.ndarray, confidence: float) -> np.ndarray:
+        """Conformal half-width of the band around ``estimate``.
+
+        Args:
+            estimate: Bot-share estimate(s).
+            confidence: Coverage target.
+
+        Returns:
+            Half-width(s); ``inf`` without enough calibration residuals.
+        """
+        q = conformal_quantile(self.residuals, confidence)
+        return np.asarray(q * (self.scale_floor + np.asarray(estimate, dtype=np.float64)))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict."""
+        return {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v)
+                for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, doc: dict[str, Any]) -> RoomRegression:
+        """Rebuild from :meth:`to_dict` output.
+
+        Args:
+            doc: The dict.
+
+        Returns:
+            The model.
+
+        Raises:
+            ValueError: On unknown keys or a missing ``coef``/``intercept``.
+        """
+        known = {f.name for f in fields(cls)}
+        unknown = set(doc) - known
+        if unknown or "coef" not in doc or "intercept" not in doc:
+            raise ValueError(
+                f"bad RoomRegression document (unknown keys {sorted(unknown)}, needs coef "
+                "and intercept); refit with `python benchmarks/evaluate_detectors.py --tune`"
+            )
+        kw = dict(doc)
+        for name in ("coef", "score_edges", "count_edges", "residuals"):
+            if name in kw:
+                kw[name] = tuple(kw[name])
+        return cls(**kw)
+
+
+def _fit_linear(rows: np.ndarray, target: np.ndarray, alpha: float) -> tuple[np.ndarray, float]:
+    model = Ridge(alpha=alpha).fit(rows, target)
+    return np.asarray(model.coef_, dtype=np.float64), float(model.intercept_)
+
+
+def fit_room_regression(
+    rooms: Sequence[CalibrationRoom],
+    *,
+    level: str = "comment",
+    alpha: float = 1e-2,
+    n_folds: int = 5,
+    scale_floor: float = 0.05,
+    score_edges: Sequence[float] = DEFAULT_SCORE_EDGES,
+    count_edges: Sequence[int] = DEFAULT_COUNT_EDGES,
+    seed: int = 0,
+) -> RoomRegression:
+    """Fit the room regression and its conformal residuals on calibration rooms.
+
+    The coefficients are fitted on all rooms (ridge on the room evidence means); the
+    residuals come from K-fold out-of-fold predictions (rooms of one ``group`` kept
+    together when there are enough groups), so they measure error on unseen rooms.
+
+    Args:
+        rooms: Labelled calibration rooms of varied bot shares and campaign mixes.
+        level: "comment" or "user" (what ``bot_share`` counts).
+        alpha: Ridge penalty.
+        n_folds: Folds for the out-of-fold residuals.
+        scale_floor: Residual scale floor (see module docs).
+        score_edges: Score bin edges.
+        count_edges: Activity class bounds.
+        seed: Shuffling seed of the folds.
+
+    Returns:
+        The fitted model.
+
+    Raises:
+        ValueError: With fewer than ``2 * n_folds`` rooms, or an empty room.
+    """
+    if len(rooms) < 2 * n_folds:
+        raise ValueError(
+            f"need at least {2 * n_folds} calibration rooms to fit and check the room "
+            f"regression, got {len(rooms)}; simulate more rooms"
+        )
+    empty = [i for i, r in enumerate(rooms) if len(r.probs) == 0]
+    if empty:
+        raise ValueError(f"calibration rooms {empty[:5]} are empty; drop them")
+    x = np.stack([evidence_rows(r.probs, r.codes, score_edges, count_edges).mean(axis=0)
+                  for r in rooms])
+    t = np.array([r.bot_share for r in rooms], dtype=np.float64)
+    oof = np.empty(len(rooms))
+    groups = np.array([r.group for r in rooms])
+    units = np.unique(groups)
+    if len(units) < n_folds:  # too few groups: fold over rooms
+        units, groups = np.arange(len(rooms)).astype(str), np.arange(len(rooms)).astype(str)
+    folds = KFold(n_splits=n_folds, shuffle=True, random_state=seed)
+    for _, test_u in folds.split(units):
+        test = np.isin(groups, units[test_u])
+        coef, b = _fit_linear(x[~test], t[~test], alpha)
+        oof[test] = np.clip(x[test] @ coef + b, 0.0, 1.0)
+    coef, b = _fit_linear(x, t, alpha)
+    residuals = np.sort(np.abs(oof - t) / (scale_floor + oof))
+    return RoomRegression(
+        coef=tuple(float(c) for c in coef),
+        intercept=b,
+        score_edges=tuple(float(e) for e in score_edges),
+        count_edges=tuple(int(c) for c in count_edges),
+        residuals=tuple(round(float(r), 6) for r in residuals),
+        scale_floor=scale_floor,
+        n_rooms=len(rooms),
+        level=level,
+        notes={"oof_mae": float(np.mean(np.abs(oof - t))), "alpha": alpha,
+               "n_folds": n_folds},
+    )
