@@ -191,3 +191,16 @@ def test_cli_pretrain(labeled: LabeledData, tmp_path: Path) -> None:
         == 0
     )
     assert (out / "model.safetensors").is_file()
+
+
+DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "models" / "default"
+
+
+@pytest.mark.skipif(not DEFAULT_MODEL.is_dir(), reason="models/default not built")
+def test_continued_fine_tuning_from_shipped_default(
+    labeled: LabeledData, tiny_config: TrainConfig, tmp_path: Path
+) -> None:
+    report = fine_tune(labeled, None, tmp_path / "cont", base=str(DEFAULT_MODEL), cfg=tiny_config)
+    assert report["n"] > 0
+    clf = BotCommentClassifier.from_pretrained(tmp_path / "cont")
+    assert clf.predict_proba(["主播好美"]).shape == (1, 2)
