@@ -45,6 +45,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import combinations
 from typing import Any
 
 import numpy as np
@@ -53,7 +54,7 @@ from datasketch import MinHashLSH
 from botcomments.detectors.accounts import AccountRegistry, RoomStarts
 from botcomments.detectors.base import DetectorOutput, RoomBatch
 from botcomments.detectors.text_groups import room_columns
-from botcomments.detectors.text_index import Signature, minhash_matrix, new_permutations
+from botcomments.detectors.text_index import minhash_matrix, new_permutations
 from botcomments.text.normalize import NormalizedText
 
 logger = logging.getLogger(__name__)
@@ -268,6 +269,11 @@ class MachinePostingDetector:
         )
         self._room_starts = RoomStarts(self.config.max_rooms)
         self._permutations = new_permutations(self.config.lockstep_num_perm)
+        # datasketch's band optimiser integrates numerically: run it once, not per batch.
+        bands = MinHashLSH(
+            threshold=self.config.lockstep_jaccard, num_perm=self.config.lockstep_num_perm
+        )
+        self._bands = (bands.b, bands.r)
 
     @property
     def feature_names(self) -> tuple[str, ...]:
@@ -564,20 +570,31 @@ class MachinePostingDetector:
         return group_id, size, shared
 
     def _candidate_pairs(self, cell_sets: dict[int, frozenset[int]]) -> set[tuple[int, int]]:
-        """Account pairs whose moment sets collide in datasketch's LSH (to be verified)."""
-        cfg = self.config
-        lsh = MinHashLSH(threshold=cfg.lockstep_jaccard, num_perm=cfg.lockstep_num_perm)
-        accounts = list(cell_sets)
+        """Account pairs whose moment-set MinHashes share an LSH band (to be verified).
+
+        Lockstep search is a self-join of one batch, not an incremental index, so the
+        banding is done for all accounts at once: datasketch chooses the bands
+        (``MinHashLSH``'s optimiser for ``lockstep_jaccard``), the MinHash values come
+        from :func:`~botcomments.detectors.text_index.minhash_matrix`, and accounts
+        whose values agree on a whole band are candidates (numpy grouping per band
+        instead of one insert and one query per account).
+        """
+        n_bands, width = self._bands
+        accounts = np.fromiter(cell_sets, dtype=np.int64, count=len(cell_sets))
         rows = minhash_matrix(list(cell_sets.values()), self._permutations)
-        sketches = [Signature(row) for row in rows]
-        with lsh.insertion_session() as session:
-            for acc, mh in zip(accounts, sketches, strict=True):
-                session.insert(acc, mh, check_duplication=False)
         pairs: set[tuple[int, int]] = set()
-        for acc, mh in zip(accounts, sketches, strict=True):
-            for other in lsh.query(mh):
-                if other < acc:
-                    pairs.add((other, acc))
+        for band in range(n_bands):
+            block = rows[:, band * width:(band + 1) * width]
+            _, bucket = np.unique(block, axis=0, return_inverse=True)
+            bucket = bucket.reshape(-1)
+            order = np.argsort(bucket, kind="stable")
+            sb = bucket[order]
+            starts = np.flatnonzero(np.r_[True, sb[1:] != sb[:-1]])
+            sizes = np.diff(np.r_[starts, len(sb)])
+            for st, sz in zip(starts[sizes >= 2].tolist(), sizes[sizes >= 2].tolist(),
+                              strict=True):
+                members = sorted(accounts[order[st:st + sz]].tolist())
+                pairs.update(combinations(members, 2))
         return pairs
 
     # -- evidence -------------------------------------------------------------------
