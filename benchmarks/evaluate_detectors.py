@@ -94,23 +94,24 @@ def make_scenario(name: str, seeds: Sequence[int], rooms_per_seed: int,
     return Scenario(name, comments, labels, truth)
 
 
-def ratio_metrics(result: ScoreResult, truth: dict[str, float]) -> tuple[float, float]:
-    """Authenticity ratio MAE and CI coverage over rooms.
+def ratio_metrics(result: ScoreResult, truth: dict[str, float]) -> tuple[float, float, float]:
+    """Authenticity ratio MAE, CI coverage and mean CI width over rooms.
 
     Args:
         result: Scorer output.
         truth: Room id -> true share of genuine comments.
 
     Returns:
-        (MAE, coverage).
+        (MAE, coverage, mean width).
     """
-    err, cover = [], []
+    err, cover, width = [], [], []
     for room in result.rooms:
         t = truth[room.room_id]
         err.append(abs(room.authenticity_ratio - t))
         lo, hi = room.authenticity_ci
         cover.append(lo - 1e-9 <= t <= hi + 1e-9)
-    return float(np.mean(err)), float(np.mean(cover))
+        width.append(hi - lo)
+    return float(np.mean(err)), float(np.mean(cover)), float(np.mean(width))
 
 
 def evaluate(methods: dict[str, Callable[[Sequence[Comment]], ScoreResult | np.ndarray]],
@@ -123,7 +124,7 @@ def evaluate(methods: dict[str, Callable[[Sequence[Comment]], ScoreResult | np.n
     """
     print(f"evaluation seeds {EVAL_SEEDS}, {rooms_per_seed} rooms per seed and scenario")
     header = f"{'scenario':12s} {'method':22s} {'F1':>6s} {'flagged':>8s} {'MAE':>6s} " \
-             f"{'cover':>6s} {'c/s':>7s}"
+             f"{'cover':>6s} {'width':>6s} {'c/s':>7s}"
     print(header)
     print("-" * len(header))
     for name in SCENARIOS:
@@ -134,11 +135,11 @@ def evaluate(methods: dict[str, Callable[[Sequence[Comment]], ScoreResult | np.n
             rate = len(sc.comments) / (time.perf_counter() - t0)
             if isinstance(out, ScoreResult):
                 pred = np.array([v.is_bot for v in out.verdicts])
-                mae, cover = ratio_metrics(out, sc.truth_ratio)
-                ratio_cols = f"{mae:6.3f} {cover:6.2f}"
+                mae, cover, width = ratio_metrics(out, sc.truth_ratio)
+                ratio_cols = f"{mae:6.3f} {cover:6.2f} {width:6.2f}"
             else:
                 pred = out
-                ratio_cols = f"{'-':>6s} {'-':>6s}"
+                ratio_cols = f"{'-':>6s} {'-':>6s} {'-':>6s}"
             f1 = f1_score(sc.labels, pred) if sc.labels.any() else float("nan")
             flagged = pred[sc.labels == 0].mean()
             print(f"{name:12s} {method:22s} {f1:6.3f} {flagged:8.3f} {ratio_cols} {rate:7.0f}")

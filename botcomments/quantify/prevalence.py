@@ -15,13 +15,15 @@ the role of per-stratum error rates. Because the estimate is a mean of per-comme
 contributions, the cluster bootstrap over users and the per-minute timeline work exactly
 as for PCC.
 
-Honest intervals. The regression's residuals on rooms it was not fitted on (K-fold
-out-of-fold on the calibration rooms) measure the between-room error the bootstrap
-misses. They are stored normalised by ``scale_floor + estimate`` (errors grow with the
-bot share); at estimation time the band ``estimate +- q * (scale_floor + estimate)``,
-with ``q`` the split-conformal quantile of those residuals, is joined with the bootstrap
-interval. Coverage then holds on fresh rooms from the same family of mixes by
-construction (split-conformal), not by tuning.
+Honest intervals. The regression's absolute residuals on rooms it was not fitted on
+(K-fold out-of-fold on the calibration rooms) measure the between-room error the
+bootstrap misses. They are stored with the out-of-fold estimate they belong to and used
+Mondrian-style: at estimation time the band ``estimate +- q`` takes ``q``, the
+split-conformal quantile, from the calibration rooms whose estimate fell in the same
+band of ``band_edges`` (rooms estimated nearly bot-free err differently from botted
+ones; a band with fewer than ``min_band_rooms`` rooms uses all residuals). The band is
+joined with the bootstrap interval. Coverage then holds on fresh rooms from the same
+family of mixes by construction (split-conformal), not by tuning.
 
 Example:
     >>> import numpy as np
@@ -55,6 +57,9 @@ DEFAULT_SCORE_EDGES: tuple[float, ...] = (
 
 DEFAULT_COUNT_EDGES: tuple[int, ...] = (2, 4, 10)
 """Account-activity classes: 1, 2-3, 4-9, 10+ comments in the room."""
+
+DEFAULT_BAND_EDGES: tuple[float, ...] = (0.15,)
+"""Conformal bands of the estimated bot share: nearly bot-free rooms vs the rest."""
 
 
 @dataclass
@@ -112,7 +117,7 @@ def evidence_rows(
     return out
 
 
-def conformal_quantile(residuals: Sequence[float], confidence: float) -> float:
+def conformal_quantile(residuals: Sequence[float] | np.ndarray, confidence: float) -> float:
     """Split-conformal quantile: the ceil((n+1) c)-th smallest residual.
 
     Args:
@@ -136,9 +141,10 @@ class RoomRegression:
         intercept: Added to every comment's contribution.
         score_edges: Score bin edges used for the rows.
         count_edges: Activity class bounds used for the rows.
-        residuals: Out-of-fold ``|estimate - truth| / (scale_floor + estimate)`` on
-            calibration rooms, sorted.
-        scale_floor: Floor of the residual scale.
+        residuals: Out-of-fold ``|estimate - truth|`` on calibration rooms.
+        residual_estimates: The out-of-fold estimate of each of those rooms.
+        band_edges: Estimate values separating the conformal bands.
+        min_band_rooms: Fewest residuals a band needs to use its own quantile.
         n_rooms: Calibration rooms it was fitted on.
         level: "comment" or "user" (what the target share counts).
 
@@ -151,7 +157,9 @@ class RoomRegression:
     score_edges: tuple[float, ...] = DEFAULT_SCORE_EDGES
     count_edges: tuple[int, ...] = DEFAULT_COUNT_EDGES
     residuals: tuple[float, ...] = ()
-    scale_floor: float = 0.05
+    residual_estimates: tuple[float, ...] = ()
+    band_edges: tuple[float, ...] = DEFAULT_BAND_EDGES
+    min_band_rooms: int = 30
     n_rooms: int = 0
     level: str = "comment"
     notes: dict[str, Any] = field(default_factory=dict, compare=False)
@@ -165,8 +173,11 @@ class RoomRegression:
             )
         if self.level not in ("comment", "user"):
             raise ValueError(f"level={self.level!r} must be 'comment' or 'user'")
-        if self.scale_floor <= 0:
-            raise ValueError(f"scale_floor={self.scale_floor} must be > 0")
+        if len(self.residuals) != len(self.residual_estimates):
+            raise ValueError(
+                f"{len(self.residuals)} residuals but {len(self.residual_estimates)} "
+                "residual_estimates; refit with fit_room_regression"
+            )
 
     def contributions(self, probs: np.ndarray, codes: np.ndarray) -> np.ndarray:
         """Per-comment contribution; the room's bot share is their clipped mean.
@@ -205,8 +216,17 @@ class RoomRegression:
         Returns:
             Half-width(s); ``inf`` without enough calibration residuals.
         """
-        q = conformal_quantile(self.residuals, confidence)
-        return np.asarray(q * (self.scale_floor + np.asarray(estimate, dtype=np.float64)))
+        res = np.asarray(self.residuals, dtype=np.float64)
+        res_band = np.searchsorted(self.band_edges, self.residual_estimates, side="right")
+        pooled = conformal_quantile(res, confidence)
+        quantiles = np.array([
+            conformal_quantile(res[res_band == b], confidence)
+            if (res_band == b).sum() >= self.min_band_rooms else pooled
+            for b in range(len(self.band_edges) + 1)
+        ])
+        band = np.searchsorted(self.band_edges, np.asarray(estimate, dtype=np.float64),
+                               side="right")
+        return np.asarray(quantiles[band])
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
@@ -234,7 +254,8 @@ class RoomRegression:
                 "and intercept); refit with `python benchmarks/evaluate_detectors.py --tune`"
             )
         kw = dict(doc)
-        for name in ("coef", "score_edges", "count_edges", "residuals"):
+        for name in ("coef", "score_edges", "count_edges", "residuals",
+                     "residual_estimates", "band_edges"):
             if name in kw:
                 kw[name] = tuple(kw[name])
         return cls(**kw)
@@ -251,7 +272,7 @@ def fit_room_regression(
     level: str = "comment",
     alpha: float = 1e-2,
     n_folds: int = 5,
-    scale_floor: float = 0.05,
+    band_edges: Sequence[float] = DEFAULT_BAND_EDGES,
     score_edges: Sequence[float] = DEFAULT_SCORE_EDGES,
     count_edges: Sequence[int] = DEFAULT_COUNT_EDGES,
     seed: int = 0,
@@ -267,7 +288,7 @@ def fit_room_regression(
         level: "comment" or "user" (what ``bot_share`` counts).
         alpha: Ridge penalty.
         n_folds: Folds for the out-of-fold residuals.
-        scale_floor: Residual scale floor (see module docs).
+        band_edges: Estimate values separating the conformal bands.
         score_edges: Score bin edges.
         count_edges: Activity class bounds.
         seed: Shuffling seed of the folds.
@@ -300,14 +321,14 @@ def fit_room_regression(
         coef, b = _fit_linear(x[~test], t[~test], alpha)
         oof[test] = np.clip(x[test] @ coef + b, 0.0, 1.0)
     coef, b = _fit_linear(x, t, alpha)
-    residuals = np.sort(np.abs(oof - t) / (scale_floor + oof))
     return RoomRegression(
         coef=tuple(float(c) for c in coef),
         intercept=b,
         score_edges=tuple(float(e) for e in score_edges),
         count_edges=tuple(int(c) for c in count_edges),
-        residuals=tuple(round(float(r), 6) for r in residuals),
-        scale_floor=scale_floor,
+        residuals=tuple(round(float(r), 6) for r in np.abs(oof - t)),
+        residual_estimates=tuple(round(float(e), 6) for e in oof),
+        band_edges=tuple(float(e) for e in band_edges),
         n_rooms=len(rooms),
         level=level,
         notes={"oof_mae": float(np.mean(np.abs(oof - t))), "alpha": alpha,
