@@ -6,13 +6,6 @@ import argparse
 import logging
 from pathlib import Path
 
-from botcomments.model.evaluation import (
-    evaluation_report,
-    format_report,
-    plot_reliability,
-    save_report,
-)
-
 logger = logging.getLogger(__name__)
 
 
@@ -41,6 +34,12 @@ def run(args: argparse.Namespace) -> int:
         Exit code.
     """
     from botcomments.model import BotCommentClassifier
+    from botcomments.model.evaluation import (
+        evaluation_report,
+        format_report,
+        plot_reliability,
+        save_report,
+    )
 
     try:
         from training.data import load_labeled, parse_mapping

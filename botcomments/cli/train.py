@@ -6,8 +6,6 @@ import argparse
 import json
 import logging
 
-from botcomments.model.evaluation import format_report
-
 logger = logging.getLogger(__name__)
 
 
@@ -49,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     Returns:
         Exit code.
     """
+    from botcomments.model.evaluation import format_report
     try:
         from training.config import TrainConfig
         from training.data import load_labeled, parse_mapping
