@@ -164,7 +164,7 @@ def test_inseparable_rates_fall_back_or_raise() -> None:
     ],
     ids=["nothing", "prob>1", "nan", "acc-no-rates", "pacc-no-probs", "unknown", "short-users"],
 )
-def test_bad_input_clear_errors(kwargs: dict, match: str) -> None:  # type: ignore[type-arg]
+def test_bad_input_clear_errors(kwargs: dict, match: str) -> None:
     with pytest.raises(ValueError, match=match):
         estimate_authenticity(**kwargs)
 
