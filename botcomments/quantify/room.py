@@ -1,7 +1,9 @@
 """Per-room authenticity: prevalence of genuine comments and commenters, with CIs.
 
-Estimator choice (``estimator="auto"``): **PACC** when bot probabilities and measured
-rates are available, else ACC (hard decisions + rates), else PCC / CC (no rates: biased,
+Estimator choice (``estimator="auto"``): **REG** (the evidence-conditional room
+regression of :mod:`botcomments.quantify.prevalence`, intervals widened by its
+split-conformal residuals) when the rates carry a ``room_model``; else **PACC** when bot
+probabilities and measured rates are available, else ACC (hard decisions + rates), else PCC / CC (no rates: biased,
 reported as such in ``estimator``). PACC is the default because the share to estimate
 varies from 0 % to 95 % across rooms while the probabilities were calibrated at the
 validation prior: PCC and CC are then pulled towards that prior (biased), ACC corrects
