@@ -3,8 +3,9 @@
 Estimator choice (``estimator="auto"``): **REG** (the evidence-conditional room
 regression of :mod:`botcomments.quantify.prevalence`, intervals widened by its
 split-conformal residuals) when the rates carry a ``room_model``; else **PACC** when bot
-probabilities and measured rates are available, else ACC (hard decisions + rates), else PCC / CC (no rates: biased,
-reported as such in ``estimator``). PACC is the default because the share to estimate
+probabilities and measured rates are available, else ACC (hard decisions + rates), else
+PCC / CC (no rates: biased, reported as such in ``estimator``). PACC beats CC/PCC/ACC
+when only global rates exist because the share to estimate
 varies from 0 % to 95 % across rooms while the probabilities were calibrated at the
 validation prior: PCC and CC are then pulled towards that prior (biased), ACC corrects
 the bias but throws away the score and has higher variance; PACC corrects the bias and
