@@ -6,8 +6,11 @@ authenticity-ratio MAE and CI coverage, and the Brier score, and writes a reliab
 plot PNG for the fused scorer.
 
 The fused scorer needs a model folder with ``fusion.json``; ``--train-fusion`` first fits
-it on TUNING seeds (and writes it into the folder), like
-``botcomments train-fusion --model DIR --data SIM.jsonl``.
+it (and writes it into the folder), like
+``botcomments train-fusion --model DIR --data SIM.jsonl --rooms CAL.jsonl``: the combiner
+on TUNING-seed rooms (mixed campaigns of every style, bot shares 0-95 %, plus genuine-only
+rooms with organic floods), the room-ratio regression and its conformal residuals on the
+CALIBRATION rooms of evaluate_detectors.py. Evaluation seeds are never used for either.
 
 Run:
     python benchmarks/evaluate_scorer.py --model models/default [--train-fusion]
@@ -33,30 +36,41 @@ from evaluate_detectors import (
     EVAL_SEEDS,
     SCENARIOS,
     TUNING_SEEDS,
+    calibration_comments,
     make_scenario,
     ratio_metrics,
 )
 
-from botcomments.fusion.training import collect_features, fit_with_rates
+from botcomments.fusion.training import attach_room_models, collect_features, fit_with_rates
 from botcomments.model.classifier import BotCommentClassifier
 from botcomments.records import Comment
 from botcomments.scoring.pipeline import FeatureExtractor, Scorer
 
 
-def train_fusion_on_tuning_seeds(model_dir: Path, rooms_per_seed: int) -> None:
-    """Fit and save ``fusion.json`` from tuning-seed rooms.
+def train_fusion_on_tuning_seeds(
+    model_dir: Path, rooms_per_seed: int, room_rooms_per_seed: int, kind: str
+) -> None:
+    """Fit and save ``fusion.json`` from tuning-seed rooms (+ room models on calibration rooms).
 
     Args:
         model_dir: Model folder.
-        rooms_per_seed: Rooms per tuning seed.
+        rooms_per_seed: Mixed rooms per tuning seed (genuine-only rooms: a third of it).
+        room_rooms_per_seed: Rooms per seed for the room-ratio regression.
+        kind: Combiner model kind ("gbdt" or "logistic").
     """
     model = BotCommentClassifier.from_pretrained(model_dir)
-    sc = make_scenario("mixed", TUNING_SEEDS, rooms_per_seed)
-    data = collect_features(FeatureExtractor(text_model=model), sc.comments)
-    fusion, report = fit_with_rates(data)
+    extractor = FeatureExtractor(text_model=model)
+    comments = make_scenario("mixed", TUNING_SEEDS, rooms_per_seed).comments
+    comments += make_scenario("genuine", TUNING_SEEDS, max(2, rooms_per_seed // 3)).comments
+    fusion, report = fit_with_rates(collect_features(extractor, comments), kind=kind)
+    cal = collect_features(extractor, calibration_comments(room_rooms_per_seed))
+    attach_room_models(fusion, cal, np.array([r.rsplit("-", 1)[0] for r in cal.rooms]))
     fusion.metrics["tuned_on_seeds"] = list(TUNING_SEEDS)
+    fusion.metrics["tuned_on"] = {"mixed_rooms_per_seed": rooms_per_seed,
+                                  "genuine_rooms_per_seed": max(2, rooms_per_seed // 3),
+                                  "room_model_rooms_per_seed": room_rooms_per_seed}
     fusion.save(model_dir)
-    print(f"fusion trained on tuning seeds {TUNING_SEEDS}: {report['metrics']}")
+    print(f"fusion ({kind}) trained on tuning seeds {TUNING_SEEDS}: {report['metrics']}")
 
 
 def _text_only(model: BotCommentClassifier, comments: Sequence[Comment]) -> np.ndarray:
@@ -70,15 +84,20 @@ def main() -> None:
     parser.add_argument("--rooms", type=int, default=15, help="rooms per seed and scenario")
     parser.add_argument("--train-fusion", action="store_true",
                         help="fit fusion.json on tuning seeds first")
+    parser.add_argument("--fit-rooms", type=int, default=20,
+                        help="mixed rooms per tuning seed for --train-fusion")
+    parser.add_argument("--cal-rooms", type=int, default=10,
+                        help="rooms per calibration seed for the room regression")
+    parser.add_argument("--kind", choices=("gbdt", "logistic"), default="gbdt")
     parser.add_argument("--plot", type=Path, default=Path("runs/reliability.png"))
     args = parser.parse_args()
     if args.train_fusion:
-        train_fusion_on_tuning_seeds(args.model, 20)
+        train_fusion_on_tuning_seeds(args.model, args.fit_rooms, args.cal_rooms, args.kind)
     model = BotCommentClassifier.from_pretrained(args.model)
     scorers = {"no-model": Scorer.rule_only(), "fused": Scorer.from_pretrained(args.model)}
     print(f"evaluation seeds {EVAL_SEEDS}, {args.rooms} rooms per seed and scenario")
     header = (f"{'scenario':11s} {'method':10s} {'F1':>6s} {'flagged':>8s} {'MAE':>6s} "
-              f"{'cover':>6s} {'Brier':>6s}")
+              f"{'cover':>6s} {'width':>6s} {'Brier':>6s}")
     print(header)
     print("-" * len(header))
     reliability: list[tuple[np.ndarray, np.ndarray]] = []
@@ -87,12 +106,12 @@ def main() -> None:
         y = sc.labels
         text = _text_only(model, sc.comments)
         text_pred = text >= model.threshold
-        rows = [("text-only", text_pred, text, "     -      -")]
+        rows = [("text-only", text_pred, text, "     -      -      -")]
         for method, scorer in scorers.items():
             res = scorer.score(sc.comments)
             p = np.array([v.bot_score for v in res.verdicts])
-            mae, cover = ratio_metrics(res, sc.truth_ratio)
-            rows.append((method, p >= scorer.threshold, p, f"{mae:6.3f} {cover:6.2f}"))
+            mae, cover, width = ratio_metrics(res, sc.truth_ratio)
+            rows.append((method, p >= scorer.threshold, p, f"{mae:6.3f} {cover:6.2f} {width:6.2f}"))
             if method == "fused":
                 reliability.append((y, p))
         for method, pred, p, ratio_cols in rows:

@@ -24,6 +24,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--model", required=True, type=Path, help="model folder (text model)")
     p.add_argument("--data", required=True, nargs="+", type=Path, help="labeled chat files")
+    p.add_argument(
+        "--rooms",
+        nargs="+",
+        type=Path,
+        default=None,
+        help="labeled calibration rooms (other seeds than --data, bot shares 0-95 %%) for "
+        "the room-ratio regression and its conformal interval",
+    )
     p.add_argument("--kind", choices=("gbdt", "logistic"), default="gbdt")
     p.add_argument("--calibration", choices=("isotonic", "platt", "none"), default="isotonic")
     p.add_argument("--seed", type=int, default=0)
@@ -42,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     from botcomments.fusion.training import train_fusion
 
     try:
-        fusion = train_fusion(args.model, args.data, kind=args.kind,
+        fusion = train_fusion(args.model, args.data, room_paths=args.rooms, kind=args.kind,
                               calibration=args.calibration, seed=args.seed)
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -119,10 +119,41 @@ def fit_with_rates(
     return fusion, report
 
 
+def attach_room_models(
+    fusion: LearnedFusion, data: TrainingTable, groups: np.ndarray | None = None
+) -> None:
+    """Fit the quantifier's evidence-conditional room regressions on calibration rooms.
+
+    The fused score of every calibration comment feeds
+    :func:`botcomments.quantify.fit_room_models`; the result (comment- and
+    commenter-level room models with conformal residuals) replaces ``fusion.rates``.
+    Use rooms the combiner was NOT fitted on, with varied bot shares and campaigns.
+
+    Args:
+        fusion: Fitted combiner with validation ``rates`` (from :func:`fit_with_rates`).
+        data: Features of the calibration rooms.
+        groups: Fold group per row (e.g. scenario and seed), default the room.
+
+    Raises:
+        ValueError: If the combiner has no rates yet, or too few rooms.
+    """
+    from botcomments.quantify import ClassifierRates, fit_room_models
+
+    if not fusion.rates:
+        raise ValueError("fit the combiner with fit_with_rates before attaching room models")
+    rates = fit_room_models(
+        ClassifierRates.from_dict(fusion.rates), fusion.predict_proba(data.features),
+        data.labels, data.rooms, data.users, groups,
+    )
+    fusion.rates = rates.to_dict()
+    fusion.metrics["room_model_rooms"] = len(set(data.rooms.tolist()))
+
+
 def train_fusion(
     model_dir: Path | str,
     data_paths: list[Path],
     *,
+    room_paths: list[Path] | None = None,
     kind: str = "gbdt",
     calibration: str = "isotonic",
     seed: int = 0,
@@ -132,6 +163,8 @@ def train_fusion(
     Args:
         model_dir: Model folder with the text model.
         data_paths: Labeled chat files (any supported format).
+        room_paths: Labeled calibration rooms (other seeds than ``data_paths``) for the
+            room-ratio regression; None = keep the plain validation rates.
         kind: "gbdt" or "logistic".
         calibration: "isotonic", "platt" or "none".
         seed: Random seed.
@@ -147,6 +180,10 @@ def train_fusion(
     extractor = FeatureExtractor(text_model=model)
     data = collect_features(extractor, open_comments(data_paths, strict=True))
     fusion, report = fit_with_rates(data, kind=kind, calibration=calibration, seed=seed)
+    if room_paths:
+        rooms = collect_features(extractor, open_comments(room_paths, strict=True))
+        attach_room_models(fusion, rooms)
+        fusion.metrics["room_model_on"] = [str(p) for p in room_paths]
     fusion.metrics["trained_on"] = [str(p) for p in data_paths]
     fusion.metrics["seed"] = seed
     fusion.save(model_dir)
