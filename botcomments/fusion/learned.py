@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -416,13 +417,43 @@ def room_split(groups: np.ndarray, seed: int = 0) -> FusionSplit:
     return FusionSplit(fit_idx, rest[cal_rel], rest[val_rel])
 
 
-def _fit_model(kind: str, z: np.ndarray, y: np.ndarray, seed: int) -> dict[str, Any]:
+@dataclass(frozen=True)
+class GbdtSettings:
+    """Size of the gradient-boosted combiner.
+
+    Args:
+        n_estimators: Boosting rounds.
+        max_depth: Depth of each tree.
+        learning_rate: Shrinkage.
+        subsample: Row share per round.
+
+    Raises:
+        ValueError: On non-positive sizes or rates outside (0, 1].
+    """
+
+    n_estimators: int = 150
+    max_depth: int = 3
+    learning_rate: float = 0.1
+    subsample: float = 0.8
+
+    def __post_init__(self) -> None:
+        if self.n_estimators < 1 or self.max_depth < 1:
+            raise ValueError(f"{self}: n_estimators and max_depth must be at least 1")
+        if not (0 < self.learning_rate <= 1 and 0 < self.subsample <= 1):
+            raise ValueError(f"{self}: learning_rate and subsample must lie in (0, 1]")
+
+
+def _fit_model(
+    kind: str, z: np.ndarray, y: np.ndarray, seed: int, gbdt: GbdtSettings | None = None
+) -> dict[str, Any]:
     if kind == "logistic":
         lr = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced").fit(z, y)
         return {"coef": tuple(map(float, lr.coef_[0])), "intercept": float(lr.intercept_[0])}
     if kind == "gbdt":
+        g = gbdt or GbdtSettings()
         gb = GradientBoostingClassifier(
-            n_estimators=150, max_depth=3, learning_rate=0.1, subsample=0.8, random_state=seed
+            n_estimators=g.n_estimators, max_depth=g.max_depth, learning_rate=g.learning_rate,
+            subsample=g.subsample, random_state=seed,
         ).fit(z, y)
         trees = []
         for est in gb.estimators_[:, 0]:
@@ -441,9 +472,25 @@ def _fit_model(kind: str, z: np.ndarray, y: np.ndarray, seed: int) -> dict[str, 
     raise ValueError(f"unknown fusion model kind {kind!r}; choose one of {MODEL_KINDS}")
 
 
-def _best_f1_threshold(p: np.ndarray, y: np.ndarray) -> float:
-    grid = np.linspace(0.2, 0.8, 61)
-    scores = [f1_score(y, p >= t, zero_division=0) for t in grid]
+def _best_f1_threshold(p: np.ndarray, y: np.ndarray, max_fpr: float | None = None) -> float:
+    """Threshold with the best F1, among those flagging at most ``max_fpr`` of genuine rows.
+
+    Args:
+        p: Calibrated probabilities.
+        y: 0/1 labels.
+        max_fpr: Cap on the false-positive rate (None = no cap).
+
+    Returns:
+        The threshold (the lowest one meeting the cap when none has a positive F1).
+    """
+    grid = np.linspace(0.05, 0.95, 91)
+    neg = p[y == 0]
+    fpr = np.array([(neg >= t).mean() if len(neg) else 0.0 for t in grid])
+    ok = fpr <= max_fpr if max_fpr is not None else np.ones(len(grid), dtype=bool)
+    if not ok.any():
+        return float(grid[-1])
+    scores = np.array([f1_score(y, p >= t, zero_division=0) for t in grid])
+    scores[~ok] = -1.0
     return float(grid[int(np.argmax(scores))])
 
 
@@ -456,12 +503,15 @@ def fit_learned_fusion(
     calibration: str = "isotonic",
     features: tuple[str, ...] | None = None,
     seed: int = 0,
+    max_fpr: float | None = 0.015,
+    gbdt: GbdtSettings | None = None,
 ) -> tuple[LearnedFusion, dict[str, Any]]:
     """Fit, calibrate and validate a combiner on labeled rows with room groups.
 
     Rooms are split 60/20/20: the model is fitted on the first part, calibration and the
-    decision threshold (best F1) on the second, and metrics plus the validation scores
-    on the third (returned so callers can measure ClassifierRates on them).
+    decision threshold (best F1 among thresholds flagging at most ``max_fpr`` of the
+    genuine comments) on the second, and metrics plus the validation scores on the
+    third (returned so callers can measure ClassifierRates on them).
 
     Args:
         table: Raw features of every labeled comment.
@@ -471,6 +521,9 @@ def fit_learned_fusion(
         calibration: One of ``CALIBRATIONS``.
         features: Columns to use (default: all of ``table``).
         seed: Random seed.
+        max_fpr: Cap on the genuine share flagged at the chosen threshold (None = pure
+            best F1). The default keeps genuine-only rooms under 2 % flagged.
+        gbdt: Size of the boosted trees (kind "gbdt").
 
     Returns:
         The combiner and a report dict with ``metrics``, ``validation_scores``,
@@ -487,11 +540,13 @@ def fit_learned_fusion(
     x = table.select(names).astype(np.float64)
     split = room_split(np.asarray(groups), seed)
     pre = Preprocessor.fit(x[split.fit])
-    params = _fit_model(kind, pre.transform(x[split.fit]), y[split.fit], seed)
+    params = _fit_model(kind, pre.transform(x[split.fit]), y[split.fit], seed, gbdt)
     fusion = LearnedFusion(feature_names=names, preprocessor=pre, kind=kind, **params)
     cal_raw = fusion.raw_proba(x[split.calibrate])
     fusion.calibrator = Calibrator.fit(calibration, cal_raw, y[split.calibrate])
-    fusion.threshold = _best_f1_threshold(fusion.calibrator(cal_raw), y[split.calibrate])
+    fusion.threshold = _best_f1_threshold(
+        fusion.calibrator(cal_raw), y[split.calibrate], max_fpr
+    )
     val_p = np.clip(fusion.calibrator(fusion.raw_proba(x[split.validate])), 0, 1)
     yv = y[split.validate]
     metrics = {
@@ -500,6 +555,9 @@ def fit_learned_fusion(
         "n_validate": len(split.validate),
         "threshold": fusion.threshold,
         "f1": float(f1_score(yv, val_p >= fusion.threshold, zero_division=0)),
+        "fpr": float((val_p[yv == 0] >= fusion.threshold).mean()) if (yv == 0).any() else None,
+        "max_fpr": max_fpr,
+        "gbdt": dataclasses.asdict(gbdt or GbdtSettings()) if kind == "gbdt" else None,
         "brier": float(brier_score_loss(yv, val_p)),
         "roc_auc": float(roc_auc_score(yv, val_p)) if len(np.unique(yv)) == 2 else None,
     }

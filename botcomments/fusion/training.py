@@ -93,6 +93,7 @@ def fit_with_rates(
     calibration: str = "isotonic",
     features: tuple[str, ...] | None = None,
     seed: int = 0,
+    **options: Any,
 ) -> tuple[LearnedFusion, dict[str, Any]]:
     """Fit the combiner and attach the validation ClassifierRates the estimator needs.
 
@@ -102,6 +103,7 @@ def fit_with_rates(
         calibration: "isotonic", "platt" or "none".
         features: Columns to use (default: all).
         seed: Random seed.
+        **options: Passed to :func:`fit_learned_fusion` (``max_fpr``, ``gbdt``).
 
     Returns:
         The combiner (``rates`` filled) and the fitting report.
@@ -110,7 +112,7 @@ def fit_with_rates(
 
     fusion, report = fit_learned_fusion(
         data.features, data.labels, data.rooms,
-        kind=kind, calibration=calibration, features=features, seed=seed,
+        kind=kind, calibration=calibration, features=features, seed=seed, **options,
     )
     rates = measure_rates(report["validation_scores"], report["validation_labels"],
                           threshold=fusion.threshold,

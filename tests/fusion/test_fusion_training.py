@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 
 from botcomments.fusion.features import FeatureTable
-from botcomments.fusion.learned import LearnedFusion
+from botcomments.fusion.learned import (
+    GbdtSettings,
+    LearnedFusion,
+    fit_learned_fusion,
+    room_split,
+)
 from botcomments.fusion.training import TrainingTable, attach_room_models, fit_with_rates
 from botcomments.quantify import ClassifierRates
 
@@ -40,3 +45,21 @@ def test_room_models_need_validation_rates(fitted: tuple) -> None:
     bare = LearnedFusion.from_json({**fusion.to_json(), "rates": None})
     with pytest.raises(ValueError, match="fit_with_rates"):
         attach_room_models(bare, data)
+
+
+@pytest.mark.parametrize("max_fpr", [0.005, 0.02, 0.1], ids=["fpr0.5%", "fpr2%", "fpr10%"])
+def test_threshold_respects_fpr_cap_on_calibration_rows(
+    labeled_table: tuple, max_fpr: float
+) -> None:
+    table, y, groups = labeled_table
+    fusion, report = fit_learned_fusion(table, y, groups, kind="logistic", max_fpr=max_fpr)
+    split = room_split(groups, 0)
+    p = fusion.predict_proba(FeatureTable(table.names, table.values[split.calibrate]))
+    neg = p[y[split.calibrate] == 0]
+    assert (neg >= fusion.threshold).mean() <= max_fpr + 1e-9
+    assert report["metrics"]["max_fpr"] == max_fpr
+
+
+def test_gbdt_settings_validate() -> None:
+    with pytest.raises(ValueError, match="max_depth"):
+        GbdtSettings(max_depth=0)
