@@ -20,6 +20,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import argparse  # noqa: E402
+import gc  # noqa: E402
 import resource  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
@@ -57,6 +58,38 @@ class Clock:
     def total(self) -> tuple[float, float]:
         """Whole-path (cpu, wall) seconds."""
         return sum(self.cpu.values()), sum(self.wall.values())
+
+
+class GcClock:
+    """CPU seconds Python's cyclic garbage collector spends, per generation.
+
+    Registered as a ``gc.callbacks`` hook; covers everything the process runs (the
+    simulator too), so it is an upper bound for the evidence path's share.
+    """
+
+    def __init__(self) -> None:
+        self.started = 0.0
+        self.runs = [0, 0, 0]
+        self.cpu = [0.0, 0.0, 0.0]
+        gc.callbacks.append(self)
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self.started = time.process_time()
+        else:
+            gen = info["generation"]
+            self.runs[gen] += 1
+            self.cpu[gen] += time.process_time() - self.started
+
+    def line(self) -> str:
+        """Collections and CPU seconds per generation, then reset the counters."""
+        text = ", ".join(f"gen{g} {n}x {t:.2f} s"
+                         for g, (n, t) in enumerate(zip(self.runs, self.cpu, strict=True)))
+        self.runs, self.cpu = [0, 0, 0], [0.0, 0.0, 0.0]
+        return f"  GC (whole process, incl. simulator): {text}"
+
+
+GC_CLOCK = GcClock()
 
 
 class Path:
@@ -100,6 +133,7 @@ def _report(label: str, n: int, clock: Clock) -> None:
         print(f"  {s:10s} cpu {c:7.2f} s {rate}   wall {clock.wall[s]:7.2f} s")
     print(f"  WHOLE PATH cpu {cpu:7.2f} s {n / cpu:>12,.0f}/s   wall {wall:7.2f} s "
           f"{n / wall:>10,.0f}/s   peak RSS {_peak_mib():,.0f} MiB")
+    print(GC_CLOCK.line())
 
 
 def bench_one_room(sizes: list[int]) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(slots=True)
@@ -29,7 +29,8 @@ class AccountState:
         first_seen: Earliest timestamp seen for this account (inf if never timed).
         n_rooms: Distinct rooms seen (a room evicted from ``rooms`` and seen again
             counts twice; bounded memory trades off this exactness).
-        rooms: Most recent distinct room ids, oldest first.
+        rooms: Most recent distinct room ids, oldest first (a tuple: tuples of strings
+            are not tracked by the cyclic garbage collector, lists are).
         room: Room whose running statistics below are being accumulated.
         n_room: Comments in ``room`` so far.
         iat_n: Inter-arrival gaps in ``room`` so far.
@@ -41,7 +42,7 @@ class AccountState:
     max_rooms: int = 32
     first_seen: float = math.inf
     n_rooms: int = 0
-    rooms: list[str] = field(default_factory=list)
+    rooms: tuple[str, ...] = ()
     room: str | None = None
     n_room: int = 0
     iat_n: int = 0
@@ -68,9 +69,8 @@ class AccountState:
         self.last_ts = math.nan
         if room_id not in self.rooms:
             self.n_rooms += 1
-            self.rooms.append(room_id)
-            if len(self.rooms) > self.max_rooms:
-                del self.rooms[0]
+            kept = self.rooms if len(self.rooms) < self.max_rooms else self.rooms[1:]
+            self.rooms = (*kept, room_id)
         return True
 
 

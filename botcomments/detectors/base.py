@@ -8,7 +8,9 @@ clears it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -88,3 +90,27 @@ class Detector(Protocol):
     def reset(self) -> None:
         """Forget cross-room state."""
         ...
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the duration of a block.
+
+    Detection allocates many short-lived containers and no reference cycles, so young
+    collections inside it are pure overhead (about a tenth of the time on many small
+    rooms). Reference counting still frees everything; the collector is re-enabled on
+    exit (also on error) only if it was enabled on entry, so blocks nest and a caller
+    that disabled it keeps it disabled.
+
+    Example:
+        >>> with gc_paused():
+        ...     gc.isenabled()
+        False
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

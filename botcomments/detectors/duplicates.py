@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from botcomments.detectors.base import DetectorOutput, RoomBatch
+from botcomments.detectors.base import DetectorOutput, RoomBatch, gc_paused
 from botcomments.detectors.text_groups import GroupStats, group_stats, room_columns
 from botcomments.detectors.text_index import LRUDict, NearIndex, RoomTracker, char_shingles
 
@@ -149,6 +149,10 @@ class NearDuplicateDetector:
             (an empty dict for singletons never seen in another room). Comments of one
             cluster share one evidence dict: copy it before mutating.
         """
+        with gc_paused():
+            return self._detect(batch)
+
+    def _detect(self, batch: RoomBatch) -> DetectorOutput:
         n = len(batch)
         if n == 0:
             return DetectorOutput(self.name, {f: np.zeros(0) for f in DUP_FEATURES}, [])

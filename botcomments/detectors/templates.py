@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from botcomments.detectors.base import DetectorOutput, RoomBatch
+from botcomments.detectors.base import DetectorOutput, RoomBatch, gc_paused
 from botcomments.detectors.text_groups import GroupStats, group_stats, room_columns
 from botcomments.detectors.text_index import (
     LRUDict,
@@ -145,6 +145,12 @@ class TemplateMatch:
     literal_len: int
 
 
+_Parse = tuple[int, str, tuple[str, ...], int, int]
+"""A cached parse: the fields of a :class:`TemplateMatch` as a plain tuple. Plain tuples
+of strings and ints are not tracked by Python's cyclic garbage collector, so a parse
+cache of ``max_texts`` entries adds nothing to full collections."""
+
+
 @dataclass(frozen=True)
 class TplConfig:
     """Parameters of the template detector.
@@ -206,7 +212,7 @@ class TemplateDetector:
         self._index = NearIndex(
             threshold=cfg.threshold, capacity=cfg.max_templates, num_perm=cfg.num_perm
         )
-        self._parses: LRUDict[str, TemplateMatch] = LRUDict(cfg.max_texts)
+        self._parses: LRUDict[str, _Parse] = LRUDict(cfg.max_texts)
         self._skeletons: LRUDict[str, int] = LRUDict(cfg.max_templates)
         self._leaders: LRUDict[int, str] = LRUDict(cfg.max_templates)
         self._rooms = RoomTracker(cfg.max_templates, cfg.max_rooms_per_template)
@@ -223,8 +229,8 @@ class TemplateDetector:
         """
         cached = self._parses.get_touch(text)
         if cached is not None:
-            self._index.touch(cached.template_id)
-            return cached
+            self._index.touch(cached[0])
+            return TemplateMatch(*cached)
         skeleton, fills = mask_slots(text)
         return self._observe_parsed(text, skeleton, fills, None)
 
@@ -238,15 +244,9 @@ class TemplateDetector:
             self._skeletons.put(skeleton, tid)
         else:
             self._index.touch(tid)
-        match = TemplateMatch(
-            template_id=tid,
-            skeleton=render_skeleton(skeleton),
-            fills=fills,
-            slot_count=len(fills),
-            literal_len=len(skeleton) - len(fills),
-        )
-        self._parses.put(text, match)
-        return match
+        parse = (tid, render_skeleton(skeleton), fills, len(fills), len(skeleton) - len(fills))
+        self._parses.put(text, parse)
+        return TemplateMatch(*parse)
 
     def _observe_room(self, texts: list[str]) -> list[TemplateMatch]:
         """``observe`` over a room's distinct texts, with MinHashes of new skeletons
@@ -256,10 +256,11 @@ class TemplateDetector:
         for i, text in enumerate(texts):
             cached = self._parses.get_touch(text)
             if cached is not None:
-                self._index.touch(cached.template_id)
+                self._index.touch(cached[0])
+                matches.append(TemplateMatch(*cached))
             else:
                 pending[i] = mask_slots(text)
-            matches.append(cached)
+                matches.append(None)
         fresh = list(dict.fromkeys(
             sk for sk, _ in pending.values() if sk not in self._skeletons
         ))
@@ -308,6 +309,10 @@ class TemplateDetector:
             least twice (in the room or across rooms); comments of one template share
             one evidence dict (copy before mutating).
         """
+        with gc_paused():
+            return self._detect(batch)
+
+    def _detect(self, batch: RoomBatch) -> DetectorOutput:
         n = len(batch)
         if n == 0:
             return DetectorOutput(self.name, {f: np.zeros(0) for f in TPL_FEATURES}, [])

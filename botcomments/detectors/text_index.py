@@ -168,16 +168,20 @@ class Signature:
     ``MinHashLSH.insert`` / ``query`` only read ``len(m)``, ``m.hashvalues`` and
     ``m.scheme``; this slotted holder carries exactly that without the per-object
     validation of ``MinHash`` / ``LeanMinHash`` (which costs more than the hashing).
+    ``bands`` optionally holds the LSH band keys of one index (see
+    :meth:`NearIndex.minhashes`), so look-ups and inserts skip re-deriving them.
 
     Args:
         hashvalues: uint64 MinHash values of the ``affine64`` scheme.
+        bands: Band keys for the index that made them, or None.
     """
 
-    __slots__ = ("hashvalues",)
+    __slots__ = ("bands", "hashvalues")
     scheme = _SCHEME
 
-    def __init__(self, hashvalues: np.ndarray) -> None:
+    def __init__(self, hashvalues: np.ndarray, bands: tuple[bytes, ...] | None = None) -> None:
         self.hashvalues = hashvalues
+        self.bands = bands
 
     def __len__(self) -> int:
         return len(self.hashvalues)
@@ -234,6 +238,9 @@ class NearIndex:
         # key -> (leader text, leader shingles)
         self._leaders: OrderedDict[int, tuple[str, array[int]]] = OrderedDict()
         self._permutations = new_permutations(num_perm)
+        # datasketch's band tables and the byte span of each band in a uint64 row.
+        self._tables = self._lsh.hashtables
+        self._spans = [(lo * 8, hi * 8) for lo, hi in self._lsh.hashranges]
 
     def __len__(self) -> int:
         return len(self._leaders)
@@ -253,11 +260,13 @@ class NearIndex:
         return self.minhashes([list(shingles)])[0]
 
     def minhashes(self, shingle_sets: Sequence[Collection[int]]) -> list[Signature]:
-        """MinHashes of many shingle sets, computed in a few numpy passes.
+        """MinHashes of many shingle sets, with their band keys, in a few numpy passes.
 
         Bit-identical to datasketch's ``MinHash(scheme="affine64")`` fed the same ints
         through ``update_batch`` (same permutations, same pre-mix; tested), but one
-        vectorised pass over all sets instead of a dozen numpy calls per set.
+        vectorised pass over all sets instead of a dozen numpy calls per set. Each
+        signature also carries this index's LSH band keys (the bytes datasketch's
+        ``MinHashLSH`` derives per band), cut from one byte-swapped buffer.
 
         Args:
             shingle_sets: One non-empty collection of packed shingles per text.
@@ -265,7 +274,9 @@ class NearIndex:
         Returns:
             One signature per set, same order.
         """
-        return [Signature(row) for row in self.hash_matrix(shingle_sets)]
+        rows = self.hash_matrix(shingle_sets)
+        return [Signature(row, bands)
+                for row, bands in zip(rows, self._band_keys(rows), strict=True)]
 
     def hash_matrix(self, shingle_sets: Sequence[Collection[int]]) -> np.ndarray:
         """MinHash values of many shingle sets as a (k, num_perm) uint64 matrix.
@@ -281,9 +292,32 @@ class NearIndex:
         """
         return minhash_matrix(shingle_sets, self._permutations)
 
+    def _band_keys(self, rows: np.ndarray) -> list[tuple[bytes, ...]]:
+        """LSH band keys of each row, equal to ``MinHashLSH._H`` of each band slice.
+
+        datasketch keys a band by the bytes of its byte-swapped uint64 values; byte
+        swapping the whole matrix once and slicing one ``bytes`` buffer gives the same
+        keys without a numpy call per band and row.
+        """
+        width = self.num_perm * 8
+        buf = np.ascontiguousarray(rows, dtype=np.uint64).byteswap().tobytes()
+        spans = self._spans
+        return [tuple([buf[o + lo:o + hi] for lo, hi in spans])
+                for o in range(0, len(buf), width)]
+
+    def _bands_of(self, minhash: Sketch) -> tuple[bytes, ...]:
+        bands = getattr(minhash, "bands", None)
+        if bands is None:
+            row = np.asarray(minhash.hashvalues, dtype=np.uint64)[None, :]
+            bands = self._band_keys(row)[0]
+        return bands
+
     def find(self, text: str, shingles: set[int], minhash: Sketch | None = None
              ) -> int | None:
         """Return the key of the most similar verified leader, or None.
+
+        LSH candidates are the keys sharing a band with the query in datasketch's band
+        tables (the same set ``MinHashLSH.query`` returns); each is verified.
 
         Args:
             text: The query text (an exact leader match short-cuts nothing; it verifies).
@@ -297,12 +331,15 @@ class NearIndex:
         if not self._leaders:
             return None
         m = minhash if minhash is not None else self.minhash(shingles)
+        candidates: set[int] = set()
+        for band, table in zip(self._bands_of(m), self._tables, strict=True):
+            candidates.update(table.get(band))
         best_key: int | None = None
         best_sim = -1.0
         size = len(shingles)
         threshold = self.threshold
         leaders = self._leaders
-        for key in self._lsh.query(m):
+        for key in candidates:
             entry = leaders.get(key)
             if entry is None:
                 continue
@@ -321,6 +358,10 @@ class NearIndex:
             minhash: Sketch | None = None) -> None:
         """Store a new leader, evicting the least recently used one beyond capacity.
 
+        The key goes into datasketch's band tables and key table exactly as
+        ``MinHashLSH.insert`` puts it there (so ``MinHashLSH.query`` / ``remove`` work
+        on the index), with the band keys precomputed.
+
         Args:
             key: New unique key.
             text: Leader text.
@@ -332,8 +373,11 @@ class NearIndex:
         """
         if key in self._leaders:
             raise ValueError(f"key {key} is already indexed; keys must be unique")
-        self._lsh.insert(key, minhash if minhash is not None else self.minhash(shingles),
-                         check_duplication=False)
+        m = minhash if minhash is not None else self.minhash(shingles)
+        bands = self._bands_of(m)
+        self._lsh.keys.insert(key, *bands)
+        for band, table in zip(bands, self._tables, strict=True):
+            table.insert(band, key)
         self._leaders[key] = (text, array("Q", shingles))
         while len(self._leaders) > self.capacity:
             old, _ = self._leaders.popitem(last=False)
@@ -401,13 +445,16 @@ class RoomTracker:
         if max_rooms < 1:
             raise ValueError(f"max_rooms {max_rooms!r} must be >= 1")
         self.max_rooms = max_rooms
-        self._rooms: LRUDict[int, set[str]] = LRUDict(capacity)
+        self._rooms: LRUDict[int, tuple[str, ...]] = LRUDict(capacity)
 
     def __len__(self) -> int:
         return len(self._rooms)
 
     def record(self, room_id: str, keys: Iterable[int]) -> np.ndarray:
         """Record that ``keys`` appeared in ``room_id``.
+
+        Rooms per key are a short tuple (at most ``max_rooms``): tuples of strings are
+        not tracked by the cyclic garbage collector, sets are.
 
         Args:
             room_id: The room.
@@ -417,12 +464,18 @@ class RoomTracker:
             float64 array, per key, of the number of *other* rooms it appeared in so far.
         """
         counts: list[float] = []
+        table = self._rooms
+        max_rooms = self.max_rooms
         for key in keys:
-            rooms = self._rooms.get_touch(key)
+            rooms = table.get_touch(key)
             if rooms is None:
-                rooms = set()
-                self._rooms.put(key, rooms)
-            if room_id not in rooms and len(rooms) < self.max_rooms:
-                rooms.add(room_id)
-            counts.append(float(len(rooms) - (room_id in rooms)))
+                table.put(key, (room_id,))
+                counts.append(0.0)
+                continue
+            if room_id in rooms:
+                counts.append(float(len(rooms) - 1))
+                continue
+            counts.append(float(len(rooms)))  # other rooms, whether or not it is stored
+            if len(rooms) < max_rooms:
+                table[key] = (*rooms, room_id)
         return np.asarray(counts, dtype=np.float64)

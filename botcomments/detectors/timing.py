@@ -52,7 +52,7 @@ import numpy as np
 from datasketch import MinHashLSH
 
 from botcomments.detectors.accounts import AccountRegistry, RoomStarts
-from botcomments.detectors.base import DetectorOutput, RoomBatch
+from botcomments.detectors.base import DetectorOutput, RoomBatch, gc_paused
 from botcomments.detectors.text_groups import room_columns
 from botcomments.detectors.text_index import minhash_matrix, new_permutations
 from botcomments.text.normalize import NormalizedText
@@ -87,6 +87,7 @@ FEATURE_NAMES: tuple[str, ...] = tuple(
 """Feature names of :class:`MachinePostingDetector`, in output order."""
 
 _SYNC_STRIP = re.compile(r"[\W_]+")
+_FOLD_MULT = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant folding a band into one key
 
 
 def sync_key(normal_text: str) -> str:
@@ -295,6 +296,10 @@ class MachinePostingDetector:
             Features named in :data:`FEATURE_NAMES` (float arrays of shape (n,)) and one
             evidence dict per comment (empty when nothing suspicious was found).
         """
+        with gc_paused():
+            return self._detect(batch)
+
+    def _detect(self, batch: RoomBatch) -> DetectorOutput:
         n = len(batch)
         if n == 0:
             return DetectorOutput(self.name, {f: np.zeros(0) for f in FEATURE_NAMES}, [])
@@ -576,25 +581,31 @@ class MachinePostingDetector:
         banding is done for all accounts at once: datasketch chooses the bands
         (``MinHashLSH``'s optimiser for ``lockstep_jaccard``), the MinHash values come
         from :func:`~botcomments.detectors.text_index.minhash_matrix`, and accounts
-        whose values agree on a whole band are candidates (numpy grouping per band
-        instead of one insert and one query per account).
+        whose values agree on a whole band are candidates. Each band is folded into
+        one uint64 (a multiply-add hash of its values) and all bands are grouped by one
+        sort; a rare fold collision only adds a candidate, which verification rejects.
         """
         n_bands, width = self._bands
         accounts = np.fromiter(cell_sets, dtype=np.int64, count=len(cell_sets))
+        k = len(accounts)
         rows = minhash_matrix(list(cell_sets.values()), self._permutations)
+        blocks = rows[:, : n_bands * width].reshape(k, n_bands, width)
+        folded = blocks[:, :, 0].copy()
+        for j in range(1, width):
+            folded *= _FOLD_MULT
+            folded += blocks[:, :, j]
+        band = np.repeat(np.arange(n_bands, dtype=np.int64)[None, :], k, axis=0).ravel()
+        owner = np.repeat(accounts, n_bands)
+        keys = folded.ravel()
+        order = np.lexsort((owner, keys, band))
+        kb, kk = band[order], keys[order]
+        starts = np.flatnonzero(np.r_[True, (kb[1:] != kb[:-1]) | (kk[1:] != kk[:-1])])
+        sizes = np.diff(np.r_[starts, len(kb)])
+        multi = sizes >= 2
         pairs: set[tuple[int, int]] = set()
-        for band in range(n_bands):
-            block = rows[:, band * width:(band + 1) * width]
-            _, bucket = np.unique(block, axis=0, return_inverse=True)
-            bucket = bucket.reshape(-1)
-            order = np.argsort(bucket, kind="stable")
-            sb = bucket[order]
-            starts = np.flatnonzero(np.r_[True, sb[1:] != sb[:-1]])
-            sizes = np.diff(np.r_[starts, len(sb)])
-            for st, sz in zip(starts[sizes >= 2].tolist(), sizes[sizes >= 2].tolist(),
-                              strict=True):
-                members = sorted(accounts[order[st:st + sz]].tolist())
-                pairs.update(combinations(members, 2))
+        owners = owner[order]
+        for st, sz in zip(starts[multi].tolist(), sizes[multi].tolist(), strict=True):
+            pairs.update(combinations(owners[st:st + sz].tolist(), 2))
         return pairs
 
     # -- evidence -------------------------------------------------------------------
