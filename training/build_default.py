@@ -457,7 +457,7 @@ def build(
     )
     settings.save(out)
     write_model_card(out, settings)
-    save_report(settings.metrics, out / "eval_report.json")
+    save_report(to_jsonable(val_reports["validation"]), out / "eval_report.json")
     record: dict[str, Any] = {"shipped" if not style else "model": {"command": command, **held}}
     if run is not None:
         record[STYLE_RUN_KEY] = run
