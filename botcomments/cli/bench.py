@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import resource
 import sys
@@ -130,23 +131,26 @@ def bench_archive(args: argparse.Namespace, n: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "archive.jsonl"
         t0 = time.perf_counter()
-        simulate_to_file(path, max(1, n // 2000), seed=args.seed,
+        # rooms of 1500-2500 comments: enough rooms for at least n, then stream exactly n
+        simulate_to_file(path, max(1, -(-n // 1500)), seed=args.seed,
                          config=SimulationConfig(room_size=(1500, 2500)))
         print(f"archive generated in {time.perf_counter() - t0:.0f}s "
-              f"({path.stat().st_size / 2**20:,.0f} MB); streaming it, RSS every 250k:")
+              f"({path.stat().st_size / 2**20:,.0f} MB); streaming {n:,} comments, "
+              "RSS every 250k:")
         base = _rss_mb()
         t0 = time.perf_counter()
-        run_ = scorer.stream(open_comments(path))
+        run_ = scorer.stream(itertools.islice(open_comments(path), n))
         with CommentsWriter(Path(tmp) / "out") as writer:
             for i, (comment, verdict) in enumerate(run_, 1):
                 writer.write(comment, verdict)
                 if i % 250_000 == 0:
-                    print(f"  {i:>9,} comments  RSS {_rss_mb():,.0f} MB "
-                          f"(+{_rss_mb() - base:,.0f})")
+                    rss = _rss_mb()
+                    print(f"  {i:>9,} comments  RSS {rss:,.0f} MB (+{rss - base:,.0f})  "
+                          f"peak {_peak_mb():,.0f} MB  {_rate(i, time.perf_counter() - t0)}")
         elapsed = time.perf_counter() - t0
-        print(f"archive: {run_.n_scored:,} comments in {elapsed:.0f}s "
-              f"({_rate(run_.n_scored, elapsed)}); final RSS {_rss_mb():,.0f} MB, "
-              f"peak {_peak_mb():,.0f} MB")
+        print(f"archive: {run_.n_scored:,} comments in {len(run_.rooms):,} rooms in "
+              f"{elapsed:.0f}s ({_rate(run_.n_scored, elapsed)}); final RSS "
+              f"{_rss_mb():,.0f} MB, peak {_peak_mb():,.0f} MB")
 
 
 def run(args: argparse.Namespace) -> int:

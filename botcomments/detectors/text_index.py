@@ -162,24 +162,52 @@ def new_permutations(num_perm: int) -> np.ndarray:
     return np.asarray(MinHash(num_perm=num_perm, hashfunc=_identity, scheme=_SCHEME).permutations)
 
 
+_FOLD_MULT = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant (golden ratio)
+
+
+def band_keys(rows: np.ndarray, n_bands: int, width: int) -> np.ndarray:
+    """Fold each LSH band of each MinHash row into one uint64 key.
+
+    Band ``i`` is the values ``rows[:, i * width:(i + 1) * width]`` (datasketch's
+    ``MinHashLSH.hashranges``); two rows agree on a band exactly when their values do,
+    up to a 2**-64 chance of a fold collision, which only adds a candidate that exact
+    verification then rejects.
+
+    Args:
+        rows: (k, num_perm) uint64 MinHash matrix.
+        n_bands: Number of bands (``MinHashLSH.b``).
+        width: Rows per band (``MinHashLSH.r``).
+
+    Returns:
+        (k, n_bands) uint64 band keys.
+    """
+    k = rows.shape[0]
+    blocks = rows[:, : n_bands * width].reshape(k, n_bands, width)
+    folded = blocks[:, :, 0].copy()
+    for j in range(1, width):
+        folded *= _FOLD_MULT
+        folded += blocks[:, :, j]
+    return folded
+
+
 class Signature:
     """MinHash values of one set, in the form datasketch's LSH reads.
 
     ``MinHashLSH.insert`` / ``query`` only read ``len(m)``, ``m.hashvalues`` and
     ``m.scheme``; this slotted holder carries exactly that without the per-object
     validation of ``MinHash`` / ``LeanMinHash`` (which costs more than the hashing).
-    ``bands`` optionally holds the LSH band keys of one index (see
+    ``bands`` optionally holds the band keys of one index (see
     :meth:`NearIndex.minhashes`), so look-ups and inserts skip re-deriving them.
 
     Args:
         hashvalues: uint64 MinHash values of the ``affine64`` scheme.
-        bands: Band keys for the index that made them, or None.
+        bands: Band keys (:func:`band_keys`) for the index that made them, or None.
     """
 
     __slots__ = ("bands", "hashvalues")
     scheme = _SCHEME
 
-    def __init__(self, hashvalues: np.ndarray, bands: tuple[bytes, ...] | None = None) -> None:
+    def __init__(self, hashvalues: np.ndarray, bands: list[int] | None = None) -> None:
         self.hashvalues = hashvalues
         self.bands = bands
 
@@ -197,8 +225,12 @@ class NearIndex:
     Keys are ints (cluster / template ids). Each key stores its leader text and the
     leader's shingles (a compact ``array('Q')``, so verification never re-shingles);
     candidates returned by LSH are verified by exact Jaccard, so LSH only decides
-    *which* pairs are compared. When more than ``capacity`` keys are stored the least
-    recently used one is removed (``touch`` marks use).
+    *which* pairs are compared. datasketch chooses the bands (``MinHashLSH``'s
+    optimiser) and defines the MinHash (:func:`minhash_matrix` equals it); the band
+    tables are plain dicts from a folded band key (:func:`band_keys`) to the leader
+    key(s), a fraction of the memory of datasketch's set-per-bucket storage and
+    nothing for the garbage collector to scan. When more than ``capacity`` keys are
+    stored the least recently used one is removed (``touch`` marks use).
 
     Args:
         threshold: Minimum exact Jaccard for a match; also the LSH design threshold.
@@ -230,17 +262,20 @@ class NearIndex:
         self.capacity = capacity
         self.num_perm = num_perm
         self.ngram_range = ngram_range
-        self._lsh = MinHashLSH(
+        # datasketch's optimiser chooses the bands (b bands of r rows) for the threshold.
+        lsh = MinHashLSH(
             threshold=threshold,
             num_perm=num_perm,
             weights=(1.0 - recall_weight, recall_weight),
         )
-        # key -> (leader text, leader shingles)
-        self._leaders: OrderedDict[int, tuple[str, array[int]]] = OrderedDict()
+        self._n_bands, self._width = lsh.b, lsh.r
+        # key -> (leader text, leader shingles, leader band keys as bytes)
+        self._leaders: OrderedDict[int, tuple[str, array[int], bytes]] = OrderedDict()
+        # one table per band: band key -> leader key, or a tuple of leader keys
+        self._tables: list[dict[int, int | tuple[int, ...]]] = [
+            {} for _ in range(self._n_bands)
+        ]
         self._permutations = new_permutations(num_perm)
-        # datasketch's band tables and the byte span of each band in a uint64 row.
-        self._tables = self._lsh.hashtables
-        self._spans = [(lo * 8, hi * 8) for lo, hi in self._lsh.hashranges]
 
     def __len__(self) -> int:
         return len(self._leaders)
@@ -265,8 +300,7 @@ class NearIndex:
         Bit-identical to datasketch's ``MinHash(scheme="affine64")`` fed the same ints
         through ``update_batch`` (same permutations, same pre-mix; tested), but one
         vectorised pass over all sets instead of a dozen numpy calls per set. Each
-        signature also carries this index's LSH band keys (the bytes datasketch's
-        ``MinHashLSH`` derives per band), cut from one byte-swapped buffer.
+        signature also carries this index's band keys (:func:`band_keys`).
 
         Args:
             shingle_sets: One non-empty collection of packed shingles per text.
@@ -275,8 +309,8 @@ class NearIndex:
             One signature per set, same order.
         """
         rows = self.hash_matrix(shingle_sets)
-        return [Signature(row, bands)
-                for row, bands in zip(rows, self._band_keys(rows), strict=True)]
+        keys = band_keys(rows, self._n_bands, self._width).tolist()
+        return [Signature(row, bands) for row, bands in zip(rows, keys, strict=True)]
 
     def hash_matrix(self, shingle_sets: Sequence[Collection[int]]) -> np.ndarray:
         """MinHash values of many shingle sets as a (k, num_perm) uint64 matrix.
@@ -292,32 +326,41 @@ class NearIndex:
         """
         return minhash_matrix(shingle_sets, self._permutations)
 
-    def _band_keys(self, rows: np.ndarray) -> list[tuple[bytes, ...]]:
-        """LSH band keys of each row, equal to ``MinHashLSH._H`` of each band slice.
-
-        datasketch keys a band by the bytes of its byte-swapped uint64 values; byte
-        swapping the whole matrix once and slicing one ``bytes`` buffer gives the same
-        keys without a numpy call per band and row.
-        """
-        width = self.num_perm * 8
-        buf = np.ascontiguousarray(rows, dtype=np.uint64).byteswap().tobytes()
-        spans = self._spans
-        return [tuple([buf[o + lo:o + hi] for lo, hi in spans])
-                for o in range(0, len(buf), width)]
-
-    def _bands_of(self, minhash: Sketch) -> tuple[bytes, ...]:
+    def _bands_of(self, minhash: Sketch) -> list[int]:
         bands = getattr(minhash, "bands", None)
         if bands is None:
             row = np.asarray(minhash.hashvalues, dtype=np.uint64)[None, :]
-            bands = self._band_keys(row)[0]
+            bands = band_keys(row, self._n_bands, self._width)[0].tolist()
         return bands
+
+    def candidates(self, minhash: Sketch) -> set[int]:
+        """Keys sharing at least one band with ``minhash`` (unverified LSH candidates).
+
+        The same keys datasketch's ``MinHashLSH.query`` returns for the same bands
+        (a test checks it); the band tables are plain dicts of ints, which cost a
+        fraction of datasketch's set-per-bucket storage and nothing to Python's
+        garbage collector.
+
+        Args:
+            minhash: A MinHash or signature of ``num_perm`` values.
+
+        Returns:
+            The candidate keys.
+        """
+        out: set[int] = set()
+        for band, table in zip(self._bands_of(minhash), self._tables, strict=True):
+            hit = table.get(band)
+            if hit is None:
+                continue
+            if isinstance(hit, int):
+                out.add(hit)
+            else:
+                out.update(hit)
+        return out
 
     def find(self, text: str, shingles: set[int], minhash: Sketch | None = None
              ) -> int | None:
         """Return the key of the most similar verified leader, or None.
-
-        LSH candidates are the keys sharing a band with the query in datasketch's band
-        tables (the same set ``MinHashLSH.query`` returns); each is verified.
 
         Args:
             text: The query text (an exact leader match short-cuts nothing; it verifies).
@@ -331,15 +374,12 @@ class NearIndex:
         if not self._leaders:
             return None
         m = minhash if minhash is not None else self.minhash(shingles)
-        candidates: set[int] = set()
-        for band, table in zip(self._bands_of(m), self._tables, strict=True):
-            candidates.update(table.get(band))
         best_key: int | None = None
         best_sim = -1.0
         size = len(shingles)
         threshold = self.threshold
         leaders = self._leaders
-        for key in candidates:
+        for key in self.candidates(m):
             entry = leaders.get(key)
             if entry is None:
                 continue
@@ -358,10 +398,6 @@ class NearIndex:
             minhash: Sketch | None = None) -> None:
         """Store a new leader, evicting the least recently used one beyond capacity.
 
-        The key goes into datasketch's band tables and key table exactly as
-        ``MinHashLSH.insert`` puts it there (so ``MinHashLSH.query`` / ``remove`` work
-        on the index), with the band keys precomputed.
-
         Args:
             key: New unique key.
             text: Leader text.
@@ -375,13 +411,28 @@ class NearIndex:
             raise ValueError(f"key {key} is already indexed; keys must be unique")
         m = minhash if minhash is not None else self.minhash(shingles)
         bands = self._bands_of(m)
-        self._lsh.keys.insert(key, *bands)
         for band, table in zip(bands, self._tables, strict=True):
-            table.insert(band, key)
-        self._leaders[key] = (text, array("Q", shingles))
+            hit = table.get(band)
+            if hit is None:
+                table[band] = key
+            elif isinstance(hit, int):
+                table[band] = (hit, key)
+            else:
+                table[band] = (*hit, key)
+        self._leaders[key] = (text, array("Q", shingles), array("Q", bands).tobytes())
         while len(self._leaders) > self.capacity:
-            old, _ = self._leaders.popitem(last=False)
-            self._lsh.remove(old)
+            old, (_, _, packed) = self._leaders.popitem(last=False)
+            self._unlink(old, array("Q", packed))
+
+    def _unlink(self, key: int, bands: Iterable[int]) -> None:
+        """Remove ``key`` from the band tables."""
+        for band, table in zip(bands, self._tables, strict=True):
+            hit = table.get(band)
+            if hit == key:
+                del table[band]
+            elif isinstance(hit, tuple):
+                rest = tuple(k for k in hit if k != key)
+                table[band] = rest[0] if len(rest) == 1 else rest
 
     def touch(self, key: int) -> None:
         """Mark a key as recently used (no-op when it was evicted).

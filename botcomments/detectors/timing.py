@@ -54,7 +54,7 @@ from datasketch import MinHashLSH
 from botcomments.detectors.accounts import AccountRegistry, RoomStarts
 from botcomments.detectors.base import DetectorOutput, RoomBatch, gc_paused
 from botcomments.detectors.text_groups import room_columns
-from botcomments.detectors.text_index import minhash_matrix, new_permutations
+from botcomments.detectors.text_index import band_keys, minhash_matrix, new_permutations
 from botcomments.text.normalize import NormalizedText
 
 logger = logging.getLogger(__name__)
@@ -87,7 +87,6 @@ FEATURE_NAMES: tuple[str, ...] = tuple(
 """Feature names of :class:`MachinePostingDetector`, in output order."""
 
 _SYNC_STRIP = re.compile(r"[\W_]+")
-_FOLD_MULT = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant folding a band into one key
 
 
 def sync_key(normal_text: str) -> str:
@@ -582,18 +581,15 @@ class MachinePostingDetector:
         (``MinHashLSH``'s optimiser for ``lockstep_jaccard``), the MinHash values come
         from :func:`~botcomments.detectors.text_index.minhash_matrix`, and accounts
         whose values agree on a whole band are candidates. Each band is folded into
-        one uint64 (a multiply-add hash of its values) and all bands are grouped by one
-        sort; a rare fold collision only adds a candidate, which verification rejects.
+        one uint64 (:func:`~botcomments.detectors.text_index.band_keys`) and all bands
+        are grouped by one sort; a rare fold collision only adds a candidate, which
+        verification rejects.
         """
         n_bands, width = self._bands
         accounts = np.fromiter(cell_sets, dtype=np.int64, count=len(cell_sets))
         k = len(accounts)
         rows = minhash_matrix(list(cell_sets.values()), self._permutations)
-        blocks = rows[:, : n_bands * width].reshape(k, n_bands, width)
-        folded = blocks[:, :, 0].copy()
-        for j in range(1, width):
-            folded *= _FOLD_MULT
-            folded += blocks[:, :, j]
+        folded = band_keys(rows, n_bands, width)
         band = np.repeat(np.arange(n_bands, dtype=np.int64)[None, :], k, axis=0).ravel()
         owner = np.repeat(accounts, n_bands)
         keys = folded.ravel()

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
-from hypothesis import given
+from datasketch import MinHashLSH
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from botcomments.detectors.text_index import (
     LRUDict,
     NearIndex,
     RoomTracker,
+    band_keys,
     char_shingles,
     jaccard,
 )
@@ -95,3 +98,38 @@ def test_room_tracker_counts_other_rooms_and_saturates() -> None:
     assert rt.record("r1", [7]).tolist() == [0.0]  # same room again is not "other"
     assert rt.record("r2", [7]).tolist() == [1.0]
     assert rt.record("r3", [7]).tolist() == [2.0]  # saturated at max_rooms
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.text(alphabet="主播好美今天价格划算了吧啊呀666", min_size=5, max_size=14),
+                min_size=2, max_size=40, unique=True))
+def test_candidates_equal_datasketch_query(texts: list[str]) -> None:
+    # The compact band tables return the keys datasketch's MinHashLSH returns for the
+    # same MinHashes and the same bands (its optimiser's choice).
+    idx = NearIndex(threshold=0.6, capacity=1_000)
+    lsh = MinHashLSH(threshold=0.6, num_perm=32, weights=(0.2, 0.8))
+    sigs = idx.minhashes([char_shingles(t) for t in texts])
+    for key, (text, sig) in enumerate(zip(texts[1:], sigs[1:], strict=True)):
+        idx.add(key, text, char_shingles(text), sig)
+        lsh.insert(key, sig)
+    for sig in sigs:
+        assert idx.candidates(sig) == set(lsh.query(sig))
+
+
+def test_evicted_leader_leaves_no_candidates() -> None:
+    idx = NearIndex(threshold=0.6, capacity=1)
+    a, b = "主播今天真的好漂亮啊", "主播今天真的好漂亮呀"
+    idx.add(0, a, char_shingles(a))
+    assert idx.candidates(idx.minhash(char_shingles(b))) == {0}
+    idx.add(1, "完全不同的一句话呢", char_shingles("完全不同的一句话呢"))
+    assert 0 not in idx.candidates(idx.minhash(char_shingles(a)))
+    assert all(not any(v == 0 or (isinstance(v, tuple) and 0 in v) for v in t.values())
+               for t in idx._tables)
+
+
+def test_band_keys_agree_exactly_when_bands_agree() -> None:
+    rows = np.array([[1, 2, 3, 4], [1, 2, 9, 9], [5, 2, 3, 4]], dtype=np.uint64)
+    keys = band_keys(rows, n_bands=2, width=2)
+    assert keys.shape == (3, 2)
+    assert keys[0, 0] == keys[1, 0] and keys[0, 1] != keys[1, 1]
+    assert keys[0, 1] == keys[2, 1] and keys[0, 0] != keys[2, 0]
