@@ -41,6 +41,7 @@ import logging
 import os
 import random
 import re
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -96,6 +97,8 @@ class BuildConfig:
         seed: Master seed.
         hold_out_style: Bot style left out of training and validation (None = the
             shipped model, trained on every style).
+        base: Model folder to continue fine-tuning from (None = built-in encoder from
+            scratch); copied first, so it may be ``out`` itself.
         train: Fine-tuning configuration.
     """
 
@@ -105,6 +108,7 @@ class BuildConfig:
     spam_holdout: float = 0.15
     seed: int = 20240601
     hold_out_style: str | None = None
+    base: str | None = None
     train: TrainConfig = field(default_factory=lambda: TrainConfig(epochs=3, batch_size=128))
 
 
@@ -410,7 +414,7 @@ def build(
         ]
     )
     styles_note = f"style `{style}` removed" if style else "all bot styles"
-    data_info = {
+    data_info: dict[str, Any] = {
         "description": (
             f"{len(train)} training rows: {len(sim_train)} simulator comments "
             f"({cfg.train_rooms} rooms, {styles_note}), "
@@ -426,7 +430,11 @@ def build(
         "licences": LICENCES,
         "build": {k: v for k, v in vars(cfg).items() if k != "train"},
     }
-    fine_tune(train, val, out, None, cfg.train, data_info)
+    base = None
+    if cfg.base:
+        base = str(shutil.copytree(cfg.base, work / "base"))
+        data_info["description"] += f" Continued fine-tuning from `{cfg.base}`."
+    fine_tune(train, val, out, base, cfg.train, data_info)
     clf = BotCommentClassifier.from_pretrained(out, device="cpu", quantize=True)
     val_reports = set_real_threshold(clf, val, cfg.train.target_precision)
     sets = {
@@ -503,6 +511,13 @@ def main(argv: list[str] | None = None) -> int:
         "'none' (default) builds the shipped model on every style",
     )
     parser.add_argument(
+        "--base",
+        default=None,
+        help="continue fine-tuning from this model folder (e.g. models/default) instead of "
+        "training the built-in encoder from scratch",
+    )
+    parser.add_argument("--learning-rate", type=float, default=None, help="peak learning rate")
+    parser.add_argument(
         "--style-run",
         type=Path,
         default=None,
@@ -513,7 +528,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     style = None if args.hold_out_style.lower() == "none" else args.hold_out_style
-    cfg = BuildConfig(train_rooms=args.train_rooms, hold_out_style=style)
+    cfg = BuildConfig(train_rooms=args.train_rooms, hold_out_style=style, base=args.base)
+    if args.learning_rate:
+        cfg.train.learning_rate = args.learning_rate
     cfg.train.epochs, cfg.train.device = args.epochs, args.device
     cfg.train.max_steps, cfg.train.num_threads = args.max_steps, args.threads
     cfg.train.eval_every = 500
