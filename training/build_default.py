@@ -99,6 +99,10 @@ class BuildConfig:
             shipped model, trained on every style).
         base: Model folder to continue fine-tuning from (None = built-in encoder from
             scratch); copied first, so it may be ``out`` itself.
+        max_human_fpr: Threshold rule: lowest threshold flagging at most this share of
+            the real genuine validation rows (None = target precision on real rows).
+        skip_train: Re-choose the threshold and re-evaluate the model already in
+            ``out`` (no training).
         train: Fine-tuning configuration.
     """
 
@@ -109,6 +113,8 @@ class BuildConfig:
     seed: int = 20240601
     hold_out_style: str | None = None
     base: str | None = None
+    max_human_fpr: float | None = 0.01
+    skip_train: bool = False
     train: TrainConfig = field(default_factory=lambda: TrainConfig(epochs=3, batch_size=128))
 
 
@@ -292,6 +298,21 @@ def summary_lines(metrics: dict[str, Any], style_run: dict[str, Any] | None) -> 
     return lines
 
 
+def trained_by(out: Path) -> str:
+    """The command that trained the model in ``out`` (from its ``build_metrics.json``).
+
+    Args:
+        out: Model folder.
+
+    Returns:
+        The recorded command, or "unknown command".
+    """
+    path = out / "build_metrics.json"
+    data = json.loads(path.read_text("utf-8")) if path.is_file() else {}
+    record = data.get("shipped") or data.get("model") or {}
+    return str(record.get("command", "unknown command")).split("; then ")[0]
+
+
 def load_style_run(path: Path) -> dict[str, Any] | None:
     """Read the held-out-style run record from a ``build_metrics.json``.
 
@@ -327,15 +348,41 @@ def real_validation(val: LabeledData) -> LabeledData:
     return val.subset([i for i, p in enumerate(persona) if p in REAL_VALIDATION_SOURCES])
 
 
+def threshold_for_human_fpr(y: np.ndarray, scores: np.ndarray, max_fpr: float) -> float:
+    """Lowest threshold that flags at most ``max_fpr`` of the genuine rows.
+
+    Args:
+        y: 0/1 labels.
+        scores: P(bot).
+        max_fpr: Largest allowed share of genuine rows at or above the threshold.
+
+    Returns:
+        The threshold (0.5 when there are no genuine rows).
+    """
+    human = np.sort(scores[y == 0])[::-1]
+    if not len(human):
+        return 0.5
+    k = int(max_fpr * len(human))
+    if k >= len(human):
+        return float(human[-1])
+    return float(np.nextafter(human[k], np.inf))
+
+
 def set_real_threshold(
-    clf: BotCommentClassifier, val: LabeledData, target_precision: float
+    clf: BotCommentClassifier,
+    val: LabeledData,
+    target_precision: float,
+    max_human_fpr: float | None = None,
 ) -> dict[str, Any]:
     """Choose the decision threshold on the real part of validation.
 
     Args:
         clf: The classifier in its shipped configuration (its threshold is replaced).
         val: Full validation rows (``persona`` column).
-        target_precision: Precision the threshold aims for.
+        target_precision: Precision the threshold aims for (used when
+            ``max_human_fpr`` is None).
+        max_human_fpr: Instead, the lowest threshold flagging at most this share of the
+            real genuine validation rows (independent of the class mix of validation).
 
     Returns:
         Validation reports at the new threshold: ``validation`` (all rows) and
@@ -343,8 +390,11 @@ def set_real_threshold(
     """
     real = real_validation(val)
     scores = clf.bot_scores(real.texts)
-    clf.settings.threshold = threshold_for_precision(
-        np.asarray(real.labels), scores, target_precision
+    y = np.asarray(real.labels)
+    clf.settings.threshold = (
+        threshold_for_precision(y, scores, target_precision)
+        if max_human_fpr is None
+        else threshold_for_human_fpr(y, scores, max_human_fpr)
     )
     logger.info("threshold %.4f chosen on %d real validation rows", clf.threshold, len(real))
     return {
@@ -434,9 +484,10 @@ def build(
     if cfg.base:
         base = str(shutil.copytree(cfg.base, work / "base"))
         data_info["description"] += f" Continued fine-tuning from `{cfg.base}`."
-    fine_tune(train, val, out, base, cfg.train, data_info)
+    if not cfg.skip_train:
+        fine_tune(train, val, out, base, cfg.train, data_info)
     clf = BotCommentClassifier.from_pretrained(out, device="cpu", quantize=True)
-    val_reports = set_real_threshold(clf, val, cfg.train.target_precision)
+    val_reports = set_real_threshold(clf, val, cfg.train.target_precision, cfg.max_human_fpr)
     sets = {
         "heldout_sim_rooms": without_style(sim_eval, style) if style else sim_eval,
         "cold_test_humans": labeled(_csv_column(corpora / "cold" / "test.csv", "TEXT"), 0, "x"),
@@ -451,6 +502,14 @@ def build(
     run = {"style": style, "command": command, "metrics": held} if style else previous
     settings = ModelSettings.load(out)
     assert settings is not None
+    if cfg.skip_train:
+        command = f"{trained_by(out)}; then {command}"
+    settings.training["data"]["threshold_rule"] = (
+        f"lowest threshold flagging at most {cfg.max_human_fpr:.1%} of the real genuine "
+        "validation rows (COLD dev)"
+        if cfg.max_human_fpr is not None
+        else f"precision {cfg.train.target_precision} on the real validation rows"
+    )
     settings.threshold = clf.threshold
     settings.metrics = to_jsonable({**settings.metrics, **val_reports, **held})
     if not style and previous is not None:
@@ -518,6 +577,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--learning-rate", type=float, default=None, help="peak learning rate")
     parser.add_argument(
+        "--max-human-fpr",
+        type=float,
+        default=0.01,
+        help="threshold = lowest one flagging at most this share of real genuine validation "
+        "rows; 0 = use the target precision on the real validation rows instead",
+    )
+    parser.add_argument(
+        "--skip-train",
+        action="store_true",
+        help="re-choose the threshold and re-evaluate the model already in --out",
+    )
+    parser.add_argument(
         "--style-run",
         type=Path,
         default=None,
@@ -528,7 +599,13 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     style = None if args.hold_out_style.lower() == "none" else args.hold_out_style
-    cfg = BuildConfig(train_rooms=args.train_rooms, hold_out_style=style, base=args.base)
+    cfg = BuildConfig(
+        train_rooms=args.train_rooms,
+        hold_out_style=style,
+        base=args.base,
+        max_human_fpr=args.max_human_fpr or None,
+        skip_train=args.skip_train,
+    )
     if args.learning_rate:
         cfg.train.learning_rate = args.learning_rate
     cfg.train.epochs, cfg.train.device = args.epochs, args.device

@@ -9,6 +9,8 @@ from typing import Any, cast
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from training import build_default as bd
 from training.data import LabeledData
@@ -89,3 +91,31 @@ def test_threshold_is_chosen_on_real_rows_only() -> None:
     assert clf.threshold == pytest.approx(0.3)
     assert reports["validation_real"]["recall"] == 1.0
     assert reports["validation"]["n"] == len(val)
+
+
+@given(
+    st.lists(st.floats(0.0, 1.0), min_size=1, max_size=60),
+    st.floats(0.0, 0.5),
+)
+def test_human_fpr_threshold_never_exceeds_cap(human: list[float], max_fpr: float) -> None:
+    scores = np.array([*human, 0.99])
+    y = np.array([0] * len(human) + [1])
+    t = bd.threshold_for_human_fpr(y, scores, max_fpr)
+    assert (np.array(human) >= t).mean() <= max_fpr + 1e-12
+
+
+@pytest.mark.parametrize(
+    ("human", "max_fpr", "expected_flagged"),
+    [
+        pytest.param([0.1, 0.2, 0.3, 0.4], 0.0, 0, id="no-false-positive"),
+        pytest.param([0.1, 0.2, 0.3, 0.4], 0.25, 1, id="one-of-four"),
+        pytest.param([0.5, 0.5, 0.5, 0.1], 0.5, 0, id="ties-stay-below-cap"),
+    ],
+)
+def test_human_fpr_threshold_table(
+    human: list[float], max_fpr: float, expected_flagged: int
+) -> None:
+    scores = np.array([*human, 0.9])
+    t = bd.threshold_for_human_fpr(np.array([0] * len(human) + [1]), scores, max_fpr)
+    assert int((np.array(human) >= t).sum()) == expected_flagged
+    assert t <= 0.9
