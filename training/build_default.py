@@ -405,6 +405,22 @@ def set_real_threshold(
     }
 
 
+def sim_chat_note(sim: dict[str, Any]) -> str:
+    """Warning on what the text-only threshold does to genuine live-chat comments.
+
+    Args:
+        sim: Report of the held-out simulator rooms.
+
+    Returns:
+        One sentence.
+    """
+    return (
+        f"At this threshold the text model ALONE flags {sim['fpr']:.1%} of the genuine "
+        "comments of held-out simulator rooms (short chat lines are ambiguous as text): "
+        "score live chat with the fused scorer (`Scorer`, its own threshold in fusion.json)."
+    )
+
+
 def style_rows(data: LabeledData, style: str) -> LabeledData:
     """Bots of one style plus every genuine comment of the same rooms.
 
@@ -504,6 +520,8 @@ def build(
     assert settings is not None
     if cfg.skip_train:
         command = f"{trained_by(out)}; then {command}"
+    elif cfg.base:  # fine_tune saw the scratch copy
+        settings.training["base"] = f"{cfg.base} (continued fine-tuning)"
     settings.training["data"]["threshold_rule"] = (
         f"lowest threshold flagging at most {cfg.max_human_fpr:.1%} of the real genuine "
         "validation rows (COLD dev)"
@@ -520,7 +538,8 @@ def build(
         "Held-out sets at the saved threshold, scored with the shipped configuration "
         "(CPU, int8 dynamic quantisation); `validation` was used for early stopping, "
         "`validation_real` (its real rows) for the threshold. A row marked "
-        "(held-out-style run) comes from a separate model trained without that style."
+        "(held-out-style run) comes from a separate model trained without that style. "
+        + sim_chat_note(held["heldout_sim_rooms"])
     )
     settings.save(out)
     write_model_card(out, settings)

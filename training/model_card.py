@@ -98,7 +98,12 @@ def render_model_card(settings: ModelSettings) -> str:
         f"Base: {training.get('base', 'unknown')}. Labels: `0 = human`, `1 = bot`. "
         f"Normaliser version {settings.normalizer_version}, max_length {settings.max_length}, "
         f"decision threshold {settings.threshold:.3f} on P(bot) "
-        f"(chosen for precision {cfg.get('target_precision', '?')} on validation).",
+        "(chosen for "
+        + str(
+            data.get("threshold_rule")
+            or f"precision {cfg.get('target_precision', '?')} on validation"
+        )
+        + ").",
         "",
         "## Intended use",
         "",
