@@ -142,11 +142,11 @@ def _room_section(report: RoomReport) -> str:
         f"<p class='muted'>flags: {_esc(report.flag_counts)}</p>",
         _timeline_plot(report),
         "<h4>Top near-duplicate clusters</h4>",
-        _table(report.top_clusters, ("cluster", "size", "users", "examples")),
+        _table(report.top_clusters, ("cluster", "size", "users", "flagged", "examples")),
         "<h4>Top templates</h4>",
-        _table(report.top_templates, ("template", "skeleton", "size", "examples")),
+        _table(report.top_templates, ("template", "skeleton", "size", "flagged", "examples")),
         "<h4>Top account groups</h4>",
-        _table(report.top_account_groups, ("group", "size", "evidence", "examples")),
+        _table(report.top_account_groups, ("group", "flagged", "evidence", "examples")),
         "</div>",
     ]
     return "\n".join(parts)

@@ -141,14 +141,17 @@ class RoomAccumulator:
             self.clusters.add(
                 f"{self.room_id}#C{dup['cluster_id']}",
                 text,
-                {"users": dup.get("distinct_accounts"),
+                {"size": dup.get("cluster_size"),
+                 "users": dup.get("distinct_accounts"),
                  "representative": dup.get("representative")},
             )
         tpl = ev.get("tpl") or {}
         tid = tpl.get("template_id", tpl.get("id"))
         if tid is not None:
             self.templates.add(
-                f"{self.room_id}#T{tid}", text, {"skeleton": tpl.get("skeleton", "")}
+                f"{self.room_id}#T{tid}",
+                text,
+                {"skeleton": tpl.get("skeleton", ""), "size": tpl.get("template_size")},
             )
         lock = (ev.get("timing") or {}).get("lockstep")
         if lock and "group" in lock:
@@ -189,17 +192,17 @@ class RoomAccumulator:
         """Top clusters/templates/account groups as JSON-ready rows."""
         return {
             "top_clusters": [
-                {"cluster": g.key, "size": g.size, "users": g.info.get("users"),
-                 "examples": g.examples}
+                {"cluster": g.key, "size": g.info.get("size"), "users": g.info.get("users"),
+                 "flagged": g.size, "examples": g.examples}
                 for g in self.clusters.top()
             ],
             "top_templates": [
-                {"template": g.key, "skeleton": g.info.get("skeleton", ""), "size": g.size,
-                 "examples": g.examples}
+                {"template": g.key, "skeleton": g.info.get("skeleton", ""),
+                 "size": g.info.get("size"), "flagged": g.size, "examples": g.examples}
                 for g in self.templates.top()
             ],
             "top_account_groups": [
-                {"group": g.key, "size": g.size, "evidence": g.info.get("evidence", ""),
+                {"group": g.key, "flagged": g.size, "evidence": g.info.get("evidence", ""),
                  "examples": g.examples}
                 for g in self.account_groups.top()
             ],
