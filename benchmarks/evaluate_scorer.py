@@ -22,6 +22,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -29,7 +30,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.calibration import calibration_curve
-from sklearn.metrics import brier_score_loss, f1_score
+from sklearn.metrics import brier_score_loss, f1_score, roc_auc_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from evaluate_detectors import (
@@ -41,14 +42,71 @@ from evaluate_detectors import (
     ratio_metrics,
 )
 
-from botcomments.fusion.training import attach_room_models, collect_features, fit_with_rates
+from botcomments.fusion.features import (
+    ACCOUNT_TEXT_FEATURES,
+    CLUSTER_TEXT_FEATURES,
+    FeatureTable,
+)
+from botcomments.fusion.learned import FUSION_FILE, LearnedFusion
+from botcomments.fusion.training import (
+    TrainingTable,
+    attach_room_models,
+    collect_features,
+    fit_with_rates,
+)
 from botcomments.model.classifier import BotCommentClassifier
 from botcomments.records import Comment
 from botcomments.scoring.pipeline import FeatureExtractor, Scorer
 
+AGGREGATE_FEATURES = ACCOUNT_TEXT_FEATURES + CLUSTER_TEXT_FEATURES
+"""Account/cluster text aggregates; ``--features base`` leaves them out (the old combiner)."""
+
+
+def _validation_row(name: str, p: np.ndarray, y: np.ndarray, threshold: float) -> str:
+    pred = p >= threshold
+    return (f"{name:22s} {f1_score(y, pred):6.3f} {pred[y == 0].mean():6.3f} "
+            f"{brier_score_loss(y, p):6.3f} {roc_auc_score(y, p):6.3f} {threshold:5.2f}")
+
+
+def compare_on_validation(
+    model_dir: Path, data: TrainingTable, kind: str
+) -> dict[str, tuple[LearnedFusion, dict[str, Any]]]:
+    """Fit the combiner with and without the text aggregates on the same room split.
+
+    Prints comment-level F1, genuine share flagged, Brier and ROC-AUC on the validation
+    rooms of the tuning table for both, and for the combiner currently in ``model_dir``
+    when its features are available (it was fitted on the same tuning rooms and split).
+
+    Args:
+        model_dir: Model folder (its current ``fusion.json`` is scored as "current").
+        data: Features of the tuning rooms.
+        kind: Combiner model kind.
+
+    Returns:
+        "base" and "all" -> (combiner with rates, fitting report).
+    """
+    base_names = tuple(n for n in data.features.names if n not in AGGREGATE_FEATURES)
+    fits = {"base": fit_with_rates(data, kind=kind, features=base_names),
+            "all": fit_with_rates(data, kind=kind)}
+    index = fits["all"][1]["validation_index"]
+    y = data.labels[index]
+    print(f"tuning-seed validation split: {len(index)} comments, "
+          f"{len(set(data.rooms[index].tolist()))} rooms")
+    print(f"{'combiner':22s} {'F1':>6s} {'flag0':>6s} {'Brier':>6s} {'AUC':>6s} {'thr':>5s}")
+    if (model_dir / FUSION_FILE).is_file():
+        current = LearnedFusion.load(model_dir)
+        rows = FeatureTable(data.features.names, data.features.values[index])
+        print(_validation_row("current fusion.json", current.predict_proba(rows), y,
+                              current.threshold))
+    for name, (fusion, report) in fits.items():
+        print(_validation_row(f"retrained {name}", report["validation_scores"], y,
+                              fusion.threshold))
+    return fits
+
 
 def train_fusion_on_tuning_seeds(
-    model_dir: Path, rooms_per_seed: int, room_rooms_per_seed: int, kind: str
+    model_dir: Path, rooms_per_seed: int, room_rooms_per_seed: int, kind: str,
+    features: str = "all",
 ) -> None:
     """Fit and save ``fusion.json`` from tuning-seed rooms (+ room models on calibration rooms).
 
@@ -57,20 +115,24 @@ def train_fusion_on_tuning_seeds(
         rooms_per_seed: Mixed rooms per tuning seed (genuine-only rooms: a third of it).
         room_rooms_per_seed: Rooms per seed for the room-ratio regression.
         kind: Combiner model kind ("gbdt" or "logistic").
+        features: "all", or "base" (without the account/cluster text aggregates).
     """
     model = BotCommentClassifier.from_pretrained(model_dir)
     extractor = FeatureExtractor(text_model=model)
     comments = make_scenario("mixed", TUNING_SEEDS, rooms_per_seed).comments
     comments += make_scenario("genuine", TUNING_SEEDS, max(2, rooms_per_seed // 3)).comments
-    fusion, report = fit_with_rates(collect_features(extractor, comments), kind=kind)
+    fusion, report = compare_on_validation(model_dir, collect_features(extractor, comments),
+                                           kind)[features]
     cal = collect_features(extractor, calibration_comments(room_rooms_per_seed))
     attach_room_models(fusion, cal, np.array([r.rsplit("-", 1)[0] for r in cal.rooms]))
+    fusion.metrics["features"] = features
     fusion.metrics["tuned_on_seeds"] = list(TUNING_SEEDS)
     fusion.metrics["tuned_on"] = {"mixed_rooms_per_seed": rooms_per_seed,
                                   "genuine_rooms_per_seed": max(2, rooms_per_seed // 3),
                                   "room_model_rooms_per_seed": room_rooms_per_seed}
     fusion.save(model_dir)
-    print(f"fusion ({kind}) trained on tuning seeds {TUNING_SEEDS}: {report['metrics']}")
+    print(f"fusion ({kind}, {features} features) trained on tuning seeds {TUNING_SEEDS}: "
+          f"{report['metrics']}")
 
 
 def _text_only(model: BotCommentClassifier, comments: Sequence[Comment]) -> np.ndarray:
@@ -89,12 +151,26 @@ def main() -> None:
     parser.add_argument("--cal-rooms", type=int, default=10,
                         help="rooms per calibration seed for the room regression")
     parser.add_argument("--kind", choices=("gbdt", "logistic"), default="gbdt")
+    parser.add_argument("--features", choices=("all", "base"), default="all",
+                        help="combiner saved by --train-fusion: all features, or base = "
+                             "without the account/cluster text aggregates")
+    parser.add_argument("--train-only", action="store_true",
+                        help="with --train-fusion: stop after training (no evaluation)")
+    parser.add_argument("--compare-fusion", type=Path, default=None,
+                        help="another fusion.json to evaluate side by side (same text model), "
+                             "e.g. the committed one: git show HEAD:models/default/fusion.json")
     parser.add_argument("--plot", type=Path, default=Path("runs/reliability.png"))
     args = parser.parse_args()
     if args.train_fusion:
-        train_fusion_on_tuning_seeds(args.model, args.fit_rooms, args.cal_rooms, args.kind)
+        train_fusion_on_tuning_seeds(args.model, args.fit_rooms, args.cal_rooms, args.kind,
+                                     args.features)
+        if args.train_only:
+            return
     model = BotCommentClassifier.from_pretrained(args.model)
-    scorers = {"no-model": Scorer.rule_only(), "fused": Scorer.from_pretrained(args.model)}
+    scorers = {"no-model": Scorer.rule_only()}
+    if args.compare_fusion is not None:
+        scorers["fused-cmp"] = Scorer(LearnedFusion.load(args.compare_fusion), text_model=model)
+    scorers["fused"] = Scorer(LearnedFusion.load(args.model), text_model=model)
     print(f"evaluation seeds {EVAL_SEEDS}, {args.rooms} rooms per seed and scenario")
     header = (f"{'scenario':11s} {'method':10s} {'F1':>6s} {'flagged':>8s} {'MAE':>6s} "
               f"{'cover':>6s} {'width':>6s} {'Brier':>6s}")

@@ -15,7 +15,7 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +25,18 @@ from botcomments.text.normalize import NormalizationFeatures, NormalizedText
 
 TEXT_SCORE_FEATURE = "text.p_bot"
 """Name of the text model's bot probability in the feature table."""
+ACCOUNT_TEXT_FEATURES: tuple[str, ...] = (
+    "acct.n_comments",
+    "acct.text_mean",
+    "acct.text_max",
+    "acct.text_share_above",
+    "acct.text_mean_others",
+)
+"""Text-score aggregates over the comments of the same account in the room slice."""
+CLUSTER_TEXT_FEATURES: tuple[str, ...] = ("cluster.dup_text_mean", "cluster.tpl_text_mean")
+"""Mean text score of the comment's near-duplicate cluster / template in the slice."""
+CLUSTER_KEYS: dict[str, str] = {"dup": "cluster_id", "tpl": "template_id"}
+"""Detector name -> evidence key holding the comment's group id."""
 
 
 @dataclass(frozen=True)
@@ -150,10 +162,117 @@ def _normalizer_matrix(normalized: Sequence[NormalizedText]) -> np.ndarray:
     return rows
 
 
+def _group_codes(keys: Sequence[Hashable | None]) -> np.ndarray:
+    """Integer code per key (first-seen order), -1 for None."""
+    codes: dict[Hashable, int] = {}
+    return np.array([-1 if k is None else codes.setdefault(k, len(codes)) for k in keys],
+                    dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class GroupTextStats:
+    """Text-score statistics of each row's group (rows with code -1 form their own group).
+
+    Args:
+        count: Rows in the group (0 for rows without a group).
+        mean: Mean score of the group (the row's own score without a group).
+        max: Highest score of the group (own score without a group).
+        share_above: Share of the group's rows scoring at least the threshold.
+        mean_others: Mean score of the group's OTHER rows (NaN when there are none).
+    """
+
+    count: np.ndarray
+    mean: np.ndarray
+    max: np.ndarray
+    share_above: np.ndarray
+    mean_others: np.ndarray
+
+
+def group_text_stats(codes: np.ndarray, scores: np.ndarray, threshold: float) -> GroupTextStats:
+    """Aggregate text scores per group, broadcast back to the rows.
+
+    Args:
+        codes: Group code per row (``>= 0``), -1 where the row has no group.
+        scores: Text-model score per row.
+        threshold: Score counted as "above" in ``share_above``.
+
+    Returns:
+        Per-row statistics of the row's group.
+
+    Example:
+        >>> s = group_text_stats(np.array([0, 0, -1]), np.array([0.2, 0.6, 0.9]), 0.5)
+        >>> s.mean.round(2).tolist(), s.count.tolist(), s.mean_others.round(2).tolist()
+        ([0.4, 0.4, 0.9], [2.0, 2.0, 0.0], [0.6, 0.2, nan])
+    """
+    scores = np.asarray(scores, dtype=np.float64)
+    above = (scores >= threshold).astype(np.float64)
+    grouped = codes >= 0
+    g = codes[grouped]
+    n_groups = int(g.max()) + 1 if len(g) else 0
+    count_g = np.bincount(g, minlength=n_groups).astype(np.float64)
+    sum_g = np.bincount(g, weights=scores[grouped], minlength=n_groups)
+    above_g = np.bincount(g, weights=above[grouped], minlength=n_groups)
+    max_g = np.full(n_groups, -np.inf)
+    np.maximum.at(max_g, g, scores[grouped])
+    count = np.zeros(len(scores))
+    mean, top, share = scores.copy(), scores.copy(), above.copy()
+    others = np.full(len(scores), np.nan)
+    count[grouped] = count_g[g]
+    mean[grouped] = sum_g[g] / count_g[g]
+    top[grouped] = max_g[g]
+    share[grouped] = above_g[g] / count_g[g]
+    multi = grouped & (count > 1)
+    others[multi] = (sum_g[codes[multi]] - scores[multi]) / (count[multi] - 1)
+    return GroupTextStats(count, mean, top, share, others)
+
+
+def text_aggregate_features(
+    user_ids: Sequence[str | None],
+    text_scores: np.ndarray,
+    outputs: Sequence[DetectorOutput] = (),
+    threshold: float = 0.5,
+) -> FeatureTable:
+    """Account- and cluster-level aggregates of the text score within one room slice.
+
+    Computed over the whole slice handed to the scorer (at most ``max_slice`` comments of
+    one room), so memory stays bounded; a room split into several slices is aggregated
+    per slice. Neutral values: a comment without ``user_id`` (a guest) gets
+    ``acct.n_comments = 0`` and aggregates over itself alone (mean = max = its own score,
+    ``acct.text_mean_others`` NaN, as for a one-comment account); a comment outside any
+    near-duplicate cluster / template seen twice gets its own score as the cluster mean.
+
+    Args:
+        user_ids: Account per comment (None for guests).
+        text_scores: Text-model bot probability per comment.
+        outputs: Detector outputs of the slice (``dup``/``tpl`` evidence gives groups).
+        threshold: Text score counted as bot-like in ``acct.text_share_above``.
+
+    Returns:
+        A table with :data:`ACCOUNT_TEXT_FEATURES` + :data:`CLUSTER_TEXT_FEATURES`.
+
+    Raises:
+        ValueError: If the lengths differ.
+    """
+    scores = np.asarray(text_scores, dtype=np.float64)
+    if len(user_ids) != len(scores):
+        raise ValueError(f"{len(user_ids)} user ids for {len(scores)} text scores")
+    acct = group_text_stats(_group_codes(user_ids), scores, threshold)
+    columns = [acct.count, acct.mean, acct.max, acct.share_above, acct.mean_others]
+    evidence_of = {o.name: o.evidence for o in outputs}
+    for source, key in CLUSTER_KEYS.items():
+        evidence = evidence_of.get(source) or []
+        keys = [evidence[i].get(key) if i < len(evidence) else None for i in range(len(scores))]
+        columns.append(group_text_stats(_group_codes(keys), scores, threshold).mean)
+    return FeatureTable(ACCOUNT_TEXT_FEATURES + CLUSTER_TEXT_FEATURES,
+                        np.stack(columns, axis=1).astype(np.float32).reshape(len(scores), -1))
+
+
 def assemble_features(
     outputs: Sequence[DetectorOutput],
     normalized: Sequence[NormalizedText],
     text_scores: np.ndarray | None = None,
+    user_ids: Sequence[str | None] | None = None,
+    text_threshold: float = 0.5,
 ) -> FeatureTable:
     """Build the feature table of one batch.
 
@@ -161,6 +280,9 @@ def assemble_features(
         outputs: One output per detector, all for the same comments.
         normalized: Normal forms of the comments (normaliser features).
         text_scores: Bot probability per comment from the text model, or None.
+        user_ids: Account per comment; with ``text_scores`` it adds the account- and
+            cluster-level text aggregates (:func:`text_aggregate_features`).
+        text_threshold: Text score counted as bot-like in the aggregates.
 
     Returns:
         A float32 table; NaN marks a missing value (e.g. no timestamp), fusion fills it.
@@ -184,4 +306,8 @@ def assemble_features(
     if text_scores is not None:
         names.append(TEXT_SCORE_FEATURE)
         columns.append(np.asarray(text_scores, dtype=np.float32).reshape(n, 1))
+        if user_ids is not None:
+            agg = text_aggregate_features(user_ids, text_scores, outputs, text_threshold)
+            names.extend(agg.names)
+            columns.append(agg.values)
     return FeatureTable(tuple(names), np.concatenate(columns, axis=1))

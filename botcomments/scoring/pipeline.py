@@ -123,6 +123,11 @@ class Extracted:
 class FeatureExtractor:
     """Normalise, run the detectors and the text model, and assemble named features.
 
+    With a text model, the table also holds account- and cluster-level aggregates of the
+    text score over the slice (``acct.*``, ``cluster.*``; see
+    :func:`botcomments.fusion.features.text_aggregate_features`), using the model's
+    ``threshold`` attribute (default 0.5) for ``acct.text_share_above``.
+
     Args:
         detectors: Evidence detectors (default: dup, tpl, timing).
         text_model: Text classifier with ``bot_scores(texts)``, or None.
@@ -136,6 +141,7 @@ class FeatureExtractor:
         )
         self.text_model = text_model
         self._text = _TextCache(text_model) if text_model is not None else None
+        self.text_threshold = float(getattr(text_model, "threshold", 0.5))
         self.normalizer = Normalizer()
 
     def reset(self) -> None:
@@ -157,7 +163,9 @@ class FeatureExtractor:
         batch = RoomBatch(room_id, comments, normalized)
         outputs = [det.detect(batch) for det in self.detectors]
         text_scores = self._text([c.text for c in comments]) if self._text else None
-        table = assemble_features(outputs, normalized, text_scores)
+        table = assemble_features(outputs, normalized, text_scores,
+                                  user_ids=[c.user_id for c in comments],
+                                  text_threshold=self.text_threshold)
         return Extracted(table, outputs, normalized, text_scores)
 
 

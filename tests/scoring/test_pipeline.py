@@ -160,3 +160,17 @@ def test_cli_without_default_model_says_use_no_model(
     code = main(["score", str(sim_file), "--out", str(tmp_path / "o")])
     assert code == 2
     assert "--no-model" in capsys.readouterr().err
+
+
+def test_extractor_adds_account_text_features_on_handmade_room() -> None:
+    rows = [("u1", "加V看主页有福利哦亲们快来"), ("u2", "好"),
+            ("u1", "加V看主页有福利哦亲们快来吧"), (None, "主播好美呀")]
+    comments = [Comment(text=t, room_id="r", ts=float(i), user_id=u)
+                for i, (u, t) in enumerate(rows)]
+    table = FeatureExtractor(text_model=LengthModel()).extract("r", comments).features
+    own = np.array([min(len(t), 40) / 40 for _, t in rows])
+    assert table.column("acct.n_comments").tolist() == [2, 1, 2, 0]
+    assert table.column("acct.text_mean")[[0, 2]] == pytest.approx([own[[0, 2]].mean()] * 2)
+    assert table.column("acct.text_mean")[3] == pytest.approx(own[3])  # guest: own score
+    assert np.isnan(table.column("acct.text_mean_others")[[1, 3]]).all()
+    assert "acct.n_comments" not in FeatureExtractor().extract("r", comments).features.names
