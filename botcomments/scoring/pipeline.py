@@ -95,12 +95,18 @@ class _TextCache:
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        fresh: dict[str, float] = {}
         if missing:
-            if len(self._cache) + len(missing) > self.capacity:
-                self._cache.clear()
             scores = np.asarray(self.model.bot_scores(missing), dtype=np.float64)
-            self._cache.update(zip(missing, scores.tolist(), strict=True))
-        return np.array([self._cache[t] for t in texts], dtype=np.float64)
+            fresh = dict(zip(missing, scores.tolist(), strict=True))
+        # answer from both maps first: evicting below must not lose this batch's scores
+        cached = self._cache
+        out = np.array([fresh[t] if t in fresh else cached[t] for t in texts], dtype=np.float64)
+        if len(self._cache) + len(fresh) > self.capacity:
+            self._cache.clear()
+        if len(fresh) <= self.capacity:
+            self._cache.update(fresh)
+        return out
 
 
 @dataclass
