@@ -34,6 +34,7 @@ from sklearn.metrics import brier_score_loss, f1_score, roc_auc_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from evaluate_detectors import (
+    CALIBRATION_SEEDS,
     EVAL_SEEDS,
     SCENARIOS,
     TUNING_SEEDS,
@@ -43,11 +44,12 @@ from evaluate_detectors import (
 )
 
 from botcomments.fusion.features import (
+    ACCOUNT_EVIDENCE_FEATURES,
     ACCOUNT_TEXT_FEATURES,
     CLUSTER_TEXT_FEATURES,
     FeatureTable,
 )
-from botcomments.fusion.learned import FUSION_FILE, LearnedFusion
+from botcomments.fusion.learned import FUSION_FILE, GbdtSettings, LearnedFusion
 from botcomments.fusion.training import (
     TrainingTable,
     attach_room_models,
@@ -58,8 +60,16 @@ from botcomments.model.classifier import BotCommentClassifier
 from botcomments.records import Comment
 from botcomments.scoring.pipeline import FeatureExtractor, Scorer
 
-AGGREGATE_FEATURES = ACCOUNT_TEXT_FEATURES + CLUSTER_TEXT_FEATURES
-"""Account/cluster text aggregates; ``--features base`` leaves them out (the old combiner)."""
+TEXT_AGGREGATES = ACCOUNT_TEXT_FEATURES + CLUSTER_TEXT_FEATURES
+"""Account/cluster text aggregates."""
+FEATURE_SETS: dict[str, tuple[str, ...]] = {
+    "base": TEXT_AGGREGATES + ACCOUNT_EVIDENCE_FEATURES,
+    "text": ACCOUNT_EVIDENCE_FEATURES,
+    "all": (),
+}
+"""Feature set name -> aggregates it leaves out: ``base`` = detectors + normaliser + text
+score only, ``text`` = plus the text aggregates (the combiner before the account evidence
+maxima), ``all`` = plus the per-account detector-evidence maxima."""
 
 
 def _validation_row(name: str, p: np.ndarray, y: np.ndarray, threshold: float) -> str:
@@ -69,9 +79,9 @@ def _validation_row(name: str, p: np.ndarray, y: np.ndarray, threshold: float) -
 
 
 def compare_on_validation(
-    model_dir: Path, data: TrainingTable, kind: str
+    model_dir: Path, data: TrainingTable, kind: str, **options: Any
 ) -> dict[str, tuple[LearnedFusion, dict[str, Any]]]:
-    """Fit the combiner with and without the text aggregates on the same room split.
+    """Fit the combiner on each feature set of :data:`FEATURE_SETS` on the same room split.
 
     Prints comment-level F1, genuine share flagged, Brier and ROC-AUC on the validation
     rooms of the tuning table for both, and for the combiner currently in ``model_dir``
@@ -81,13 +91,16 @@ def compare_on_validation(
         model_dir: Model folder (its current ``fusion.json`` is scored as "current").
         data: Features of the tuning rooms.
         kind: Combiner model kind.
+        **options: Passed to :func:`fit_with_rates` (``gbdt``, ``max_fpr``).
 
     Returns:
-        "base" and "all" -> (combiner with rates, fitting report).
+        Feature set name -> (combiner with rates, fitting report).
     """
-    base_names = tuple(n for n in data.features.names if n not in AGGREGATE_FEATURES)
-    fits = {"base": fit_with_rates(data, kind=kind, features=base_names),
-            "all": fit_with_rates(data, kind=kind)}
+    fits = {
+        name: fit_with_rates(data, kind=kind, **options,
+                             features=tuple(n for n in data.features.names if n not in left_out))
+        for name, left_out in FEATURE_SETS.items()
+    }
     index = fits["all"][1]["validation_index"]
     y = data.labels[index]
     print(f"tuning-seed validation split: {len(index)} comments, "
@@ -107,6 +120,7 @@ def compare_on_validation(
 def train_fusion_on_tuning_seeds(
     model_dir: Path, rooms_per_seed: int, room_rooms_per_seed: int, kind: str,
     features: str = "all",
+    **options: Any,
 ) -> None:
     """Fit and save ``fusion.json`` from tuning-seed rooms (+ room models on calibration rooms).
 
@@ -115,14 +129,15 @@ def train_fusion_on_tuning_seeds(
         rooms_per_seed: Mixed rooms per tuning seed (genuine-only rooms: a third of it).
         room_rooms_per_seed: Rooms per seed for the room-ratio regression.
         kind: Combiner model kind ("gbdt" or "logistic").
-        features: "all", or "base" (without the account/cluster text aggregates).
+        features: A :data:`FEATURE_SETS` name.
+        **options: Passed to :func:`fit_with_rates` (``gbdt``, ``max_fpr``).
     """
     model = BotCommentClassifier.from_pretrained(model_dir)
     extractor = FeatureExtractor(text_model=model)
     comments = make_scenario("mixed", TUNING_SEEDS, rooms_per_seed).comments
     comments += make_scenario("genuine", TUNING_SEEDS, max(2, rooms_per_seed // 3)).comments
     fusion, report = compare_on_validation(model_dir, collect_features(extractor, comments),
-                                           kind)[features]
+                                           kind, **options)[features]
     cal = collect_features(extractor, calibration_comments(room_rooms_per_seed))
     attach_room_models(fusion, cal, np.array([r.rsplit("-", 1)[0] for r in cal.rooms]))
     fusion.metrics["features"] = features
@@ -151,9 +166,17 @@ def main() -> None:
     parser.add_argument("--cal-rooms", type=int, default=10,
                         help="rooms per calibration seed for the room regression")
     parser.add_argument("--kind", choices=("gbdt", "logistic"), default="gbdt")
-    parser.add_argument("--features", choices=("all", "base"), default="all",
-                        help="combiner saved by --train-fusion: all features, or base = "
-                             "without the account/cluster text aggregates")
+    parser.add_argument("--features", choices=tuple(FEATURE_SETS), default="all",
+                        help="combiner saved by --train-fusion: all features; text = without "
+                             "the account evidence maxima; base = without any aggregates")
+    parser.add_argument("--trees", type=int, default=GbdtSettings.n_estimators,
+                        help="GBDT boosting rounds for --train-fusion")
+    parser.add_argument("--depth", type=int, default=GbdtSettings.max_depth,
+                        help="GBDT tree depth for --train-fusion")
+    parser.add_argument("--max-fpr", type=float, default=0.015,
+                        help="cap on the genuine share flagged when choosing the threshold")
+    parser.add_argument("--eval-seeds", type=int, nargs="+", default=list(EVAL_SEEDS),
+                        help="evaluation seeds (never used for tuning or fitting)")
     parser.add_argument("--train-only", action="store_true",
                         help="with --train-fusion: stop after training (no evaluation)")
     parser.add_argument("--compare-fusion", type=Path, default=None,
@@ -162,8 +185,10 @@ def main() -> None:
     parser.add_argument("--plot", type=Path, default=Path("runs/reliability.png"))
     args = parser.parse_args()
     if args.train_fusion:
-        train_fusion_on_tuning_seeds(args.model, args.fit_rooms, args.cal_rooms, args.kind,
-                                     args.features)
+        train_fusion_on_tuning_seeds(
+            args.model, args.fit_rooms, args.cal_rooms, args.kind, args.features,
+            gbdt=GbdtSettings(n_estimators=args.trees, max_depth=args.depth),
+            max_fpr=args.max_fpr)
         if args.train_only:
             return
     model = BotCommentClassifier.from_pretrained(args.model)
@@ -171,14 +196,17 @@ def main() -> None:
     if args.compare_fusion is not None:
         scorers["fused-cmp"] = Scorer(LearnedFusion.load(args.compare_fusion), text_model=model)
     scorers["fused"] = Scorer(LearnedFusion.load(args.model), text_model=model)
-    print(f"evaluation seeds {EVAL_SEEDS}, {args.rooms} rooms per seed and scenario")
+    seeds = tuple(args.eval_seeds)
+    if set(seeds) & set(TUNING_SEEDS + CALIBRATION_SEEDS):
+        parser.error(f"--eval-seeds {seeds} overlap the tuning/calibration seeds")
+    print(f"evaluation seeds {seeds}, {args.rooms} rooms per seed and scenario")
     header = (f"{'scenario':11s} {'method':10s} {'F1':>6s} {'flagged':>8s} {'MAE':>6s} "
               f"{'cover':>6s} {'width':>6s} {'Brier':>6s}")
     print(header)
     print("-" * len(header))
     reliability: list[tuple[np.ndarray, np.ndarray]] = []
     for name in SCENARIOS:
-        sc = make_scenario(name, EVAL_SEEDS, args.rooms)
+        sc = make_scenario(name, seeds, args.rooms)
         y = sc.labels
         text = _text_only(model, sc.comments)
         text_pred = text >= model.threshold

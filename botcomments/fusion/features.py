@@ -37,6 +37,22 @@ CLUSTER_TEXT_FEATURES: tuple[str, ...] = ("cluster.dup_text_mean", "cluster.tpl_
 """Mean text score of the comment's near-duplicate cluster / template in the slice."""
 CLUSTER_KEYS: dict[str, str] = {"dup": "cluster_id", "tpl": "template_id"}
 """Detector name -> evidence key holding the comment's group id."""
+ACCOUNT_EVIDENCE_SOURCES: tuple[str, ...] = (
+    "dup.cluster_size",
+    "dup.burst_count",
+    "dup.cluster_share",
+    "dup.cross_room_count",
+    "tpl.template_size",
+    "tpl.template_share",
+    "tpl.cross_room_count",
+    "timing.lockstep_group_size",
+    "timing.burst_accounts_2s",
+)
+"""Detector features aggregated per account (highest value over the account's comments)."""
+ACCOUNT_EVIDENCE_FEATURES: tuple[str, ...] = tuple(
+    f"acct.max_{name.replace('.', '_')}" for name in ACCOUNT_EVIDENCE_SOURCES
+)
+"""Names of the per-account detector-evidence maxima, in :data:`ACCOUNT_EVIDENCE_SOURCES` order."""
 
 
 @dataclass(frozen=True)
@@ -267,6 +283,48 @@ def text_aggregate_features(
                         np.stack(columns, axis=1).astype(np.float32).reshape(len(scores), -1))
 
 
+def account_evidence_features(
+    user_ids: Sequence[str | None], table: FeatureTable
+) -> FeatureTable:
+    """Per-account maxima of detector evidence within one room slice.
+
+    A bot account that posts one line into a big near-duplicate cluster or lockstep burst
+    usually posts its other lines the same way; the account's strongest evidence in the
+    slice is carried to all its comments. Same grouping as the text aggregates
+    (:func:`group_text_stats`): a guest (no ``user_id``) is its own group. A missing value
+    (NaN, e.g. timing without timestamps) counts as 0 (no evidence); a detector that did
+    not run gives a NaN column, which the combiner fills like any missing value.
+
+    Args:
+        user_ids: Account per row (None for guests).
+        table: Detector (and other) features of the same rows.
+
+    Returns:
+        A table with :data:`ACCOUNT_EVIDENCE_FEATURES`.
+
+    Raises:
+        ValueError: If the lengths differ.
+
+    Example:
+        >>> t = FeatureTable(("dup.cluster_size",), np.array([[1.0], [9.0], [2.0]]))
+        >>> account_evidence_features(["a", "a", None], t).column(
+        ...     "acct.max_dup_cluster_size").tolist()
+        [9.0, 9.0, 2.0]
+    """
+    if len(user_ids) != len(table):
+        raise ValueError(f"{len(user_ids)} user ids for {len(table)} feature rows")
+    codes = _group_codes(user_ids)
+    columns: list[np.ndarray] = []
+    for name in ACCOUNT_EVIDENCE_SOURCES:
+        if name not in table.names:
+            columns.append(np.full(len(table), np.nan))
+            continue
+        values = np.nan_to_num(table.column(name).astype(np.float64), nan=0.0)
+        columns.append(group_text_stats(codes, values, threshold=np.inf).max)
+    return FeatureTable(ACCOUNT_EVIDENCE_FEATURES,
+                        np.stack(columns, axis=1).astype(np.float32).reshape(len(table), -1))
+
+
 def assemble_features(
     outputs: Sequence[DetectorOutput],
     normalized: Sequence[NormalizedText],
@@ -280,8 +338,9 @@ def assemble_features(
         outputs: One output per detector, all for the same comments.
         normalized: Normal forms of the comments (normaliser features).
         text_scores: Bot probability per comment from the text model, or None.
-        user_ids: Account per comment; with ``text_scores`` it adds the account- and
-            cluster-level text aggregates (:func:`text_aggregate_features`).
+        user_ids: Account per comment; adds the per-account detector-evidence maxima
+            (:func:`account_evidence_features`) and, with ``text_scores``, the account-
+            and cluster-level text aggregates (:func:`text_aggregate_features`).
         text_threshold: Text score counted as bot-like in the aggregates.
 
     Returns:
@@ -310,4 +369,9 @@ def assemble_features(
             agg = text_aggregate_features(user_ids, text_scores, outputs, text_threshold)
             names.extend(agg.names)
             columns.append(agg.values)
-    return FeatureTable(tuple(names), np.concatenate(columns, axis=1))
+    table = FeatureTable(tuple(names), np.concatenate(columns, axis=1))
+    if user_ids is None:
+        return table
+    evidence = account_evidence_features(user_ids, table)
+    return FeatureTable(table.names + evidence.names,
+                        np.concatenate([table.values, evidence.values], axis=1))

@@ -133,6 +133,8 @@ class FeatureExtractor:
     text score over the slice (``acct.*``, ``cluster.*``; see
     :func:`botcomments.fusion.features.text_aggregate_features`), using the model's
     ``threshold`` attribute (default 0.5) for ``acct.text_share_above``.
+    It always holds the per-account maxima of detector evidence (``acct.max_*``; see
+    :func:`botcomments.fusion.features.account_evidence_features`).
 
     Args:
         detectors: Evidence detectors (default: dup, tpl, timing).

@@ -75,8 +75,9 @@ def test_assemble_adds_aggregates_only_with_users_and_scores() -> None:
     plain = assemble_features([], normalized, scores)
     full = assemble_features([], normalized, scores, user_ids=["a", "a"])
     assert not set(ACCOUNT_TEXT_FEATURES) & set(plain.names)
-    assert full.names[-len(ACCOUNT_TEXT_FEATURES + CLUSTER_TEXT_FEATURES):] == (
-        ACCOUNT_TEXT_FEATURES + CLUSTER_TEXT_FEATURES)
+    agg = ACCOUNT_TEXT_FEATURES + CLUSTER_TEXT_FEATURES
+    start = full.names.index(agg[0])
+    assert full.names[start:start + len(agg)] == agg
     assert full.column("acct.text_mean").tolist() == pytest.approx([0.5, 0.5])
     assert "acct.n_comments" not in assemble_features([], normalized, None, ["a", "a"]).names
 
