@@ -64,6 +64,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--encoding", default=None, help="input encoding (default: auto)")
     p.add_argument("--strict", action="store_true", help="stop at the first bad record")
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    p.add_argument("--threads", type=int, default=None,
+                   help="torch CPU threads for the text model (default: torch's choice; "
+                        "use 1 on a machine shared with other busy processes)")
     p.set_defaults(func=run)
 
 
@@ -95,6 +98,10 @@ def build_scorer(args: argparse.Namespace) -> Scorer | None:
             file=sys.stderr,
         )
         return None
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
     try:
         return Scorer.from_pretrained(model_dir, threshold=args.threshold)
     except FileNotFoundError as exc:

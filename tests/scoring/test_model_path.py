@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import torch
 
 from botcomments.cli import main
 from botcomments.fusion.learned import FUSION_FILE, LearnedFusion
@@ -23,7 +24,13 @@ def test_train_fusion_then_score_with_model(tmp_path: Path, tiny_model_dir: Path
     assert fusion.rates is not None and "tpr" in fusion.rates
     assert "text.p_bot" in fusion.feature_names
     out = tmp_path / "out"
-    assert main(["score", str(sim_file), "--out", str(out), "--model", str(model)]) == 0
+    threads_before = torch.get_num_threads()
+    try:
+        assert main(["score", str(sim_file), "--out", str(out), "--model", str(model),
+                     "--threads", "1"]) == 0
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(threads_before)
     first = json.loads((out / "comments.jsonl").read_text(encoding="utf-8").splitlines()[0])
     assert 0 <= first["text_score"] <= 1
     scorer = Scorer.from_pretrained(model)
