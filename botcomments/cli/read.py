@@ -19,22 +19,12 @@ import pyarrow as pa
 
 from botcomments.io.readers import FORMATS, RejectedRecordError, open_comments
 from botcomments.io.stats import ReadStats
-from botcomments.io.writers import RecordWriter, format_for_path
+from botcomments.io.writers import CORE_PARQUET_FIELDS, RecordWriter, format_for_path
 from botcomments.records import Comment
 from botcomments.text.normalize import NORMALIZER_VERSION, NormalizedText, normalize
 
 PARQUET_SCHEMA = pa.schema(
-    [
-        ("platform", pa.string()),
-        ("room_id", pa.string()),
-        ("user_id", pa.string()),
-        ("ts", pa.float64()),
-        ("text", pa.string()),
-        ("msg_id", pa.string()),
-        ("label", pa.int8()),
-        ("text_norm", pa.string()),
-        ("extra", pa.string()),
-    ]
+    [*CORE_PARQUET_FIELDS, ("text_norm", pa.string()), ("extra", pa.string())]
 )
 """Schema of ``--out *.parquet``: core fields, ``text_norm``, other fields as a JSON string."""
 

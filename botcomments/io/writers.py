@@ -22,6 +22,18 @@ import pyarrow.parquet as pq
 
 WRITE_FORMATS: tuple[str, ...] = ("jsonl", "parquet")
 
+CORE_PARQUET_FIELDS: tuple[pa.Field, ...] = (
+    pa.field("platform", pa.string()),
+    pa.field("room_id", pa.string()),
+    pa.field("user_id", pa.string()),
+    pa.field("ts", pa.float64()),
+    pa.field("text", pa.string()),
+    pa.field("msg_id", pa.string()),
+    pa.field("label", pa.int64()),
+)
+"""Parquet columns of the core ``Comment`` fields, in ``records.CORE_FIELDS`` order; writers
+with a fixed schema build on these so all-null columns keep their type."""
+
 
 def format_for_path(path: Path) -> str:
     """Pick the output format from a file extension.

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from botcomments.io.writers import RecordWriter
+from botcomments.io.writers import CORE_PARQUET_FIELDS, RecordWriter
 from botcomments.records import Comment
 from botcomments.simulate.campaigns import CAMPAIGNS, CampaignInfo
 from botcomments.simulate.config import (
@@ -38,17 +38,7 @@ from botcomments.simulate.timeline import Timeline
 logger = logging.getLogger(__name__)
 N_GENUINE = len(GENUINE_PERSONAS)
 RECORD_SCHEMA = pa.schema(
-    [
-        ("persona", pa.string()),
-        ("campaign_id", pa.string()),
-        ("platform", pa.string()),
-        ("room_id", pa.string()),
-        ("user_id", pa.string()),
-        ("ts", pa.float64()),
-        ("text", pa.string()),
-        ("msg_id", pa.string()),
-        ("label", pa.int64()),
-    ]
+    [("persona", pa.string()), ("campaign_id", pa.string()), *CORE_PARQUET_FIELDS]
 )
 """Parquet schema of simulated records (fixed, so all-null columns keep their type)."""
 
