@@ -55,12 +55,30 @@ def format_for_path(path: Path) -> str:
     raise ValueError(f"cannot tell the output format of {path}: use a .jsonl or .parquet name")
 
 
+def _inferred_schema(rows: list[dict[str, Any]]) -> pa.Schema:
+    """Infer a Parquet schema from the first batch; all-null columns become strings.
+
+    Args:
+        rows: The first batch of records.
+
+    Returns:
+        The schema (a column with no value in the batch cannot type itself; string is the
+        type of every nullable id/text field of the record format).
+    """
+    schema = pa.Table.from_pylist(rows).schema
+    for i, fld in enumerate(schema):
+        if pa.types.is_null(fld.type):
+            schema = schema.set(i, pa.field(fld.name, pa.string()))
+    return schema
+
+
 class RecordWriter:
     """Write dict records one at a time with bounded memory.
 
-    Parquet rows are buffered ``batch_size`` at a time; unless ``schema`` is given, the
-    schema is inferred from the first batch, so later batches must have the same fields
-    (missing ones become null; fields not in the schema are not written).
+    Parquet rows are buffered ``batch_size`` at a time. Without ``schema`` the schema is
+    inferred from the first batch (all-null columns become strings; missing fields become
+    null); a later record with a field that batch lacked raises ValueError instead of being
+    dropped silently, so pass a fixed ``schema`` when fields vary.
 
     Args:
         path: Output file; its extension picks the format unless ``fmt`` is given.
@@ -113,14 +131,25 @@ class RecordWriter:
         if not self._buffer:
             return
         if self._schema is None:
-            table = pa.Table.from_pylist(self._buffer)
-            self._schema = table.schema
+            self._schema = _inferred_schema(self._buffer)
         else:
-            table = pa.Table.from_pylist(self._buffer, schema=self._schema)
+            self._check_fields()
+        table = pa.Table.from_pylist(self._buffer, schema=self._schema)
         if self._parquet is None:
             self._parquet = pq.ParquetWriter(self.path, self._schema)
         self._parquet.write_table(table)
         self._buffer.clear()
+
+    def _check_fields(self) -> None:
+        assert self._schema is not None
+        known = set(self._schema.names)
+        unknown = sorted({key for row in self._buffer for key in row} - known)
+        if unknown:
+            raise ValueError(
+                f"{self.path}: records after the first Parquet batch have fields {unknown} "
+                f"that the schema inferred from that batch lacks; pass a fixed schema= "
+                f"(e.g. other fields as one JSON string column) or write JSONL"
+            )
 
     def close(self) -> None:
         """Flush and close the file (an empty Parquet output gets an empty table)."""

@@ -4,8 +4,9 @@ Output contract (other tools depend on it):
 - ``comments.jsonl``: one line per accepted input comment, input order, the input fields
   plus ``bot_score`` (float 0-1), ``is_bot`` (bool), ``flags`` (list of str) and
   ``evidence`` (flag -> dict) and, with a text model, ``text_score``;
-- ``comments.parquet`` (optional): the same rows, ``flags`` as a list column and
-  ``evidence`` as a JSON string;
+- ``comments.parquet`` (optional): the same rows with a fixed schema: core fields,
+  ``flags`` as a list column, ``evidence`` and the other input fields (``extra``) as JSON
+  strings;
 - ``rooms.json``: list of room objects (see ``RoomReport``);
 - ``report.html``: the self-contained report.
 """
@@ -18,7 +19,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from botcomments.io.writers import RecordWriter
+import pyarrow as pa
+
+from botcomments.io.writers import CORE_PARQUET_FIELDS, RecordWriter
 from botcomments.records import Comment
 from botcomments.scoring.types import RoomReport, Verdict
 
@@ -29,6 +32,19 @@ REPORT_FILE = "report.html"
 REJECTS_FILE = "rejects.jsonl"
 OUTPUT_FIELDS: tuple[str, ...] = ("bot_score", "is_bot", "flags")
 """Fields the scorer adds to every input record (the contract's minimum)."""
+COMMENTS_PARQUET_SCHEMA = pa.schema(
+    [
+        *CORE_PARQUET_FIELDS,
+        ("bot_score", pa.float64()),
+        ("is_bot", pa.bool_()),
+        ("flags", pa.list_(pa.string())),
+        ("text_score", pa.float64()),
+        ("evidence", pa.string()),
+        ("extra", pa.string()),
+    ]
+)
+"""Fixed schema of ``comments.parquet``: evidence and the other input fields as JSON strings,
+so guest-only first batches or fields that appear later never break or vanish."""
 
 
 def comment_record(comment: Comment, verdict: Verdict) -> dict[str, Any]:
@@ -57,15 +73,20 @@ class CommentsWriter:
     def __init__(self, out_dir: Path | str, parquet: bool = False) -> None:
         self.out_dir = Path(out_dir)
         self._jsonl = RecordWriter(self.out_dir / COMMENTS_FILE)
-        self._parquet = RecordWriter(self.out_dir / COMMENTS_PARQUET) if parquet else None
+        self._parquet = (
+            RecordWriter(self.out_dir / COMMENTS_PARQUET, schema=COMMENTS_PARQUET_SCHEMA)
+            if parquet
+            else None
+        )
 
     def write(self, comment: Comment, verdict: Verdict) -> None:
         """Write one scored comment."""
         row = comment_record(comment, verdict)
         self._jsonl.write(row)
         if self._parquet is not None:
-            flat = dict(row)
+            flat = {name: row.get(name) for name in COMMENTS_PARQUET_SCHEMA.names}
             flat["evidence"] = json.dumps(row["evidence"], ensure_ascii=False)
+            flat["extra"] = json.dumps(comment.extra, ensure_ascii=False, default=str)
             self._parquet.write(flat)
 
     @property
