@@ -6,13 +6,13 @@ Example:
     >>> result = scorer.score(list(open_comments(["chat.jsonl"])))  # doctest: +SKIP
 
 Heavy entry points (torch, transformers) are imported on first use, so reading and
-normalising stay light. The library only creates loggers; it never adds handlers.
+normalising stay light. The library only creates loggers; it never adds handlers (entry
+points such as the CLI configure logging).
 """
 
 from __future__ import annotations
 
 import importlib
-import logging
 from typing import TYPE_CHECKING, Any
 
 from botcomments.records import LABEL_NAMES, Comment
@@ -40,8 +40,6 @@ _LAZY: dict[str, str] = {
     "normalize": "botcomments.text.normalize",
     "open_comments": "botcomments.io",
 }
-
-logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 
 def __getattr__(name: str) -> Any:
