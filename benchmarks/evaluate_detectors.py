@@ -11,9 +11,14 @@ room regression and its conformal residuals (``quantify.fit_room_models``) on CA
 rooms (tuning-seed mixed rooms, more mixed rooms and single-campaign rooms from their own
 seeds, never the evaluation seeds) and rewrites botcomments/fusion/rules_default.json.
 
+The room models use the account-evidence stage (``quantify.accounts``): boosted trees
+over each comment's account activity, span, score extremes and minute context, fitted
+and cross-fitted on the calibration rooms.
+
 Run:
     python benchmarks/evaluate_detectors.py            # evaluate (about 1-2 minutes)
     python benchmarks/evaluate_detectors.py --tune     # recalibrate on tuning seeds
+    python benchmarks/evaluate_detectors.py --eval-seeds 7200 7201   # fresh seeds, once
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from botcomments.fusion.rules import RuleFusion, calibrate_rules
 from botcomments.fusion.training import collect_features
 from botcomments.quantify import ClassifierRates, fit_room_models
 from botcomments.records import Comment
+from botcomments.scoring.grouping import room_slices
 from botcomments.scoring.pipeline import FeatureExtractor, Scorer
 from botcomments.scoring.types import ScoreResult
 from botcomments.simulate import SimulationConfig, simulate
@@ -115,20 +121,26 @@ def ratio_metrics(result: ScoreResult, truth: dict[str, float]) -> tuple[float, 
 
 
 def evaluate(methods: dict[str, Callable[[Sequence[Comment]], ScoreResult | np.ndarray]],
-             rooms_per_seed: int) -> None:
+             rooms_per_seed: int, eval_seeds: Sequence[int] = EVAL_SEEDS) -> None:
     """Print the side-by-side tables.
 
     Args:
         methods: Name -> function returning a ScoreResult (scorers) or a bool array.
         rooms_per_seed: Rooms per evaluation seed and scenario.
+        eval_seeds: Simulation seeds (never a tuning or calibration seed).
     """
-    print(f"evaluation seeds {EVAL_SEEDS}, {rooms_per_seed} rooms per seed and scenario")
+    reserved = set(TUNING_SEEDS + CALIBRATION_SEEDS) | {
+        SINGLE_CAMPAIGN_SEED + i for i in range(len(CALIBRATION_SCENARIOS))}
+    if reserved & set(eval_seeds):
+        raise ValueError(f"eval seeds {sorted(reserved & set(eval_seeds))} are tuning or "
+                         "calibration seeds; pick others")
+    print(f"evaluation seeds {tuple(eval_seeds)}, {rooms_per_seed} rooms per seed and scenario")
     header = f"{'scenario':12s} {'method':22s} {'F1':>6s} {'flagged':>8s} {'MAE':>6s} " \
              f"{'cover':>6s} {'width':>6s} {'c/s':>7s}"
     print(header)
     print("-" * len(header))
     for name in SCENARIOS:
-        sc = make_scenario(name, EVAL_SEEDS, rooms_per_seed)
+        sc = make_scenario(name, eval_seeds, rooms_per_seed)
         for method, fn in methods.items():
             t0 = time.perf_counter()
             out = fn(sc.comments)
@@ -165,6 +177,25 @@ def calibration_comments(rooms_per_seed: int) -> list[Comment]:
     return comments
 
 
+def sliced_timestamps(comments: Sequence[Comment], rooms: np.ndarray) -> np.ndarray:
+    """Timestamps in the row order of ``collect_features`` (its room slices).
+
+    Args:
+        comments: The comments given to ``collect_features``.
+        rooms: Its ``rooms`` column (checked against the slice order).
+
+    Returns:
+        Unix seconds per row (NaN = untimed).
+
+    Raises:
+        RuntimeError: If the slice order differs from the feature rows.
+    """
+    ordered = [c for piece in room_slices(comments) for c in piece.comments]
+    if [c.room_id for c in ordered] != rooms.tolist():
+        raise RuntimeError("room slices and feature rows are in different orders")
+    return np.array([np.nan if c.ts is None else c.ts for c in ordered], dtype=np.float64)
+
+
 def tune(rooms_per_seed: int) -> None:
     """Recalibrate the shipped rules on tuning seeds and rewrite rules_default.json.
 
@@ -175,11 +206,13 @@ def tune(rooms_per_seed: int) -> None:
     sc = make_scenario("mixed", TUNING_SEEDS, rooms_per_seed)
     data = collect_features(extractor, sc.comments)
     tuned = calibrate_rules(RuleFusion.default(), data.features, data.labels, data.users)
-    cal = collect_features(extractor, calibration_comments(rooms_per_seed))
+    cal_comments = calibration_comments(rooms_per_seed)
+    cal = collect_features(extractor, cal_comments)
+    ts = sliced_timestamps(cal_comments, cal.rooms)
     groups = np.array([r.rsplit("-", 1)[0] for r in cal.rooms])  # scenario-seed
     rates = fit_room_models(
         ClassifierRates.from_dict(tuned.rates or {}), tuned.predict_proba(cal.features),
-        cal.labels, cal.rooms, cal.users, groups,
+        cal.labels, cal.rooms, cal.users, groups, ts=ts, account_stage=True,
     )
     tuned.rates = rates.to_dict()
     tuned.notes["tuned_on"] = {"seeds": list(TUNING_SEEDS), "rooms_per_seed": rooms_per_seed,
@@ -204,6 +237,8 @@ def main() -> None:
     parser.add_argument("--rooms", type=int, default=15, help="rooms per seed and scenario")
     parser.add_argument("--tune", action="store_true", help="recalibrate on tuning seeds")
     parser.add_argument("--fuzzy", action="store_true", help="also run the fuzzy baseline")
+    parser.add_argument("--eval-seeds", type=int, nargs="+", default=list(EVAL_SEEDS),
+                        help="evaluation simulation seeds (default %(default)s)")
     args = parser.parse_args()
     if args.tune:
         tune(args.rooms)
@@ -220,7 +255,7 @@ def main() -> None:
         methods["no-model (global PACC)"] = Scorer.rule_only(rates=global_rates).score
     if args.fuzzy:
         methods["baseline(fuzzy .7/10s)"] = lambda cs: community_baseline(cs, FUZZY_BASELINE)
-    evaluate(methods, args.rooms)
+    evaluate(methods, args.rooms, args.eval_seeds)
 
 
 if __name__ == "__main__":

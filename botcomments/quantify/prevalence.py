@@ -15,6 +15,13 @@ the role of per-stratum error rates. Because the estimate is a mean of per-comme
 contributions, the cluster bootstrap over users and the per-minute timeline work exactly
 as for PCC.
 
+Account stage (optional, the default of ``evaluate_detectors.py --tune``). With a
+fitted :class:`~botcomments.quantify.accounts.AccountStage` the row of a comment is
+instead the one-hot bin of its account-evidence probability ``q`` (account activity,
+span, score extremes, minute context; see :mod:`botcomments.quantify.accounts`). The
+regression is fitted on *out-of-fold* ``q`` (cross-fitted by group), so its weights
+describe how ``q`` behaves on rooms the stage never saw.
+
 Honest intervals. The regression's absolute residuals on rooms it was not fitted on
 (K-fold out-of-fold on the calibration rooms) measure the between-room error the
 bootstrap misses. They are stored with the out-of-fold estimate they belong to and used
@@ -50,6 +57,8 @@ import numpy as np
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import KFold
 
+from botcomments.quantify.accounts import AccountStage
+
 DEFAULT_SCORE_EDGES: tuple[float, ...] = (
     0.0, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0,
 )  # fmt: skip
@@ -61,6 +70,9 @@ DEFAULT_COUNT_EDGES: tuple[int, ...] = (2, 4, 10)
 DEFAULT_BAND_EDGES: tuple[float, ...] = (0.15,)
 """Conformal bands of the estimated bot share: nearly bot-free rooms vs the rest."""
 
+DEFAULT_STAGE_EDGES: tuple[float, ...] = tuple(round(0.1 * i, 1) for i in range(11))
+"""Bins of the account-stage probability ``q`` (the last bin includes 1.0)."""
+
 
 @dataclass
 class CalibrationRoom:
@@ -71,12 +83,14 @@ class CalibrationRoom:
         codes: Dense user code per comment (see ``quantify.user_codes``).
         bot_share: True share of bots (of comments, or of commenters for a user model).
         group: Label used to keep rooms of one simulation seed in one fold.
+        ts: Unix seconds per comment (for the account stage), or None.
     """
 
     probs: np.ndarray
     codes: np.ndarray
     bot_share: float
     group: str = ""
+    ts: np.ndarray | None = None
 
 
 def _bins(values: np.ndarray, edges: Sequence[float]) -> np.ndarray:
@@ -117,6 +131,21 @@ def evidence_rows(
     return out
 
 
+def one_hot_bins(values: np.ndarray, edges: Sequence[float]) -> np.ndarray:
+    """One-hot bin membership of each value (the last bin includes the top edge).
+
+    Args:
+        values: Values within ``[edges[0], edges[-1]]``.
+        edges: Bin edges.
+
+    Returns:
+        Float matrix (n, len(edges) - 1).
+    """
+    out = np.zeros((len(values), len(edges) - 1))
+    out[np.arange(len(values)), _bins(values, edges)] = 1.0
+    return out
+
+
 def conformal_quantile(residuals: Sequence[float] | np.ndarray, confidence: float) -> float:
     """Split-conformal quantile: the ceil((n+1) c)-th smallest residual.
 
@@ -147,6 +176,10 @@ class RoomRegression:
         min_band_rooms: Fewest residuals a band needs to use its own quantile.
         n_rooms: Calibration rooms it was fitted on.
         level: "comment" or "user" (what the target share counts).
+        notes: Fitting provenance (out-of-fold MAE, settings).
+        stage: Account stage; when set, a comment's row is the one-hot bin of its
+            ``q`` over ``stage_edges`` instead of :func:`evidence_rows`.
+        stage_edges: Bins of ``q``.
 
     Raises:
         ValueError: If ``coef`` does not match the edges, or level is unknown.
@@ -163,9 +196,14 @@ class RoomRegression:
     n_rooms: int = 0
     level: str = "comment"
     notes: dict[str, Any] = field(default_factory=dict, compare=False)
+    stage: AccountStage | None = field(default=None, compare=False)
+    stage_edges: tuple[float, ...] = DEFAULT_STAGE_EDGES
 
     def __post_init__(self) -> None:
-        width = 2 * (len(self.score_edges) - 1) + len(self.count_edges) + 1
+        if self.stage is not None:
+            width = len(self.stage_edges) - 1
+        else:
+            width = 2 * (len(self.score_edges) - 1) + len(self.count_edges) + 1
         if len(self.coef) != width:
             raise ValueError(
                 f"RoomRegression has {len(self.coef)} coefficients but its edges need "
@@ -179,32 +217,54 @@ class RoomRegression:
                 "residual_estimates; refit with fit_room_regression"
             )
 
-    def contributions(self, probs: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    def rows(
+        self, probs: np.ndarray, codes: np.ndarray, ts: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Evidence row per comment (``q`` bins with a stage, else :func:`evidence_rows`).
+
+        Args:
+            probs: Bot score per comment.
+            codes: Dense user code per comment.
+            ts: Unix seconds per comment, or None (used by the stage only).
+
+        Returns:
+            Float matrix (n, len(coef)).
+        """
+        if self.stage is not None:
+            return one_hot_bins(self.stage.predict(probs, codes, ts), self.stage_edges)
+        return evidence_rows(probs, codes, self.score_edges, self.count_edges)
+
+    def contributions(
+        self, probs: np.ndarray, codes: np.ndarray, ts: np.ndarray | None = None
+    ) -> np.ndarray:
         """Per-comment contribution; the room's bot share is their clipped mean.
 
         Args:
             probs: Bot score per comment.
             codes: Dense user code per comment.
+            ts: Unix seconds per comment, or None.
 
         Returns:
             Array (n,) (not clipped; means of it are clipped by the caller).
         """
-        rows = evidence_rows(probs, codes, self.score_edges, self.count_edges)
-        return rows @ np.asarray(self.coef) + self.intercept
+        return self.rows(probs, codes, ts) @ np.asarray(self.coef) + self.intercept
 
-    def estimate(self, probs: np.ndarray, codes: np.ndarray) -> float:
+    def estimate(
+        self, probs: np.ndarray, codes: np.ndarray, ts: np.ndarray | None = None
+    ) -> float:
         """Estimated bot share of one room.
 
         Args:
             probs: Bot score per comment.
             codes: Dense user code per comment.
+            ts: Unix seconds per comment, or None.
 
         Returns:
             Share in [0, 1] (NaN for an empty room).
         """
         if len(probs) == 0:
             return math.nan
-        return float(np.clip(self.contributions(probs, codes).mean(), 0.0, 1.0))
+        return float(np.clip(self.contributions(probs, codes, ts).mean(), 0.0, 1.0))
 
     def half_width(self, estimate: float | np.ndarray, confidence: float) -> np.ndarray:
         """Conformal half-width of the band around ``estimate``.
@@ -229,9 +289,14 @@ class RoomRegression:
         return np.asarray(quantiles[band])
 
     def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready dict."""
-        return {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v)
-                for f in fields(self)}
+        """Return a JSON-ready dict (no ``stage`` key without a stage: older readers)."""
+        out = {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v)
+               for f in fields(self) if f.name != "stage"}
+        if self.stage is not None:
+            out["stage"] = self.stage.to_dict()
+        else:
+            del out["stage_edges"]
+        return out
 
     @classmethod
     def from_dict(cls, doc: dict[str, Any]) -> RoomRegression:
@@ -255,9 +320,11 @@ class RoomRegression:
             )
         kw = dict(doc)
         for name in ("coef", "score_edges", "count_edges", "residuals",
-                     "residual_estimates", "band_edges"):
+                     "residual_estimates", "band_edges", "stage_edges"):
             if name in kw:
                 kw[name] = tuple(kw[name])
+        if kw.get("stage") is not None:
+            kw["stage"] = AccountStage.from_dict(kw["stage"])
         return cls(**kw)
 
 
@@ -276,12 +343,18 @@ def fit_room_regression(
     score_edges: Sequence[float] = DEFAULT_SCORE_EDGES,
     count_edges: Sequence[int] = DEFAULT_COUNT_EDGES,
     seed: int = 0,
+    stage: AccountStage | None = None,
+    stage_scores: Sequence[np.ndarray] | None = None,
+    stage_edges: Sequence[float] = DEFAULT_STAGE_EDGES,
 ) -> RoomRegression:
     """Fit the room regression and its conformal residuals on calibration rooms.
 
     The coefficients are fitted on all rooms (ridge on the room evidence means); the
     residuals come from K-fold out-of-fold predictions (rooms of one ``group`` kept
     together when there are enough groups), so they measure error on unseen rooms.
+    With an account ``stage`` the rows are bins of ``q``: pass the rooms' out-of-fold
+    ``q`` as ``stage_scores`` (see ``accounts.crossfit_account_scores``); without them
+    the stage's own (in-sample, optimistic) predictions are used.
 
     Args:
         rooms: Labelled calibration rooms of varied bot shares and campaign mixes.
@@ -292,6 +365,9 @@ def fit_room_regression(
         score_edges: Score bin edges.
         count_edges: Activity class bounds.
         seed: Shuffling seed of the folds.
+        stage: Fitted account stage, or None (rows of :func:`evidence_rows`).
+        stage_scores: Out-of-fold ``q`` per room (same order), or None.
+        stage_edges: Bins of ``q``.
 
     Returns:
         The fitted model.
@@ -307,8 +383,12 @@ def fit_room_regression(
     empty = [i for i, r in enumerate(rooms) if len(r.probs) == 0]
     if empty:
         raise ValueError(f"calibration rooms {empty[:5]} are empty; drop them")
-    x = np.stack([evidence_rows(r.probs, r.codes, score_edges, count_edges).mean(axis=0)
-                  for r in rooms])
+    if stage_scores is not None and len(stage_scores) != len(rooms):
+        raise ValueError(f"{len(stage_scores)} stage_scores for {len(rooms)} rooms")
+    x = np.stack([
+        _room_row(r, i, score_edges, count_edges, stage, stage_scores, stage_edges)
+        for i, r in enumerate(rooms)
+    ])
     t = np.array([r.bot_share for r in rooms], dtype=np.float64)
     oof = np.empty(len(rooms))
     groups = np.array([r.group for r in rooms])
@@ -333,4 +413,23 @@ def fit_room_regression(
         level=level,
         notes={"oof_mae": float(np.mean(np.abs(oof - t))), "alpha": alpha,
                "n_folds": n_folds},
+        stage=stage,
+        stage_edges=tuple(float(e) for e in stage_edges),
     )
+
+
+def _room_row(
+    room: CalibrationRoom,
+    index: int,
+    score_edges: Sequence[float],
+    count_edges: Sequence[int],
+    stage: AccountStage | None,
+    stage_scores: Sequence[np.ndarray] | None,
+    stage_edges: Sequence[float],
+) -> np.ndarray:
+    """Mean evidence row of one calibration room."""
+    if stage is None:
+        return evidence_rows(room.probs, room.codes, score_edges, count_edges).mean(axis=0)
+    q = (stage_scores[index] if stage_scores is not None
+         else stage.predict(room.probs, room.codes, room.ts))
+    return one_hot_bins(q, stage_edges).mean(axis=0)

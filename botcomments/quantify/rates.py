@@ -20,6 +20,12 @@ from typing import Any
 
 import numpy as np
 
+from botcomments.quantify.accounts import (
+    LabelledRoom,
+    StageSettings,
+    crossfit_account_scores,
+    fit_account_stage,
+)
 from botcomments.quantify.prevalence import CalibrationRoom, RoomRegression, fit_room_regression
 from botcomments.quantify.users import user_codes
 
@@ -188,12 +194,18 @@ def fit_room_models(
     rooms: Sequence[Any] | np.ndarray,
     users: Sequence[Any] | np.ndarray | None = None,
     groups: Sequence[Any] | np.ndarray | None = None,
+    *,
+    ts: Sequence[float] | np.ndarray | None = None,
+    account_stage: bool | StageSettings = False,
     **options: Any,
 ) -> ClassifierRates:
     """Attach comment- and commenter-level room regressions fitted on calibration rooms.
 
     A commenter counts as a bot when any of their comments is a bot (the simulator's
     ``genuine_user_ratio`` definition); anonymous comments are one commenter each.
+    With ``account_stage`` both models read the bins of an account-evidence probability
+    (:mod:`botcomments.quantify.accounts`) fitted on these comments and cross-fitted by
+    group for the regressions; one stage is shared by both models.
 
     Args:
         rates: Rates to extend (their ``user`` rates get the commenter model).
@@ -202,6 +214,8 @@ def fit_room_models(
         rooms: Room id per comment (rooms of varied bot shares and campaign mixes).
         users: Account id per comment, or None.
         groups: Fold group per comment (e.g. the simulation seed), or None.
+        ts: Unix seconds per comment (NaN = untimed), used by the account stage.
+        account_stage: Fit the account stage (True, or its ``StageSettings``).
         **options: Passed to :func:`fit_room_regression` (alpha, n_folds, ...).
 
     Returns:
@@ -217,14 +231,24 @@ def fit_room_models(
         raise ValueError(f"scores ({len(s)}), labels ({len(y)}), rooms ({len(rid)}) differ")
     grp = np.asarray(groups, dtype=object) if groups is not None else rid
     uid = None if users is None else np.asarray(users, dtype=object)
-    comment_rooms, user_rooms = [], []
+    t = None if ts is None else np.asarray(ts, dtype=np.float64)
+    if t is not None and len(t) != len(s):
+        raise ValueError(f"{len(t)} timestamps for {len(s)} comments; pass one per comment")
+    comment_rooms, user_rooms, labelled = [], [], []
     for room in dict.fromkeys(rid.tolist()):
         sel = np.flatnonzero(rid == room)
         codes, n_users = user_codes(None if uid is None else uid[sel], len(sel))
         bot_user = np.bincount(codes, weights=y[sel], minlength=n_users) > 0
         g = str(grp[sel[0]])
-        comment_rooms.append(CalibrationRoom(s[sel], codes, float(y[sel].mean()), g))
-        user_rooms.append(CalibrationRoom(s[sel], codes, float(bot_user.mean()), g))
+        room_ts = None if t is None else t[sel]
+        comment_rooms.append(CalibrationRoom(s[sel], codes, float(y[sel].mean()), g, room_ts))
+        user_rooms.append(CalibrationRoom(s[sel], codes, float(bot_user.mean()), g, room_ts))
+        labelled.append(LabelledRoom(s[sel], codes, y[sel], room_ts))
+    if account_stage:
+        settings = account_stage if isinstance(account_stage, StageSettings) else None
+        room_groups = [r.group for r in comment_rooms]
+        options["stage_scores"] = crossfit_account_scores(labelled, room_groups, settings)
+        options["stage"] = fit_account_stage(labelled, settings)
     model = fit_room_regression(comment_rooms, level="comment", **options)
     user = rates.user
     if user is not None:

@@ -268,6 +268,8 @@ def _point_estimates(
     decisions: np.ndarray,
     rates: ClassifierRates | None,
     codes: np.ndarray,
+    ts: np.ndarray | None = None,
+    reg: float | None = None,
 ) -> dict[str, float]:
     out = {"cc": float(decisions.mean())}
     if probs is not None:
@@ -277,7 +279,7 @@ def _point_estimates(
         if probs is not None and rates.p_tpr is not None and rates.p_fpr is not None:
             out["pacc"] = float(adjust(out["pcc"], rates.p_tpr, rates.p_fpr))
         if probs is not None and rates.room_model is not None:
-            out["reg"] = rates.room_model.estimate(probs, codes)
+            out["reg"] = reg if reg is not None else rates.room_model.estimate(probs, codes, ts)
     return {k: v for k, v in out.items() if not math.isnan(v)}
 
 
@@ -390,9 +392,10 @@ def estimate_authenticity(
     prob = plan.kind in PROBABILISTIC
     codes, n_users = user_codes(users, n)
     counts = np.bincount(codes, minlength=n_users).astype(np.float64)
+    t = None if ts is None else _as_float_ts(ts, n)
     if plan.model is not None and plan.user_model is not None and p is not None:
-        basis = plan.model.contributions(p, codes)
-        u_num = np.bincount(codes, weights=plan.user_model.contributions(p, codes),
+        basis = plan.model.contributions(p, codes, t)
+        u_num = np.bincount(codes, weights=plan.user_model.contributions(p, codes, t),
                             minlength=n_users)
         u_den = counts
     else:
@@ -422,7 +425,7 @@ def estimate_authenticity(
     ci_u = _widen(
         _interval(np.concatenate(boot_u), confidence), point_u, plan.user_model, confidence
     )
-    timeline, n_untimed = ([], n) if ts is None else _timeline(_as_float_ts(ts, n), basis, plan)
+    timeline, n_untimed = ([], n) if t is None else _timeline(t, basis, plan)
     return RoomAuthenticity(
         authenticity_ratio=1.0 - point_c,
         authenticity_ci=ci_c,
@@ -432,7 +435,8 @@ def estimate_authenticity(
         n_comments=n,
         n_users=n_users,
         n_untimed=n_untimed,
-        estimates=_point_estimates(p, d, rates, codes),
+        estimates=_point_estimates(p, d, rates, codes, t,
+                                   point_c if plan.kind == "reg" else None),
         timeline=timeline,
         confidence=confidence,
         n_boot=n_boot,
