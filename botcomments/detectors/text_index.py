@@ -479,6 +479,13 @@ class LRUDict(OrderedDict[K, V]):
 class RoomTracker:
     """Remembers, per key (cluster / template id), the rooms it appeared in (bounded).
 
+    Rooms per key are a short tuple (at most ``max_rooms``, in order of first
+    appearance): tuples of strings are not tracked by the cyclic garbage collector,
+    sets are. Scanning such a tuple for the current room costs one string comparison
+    per stored room (a cache miss each), so the tracker also counts in how many key
+    tuples each room id is stored; a room stored in none (the usual case: each room's
+    first batch) skips every scan. Counts are the same as scanning.
+
     Args:
         capacity: Keys remembered (least recently recorded dropped first).
         max_rooms: Rooms remembered per key; counts saturate there.
@@ -493,19 +500,20 @@ class RoomTracker:
     """
 
     def __init__(self, capacity: int, max_rooms: int) -> None:
+        if capacity < 1:
+            raise ValueError(f"capacity {capacity!r} must be >= 1")
         if max_rooms < 1:
             raise ValueError(f"max_rooms {max_rooms!r} must be >= 1")
+        self.capacity = capacity
         self.max_rooms = max_rooms
-        self._rooms: LRUDict[int, tuple[str, ...]] = LRUDict(capacity)
+        self._rooms: OrderedDict[int, tuple[str, ...]] = OrderedDict()
+        self._stored_in: dict[str, int] = {}  # room id -> key tuples holding it
 
     def __len__(self) -> int:
         return len(self._rooms)
 
     def record(self, room_id: str, keys: Iterable[int]) -> np.ndarray:
         """Record that ``keys`` appeared in ``room_id``.
-
-        Rooms per key are a short tuple (at most ``max_rooms``): tuples of strings are
-        not tracked by the cyclic garbage collector, sets are.
 
         Args:
             room_id: The room.
@@ -514,19 +522,45 @@ class RoomTracker:
         Returns:
             float64 array, per key, of the number of *other* rooms it appeared in so far.
         """
-        counts: list[float] = []
+        counts: list[int] = []
         table = self._rooms
+        get, to_end = table.get, table.move_to_end
         max_rooms = self.max_rooms
+        stored_in = self._stored_in
+        # A tuple holds room_id only if it did before this call (then room_id is in
+        # stored_in) or its key was already recorded in this call (a repeated key).
+        maybe_stored = room_id in stored_in
+        this_call: set[int] = set()
         for key in keys:
-            rooms = table.get_touch(key)
+            rooms = get(key)
             if rooms is None:
-                table.put(key, (room_id,))
-                counts.append(0.0)
+                table[key] = (room_id,)
+                stored_in[room_id] = stored_in.get(room_id, 0) + 1
+                this_call.add(key)
+                if len(table) > self.capacity:  # evict now: a later key may be the oldest
+                    self._evict()
+                counts.append(0)
                 continue
-            if room_id in rooms:
-                counts.append(float(len(rooms) - 1))
-                continue
-            counts.append(float(len(rooms)))  # other rooms, whether or not it is stored
-            if len(rooms) < max_rooms:
-                table[key] = (*rooms, room_id)
+            to_end(key)
+            n = len(rooms)
+            if (maybe_stored or key in this_call) and room_id in rooms:
+                counts.append(n - 1)
+            else:
+                counts.append(n)  # other rooms, whether or not it is stored
+                if n < max_rooms:
+                    table[key] = (*rooms, room_id)
+                    stored_in[room_id] = stored_in.get(room_id, 0) + 1
+                    this_call.add(key)
         return np.asarray(counts, dtype=np.float64)
+
+    def _evict(self) -> None:
+        """Drop the least recently recorded keys beyond capacity (and their room counts)."""
+        table, stored_in = self._rooms, self._stored_in
+        while len(table) > self.capacity:
+            _, rooms = table.popitem(last=False)
+            for room in rooms:
+                left = stored_in[room] - 1
+                if left:
+                    stored_in[room] = left
+                else:
+                    del stored_in[room]
