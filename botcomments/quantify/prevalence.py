@@ -218,7 +218,11 @@ class RoomRegression:
             )
 
     def rows(
-        self, probs: np.ndarray, codes: np.ndarray, ts: np.ndarray | None = None
+        self,
+        probs: np.ndarray,
+        codes: np.ndarray,
+        ts: np.ndarray | None = None,
+        q: np.ndarray | None = None,
     ) -> np.ndarray:
         """Evidence row per comment (``q`` bins with a stage, else :func:`evidence_rows`).
 
@@ -226,16 +230,23 @@ class RoomRegression:
             probs: Bot score per comment.
             codes: Dense user code per comment.
             ts: Unix seconds per comment, or None (used by the stage only).
+            q: This model's stage probabilities if already computed (a shared stage).
 
         Returns:
             Float matrix (n, len(coef)).
         """
         if self.stage is not None:
-            return one_hot_bins(self.stage.predict(probs, codes, ts), self.stage_edges)
+            if q is None:
+                q = self.stage.predict(probs, codes, ts)
+            return one_hot_bins(q, self.stage_edges)
         return evidence_rows(probs, codes, self.score_edges, self.count_edges)
 
     def contributions(
-        self, probs: np.ndarray, codes: np.ndarray, ts: np.ndarray | None = None
+        self,
+        probs: np.ndarray,
+        codes: np.ndarray,
+        ts: np.ndarray | None = None,
+        q: np.ndarray | None = None,
     ) -> np.ndarray:
         """Per-comment contribution; the room's bot share is their clipped mean.
 
@@ -243,11 +254,12 @@ class RoomRegression:
             probs: Bot score per comment.
             codes: Dense user code per comment.
             ts: Unix seconds per comment, or None.
+            q: Precomputed stage probabilities (see :meth:`rows`), or None.
 
         Returns:
             Array (n,) (not clipped; means of it are clipped by the caller).
         """
-        return self.rows(probs, codes, ts) @ np.asarray(self.coef) + self.intercept
+        return self.rows(probs, codes, ts, q) @ np.asarray(self.coef) + self.intercept
 
     def estimate(
         self, probs: np.ndarray, codes: np.ndarray, ts: np.ndarray | None = None

@@ -117,7 +117,22 @@ class ClassifierRates:
             kw["user"] = cls.from_dict(kw["user"])
         if kw.get("room_model") is not None:
             kw["room_model"] = RoomRegression.from_dict(kw["room_model"])
+            kw["user"] = _share_stage(kw["room_model"], doc, kw.get("user"))
         return cls(**kw)
+
+
+def _share_stage(
+    model: RoomRegression, doc: dict[str, Any], user: ClassifierRates | None
+) -> ClassifierRates | None:
+    """Give the user model the comment model's stage object when both saved the same one.
+
+    The estimator then computes the account stage once per room (see ``room.py``).
+    """
+    if user is None or user.room_model is None or model.stage is None:
+        return user
+    if (doc.get("user") or {}).get("room_model", {}).get("stage") != doc["room_model"]["stage"]:
+        return user
+    return replace(user, room_model=replace(user.room_model, stage=model.stage))
 
 
 def _rates_from_arrays(

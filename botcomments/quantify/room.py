@@ -394,8 +394,10 @@ def estimate_authenticity(
     counts = np.bincount(codes, minlength=n_users).astype(np.float64)
     t = None if ts is None else _as_float_ts(ts, n)
     if plan.model is not None and plan.user_model is not None and p is not None:
-        basis = plan.model.contributions(p, codes, t)
-        u_num = np.bincount(codes, weights=plan.user_model.contributions(p, codes, t),
+        q = None if plan.model.stage is None else plan.model.stage.predict(p, codes, t)
+        basis = plan.model.contributions(p, codes, t, q)
+        shared = q if plan.user_model.stage is plan.model.stage else None
+        u_num = np.bincount(codes, weights=plan.user_model.contributions(p, codes, t, shared),
                             minlength=n_users)
         u_den = counts
     else:
