@@ -47,6 +47,7 @@ from botcomments.fusion.features import (
     ACCOUNT_EVIDENCE_FEATURES,
     ACCOUNT_TEXT_FEATURES,
     CLUSTER_TEXT_FEATURES,
+    PATTERN_FEATURES,
     FeatureTable,
 )
 from botcomments.fusion.learned import FUSION_FILE, GbdtSettings, LearnedFusion
@@ -63,13 +64,15 @@ from botcomments.scoring.pipeline import FeatureExtractor, Scorer
 TEXT_AGGREGATES = ACCOUNT_TEXT_FEATURES + CLUSTER_TEXT_FEATURES
 """Account/cluster text aggregates."""
 FEATURE_SETS: dict[str, tuple[str, ...]] = {
-    "base": TEXT_AGGREGATES + ACCOUNT_EVIDENCE_FEATURES,
-    "text": ACCOUNT_EVIDENCE_FEATURES,
+    "base": TEXT_AGGREGATES + ACCOUNT_EVIDENCE_FEATURES + PATTERN_FEATURES,
+    "text": ACCOUNT_EVIDENCE_FEATURES + PATTERN_FEATURES,
+    "pattern": ACCOUNT_EVIDENCE_FEATURES,
     "all": (),
 }
 """Feature set name -> aggregates it leaves out: ``base`` = detectors + normaliser + text
-score only, ``text`` = plus the text aggregates (the combiner before the account evidence
-maxima), ``all`` = plus the per-account detector-evidence maxima."""
+score only, ``text`` = plus the text aggregates, ``pattern`` = plus the posting-pattern
+features (smallest cluster of the account, share of crowd lines, delay within a cluster
+burst), ``all`` = plus the per-account detector-evidence maxima."""
 
 
 def _validation_row(name: str, p: np.ndarray, y: np.ndarray, threshold: float) -> str:
@@ -120,6 +123,7 @@ def compare_on_validation(
 def train_fusion_on_tuning_seeds(
     model_dir: Path, rooms_per_seed: int, room_rooms_per_seed: int, kind: str,
     features: str = "all",
+    seeds: Sequence[int] = TUNING_SEEDS,
     **options: Any,
 ) -> None:
     """Fit and save ``fusion.json`` from tuning-seed rooms (+ room models on calibration rooms).
@@ -130,23 +134,24 @@ def train_fusion_on_tuning_seeds(
         room_rooms_per_seed: Rooms per seed for the room-ratio regression.
         kind: Combiner model kind ("gbdt" or "logistic").
         features: A :data:`FEATURE_SETS` name.
+        seeds: Simulator seeds of the combiner's rooms (never evaluation seeds).
         **options: Passed to :func:`fit_with_rates` (``gbdt``, ``max_fpr``).
     """
     model = BotCommentClassifier.from_pretrained(model_dir)
     extractor = FeatureExtractor(text_model=model)
-    comments = make_scenario("mixed", TUNING_SEEDS, rooms_per_seed).comments
-    comments += make_scenario("genuine", TUNING_SEEDS, max(2, rooms_per_seed // 3)).comments
+    comments = make_scenario("mixed", seeds, rooms_per_seed).comments
+    comments += make_scenario("genuine", seeds, max(2, rooms_per_seed // 3)).comments
     fusion, report = compare_on_validation(model_dir, collect_features(extractor, comments),
                                            kind, **options)[features]
     cal = collect_features(extractor, calibration_comments(room_rooms_per_seed))
     attach_room_models(fusion, cal, np.array([r.rsplit("-", 1)[0] for r in cal.rooms]))
     fusion.metrics["features"] = features
-    fusion.metrics["tuned_on_seeds"] = list(TUNING_SEEDS)
+    fusion.metrics["tuned_on_seeds"] = list(seeds)
     fusion.metrics["tuned_on"] = {"mixed_rooms_per_seed": rooms_per_seed,
                                   "genuine_rooms_per_seed": max(2, rooms_per_seed // 3),
                                   "room_model_rooms_per_seed": room_rooms_per_seed}
     fusion.save(model_dir)
-    print(f"fusion ({kind}, {features} features) trained on tuning seeds {TUNING_SEEDS}: "
+    print(f"fusion ({kind}, {features} features) trained on seeds {tuple(seeds)}: "
           f"{report['metrics']}")
 
 
@@ -167,8 +172,11 @@ def main() -> None:
                         help="rooms per calibration seed for the room regression")
     parser.add_argument("--kind", choices=("gbdt", "logistic"), default="gbdt")
     parser.add_argument("--features", choices=tuple(FEATURE_SETS), default="all",
-                        help="combiner saved by --train-fusion: all features; text = without "
-                             "the account evidence maxima; base = without any aggregates")
+                        help="combiner saved by --train-fusion (see FEATURE_SETS): all; "
+                             "pattern = without the account evidence maxima; text = also "
+                             "without the posting-pattern features; base = no aggregates")
+    parser.add_argument("--fit-seeds", type=int, nargs="+", default=list(TUNING_SEEDS),
+                        help="simulator seeds of the combiner's rooms for --train-fusion")
     parser.add_argument("--trees", type=int, default=GbdtSettings.n_estimators,
                         help="GBDT boosting rounds for --train-fusion")
     parser.add_argument("--depth", type=int, default=GbdtSettings.max_depth,
@@ -187,6 +195,7 @@ def main() -> None:
     if args.train_fusion:
         train_fusion_on_tuning_seeds(
             args.model, args.fit_rooms, args.cal_rooms, args.kind, args.features,
+            seeds=tuple(args.fit_seeds),
             gbdt=GbdtSettings(n_estimators=args.trees, max_depth=args.depth),
             max_fpr=args.max_fpr)
         if args.train_only:
@@ -197,7 +206,7 @@ def main() -> None:
         scorers["fused-cmp"] = Scorer(LearnedFusion.load(args.compare_fusion), text_model=model)
     scorers["fused"] = Scorer(LearnedFusion.load(args.model), text_model=model)
     seeds = tuple(args.eval_seeds)
-    if set(seeds) & set(TUNING_SEEDS + CALIBRATION_SEEDS):
+    if set(seeds) & set(TUNING_SEEDS + CALIBRATION_SEEDS + tuple(args.fit_seeds)):
         parser.error(f"--eval-seeds {seeds} overlap the tuning/calibration seeds")
     print(f"evaluation seeds {seeds}, {args.rooms} rooms per seed and scenario")
     header = (f"{'scenario':11s} {'method':10s} {'F1':>6s} {'flagged':>8s} {'MAE':>6s} "

@@ -53,6 +53,21 @@ ACCOUNT_EVIDENCE_FEATURES: tuple[str, ...] = tuple(
     f"acct.max_{name.replace('.', '_')}" for name in ACCOUNT_EVIDENCE_SOURCES
 )
 """Names of the per-account detector-evidence maxima, in :data:`ACCOUNT_EVIDENCE_SOURCES` order."""
+PATTERN_FEATURES: tuple[str, ...] = (
+    "acct.min_dup_cluster_size",
+    "acct.share_crowd_lines",
+    "dup.cluster_delay_s",
+)
+"""Posting-pattern features that tell bought interaction from an organic flood: the
+account's SMALLEST near-duplicate cluster (a viewer who joins a flood also chats in their
+own words; a bought account only copies crowd lines), the share of the account's comments
+that are crowd lines (cluster with at least :data:`CROWD_MIN_USERS` accounts), and the
+seconds since the cluster's first comment within the preceding :data:`DELAY_WINDOW_S`
+(paid accounts fire on cue within a second or two; human reactions spread over seconds)."""
+CROWD_MIN_USERS = 3
+"""Distinct accounts that make a near-duplicate cluster a crowd line."""
+DELAY_WINDOW_S = 30.0
+"""Look-back window of ``dup.cluster_delay_s``."""
 
 
 @dataclass(frozen=True)
@@ -325,12 +340,89 @@ def account_evidence_features(
                         np.stack(columns, axis=1).astype(np.float32).reshape(len(table), -1))
 
 
+def cluster_delay(codes: np.ndarray, ts: np.ndarray, window: float = DELAY_WINDOW_S
+                  ) -> np.ndarray:
+    """Seconds since the earliest comment of the same cluster within the look-back window.
+
+    Args:
+        codes: Cluster code per row, -1 for rows outside any cluster (delay 0).
+        ts: Timestamp per row (NaN when unknown: delay NaN).
+        window: Look-back window in seconds.
+
+    Returns:
+        Delay per row (0 for the first comment of a burst).
+
+    Example:
+        >>> cluster_delay(np.array([0, 0, 1, 0]), np.array([10.0, 11.5, 12.0, 50.0])).tolist()
+        [0.0, 1.5, 0.0, 0.0]
+    """
+    delay = np.zeros(len(codes))
+    known = (codes >= 0) & np.isfinite(ts)
+    delay[~np.isfinite(ts)] = np.nan
+    idx = np.flatnonzero(known)
+    if len(idx) == 0:
+        return delay
+    rel = ts[idx] - ts[idx].min()
+    span = float(rel.max()) + 2 * window + 1.0
+    key = codes[idx].astype(np.float64) * span + rel  # sorts by cluster, then time
+    order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
+    first = np.searchsorted(sorted_key, sorted_key - window, side="left")
+    delay[idx[order]] = sorted_key - sorted_key[first]
+    return delay
+
+
+def pattern_features(
+    user_ids: Sequence[str | None],
+    timestamps: Sequence[float | None] | np.ndarray,
+    table: FeatureTable,
+    outputs: Sequence[DetectorOutput],
+) -> FeatureTable:
+    """Posting-pattern features (:data:`PATTERN_FEATURES`) of one room slice.
+
+    A guest (no ``user_id``) is its own account. Missing detector columns give NaN.
+
+    Args:
+        user_ids: Account per row (None for guests).
+        timestamps: Unix seconds per row (None/NaN when unknown).
+        table: Detector features of the same rows (``dup.cluster_size``,
+            ``dup.cluster_distinct_users``).
+        outputs: Detector outputs (``dup`` evidence gives the cluster ids).
+
+    Returns:
+        A table with :data:`PATTERN_FEATURES`.
+
+    Raises:
+        ValueError: If the lengths differ.
+    """
+    n = len(table)
+    if len(user_ids) != n or len(timestamps) != n:
+        raise ValueError(f"{len(user_ids)} user ids / {len(timestamps)} timestamps "
+                         f"for {n} feature rows")
+    if "dup.cluster_size" not in table.names:
+        return FeatureTable(PATTERN_FEATURES, np.full((n, len(PATTERN_FEATURES)), np.nan,
+                                                      dtype=np.float32))
+    codes = _group_codes(user_ids)
+    size = np.nan_to_num(table.column("dup.cluster_size").astype(np.float64), nan=1.0)
+    smallest = -group_text_stats(codes, -size, threshold=np.inf).max
+    users = np.nan_to_num(table.column("dup.cluster_distinct_users").astype(np.float64))
+    crowd = group_text_stats(codes, (users >= CROWD_MIN_USERS).astype(np.float64), 0.5).mean
+    evidence = next((o.evidence for o in outputs if o.name == "dup"), [])
+    keys = [evidence[i].get(CLUSTER_KEYS["dup"]) if i < len(evidence) else None
+            for i in range(n)]
+    ts = np.array([np.nan if t is None else t for t in timestamps], dtype=np.float64)
+    delay = cluster_delay(_group_codes(keys), ts)
+    return FeatureTable(PATTERN_FEATURES,
+                        np.stack([smallest, crowd, delay], axis=1).astype(np.float32))
+
+
 def assemble_features(
     outputs: Sequence[DetectorOutput],
     normalized: Sequence[NormalizedText],
     text_scores: np.ndarray | None = None,
     user_ids: Sequence[str | None] | None = None,
     text_threshold: float = 0.5,
+    timestamps: Sequence[float | None] | None = None,
 ) -> FeatureTable:
     """Build the feature table of one batch.
 
@@ -342,6 +434,8 @@ def assemble_features(
             (:func:`account_evidence_features`) and, with ``text_scores``, the account-
             and cluster-level text aggregates (:func:`text_aggregate_features`).
         text_threshold: Text score counted as bot-like in the aggregates.
+        timestamps: Unix seconds per comment; with ``user_ids`` adds the posting-pattern
+            features (:func:`pattern_features`).
 
     Returns:
         A float32 table; NaN marks a missing value (e.g. no timestamp), fusion fills it.
@@ -372,6 +466,8 @@ def assemble_features(
     table = FeatureTable(tuple(names), np.concatenate(columns, axis=1))
     if user_ids is None:
         return table
-    evidence = account_evidence_features(user_ids, table)
-    return FeatureTable(table.names + evidence.names,
-                        np.concatenate([table.values, evidence.values], axis=1))
+    extra = [account_evidence_features(user_ids, table)]
+    if timestamps is not None:
+        extra.append(pattern_features(user_ids, timestamps, table, outputs))
+    return FeatureTable(table.names + tuple(n for t in extra for n in t.names),
+                        np.concatenate([table.values] + [t.values for t in extra], axis=1))

@@ -173,7 +173,8 @@ class FeatureExtractor:
         text_scores = self._text([c.text for c in comments]) if self._text else None
         table = assemble_features(outputs, normalized, text_scores,
                                   user_ids=[c.user_id for c in comments],
-                                  text_threshold=self.text_threshold)
+                                  text_threshold=self.text_threshold,
+                                  timestamps=[c.ts for c in comments])
         return Extracted(table, outputs, normalized, text_scores)
 
 
