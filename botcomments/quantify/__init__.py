@@ -1,5 +1,7 @@
 """Room authenticity as prevalence estimation (CC/ACC/PCC/PACC/REG, bootstrap + conformal CI).
 
+REG can read an account-evidence stage (``quantify.accounts``) instead of score bins.
+
 Example:
     >>> import numpy as np
     >>> from botcomments.quantify import measure_rates, estimate_authenticity
@@ -8,6 +10,7 @@ Example:
     'pacc'
 """
 
+from botcomments.quantify.accounts import AccountStage, StageSettings, account_features
 from botcomments.quantify.estimators import ESTIMATORS, adjust
 from botcomments.quantify.prevalence import CalibrationRoom, RoomRegression, fit_room_regression
 from botcomments.quantify.rates import ClassifierRates, fit_room_models, measure_rates
@@ -16,10 +19,13 @@ from botcomments.quantify.users import user_codes
 
 __all__ = [
     "ESTIMATORS",
+    "AccountStage",
     "CalibrationRoom",
     "ClassifierRates",
     "RoomAuthenticity",
     "RoomRegression",
+    "StageSettings",
+    "account_features",
     "adjust",
     "estimate_authenticity",
     "fit_room_models",
