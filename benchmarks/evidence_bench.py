@@ -50,7 +50,11 @@ class Clock:
     def run(self, stage: str, fn: Callable[[], object]) -> object:
         """Run ``fn`` and charge its time to ``stage``."""
         c0, w0 = time.process_time(), time.perf_counter()
-        out = fn()
+        GC_CLOCK.in_path = True
+        try:
+            out = fn()
+        finally:
+            GC_CLOCK.in_path = False
         self.cpu[stage] += time.process_time() - c0
         self.wall[stage] += time.perf_counter() - w0
         return out
@@ -63,30 +67,42 @@ class Clock:
 class GcClock:
     """CPU seconds Python's cyclic garbage collector spends, per generation.
 
-    Registered as a ``gc.callbacks`` hook; covers everything the process runs (the
-    simulator too), so it is an upper bound for the evidence path's share.
+    Registered as a ``gc.callbacks`` hook. Counts the whole process (the simulator too)
+    and, separately, the collections that ran inside timed evidence-path stages (those
+    are part of the path's CPU time).
     """
 
     def __init__(self) -> None:
         self.started = 0.0
+        self.in_path = False
         self.runs = [0, 0, 0]
         self.cpu = [0.0, 0.0, 0.0]
+        self.path_runs = [0, 0, 0]
+        self.path_cpu = [0.0, 0.0, 0.0]
         gc.callbacks.append(self)
 
     def __call__(self, phase: str, info: dict[str, int]) -> None:
         if phase == "start":
             self.started = time.process_time()
-        else:
-            gen = info["generation"]
-            self.runs[gen] += 1
-            self.cpu[gen] += time.process_time() - self.started
+            return
+        gen, spent = info["generation"], time.process_time() - self.started
+        self.runs[gen] += 1
+        self.cpu[gen] += spent
+        if self.in_path:
+            self.path_runs[gen] += 1
+            self.path_cpu[gen] += spent
 
     def line(self) -> str:
         """Collections and CPU seconds per generation, then reset the counters."""
-        text = ", ".join(f"gen{g} {n}x {t:.2f} s"
-                         for g, (n, t) in enumerate(zip(self.runs, self.cpu, strict=True)))
+        def fmt(runs: list[int], cpu: list[float]) -> str:
+            return ", ".join(f"gen{g} {n}x {t:.2f} s"
+                             for g, (n, t) in enumerate(zip(runs, cpu, strict=True)))
+
+        text = (f"  GC whole process (incl. simulator): {fmt(self.runs, self.cpu)}\n"
+                f"  GC inside the timed path:           {fmt(self.path_runs, self.path_cpu)}")
         self.runs, self.cpu = [0, 0, 0], [0.0, 0.0, 0.0]
-        return f"  GC (whole process, incl. simulator): {text}"
+        self.path_runs, self.path_cpu = [0, 0, 0], [0.0, 0.0, 0.0]
+        return text
 
 
 GC_CLOCK = GcClock()

@@ -189,17 +189,10 @@ class NearDuplicateDetector:
 
     def _assign(self, uniq: list[str]) -> np.ndarray:
         """Global cluster id of each distinct text (new texts are clustered in order)."""
-        out = np.empty(len(uniq), dtype=np.int64)
-        new_pos: list[int] = []
-        known = self._text_cluster.get_touch
-        touch = self._index.touch
-        for i, t in enumerate(uniq):
-            c = known(t)
-            if c is not None:
-                out[i] = c
-                touch(c)
-            else:
-                new_pos.append(i)
+        known = self._text_cluster.get_touch_many(uniq)
+        new_pos = [i for i, c in enumerate(known) if c is None]
+        self._index.touch_many([c for c in known if c is not None])
+        out = np.array([-1 if c is None else c for c in known], dtype=np.int64)
         if not new_pos:
             return out
         short_len, ngram = self.config.short_len, self.config.ngram_range

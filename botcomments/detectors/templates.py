@@ -232,11 +232,11 @@ class TemplateDetector:
             self._index.touch(cached[0])
             return TemplateMatch(*cached)
         skeleton, fills = mask_slots(text)
-        return self._observe_parsed(text, skeleton, fills, None)
+        return TemplateMatch(*self._observe_parsed(text, skeleton, fills, None))
 
     def _observe_parsed(
         self, text: str, skeleton: str, fills: tuple[str, ...], sketch: _Sketch | None
-    ) -> TemplateMatch:
+    ) -> _Parse:
         """Assign a masked (not yet cached) normal form to a template and cache the parse."""
         tid = self._skeletons.get_touch(skeleton)
         if tid is None:
@@ -246,21 +246,16 @@ class TemplateDetector:
             self._index.touch(tid)
         parse = (tid, render_skeleton(skeleton), fills, len(fills), len(skeleton) - len(fills))
         self._parses.put(text, parse)
-        return TemplateMatch(*parse)
+        return parse
 
-    def _observe_room(self, texts: list[str]) -> list[TemplateMatch]:
+    def _observe_room(self, texts: list[str]) -> list[_Parse]:
         """``observe`` over a room's distinct texts, with MinHashes of new skeletons
-        computed in one vectorised pass (results identical to calling ``observe``)."""
-        matches: list[TemplateMatch | None] = []
-        pending: dict[int, tuple[str, tuple[str, ...]]] = {}
-        for i, text in enumerate(texts):
-            cached = self._parses.get_touch(text)
-            if cached is not None:
-                self._index.touch(cached[0])
-                matches.append(TemplateMatch(*cached))
-            else:
-                pending[i] = mask_slots(text)
-                matches.append(None)
+        computed in one vectorised pass (results identical to calling ``observe``, as
+        parse tuples: building a :class:`TemplateMatch` per text costs more than the
+        cache look-up)."""
+        matches = self._parses.get_touch_many(texts)
+        self._index.touch_many([m[0] for m in matches if m is not None])
+        pending = {i: mask_slots(texts[i]) for i, m in enumerate(matches) if m is None}
         fresh = list(dict.fromkeys(
             sk for sk, _ in pending.values() if sk not in self._skeletons
         ))
@@ -319,14 +314,14 @@ class TemplateDetector:
         cols = room_columns(batch)
         text_idx = cols.text_index
         matches = self._observe_room(cols.texts)
-        tids = np.array([m.template_id for m in matches], dtype=np.int64)[text_idx]
+        tids = np.array([m[0] for m in matches], dtype=np.int64)[text_idx]
         stats = group_stats(tids, cols.user_codes, cols.ts, self.config.burst_window_s)
         cross = self._rooms.record(batch.room_id, tids[stats.first].tolist())
         first_of_text = cols.text_first
         fills_per_group = np.bincount(stats.local[first_of_text], minlength=stats.n_groups)
         distinct_fills = fills_per_group.astype(np.float64)[stats.local]
-        slots = np.array([m.slot_count for m in matches], dtype=np.float64)[text_idx]
-        literal = np.array([m.literal_len for m in matches], dtype=np.float64)[text_idx]
+        slots = np.array([m[3] for m in matches], dtype=np.float64)[text_idx]
+        literal = np.array([m[4] for m in matches], dtype=np.float64)[text_idx]
         feats = {
             "tpl_template_size": stats.size,
             "tpl_template_share": stats.size / n,
@@ -348,17 +343,18 @@ class TemplateDetector:
         stats: GroupStats,
         tids: np.ndarray,
         cross: np.ndarray,
-        matches: list[TemplateMatch],
+        matches: list[_Parse],
         first_of_text: np.ndarray,
         text_idx: np.ndarray,
     ) -> list[dict[str, Any]]:
         """One shared evidence dict per template seen twice (in room or across rooms)."""
         examples: list[list[list[str]]] = [[] for _ in range(stats.n_groups)]
         max_examples = self.config.max_examples
-        for match, g in zip(matches, stats.local[first_of_text].tolist(), strict=True):
+        for (_, _, fills, _, _), g in zip(matches, stats.local[first_of_text].tolist(),
+                                          strict=True):
             ex = examples[g]
-            if len(ex) < max_examples and match.fills:
-                ex.append(list(match.fills))
+            if len(ex) < max_examples and fills:
+                ex.append(list(fills))
         counts = np.bincount(stats.local, minlength=stats.n_groups).tolist()
         cross_l = cross.tolist()
         tid_l = tids[stats.first].tolist()
@@ -371,7 +367,7 @@ class TemplateDetector:
                 continue
             per_group.append({
                 "template_id": tid,
-                "skeleton": self.template_skeleton(tid) or matches[text_l[g]].skeleton,
+                "skeleton": self.template_skeleton(tid) or matches[text_l[g]][1],
                 "template_size": counts[g],
                 "example_fills": examples[g],
                 "distinct_accounts": int(users_l[g]),

@@ -378,16 +378,19 @@ class NearIndex:
         best_sim = -1.0
         size = len(shingles)
         threshold = self.threshold
-        leaders = self._leaders
+        leader_of = self._leaders.get
+        intersection = shingles.intersection
         for key in self.candidates(m):
-            entry = leaders.get(key)
+            entry = leader_of(key)
             if entry is None:
                 continue
-            other = len(entry[1])
+            leader = entry[1]
+            other = len(leader)
             # Jaccard <= min(|A|, |B|) / max(|A|, |B|): skip pairs whose sizes differ too much.
-            if min(size, other) < threshold * max(size, other):
+            if (size < threshold * other) if size < other else (other < threshold * size):
                 continue
-            sim = jaccard(shingles, entry[1])
+            inter = len(intersection(leader))  # jaccard(), inlined: this loop is hot
+            sim = inter / (size + other - inter) if size or other else 1.0
             if sim >= threshold and (
                 sim > best_sim or (sim == best_sim and best_key is not None and key < best_key)
             ):
@@ -430,9 +433,12 @@ class NearIndex:
             hit = table.get(band)
             if hit == key:
                 del table[band]
-            elif isinstance(hit, tuple):
-                rest = tuple(k for k in hit if k != key)
-                table[band] = rest[0] if len(rest) == 1 else rest
+            elif isinstance(hit, tuple) and key in hit:
+                if len(hit) == 2:
+                    table[band] = hit[1] if hit[0] == key else hit[0]
+                else:
+                    i = hit.index(key)  # keys are unique within a bucket
+                    table[band] = hit[:i] + hit[i + 1:]
 
     def touch(self, key: int) -> None:
         """Mark a key as recently used (no-op when it was evicted).
@@ -442,6 +448,18 @@ class NearIndex:
         """
         if key in self._leaders:
             self._leaders.move_to_end(key)
+
+    def touch_many(self, keys: Iterable[int]) -> None:
+        """``touch`` each key, in order.
+
+        Args:
+            keys: The keys (evicted ones are skipped).
+        """
+        leaders = self._leaders
+        to_end = leaders.move_to_end
+        for key in keys:
+            if key in leaders:
+                to_end(key)
 
 
 class LRUDict(OrderedDict[K, V]):
@@ -466,6 +484,24 @@ class LRUDict(OrderedDict[K, V]):
         if value is not None:
             self.move_to_end(key)
         return value
+
+    def get_touch_many(self, keys: Iterable[K]) -> list[V | None]:
+        """``get_touch`` each key, in order (one call for a room's distinct texts).
+
+        Args:
+            keys: The keys.
+
+        Returns:
+            One value per key, None where absent.
+        """
+        get, to_end = self.get, self.move_to_end
+        out: list[V | None] = []
+        for key in keys:
+            value = get(key)
+            if value is not None:
+                to_end(key)
+            out.append(value)
+        return out
 
     def put(self, key: K, value: V) -> None:
         """Insert or replace an item, evicting the oldest beyond capacity."""

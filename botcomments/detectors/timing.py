@@ -45,6 +45,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 from typing import Any
 
@@ -86,6 +87,23 @@ FEATURE_NAMES: tuple[str, ...] = tuple(
 )
 """Feature names of :class:`MachinePostingDetector`, in output order."""
 
+_EVIDENCE_FEATURES: tuple[str, ...] = tuple(
+    f"timing_{n}"
+    for n in (
+        "user_iat_n",
+        "user_iat_mean_s",
+        "user_iat_cv",
+        "burst_accounts_2s",
+        "burst_accounts_10s",
+        "burst_spread_s",
+        "burst_fresh_share",
+        "lockstep_group_size",
+        "lockstep_shared",
+        "user_rooms",
+    )
+)
+"""Features quoted in evidence dicts (rounded only for the flagged comments)."""
+
 _SYNC_STRIP = re.compile(r"[\W_]+")
 
 
@@ -107,6 +125,10 @@ def sync_key(normal_text: str) -> str:
     """
     key = _SYNC_STRIP.sub("", normal_text)
     return key or normal_text
+
+
+_cached_sync_key = lru_cache(maxsize=1 << 16)(sync_key)
+""":func:`sync_key` with a bounded cache (chat lines repeat across rooms)."""
 
 
 @dataclass(frozen=True)
@@ -174,7 +196,7 @@ def _columns(batch: RoomBatch) -> _Columns:
     cols = room_columns(batch)
     keys: dict[str, int] = {}
     key_of_text = np.fromiter(
-        (keys.setdefault(sync_key(t), len(keys)) for t in cols.texts),
+        (keys.setdefault(_cached_sync_key(t), len(keys)) for t in cols.texts),
         dtype=np.int64,
         count=len(cols.texts),
     )
@@ -631,7 +653,7 @@ class MachinePostingDetector:
         flagged = np.flatnonzero(regular | burst | lock | multi)
         if len(flagged) == 0:
             return evidence
-        col = {name: _rounded(f[name][flagged]) for name in f}
+        col = {name: _rounded(f[name][flagged]) for name in _EVIDENCE_FEATURES}
         members: dict[int, list[str]] = {}
         for j, i in enumerate(flagged.tolist()):
             ev: dict[str, Any] = {}
