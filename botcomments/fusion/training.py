@@ -35,6 +35,7 @@ class TrainingTable:
         rooms: Room id per row (for room-grouped splits).
         personas: ``extra["persona"]`` per row ("" when absent).
         users: User id per row (None for guests).
+        timestamps: Unix seconds per row (NaN = untimed), or None when not collected.
     """
 
     features: FeatureTable
@@ -42,6 +43,7 @@ class TrainingTable:
     rooms: np.ndarray
     personas: np.ndarray
     users: np.ndarray
+    timestamps: np.ndarray | None = None
 
 
 def collect_features(
@@ -66,6 +68,7 @@ def collect_features(
     rooms: list[str] = []
     personas: list[str] = []
     users: list[str | None] = []
+    timestamps: list[float] = []
     for piece in room_slices(comments, max_slice=max_slice):
         for c in piece.comments:
             if c.label is None:
@@ -77,12 +80,14 @@ def collect_features(
             rooms.append(c.room_id)
             personas.append(str(c.extra.get("persona", "")))
             users.append(c.user_id)
+            timestamps.append(np.nan if c.ts is None else c.ts)
         tables.append(extractor.extract(piece.room_id, piece.comments).features)
     if not tables:
         raise ValueError("no comments to train on")
     return TrainingTable(
         FeatureTable.concat(tables), np.asarray(labels), np.asarray(rooms),
         np.asarray(personas), np.asarray(users, dtype=object),
+        np.asarray(timestamps, dtype=np.float64),
     )
 
 
@@ -122,7 +127,8 @@ def fit_with_rates(
 
 
 def attach_room_models(
-    fusion: LearnedFusion, data: TrainingTable, groups: np.ndarray | None = None
+    fusion: LearnedFusion, data: TrainingTable, groups: np.ndarray | None = None,
+    account_stage: bool = True,
 ) -> None:
     """Fit the quantifier's evidence-conditional room regressions on calibration rooms.
 
@@ -135,6 +141,8 @@ def attach_room_models(
         fusion: Fitted combiner with validation ``rates`` (from :func:`fit_with_rates`).
         data: Features of the calibration rooms.
         groups: Fold group per row (e.g. scenario and seed), default the room.
+        account_stage: Let the room models read the account-evidence stage
+            (:mod:`botcomments.quantify.accounts`; uses ``data.timestamps``).
 
     Raises:
         ValueError: If the combiner has no rates yet, or too few rooms.
@@ -146,6 +154,7 @@ def attach_room_models(
     rates = fit_room_models(
         ClassifierRates.from_dict(fusion.rates), fusion.predict_proba(data.features),
         data.labels, data.rooms, data.users, groups,
+        ts=data.timestamps, account_stage=account_stage,
     )
     fusion.rates = rates.to_dict()
     fusion.metrics["room_model_rooms"] = len(set(data.rooms.tolist()))
