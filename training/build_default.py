@@ -286,7 +286,8 @@ def summary_lines(metrics: dict[str, Any], style_run: dict[str, Any] | None) -> 
         b = style_run["metrics"][style_key(style_run["style"])]
         lines.append(
             f"(b) held-out bot style `{style_run['style']}` vs genuine comments of the same "
-            f"rooms: recall {b['recall']:.3f}, ROC-AUC {b['roc_auc']:.3f} (from the "
+            f"rooms: recall {b['recall']:.3f} while flagging {b['fpr']:.1%} of the genuine "
+            f"comments, ROC-AUC {b['roc_auc']:.3f} (0.5 = chance; from the "
             f"held-out-style run `{style_run['command']}`, a model trained without that "
             "style; not the shipped weights)"
         )

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import logging
 from pathlib import Path
 
-logger = logging.getLogger(__name__)
+from botcomments.cli.extras import train_extra_missing
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -44,10 +43,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         from training.data import load_labeled, parse_mapping
     except ImportError as exc:  # pragma: no cover - depends on the install
-        logger.error(
-            "evaluate reads data with the train extra: pip install 'botcomments[train]' (%s)", exc
-        )
-        return 2
+        return train_extra_missing(exc, "evaluate (reading labeled data)")
     data = load_labeled(args.data, parse_mapping(args.mapping))
     clf = BotCommentClassifier.from_pretrained(args.model)
     threshold = clf.threshold if args.threshold is None else args.threshold

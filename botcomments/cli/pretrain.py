@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 
-logger = logging.getLogger(__name__)
+from botcomments.cli.extras import train_extra_missing
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -38,10 +37,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         from training.pretrain import PretrainConfig, pretrain, read_corpus
     except ImportError as exc:  # pragma: no cover - depends on the install
-        logger.error(
-            "pretraining needs the train extra: pip install 'botcomments[train]' (%s)", exc
-        )
-        return 2
+        return train_extra_missing(exc, "pretraining")
     cfg = PretrainConfig()
     if args.config:
         with open(args.config, encoding="utf-8") as fh:

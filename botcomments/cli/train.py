@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 
-logger = logging.getLogger(__name__)
+from botcomments.cli.extras import train_extra_missing
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -53,8 +52,7 @@ def run(args: argparse.Namespace) -> int:
         from training.data import load_labeled, parse_mapping
         from training.finetune import fine_tune
     except ImportError as exc:  # pragma: no cover - depends on the install
-        logger.error("training needs the train extra: pip install 'botcomments[train]' (%s)", exc)
-        return 2
+        return train_extra_missing(exc, "training")
     cfg = TrainConfig.from_file(args.config) if args.config else TrainConfig()
     if args.seed is not None:
         cfg.seed = args.seed
