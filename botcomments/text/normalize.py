@@ -456,8 +456,8 @@ def _mask_and_collapse(s: str, c: _Counts) -> str:
     for _ in range(4):
         masked = _mask(s, c)
         was_masked = masked != s
-        if was_masked:
-            masked = _padding(masked, c)  # a placeholder can expose new padding
+        if was_masked:  # a placeholder (加<WECHAT>) can expose new spacing or padding
+            masked = _padding(_spaces(masked, c), c)
         s, changed = _collapse(masked, c)
         if not changed and not was_masked:
             break

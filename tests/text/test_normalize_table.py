@@ -123,6 +123,7 @@ CASES: list[tuple[str, str, str]] = [
     ("wechat-v-heart", "加V❤", "加<WECHAT>"),
     ("wechat-v-id", "加V❤: abc_123456", "加<WECHAT>"),
     ("wechat-vx-phone", "vx 13800138000", "<WECHAT>"),
+    ("space-exposed-by-mask", "㊀ ➕微", "一加<WECHAT>"),  # hypothesis: idempotence
     ("wechat-weixin", "威信 wx_abc123", "<WECHAT>"),
     ("wechat-weixin2", "薇信同号", "<WECHAT>同号"),
     ("wechat-plus", "➕v 看简介", "加<WECHAT>看简介"),
