@@ -31,6 +31,7 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
+from human_text import DEFAULT_CORPORA, human_lines, with_real_text
 from sklearn.metrics import f1_score
 
 from botcomments.baselines import FUZZY_BASELINE, community_baseline
@@ -47,6 +48,8 @@ from botcomments.simulate.config import CAMPAIGN_TYPES
 TUNING_SEEDS: tuple[int, ...] = (1000, 1001)
 CALIBRATION_SEEDS: tuple[int, ...] = (2000, 2001, 2002, 2003, 2004, 2005)
 SINGLE_CAMPAIGN_SEED = 3000  # + index of the campaign type
+REAL_TEXT_SEED = 99
+"""Shuffle seed of the real human lines put into calibration rooms."""
 EVAL_SEEDS: tuple[int, ...] = (5000, 5001)
 ROOM_SIZE = (300, 2000)
 
@@ -157,15 +160,20 @@ def evaluate(methods: dict[str, Callable[[Sequence[Comment]], ScoreResult | np.n
             print(f"{name:12s} {method:22s} {f1:6.3f} {flagged:8.3f} {ratio_cols} {rate:7.0f}")
 
 
-def calibration_comments(rooms_per_seed: int) -> list[Comment]:
+def calibration_comments(rooms_per_seed: int,
+                         real_lines: Sequence[str] | None = None) -> list[Comment]:
     """Comments of the calibration rooms for the room regression (no evaluation seed).
 
     Mixed rooms from the tuning and calibration seeds plus single-campaign, genuine-only
     and few-bot rooms (one seed each), so the regression and its conformal residuals see
-    varied campaign mixes and bot shares of 0-95 %.
+    varied campaign mixes and bot shares of 0-95 %. With ``real_lines``, every third room
+    has its ordinary genuine chat replaced by real human comments
+    (:func:`human_text.with_real_text`), so "unique text without evidence" is not learned
+    as a bot sign.
 
     Args:
         rooms_per_seed: Rooms per seed (single-campaign scenarios get ``max(4, n//2)``).
+        real_lines: Real human comments (training-side corpora), or None.
 
     Returns:
         Labelled comments (room ids ``<scenario>-<seed>-<room>``).
@@ -174,6 +182,9 @@ def calibration_comments(rooms_per_seed: int) -> list[Comment]:
     for i, (name, cfg) in enumerate(CALIBRATION_SCENARIOS.items()):
         seeds = (SINGLE_CAMPAIGN_SEED + i,)
         comments += make_scenario(name, seeds, max(4, rooms_per_seed // 2), cfg).comments
+    if real_lines:
+        room_ids = list(dict.fromkeys(c.room_id for c in comments))
+        with_real_text(comments, real_lines, seed=REAL_TEXT_SEED, rooms=set(room_ids[1::3]))
     return comments
 
 
@@ -196,17 +207,20 @@ def sliced_timestamps(comments: Sequence[Comment], rooms: np.ndarray) -> np.ndar
     return np.array([np.nan if c.ts is None else c.ts for c in ordered], dtype=np.float64)
 
 
-def tune(rooms_per_seed: int) -> None:
+def tune(rooms_per_seed: int, corpora: Path | None = None) -> None:
     """Recalibrate the shipped rules on tuning seeds and rewrite rules_default.json.
 
     Args:
         rooms_per_seed: Rooms per tuning seed.
+        corpora: Shared corpora folder: a third of the calibration rooms get real human chat
+            (:func:`calibration_comments`); None = simulated text only.
     """
     extractor = FeatureExtractor()
     sc = make_scenario("mixed", TUNING_SEEDS, rooms_per_seed)
     data = collect_features(extractor, sc.comments)
     tuned = calibrate_rules(RuleFusion.default(), data.features, data.labels, data.users)
-    cal_comments = calibration_comments(rooms_per_seed)
+    real = human_lines(corpora, "calibration") if corpora else None
+    cal_comments = calibration_comments(rooms_per_seed, real)
     cal = collect_features(extractor, cal_comments)
     ts = sliced_timestamps(cal_comments, cal.rooms)
     groups = np.array([r.rsplit("-", 1)[0] for r in cal.rooms])  # scenario-seed
@@ -222,6 +236,7 @@ def tune(rooms_per_seed: int) -> None:
         "scenario_seeds": {name: SINGLE_CAMPAIGN_SEED + i
                            for i, name in enumerate(CALIBRATION_SCENARIOS)},
         "rooms": len(set(cal.rooms.tolist())),
+        "real_human_text": "every third room: COLD train + SWSR comments" if real else None,
     }
     path = Path(str(resources.files("botcomments.fusion").joinpath("rules_default.json")))
     tuned.save(path)
@@ -237,11 +252,15 @@ def main() -> None:
     parser.add_argument("--rooms", type=int, default=15, help="rooms per seed and scenario")
     parser.add_argument("--tune", action="store_true", help="recalibrate on tuning seeds")
     parser.add_argument("--fuzzy", action="store_true", help="also run the fuzzy baseline")
+    parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA,
+                        help="shared corpora (real human chat in a third of the calibration rooms)")
+    parser.add_argument("--no-real-text", action="store_true",
+                        help="--tune on simulated text only")
     parser.add_argument("--eval-seeds", type=int, nargs="+", default=list(EVAL_SEEDS),
                         help="evaluation simulation seeds (default %(default)s)")
     args = parser.parse_args()
     if args.tune:
-        tune(args.rooms)
+        tune(args.rooms, None if args.no_real_text else args.corpora)
         return
     scorer = Scorer.rule_only()
     methods: dict[str, Callable[[Sequence[Comment]], ScoreResult | np.ndarray]] = {
