@@ -443,9 +443,28 @@ class GbdtSettings:
             raise ValueError(f"{self}: learning_rate and subsample must lie in (0, 1]")
 
 
-def _fit_model(
+def fit_model(
     kind: str, z: np.ndarray, y: np.ndarray, seed: int, gbdt: GbdtSettings | None = None
 ) -> dict[str, Any]:
+    """Fit a logistic regression or GBDT and return its parameters as plain values.
+
+    Shared by the combiner and the quantifier's account stage, so both store trees the
+    same way (:class:`TreeArrays`, evaluated in numpy, no pickles).
+
+    Args:
+        kind: "logistic" or "gbdt".
+        z: Preprocessed feature matrix.
+        y: 0/1 labels.
+        seed: Random seed (GBDT subsampling).
+        gbdt: GBDT sizes (default :class:`GbdtSettings`).
+
+    Returns:
+        Parameters as consumed by :class:`LearnedFusion`: ``coef`` and ``intercept``
+        (logistic), or ``trees``, ``intercept`` and ``learning_rate`` (gbdt).
+
+    Raises:
+        ValueError: On an unknown kind.
+    """
     if kind == "logistic":
         lr = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced").fit(z, y)
         return {"coef": tuple(map(float, lr.coef_[0])), "intercept": float(lr.intercept_[0])}
@@ -540,7 +559,7 @@ def fit_learned_fusion(
     x = table.select(names).astype(np.float64)
     split = room_split(np.asarray(groups), seed)
     pre = Preprocessor.fit(x[split.fit])
-    params = _fit_model(kind, pre.transform(x[split.fit]), y[split.fit], seed, gbdt)
+    params = fit_model(kind, pre.transform(x[split.fit]), y[split.fit], seed, gbdt)
     fusion = LearnedFusion(feature_names=names, preprocessor=pre, kind=kind, **params)
     cal_raw = fusion.raw_proba(x[split.calibrate])
     fusion.calibrator = Calibrator.fit(calibration, cal_raw, y[split.calibrate])

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from botcomments.fusion.learned import GbdtSettings, TreeArrays, _fit_model
+from botcomments.fusion.learned import GbdtSettings, TreeArrays, fit_model
 
 ACCOUNT_FEATURES: tuple[str, ...] = (
     "score",
@@ -276,7 +276,7 @@ def fit_account_stage(
     if len(x) > cfg.max_rows:
         keep = rng.choice(len(x), cfg.max_rows, replace=False)
         x, y = x[keep], y[keep]
-    fitted = _fit_model(
+    fitted = fit_model(
         "gbdt", x, y, seed,
         GbdtSettings(n_estimators=cfg.trees, max_depth=cfg.depth,
                      learning_rate=cfg.learning_rate, subsample=0.8),

@@ -15,8 +15,8 @@ from botcomments.fusion.learned import (
     Calibrator,
     LearnedFusion,
     Preprocessor,
-    _fit_model,
     fit_learned_fusion,
+    fit_model,
     room_split,
 )
 
@@ -46,7 +46,7 @@ def test_fusion_file_is_plain_json(tmp_path: Path, labeled_table: tuple) -> None
 def test_numpy_trees_match_sklearn(labeled_table: tuple) -> None:
     table, y, _ = labeled_table
     z = Preprocessor.fit(table.values).transform(table.values)
-    params = _fit_model("gbdt", z, y, seed=3)
+    params = fit_model("gbdt", z, y, seed=3)
     gb = GradientBoostingClassifier(
         n_estimators=150, max_depth=3, learning_rate=0.1, subsample=0.8, random_state=3
     ).fit(z, y)
