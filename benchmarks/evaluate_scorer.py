@@ -44,14 +44,15 @@ from evaluate_detectors import (
 )
 
 from botcomments.fusion.features import (
-    ACCOUNT_EVIDENCE_FEATURES,
-    ACCOUNT_TEXT_FEATURES,
-    CLUSTER_TEXT_FEATURES,
-    PATTERN_FEATURES,
+    DEFAULT_FEATURE_SET,
+    FEATURE_SETS,
     FeatureTable,
+    select_features,
 )
 from botcomments.fusion.learned import FUSION_FILE, GbdtSettings, LearnedFusion
 from botcomments.fusion.training import (
+    SHIPPED_GBDT,
+    SHIPPED_MAX_FPR,
     TrainingTable,
     attach_room_models,
     collect_features,
@@ -61,18 +62,8 @@ from botcomments.model.classifier import BotCommentClassifier
 from botcomments.records import Comment
 from botcomments.scoring.pipeline import FeatureExtractor, Scorer
 
-TEXT_AGGREGATES = ACCOUNT_TEXT_FEATURES + CLUSTER_TEXT_FEATURES
-"""Account/cluster text aggregates."""
-FEATURE_SETS: dict[str, tuple[str, ...]] = {
-    "base": TEXT_AGGREGATES + ACCOUNT_EVIDENCE_FEATURES + PATTERN_FEATURES,
-    "text": ACCOUNT_EVIDENCE_FEATURES + PATTERN_FEATURES,
-    "pattern": ACCOUNT_EVIDENCE_FEATURES,
-    "all": (),
-}
-"""Feature set name -> aggregates it leaves out: ``base`` = detectors + normaliser + text
-score only, ``text`` = plus the text aggregates, ``pattern`` = plus the posting-pattern
-features (smallest cluster of the account, share of crowd lines, delay within a cluster
-burst), ``all`` = plus the per-account detector-evidence maxima."""
+FIT_SEEDS: tuple[int, ...] = (*TUNING_SEEDS, 1100, 1101, 1102, 1103)
+"""Seeds of the shipped combiner's rooms (never evaluation seeds)."""
 
 
 def _validation_row(name: str, p: np.ndarray, y: np.ndarray, threshold: float) -> str:
@@ -101,8 +92,8 @@ def compare_on_validation(
     """
     fits = {
         name: fit_with_rates(data, kind=kind, **options,
-                             features=tuple(n for n in data.features.names if n not in left_out))
-        for name, left_out in FEATURE_SETS.items()
+                             features=select_features(data.features.names, name))
+        for name in FEATURE_SETS
     }
     index = fits["all"][1]["validation_index"]
     y = data.labels[index]
@@ -122,7 +113,7 @@ def compare_on_validation(
 
 def train_fusion_on_tuning_seeds(
     model_dir: Path, rooms_per_seed: int, room_rooms_per_seed: int, kind: str,
-    features: str = "all",
+    features: str = DEFAULT_FEATURE_SET,
     seeds: Sequence[int] = TUNING_SEEDS,
     **options: Any,
 ) -> None:
@@ -166,22 +157,22 @@ def main() -> None:
     parser.add_argument("--rooms", type=int, default=15, help="rooms per seed and scenario")
     parser.add_argument("--train-fusion", action="store_true",
                         help="fit fusion.json on tuning seeds first")
-    parser.add_argument("--fit-rooms", type=int, default=20,
+    parser.add_argument("--fit-rooms", type=int, default=15,
                         help="mixed rooms per tuning seed for --train-fusion")
-    parser.add_argument("--cal-rooms", type=int, default=10,
+    parser.add_argument("--cal-rooms", type=int, default=8,
                         help="rooms per calibration seed for the room regression")
     parser.add_argument("--kind", choices=("gbdt", "logistic"), default="gbdt")
-    parser.add_argument("--features", choices=tuple(FEATURE_SETS), default="all",
+    parser.add_argument("--features", choices=tuple(FEATURE_SETS), default=DEFAULT_FEATURE_SET,
                         help="combiner saved by --train-fusion (see FEATURE_SETS): all; "
                              "pattern = without the account evidence maxima; text = also "
                              "without the posting-pattern features; base = no aggregates")
-    parser.add_argument("--fit-seeds", type=int, nargs="+", default=list(TUNING_SEEDS),
+    parser.add_argument("--fit-seeds", type=int, nargs="+", default=list(FIT_SEEDS),
                         help="simulator seeds of the combiner's rooms for --train-fusion")
-    parser.add_argument("--trees", type=int, default=GbdtSettings.n_estimators,
+    parser.add_argument("--trees", type=int, default=SHIPPED_GBDT.n_estimators,
                         help="GBDT boosting rounds for --train-fusion")
-    parser.add_argument("--depth", type=int, default=GbdtSettings.max_depth,
+    parser.add_argument("--depth", type=int, default=SHIPPED_GBDT.max_depth,
                         help="GBDT tree depth for --train-fusion")
-    parser.add_argument("--max-fpr", type=float, default=0.015,
+    parser.add_argument("--max-fpr", type=float, default=SHIPPED_MAX_FPR,
                         help="cap on the genuine share flagged when choosing the threshold")
     parser.add_argument("--eval-seeds", type=int, nargs="+", default=list(EVAL_SEEDS),
                         help="evaluation seeds (never used for tuning or fitting)")

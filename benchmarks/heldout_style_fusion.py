@@ -35,10 +35,16 @@ from evaluate_detectors import (
     make_scenario,
     ratio_metrics,
 )
-from evaluate_scorer import FEATURE_SETS
 
-from botcomments.fusion.learned import GbdtSettings, LearnedFusion
-from botcomments.fusion.training import attach_room_models, collect_features, fit_with_rates
+from botcomments.fusion.features import select_features
+from botcomments.fusion.learned import LearnedFusion
+from botcomments.fusion.training import (
+    SHIPPED_GBDT,
+    SHIPPED_MAX_FPR,
+    attach_room_models,
+    collect_features,
+    fit_with_rates,
+)
 from botcomments.model.classifier import BotCommentClassifier
 from botcomments.records import Comment
 from botcomments.scoring.pipeline import FeatureExtractor, Scorer
@@ -97,9 +103,9 @@ def main() -> None:
     extractor = FeatureExtractor(text_model=model)
     data = collect_features(extractor, rooms_without(args.style, tuple(args.fit_seeds),
                                                      args.fit_rooms))
-    features = tuple(n for n in data.features.names if n not in FEATURE_SETS["pattern"])
-    fusion, report = fit_with_rates(data, kind="gbdt", features=features, max_fpr=0.01,
-                                    gbdt=GbdtSettings(n_estimators=300, max_depth=4))
+    fusion, report = fit_with_rates(data, kind="gbdt", max_fpr=SHIPPED_MAX_FPR,
+                                    features=select_features(data.features.names),
+                                    gbdt=SHIPPED_GBDT)
     cal = collect_features(extractor, calibration_without(args.style, args.cal_rooms))
     attach_room_models(fusion, cal, np.array([r.rsplit("-", 1)[0] for r in cal.rooms]))
     print(f"combiner without '{args.style}': validation F1 {report['metrics']['f1']:.3f}")

@@ -35,6 +35,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--kind", choices=("gbdt", "logistic"), default="gbdt")
     p.add_argument("--calibration", choices=("isotonic", "platt", "none"), default="isotonic")
     p.add_argument("--seed", type=int, default=0)
+    # Defaults are resolved in run(): importing the fusion modules here would slow every
+    # botcomments command down by a second (scikit-learn).
+    p.add_argument("--features", default=None,
+                   help="feature set: base, text, pattern or all (default: the shipped "
+                   "combiner's, pattern)")
+    p.add_argument("--trees", type=int, default=None,
+                   help="GBDT boosting rounds (default: the shipped combiner's, 300)")
+    p.add_argument("--depth", type=int, default=None,
+                   help="GBDT tree depth (default: the shipped combiner's, 4)")
+    p.add_argument("--max-fpr", type=float, default=None,
+                   help="cap on the share of genuine comments flagged at the threshold "
+                   "(default: the shipped combiner's, 0.01)")
     p.set_defaults(func=run)
 
 
@@ -47,11 +59,20 @@ def run(args: argparse.Namespace) -> int:
     Returns:
         0 on success, 2 on bad input.
     """
-    from botcomments.fusion.training import train_fusion
+    from botcomments.fusion.features import DEFAULT_FEATURE_SET
+    from botcomments.fusion.learned import GbdtSettings
+    from botcomments.fusion.training import SHIPPED_GBDT, SHIPPED_MAX_FPR, train_fusion
+
+    gbdt = GbdtSettings(n_estimators=args.trees or SHIPPED_GBDT.n_estimators,
+                        max_depth=args.depth or SHIPPED_GBDT.max_depth)
 
     try:
-        fusion = train_fusion(args.model, args.data, room_paths=args.rooms, kind=args.kind,
-                              calibration=args.calibration, seed=args.seed)
+        fusion = train_fusion(
+            args.model, args.data, room_paths=args.rooms, kind=args.kind,
+            calibration=args.calibration, seed=args.seed,
+            feature_set=args.features or DEFAULT_FEATURE_SET, gbdt=gbdt,
+            max_fpr=SHIPPED_MAX_FPR if args.max_fpr is None else args.max_fpr,
+        )
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -68,6 +68,43 @@ CROWD_MIN_USERS = 3
 """Distinct accounts that make a near-duplicate cluster a crowd line."""
 DELAY_WINDOW_S = 30.0
 """Look-back window of ``dup.cluster_delay_s``."""
+FEATURE_SETS: dict[str, tuple[str, ...]] = {
+    "base": ACCOUNT_TEXT_FEATURES + CLUSTER_TEXT_FEATURES + ACCOUNT_EVIDENCE_FEATURES
+    + PATTERN_FEATURES,
+    "text": ACCOUNT_EVIDENCE_FEATURES + PATTERN_FEATURES,
+    "pattern": ACCOUNT_EVIDENCE_FEATURES,
+    "all": (),
+}
+"""Combiner feature set name -> the aggregates it leaves out: ``base`` = detectors +
+normaliser + text score only, ``text`` = plus the account/cluster text aggregates,
+``pattern`` = plus the posting-pattern features (the shipped combiner), ``all`` = plus
+the per-account detector-evidence maxima."""
+DEFAULT_FEATURE_SET = "pattern"
+"""Feature set of the shipped combiner."""
+
+
+def select_features(names: Sequence[str], feature_set: str = DEFAULT_FEATURE_SET
+                    ) -> tuple[str, ...]:
+    """The columns a combiner of one :data:`FEATURE_SETS` set uses.
+
+    Args:
+        names: Available feature names.
+        feature_set: A :data:`FEATURE_SETS` key.
+
+    Returns:
+        ``names`` without the set's left-out features, in order.
+
+    Raises:
+        ValueError: On an unknown set.
+
+    Example:
+        >>> select_features(["text.p_bot", "acct.max_dup_cluster_size"], "pattern")
+        ('text.p_bot',)
+    """
+    if feature_set not in FEATURE_SETS:
+        raise ValueError(f"feature set {feature_set!r}: choose one of {tuple(FEATURE_SETS)}")
+    left_out = set(FEATURE_SETS[feature_set])
+    return tuple(n for n in names if n not in left_out)
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from botcomments.fusion.features import FeatureTable
-from botcomments.fusion.learned import LearnedFusion, fit_learned_fusion
+from botcomments.fusion.features import DEFAULT_FEATURE_SET, FeatureTable, select_features
+from botcomments.fusion.learned import GbdtSettings, LearnedFusion, fit_learned_fusion
 from botcomments.records import Comment
 from botcomments.scoring.grouping import room_slices
 
@@ -160,6 +160,12 @@ def attach_room_models(
     fusion.metrics["room_model_rooms"] = len(set(data.rooms.tolist()))
 
 
+SHIPPED_GBDT = GbdtSettings(n_estimators=300, max_depth=4)
+"""GBDT size of the shipped combiner."""
+SHIPPED_MAX_FPR = 0.01
+"""Cap on the genuine share flagged when the shipped combiner's threshold was chosen."""
+
+
 def train_fusion(
     model_dir: Path | str,
     data_paths: list[Path],
@@ -168,6 +174,9 @@ def train_fusion(
     kind: str = "gbdt",
     calibration: str = "isotonic",
     seed: int = 0,
+    feature_set: str = DEFAULT_FEATURE_SET,
+    gbdt: GbdtSettings = SHIPPED_GBDT,
+    max_fpr: float = SHIPPED_MAX_FPR,
 ) -> LearnedFusion:
     """Train on labeled files and write ``fusion.json`` into the model folder.
 
@@ -179,9 +188,15 @@ def train_fusion(
         kind: "gbdt" or "logistic".
         calibration: "isotonic", "platt" or "none".
         seed: Random seed.
+        feature_set: Columns used (:data:`botcomments.fusion.features.FEATURE_SETS`).
+        gbdt: GBDT size (``kind="gbdt"``).
+        max_fpr: Cap on the genuine share flagged at the chosen threshold.
 
     Returns:
         The saved combiner.
+
+    Raises:
+        ValueError: On an unknown feature set or unusable data.
     """
     from botcomments.io.readers import open_comments
     from botcomments.model.classifier import BotCommentClassifier
@@ -190,13 +205,17 @@ def train_fusion(
     model = BotCommentClassifier.from_pretrained(model_dir)
     extractor = FeatureExtractor(text_model=model)
     data = collect_features(extractor, open_comments(data_paths, strict=True))
-    fusion, report = fit_with_rates(data, kind=kind, calibration=calibration, seed=seed)
+    fusion, report = fit_with_rates(
+        data, kind=kind, calibration=calibration, seed=seed,
+        features=select_features(data.features.names, feature_set), gbdt=gbdt, max_fpr=max_fpr,
+    )
     if room_paths:
         rooms = collect_features(extractor, open_comments(room_paths, strict=True))
         attach_room_models(fusion, rooms)
         fusion.metrics["room_model_on"] = [str(p) for p in room_paths]
     fusion.metrics["trained_on"] = [str(p) for p in data_paths]
     fusion.metrics["seed"] = seed
+    fusion.metrics["features"] = feature_set
     fusion.save(model_dir)
     logger.info("fusion metrics: %s", report["metrics"])
     return fusion

@@ -9,12 +9,14 @@ from hypothesis import strategies as st
 
 from botcomments.detectors.base import DetectorOutput
 from botcomments.fusion.features import (
+    ACCOUNT_EVIDENCE_FEATURES,
     DELAY_WINDOW_S,
     PATTERN_FEATURES,
     FeatureTable,
     assemble_features,
     cluster_delay,
     pattern_features,
+    select_features,
 )
 from botcomments.text.normalize import normalize
 
@@ -92,3 +94,33 @@ def test_assemble_adds_patterns_only_with_users_and_times() -> None:
     full = assemble_features([dup], normalized, user_ids=["a", "b"], timestamps=[5.0, 6.5])
     assert not set(PATTERN_FEATURES) & set(without.names)
     assert full.column("dup.cluster_delay_s").tolist() == [0.0, 1.5]
+
+
+@pytest.mark.parametrize(
+    ("feature_set", "kept"),
+    [
+        ("all", ["text.p_bot", "acct.max_dup_cluster_size", "dup.cluster_delay_s"]),
+        ("pattern", ["text.p_bot", "dup.cluster_delay_s"]),
+        ("text", ["text.p_bot"]),
+        ("base", ["text.p_bot"]),
+    ],
+)
+def test_select_features(feature_set: str, kept: list[str]) -> None:
+    names = ["text.p_bot", "acct.max_dup_cluster_size", "dup.cluster_delay_s"]
+    assert list(select_features(names, feature_set)) == kept
+
+
+def test_select_features_unknown_set() -> None:
+    with pytest.raises(ValueError, match="choose one of"):
+        select_features(["text.p_bot"], "everything")
+
+
+def test_shipped_combiner_uses_the_default_set() -> None:
+    from pathlib import Path
+
+    from botcomments.fusion.learned import LearnedFusion
+
+    shipped = LearnedFusion.load(Path(__file__).resolve().parents[2] / "models" / "default")
+    assert set(shipped.feature_names) == set(
+        select_features(shipped.feature_names + ACCOUNT_EVIDENCE_FEATURES))
+    assert set(PATTERN_FEATURES) <= set(shipped.feature_names)
