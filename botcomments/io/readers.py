@@ -24,11 +24,11 @@ import re
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from types import TracebackType
 
 import pyarrow as pa
 
 from botcomments.io.base import Location, Rejected, Skipped
+from botcomments.io.closing import ClosesOnExit
 from botcomments.io.json_readers import Builder, read_json_array, read_json_lines
 from botcomments.io.mapping import comment_from_mapping, parse_field_map
 from botcomments.io.platforms import blivedm_record, douyin_record
@@ -133,7 +133,7 @@ def _expand(paths: str | Path | Iterable[str | Path]) -> list[Path]:
     return out
 
 
-class CommentStream:
+class CommentStream(ClosesOnExit):
     """Iterable of ``Comment`` over one or more files, with counters in ``.stats``.
 
     Iterate once (a second iteration raises ``RuntimeError``). Rejected records go to
@@ -183,17 +183,6 @@ class CommentStream:
         if self._rejects is not None:
             self._rejects.close()
             self._rejects = None
-
-    def __enter__(self) -> CommentStream:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def _reject(self, item: Rejected) -> None:
         name = item.location.file

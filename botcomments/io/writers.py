@@ -14,11 +14,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from types import TracebackType
 from typing import IO, Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from botcomments.io.closing import ClosesOnExit
 
 WRITE_FORMATS: tuple[str, ...] = ("jsonl", "parquet")
 
@@ -72,7 +73,7 @@ def _inferred_schema(rows: list[dict[str, Any]]) -> pa.Schema:
     return schema
 
 
-class RecordWriter:
+class RecordWriter(ClosesOnExit):
     """Write dict records one at a time with bounded memory.
 
     Parquet rows are buffered ``batch_size`` at a time. Without ``schema`` the schema is
@@ -164,14 +165,3 @@ class RecordWriter:
         else:
             self._parquet.close()
             self._parquet = None
-
-    def __enter__(self) -> RecordWriter:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

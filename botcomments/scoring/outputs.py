@@ -16,11 +16,11 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import pyarrow as pa
 
+from botcomments.io.closing import ClosesOnExit
 from botcomments.io.writers import CORE_PARQUET_FIELDS, RecordWriter
 from botcomments.records import Comment
 from botcomments.scoring.types import RoomReport, Verdict
@@ -62,7 +62,7 @@ def comment_record(comment: Comment, verdict: Verdict) -> dict[str, Any]:
     return row
 
 
-class CommentsWriter:
+class CommentsWriter(ClosesOnExit):
     """Stream scored comments to ``comments.jsonl`` (and optionally Parquet).
 
     Args:
@@ -107,17 +107,6 @@ class CommentsWriter:
         self._jsonl.close()
         if self._parquet is not None:
             self._parquet.close()
-
-    def __enter__(self) -> CommentsWriter:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def write_rooms(path: Path | str, rooms: Sequence[RoomReport]) -> Path:
