@@ -25,6 +25,7 @@ from pathlib import Path
 
 import psutil
 
+from botcomments.cli.score import add_device_options
 from botcomments.records import Comment
 
 
@@ -41,6 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--archive", type=int, default=0,
                    help="also stream a generated archive of this many comments")
     p.add_argument("--threads", type=int, default=2, help="torch threads")
+    add_device_options(p)
     p.add_argument("--seed", type=int, default=7)
     p.set_defaults(func=run, threshold=None)
 
@@ -66,20 +68,25 @@ def _rate(n: int, seconds: float) -> str:
     return f"{n / seconds:10,.0f} /s" if seconds > 0 else "inf"
 
 
-def bench_text_model(model_dir: Path, texts: Sequence[str], pipeline_n: int) -> None:
+def bench_text_model(model_dir: Path, texts: Sequence[str], pipeline_n: int,
+                     device: str | None = None, batch_size: int = 128) -> None:
     """Print the scorer's text path vs the plain transformers pipeline on the same texts.
 
     Args:
         model_dir: Model folder.
         texts: Texts to classify.
         pipeline_n: How many of them the plain pipeline gets.
+        device: Device of the scorer's text model (None = auto). The pipeline keeps
+            its own defaults.
+        batch_size: Texts per forward pass of the scorer's text model.
     """
     from transformers import pipeline
 
     from botcomments.model.classifier import BotCommentClassifier
 
     subset = list(texts[:pipeline_n])
-    model = BotCommentClassifier.from_pretrained(model_dir)
+    model = BotCommentClassifier.from_pretrained(model_dir, device=device, batch_size=batch_size)
+    print(f"scorer text model on {model.device}, batch size {batch_size}")
     t0 = time.perf_counter()
     model.bot_scores(subset)
     ours = time.perf_counter() - t0
@@ -176,7 +183,8 @@ def run(args: argparse.Namespace) -> int:
                   "--no-model", file=sys.stderr)
             return 2
         args.model = model_dir
-        bench_text_model(model_dir, [c.text for c in comments], args.pipeline_n)
+        bench_text_model(model_dir, [c.text for c in comments], args.pipeline_n,
+                         device=args.device, batch_size=args.batch_size)
     bench_end_to_end(args, comments)
     if args.archive:
         bench_archive(args, args.archive)

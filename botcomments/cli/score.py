@@ -64,6 +64,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--encoding", default=None, help="input encoding (default: auto)")
     p.add_argument("--strict", action="store_true", help="stop at the first bad record")
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    add_device_options(p)
     p.add_argument("--threads", type=int, default=None,
                    help="torch CPU threads for the text model (default: torch's choice; "
                         "use 1 on a machine shared with other busy processes)")
@@ -74,6 +75,20 @@ def _progress(items: Iterable[Comment], enabled: bool) -> Iterator[Comment]:
     bar = tqdm(items, unit=" comments", desc="scoring", disable=not enabled, file=sys.stderr,
                mininterval=0.5)
     yield from bar
+
+
+def add_device_options(p: argparse.ArgumentParser) -> None:
+    """Add ``--device`` and ``--batch-size`` (text model placement) to a subcommand.
+
+    Args:
+        p: The subcommand's parser.
+    """
+    p.add_argument("--device", default=None,
+                   help="torch device of the text model, e.g. cpu, cuda, cuda:1 "
+                   "(default: cuda when available, else cpu with int8)")
+    p.add_argument("--batch-size", type=int, default=128,
+                   help="texts per forward pass of the text model (default 128; larger "
+                   "pays on a GPU)")
 
 
 def build_scorer(args: argparse.Namespace) -> Scorer | None:
@@ -103,7 +118,8 @@ def build_scorer(args: argparse.Namespace) -> Scorer | None:
 
         torch.set_num_threads(args.threads)
     try:
-        return Scorer.from_pretrained(model_dir, threshold=args.threshold)
+        return Scorer.from_pretrained(model_dir, threshold=args.threshold,
+                                      device=args.device, batch_size=args.batch_size)
     except FileNotFoundError as exc:
         print(f"error: {exc}\n  or score without a text model: --no-model", file=sys.stderr)
         return None

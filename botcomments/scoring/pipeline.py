@@ -242,7 +242,12 @@ class Scorer:
 
     @classmethod
     def from_pretrained(
-        cls, path: str | Path, threshold: float | None = None, **kwargs: Any
+        cls,
+        path: str | Path,
+        threshold: float | None = None,
+        device: str | None = None,
+        batch_size: int = 128,
+        **kwargs: Any,
     ) -> Scorer:
         """Load the text model and the learned combiner (``fusion.json``) of a model folder.
 
@@ -250,6 +255,9 @@ class Scorer:
             path: Model folder (Hugging Face layout + ``botcomments.json`` +
                 ``fusion.json``).
             threshold: Decision threshold (default: the combiner's).
+            device: Torch device of the text model (default: cuda when available, else
+                cpu with int8 quantisation).
+            batch_size: Texts per forward pass of the text model (larger pays on a GPU).
             **kwargs: Passed to ``Scorer``.
 
         Returns:
@@ -266,7 +274,7 @@ class Scorer:
                 f"model folder {folder} not found; pass --model DIR or score with --no-model"
             )
         fusion = LearnedFusion.load(folder)
-        model = BotCommentClassifier.from_pretrained(folder)
+        model = BotCommentClassifier.from_pretrained(folder, device=device, batch_size=batch_size)
         return cls(fusion, text_model=model, threshold=threshold, **kwargs)
 
     @property

@@ -11,6 +11,7 @@ import torch
 
 from botcomments.cli import main
 from botcomments.fusion.learned import FUSION_FILE, LearnedFusion
+from botcomments.model.classifier import BotCommentClassifier
 from botcomments.scoring.pipeline import Scorer
 
 
@@ -35,6 +36,18 @@ def test_train_fusion_then_score_with_model(tmp_path: Path, tiny_model_dir: Path
     assert 0 <= first["text_score"] <= 1
     scorer = Scorer.from_pretrained(model)
     assert scorer.mode == "fused+text"
+    placed = Scorer.from_pretrained(model, device="cpu", batch_size=7)
+    text_model = placed.extractor.text_model
+    assert (str(text_model.device), text_model.batch_size) == ("cpu", 7)
+    out7 = tmp_path / "out7"
+    assert main(["score", str(sim_file), "--out", str(out7), "--model", str(model),
+                 "--device", "cpu", "--batch-size", "7"]) == 0
+    lines = (out / "comments.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len((out7 / "comments.jsonl").read_text(encoding="utf-8").splitlines()) == len(lines)
+    texts = [json.loads(line)["text"] for line in lines[:200]]
+    fp32 = [BotCommentClassifier.from_pretrained(model, device="cpu", quantize=False,
+                                                 batch_size=b).bot_scores(texts) for b in (7, 128)]
+    assert fp32[0] == pytest.approx(fp32[1], abs=1e-5)  # fp32: batching changes no score
 
 
 def test_model_without_fusion_file_explains(tmp_path: Path, tiny_model_dir: Path,
