@@ -39,7 +39,6 @@ from botcomments.fusion.rules import RuleFusion, calibrate_rules
 from botcomments.fusion.training import collect_features
 from botcomments.quantify import ClassifierRates, fit_room_models
 from botcomments.records import Comment
-from botcomments.scoring.grouping import room_slices
 from botcomments.scoring.pipeline import FeatureExtractor, Scorer
 from botcomments.scoring.types import ScoreResult
 from botcomments.simulate import SimulationConfig, simulate
@@ -188,25 +187,6 @@ def calibration_comments(rooms_per_seed: int,
     return comments
 
 
-def sliced_timestamps(comments: Sequence[Comment], rooms: np.ndarray) -> np.ndarray:
-    """Timestamps in the row order of ``collect_features`` (its room slices).
-
-    Args:
-        comments: The comments given to ``collect_features``.
-        rooms: Its ``rooms`` column (checked against the slice order).
-
-    Returns:
-        Unix seconds per row (NaN = untimed).
-
-    Raises:
-        RuntimeError: If the slice order differs from the feature rows.
-    """
-    ordered = [c for piece in room_slices(comments) for c in piece.comments]
-    if [c.room_id for c in ordered] != rooms.tolist():
-        raise RuntimeError("room slices and feature rows are in different orders")
-    return np.array([np.nan if c.ts is None else c.ts for c in ordered], dtype=np.float64)
-
-
 def tune(rooms_per_seed: int, corpora: Path | None = None) -> None:
     """Recalibrate the shipped rules on tuning seeds and rewrite rules_default.json.
 
@@ -222,11 +202,10 @@ def tune(rooms_per_seed: int, corpora: Path | None = None) -> None:
     real = human_lines(corpora, "calibration") if corpora else None
     cal_comments = calibration_comments(rooms_per_seed, real)
     cal = collect_features(extractor, cal_comments)
-    ts = sliced_timestamps(cal_comments, cal.rooms)
     groups = np.array([r.rsplit("-", 1)[0] for r in cal.rooms])  # scenario-seed
     rates = fit_room_models(
         ClassifierRates.from_dict(tuned.rates or {}), tuned.predict_proba(cal.features),
-        cal.labels, cal.rooms, cal.users, groups, ts=ts, account_stage=True,
+        cal.labels, cal.rooms, cal.users, groups, ts=cal.timestamps, account_stage=True,
     )
     tuned.rates = rates.to_dict()
     tuned.notes["tuned_on"] = {"seeds": list(TUNING_SEEDS), "rooms_per_seed": rooms_per_seed,
