@@ -74,6 +74,7 @@ class Scenario:
     comments: list[Comment]
     labels: np.ndarray
     truth_ratio: dict[str, float]
+    truth_user_ratio: dict[str, float]
 
 
 def make_scenario(name: str, seeds: Sequence[int], rooms_per_seed: int,
@@ -91,6 +92,7 @@ def make_scenario(name: str, seeds: Sequence[int], rooms_per_seed: int,
     """
     comments: list[Comment] = []
     truth: dict[str, float] = {}
+    truth_users: dict[str, float] = {}
     for seed in seeds:
         sim = simulate(rooms_per_seed, seed=seed, config=config or SCENARIOS[name])
         for c in sim.comments:
@@ -98,16 +100,20 @@ def make_scenario(name: str, seeds: Sequence[int], rooms_per_seed: int,
             comments.append(c)
         for r in sim.rooms:
             truth[f"{name}-{seed}-{r.room_id}"] = r.authenticity_ratio
+            truth_users[f"{name}-{seed}-{r.room_id}"] = r.genuine_user_ratio
     labels = np.array([c.label for c in comments], dtype=int)
-    return Scenario(name, comments, labels, truth)
+    return Scenario(name, comments, labels, truth, truth_users)
 
 
-def ratio_metrics(result: ScoreResult, truth: dict[str, float]) -> tuple[float, float, float]:
+def ratio_metrics(result: ScoreResult, truth: dict[str, float], users: bool = False
+                  ) -> tuple[float, float, float]:
     """Authenticity ratio MAE, CI coverage and mean CI width over rooms.
 
     Args:
         result: Scorer output.
-        truth: Room id -> true share of genuine comments.
+        truth: Room id -> true share of genuine comments (of genuine commenters with
+            ``users``).
+        users: Score ``genuine_user_ratio``/``genuine_user_ci`` instead of the comment ratio.
 
     Returns:
         (MAE, coverage, mean width).
@@ -115,8 +121,9 @@ def ratio_metrics(result: ScoreResult, truth: dict[str, float]) -> tuple[float, 
     err, cover, width = [], [], []
     for room in result.rooms:
         t = truth[room.room_id]
-        err.append(abs(room.authenticity_ratio - t))
-        lo, hi = room.authenticity_ci
+        estimate, (lo, hi) = ((room.genuine_user_ratio, room.genuine_user_ci) if users
+                              else (room.authenticity_ratio, room.authenticity_ci))
+        err.append(abs(estimate - t))
         cover.append(lo - 1e-9 <= t <= hi + 1e-9)
         width.append(hi - lo)
     return float(np.mean(err)), float(np.mean(cover)), float(np.mean(width))

@@ -2,7 +2,8 @@
 
 Same scenarios and EVALUATION seeds as evaluate_detectors.py (never used for tuning or
 for training the combiner). Prints comment-level F1, flagged share on genuine-only rooms,
-authenticity-ratio MAE and CI coverage, and the Brier score, and writes a reliability
+authenticity-ratio MAE and CI coverage, the Brier score and the genuine-commenter ratio's
+MAE, coverage and interval width (uMAE, ucover, uwidth), and writes a reliability
 plot PNG for the fused scorer.
 
 The fused scorer needs a model folder with ``fusion.json``; ``--train-fusion`` first fits
@@ -201,7 +202,8 @@ def main() -> None:
         parser.error(f"--eval-seeds {seeds} overlap the tuning/calibration seeds")
     print(f"evaluation seeds {seeds}, {args.rooms} rooms per seed and scenario")
     header = (f"{'scenario':11s} {'method':10s} {'F1':>6s} {'flagged':>8s} {'MAE':>6s} "
-              f"{'cover':>6s} {'width':>6s} {'Brier':>6s}")
+              f"{'cover':>6s} {'width':>6s} {'Brier':>6s} {'uMAE':>6s} {'ucover':>6s} "
+              f"{'uwidth':>6s}")
     print(header)
     print("-" * len(header))
     reliability: list[tuple[np.ndarray, np.ndarray]] = []
@@ -210,18 +212,21 @@ def main() -> None:
         y = sc.labels
         text = _text_only(model, sc.comments)
         text_pred = text >= model.threshold
-        rows = [("text-only", text_pred, text, "     -      -      -")]
+        dashes = "     -      -      -"
+        rows = [("text-only", text_pred, text, dashes, dashes)]
         for method, scorer in scorers.items():
             res = scorer.score(sc.comments)
             p = np.array([v.bot_score for v in res.verdicts])
             mae, cover, width = ratio_metrics(res, sc.truth_ratio)
-            rows.append((method, p >= scorer.threshold, p, f"{mae:6.3f} {cover:6.2f} {width:6.2f}"))
+            umae, ucover, uwidth = ratio_metrics(res, sc.truth_user_ratio, users=True)
+            rows.append((method, p >= scorer.threshold, p, f"{mae:6.3f} {cover:6.2f} {width:6.2f}",
+                         f"{umae:6.3f} {ucover:6.2f} {uwidth:6.2f}"))
             if method == "fused":
                 reliability.append((y, p))
-        for method, pred, p, ratio_cols in rows:
+        for method, pred, p, ratio_cols, user_cols in rows:
             f1 = f1_score(y, pred) if y.any() else float("nan")
             print(f"{name:11s} {method:10s} {f1:6.3f} {pred[y == 0].mean():8.3f} {ratio_cols} "
-                  f"{brier_score_loss(y, p):6.3f}")
+                  f"{brier_score_loss(y, p):6.3f} {user_cols}")
     y_all = np.concatenate([r[0] for r in reliability])
     p_all = np.concatenate([r[1] for r in reliability])
     frac, mean = calibration_curve(y_all, p_all, n_bins=10)
