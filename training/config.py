@@ -9,9 +9,11 @@ Example:
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from botcomments.configfile import from_known_fields
 
 
 @dataclass
@@ -128,11 +130,7 @@ class TrainConfig:
         Raises:
             ValueError: On unknown keys (typos), naming the valid ones.
         """
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ValueError(f"unknown training config keys {unknown}; valid keys: {sorted(known)}")
-        return cls(**data)
+        return from_known_fields(cls, data, "training config")
 
     @classmethod
     def from_file(cls, path: Path | str) -> TrainConfig:

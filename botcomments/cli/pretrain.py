@@ -6,6 +6,7 @@ import argparse
 import json
 
 from botcomments.cli.extras import train_extra_missing
+from botcomments.configfile import from_known_fields
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -41,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     cfg = PretrainConfig()
     if args.config:
         with open(args.config, encoding="utf-8") as fh:
-            cfg = PretrainConfig(**json.load(fh))
+            cfg = from_known_fields(PretrainConfig, json.load(fh), "pretraining config")
     if args.max_steps is not None:
         cfg.max_steps = args.max_steps
     summary = pretrain(read_corpus(args.corpus), args.out, cfg)

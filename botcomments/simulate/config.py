@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from botcomments.configfile import from_known_fields
 
 GENUINE_PERSONAS: tuple[str, ...] = ("genuine_chat", "genuine_flood", "genuine_fan")
 CAMPAIGN_TYPES: tuple[str, ...] = (
@@ -214,15 +216,7 @@ class SimulationConfig:
         Raises:
             ValueError: On unknown keys or invalid values.
         """
-        if not isinstance(data, dict):
-            raise ValueError(
-                f"a simulation config must be a JSON object, got {type(data).__name__}"
-            )
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ValueError(f"unknown config key(s) {unknown}; valid keys: {sorted(known)}")
-        return cls(**data)
+        return from_known_fields(cls, data, "simulation config")
 
     @classmethod
     def from_json(cls, path: str | Path) -> SimulationConfig:
