@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
@@ -42,7 +42,7 @@ from botcomments.records import Comment
 from botcomments.scoring.pipeline import FeatureExtractor, Scorer
 from botcomments.scoring.types import ScoreResult
 from botcomments.simulate import SimulationConfig, simulate
-from botcomments.simulate.config import CAMPAIGN_TYPES
+from botcomments.simulate.config import CAMPAIGN_TYPES, DEFAULT_CAMPAIGN_WEIGHTS
 
 TUNING_SEEDS: tuple[int, ...] = (1000, 1001)
 CALIBRATION_SEEDS: tuple[int, ...] = (2000, 2001, 2002, 2003, 2004, 2005)
@@ -166,8 +166,26 @@ def evaluate(methods: dict[str, Callable[[Sequence[Comment]], ScoreResult | np.n
             print(f"{name:12s} {method:22s} {f1:6.3f} {flagged:8.3f} {ratio_cols} {rate:7.0f}")
 
 
-def calibration_comments(rooms_per_seed: int,
-                         real_lines: Sequence[str] | None = None) -> list[Comment]:
+def without_campaigns(config: SimulationConfig, styles: Iterable[str]) -> SimulationConfig:
+    """The same simulation settings with some campaign types weighted 0.
+
+    Args:
+        config: Settings.
+        styles: Campaign types (``botcomments.simulate.config.CAMPAIGN_TYPES``) to drop.
+
+    Returns:
+        New settings (``config`` itself when ``styles`` is empty).
+    """
+    drop = set(styles)
+    if not drop:
+        return config
+    weights = dict(config.campaign_weights or DEFAULT_CAMPAIGN_WEIGHTS)
+    return replace(config, campaign_weights={k: 0.0 if k in drop else w
+                                             for k, w in weights.items()})
+
+
+def calibration_comments(rooms_per_seed: int, real_lines: Sequence[str] | None = None,
+                         mixed: SimulationConfig | None = None) -> list[Comment]:
     """Comments of the calibration rooms for the room regression (no evaluation seed).
 
     Mixed rooms from the tuning and calibration seeds plus single-campaign, genuine-only
@@ -180,12 +198,20 @@ def calibration_comments(rooms_per_seed: int,
     Args:
         rooms_per_seed: Rooms per seed (single-campaign scenarios get ``max(4, n//2)``).
         real_lines: Real human comments (training-side corpora), or None.
+        mixed: Settings of the mixed rooms (default ``SCENARIOS["mixed"]``); a campaign
+            type weighted 0 there is also left out of the single-campaign rooms.
 
     Returns:
         Labelled comments (room ids ``<scenario>-<seed>-<room>``).
     """
-    comments = make_scenario("mixed", TUNING_SEEDS + CALIBRATION_SEEDS, rooms_per_seed).comments
+    mixed = mixed or SCENARIOS["mixed"]
+    comments = make_scenario("mixed", TUNING_SEEDS + CALIBRATION_SEEDS, rooms_per_seed,
+                             mixed).comments
+    excluded = {k for k, w in (mixed.campaign_weights or {}).items() if w == 0}
     for i, (name, cfg) in enumerate(CALIBRATION_SCENARIOS.items()):
+        if name.removeprefix("single_") in excluded:
+            continue
+        cfg = without_campaigns(cfg, excluded)
         seeds = (SINGLE_CAMPAIGN_SEED + i,)
         comments += make_scenario(name, seeds, max(4, rooms_per_seed // 2), cfg).comments
     if real_lines:

@@ -19,7 +19,6 @@ import argparse
 import shutil
 import sys
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -27,13 +26,11 @@ from sklearn.metrics import f1_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from evaluate_detectors import (
-    CALIBRATION_SCENARIOS,
-    CALIBRATION_SEEDS,
     SCENARIOS,
-    SINGLE_CAMPAIGN_SEED,
-    TUNING_SEEDS,
+    calibration_comments,
     make_scenario,
     ratio_metrics,
+    without_campaigns,
 )
 
 from botcomments.fusion.features import select_features
@@ -48,43 +45,14 @@ from botcomments.fusion.training import (
 from botcomments.model.classifier import BotCommentClassifier
 from botcomments.records import Comment
 from botcomments.scoring.pipeline import FeatureExtractor, Scorer
-from botcomments.simulate import SimulationConfig
-from botcomments.simulate.config import CAMPAIGN_TYPES, DEFAULT_CAMPAIGN_WEIGHTS
-
-
-def without(config: SimulationConfig, style: str) -> SimulationConfig:
-    """The same simulation settings with one campaign type weighted 0.
-
-    Args:
-        config: Settings.
-        style: Campaign type (``botcomments.simulate.config.CAMPAIGN_TYPES``).
-
-    Returns:
-        New settings.
-    """
-    weights = dict(config.campaign_weights or DEFAULT_CAMPAIGN_WEIGHTS)
-    weights[style] = 0.0
-    return replace(config, campaign_weights=weights)
+from botcomments.simulate.config import CAMPAIGN_TYPES
 
 
 def rooms_without(style: str, seeds: tuple[int, ...], mixed_rooms: int) -> list[Comment]:
     """Mixed and genuine-only rooms of ``seeds`` with no ``style`` campaign."""
-    mixed = without(SCENARIOS["mixed"], style)
+    mixed = without_campaigns(SCENARIOS["mixed"], [style])
     comments = make_scenario("mixed", seeds, mixed_rooms, mixed).comments
     return comments + make_scenario("genuine", seeds, max(2, mixed_rooms // 3)).comments
-
-
-def calibration_without(style: str, rooms_per_seed: int) -> list[Comment]:
-    """Calibration rooms (as ``evaluate_detectors.calibration_comments``) without ``style``."""
-    mixed = without(SCENARIOS["mixed"], style)
-    comments = make_scenario("mixed", TUNING_SEEDS + CALIBRATION_SEEDS, rooms_per_seed,
-                             mixed).comments
-    for i, (name, cfg) in enumerate(CALIBRATION_SCENARIOS.items()):
-        if name == f"single_{style}":
-            continue
-        comments += make_scenario(name, (SINGLE_CAMPAIGN_SEED + i,),
-                                  max(4, rooms_per_seed // 2), cfg).comments
-    return comments
 
 
 def main() -> None:
@@ -106,7 +74,8 @@ def main() -> None:
     fusion, report = fit_with_rates(data, kind="gbdt", max_fpr=SHIPPED_MAX_FPR,
                                     features=select_features(data.features.names),
                                     gbdt=SHIPPED_GBDT)
-    cal = collect_features(extractor, calibration_without(args.style, args.cal_rooms))
+    cal = collect_features(extractor, calibration_comments(
+        args.cal_rooms, mixed=without_campaigns(SCENARIOS["mixed"], [args.style])))
     attach_room_models(fusion, cal, np.array([r.rsplit("-", 1)[0] for r in cal.rooms]))
     print(f"combiner without '{args.style}': validation F1 {report['metrics']['f1']:.3f}")
     with tempfile.TemporaryDirectory() as tmp:
