@@ -53,7 +53,11 @@ def test_json_round_trip(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [("{nope", "not valid JSON"), ('{"colour": 1}', "unknown simulation config key"), ("[1]", "object")],
+    [
+        ("{nope", "not valid JSON"),
+        ('{"colour": 1}', "unknown simulation config key"),
+        ("[1]", "object"),
+    ],
     ids=["bad-json", "unknown-key", "not-object"],
 )
 def test_bad_json_config(tmp_path: Path, content: str, message: str) -> None:
