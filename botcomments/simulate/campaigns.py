@@ -17,24 +17,22 @@ from typing import Any
 import numpy as np
 
 from botcomments.simulate.accounts import Namespace, account_ids
+from botcomments.simulate.ads import FAMILIES, ContactKit, ad_line
 from botcomments.simulate.context import Part, RoomContext
 from botcomments.simulate.genuine import flood_line, mimic_line
-from botcomments.simulate.grammar import Template, TemplateBank
+from botcomments.simulate.grammar import TemplateBank
 from botcomments.simulate.opinions import opinion_line
-from botcomments.simulate.perturb import human_noise, make_contact, pad, perturb_copy
+from botcomments.simulate.perturb import human_noise, pad, perturb_copy
 from botcomments.simulate.phrases import (
     BOT_TEMPLATES,
-    CONTACT_WORDS,
     COPY_FLOOD_LINES,
     GENUINE_INTENTS,
     SLOTS,
-    SPAM_TEMPLATES,
 )
 
 BOT_BANK = TemplateBank(BOT_TEMPLATES)
 COPY_BANK = TemplateBank(COPY_FLOOD_LINES)
 GENERIC_BANK = TemplateBank(GENUINE_INTENTS["generic"])
-SPAM_BANK = tuple(Template.compile(t) for t in SPAM_TEMPLATES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,20 +196,21 @@ def lockstep(ctx: RoomContext, n: int) -> tuple[Part, str]:
 
 
 def spam(ctx: RoomContext, n: int) -> tuple[Part, str]:
-    """Ad/porn spam with obfuscated contacts, mostly from throwaway accounts."""
+    """Ad/porn spam with obfuscated contacts, mostly from throwaway accounts.
+
+    A campaign advertises one or two ad families (:data:`~botcomments.simulate.ads.FAMILIES`)
+    with one to three fixed contact kits, so its lines repeat the same QQ/WeChat/URL.
+    """
     rng, rnd = ctx.rng, ctx.rnd
-    contacts = [make_contact(rnd) for _ in range(int(rng.integers(1, 4)))]
+    kits = [ContactKit(rnd) for _ in range(int(rng.integers(1, 4)))]
+    families = rnd.sample(FAMILIES, int(rng.integers(1, 3)))
+    evasion = rnd.uniform(0.3, 0.8)
     m = max(1, int(n / rng.uniform(1.0, 3.0)))
     if rng.random() < 0.3:
         accounts, pool = _service_accounts(ctx, m)
     else:
         accounts, pool = _fresh_accounts(ctx, m, salt=1), "fresh"
-    texts: list[str] = []
-    for _ in range(n):
-        slots = dict(SLOTS)
-        slots["contact"] = (rnd.choice(contacts),)
-        slots["contact_word"] = CONTACT_WORDS
-        texts.append(rnd.choice(SPAM_BANK).fill(rnd, slots))
+    texts = [ad_line(rnd, rnd.choice(families), rnd.choice(kits), evasion).text for _ in range(n)]
     offsets = rng.uniform(0, ctx.plan.duration, n)
     return Part.of(offsets, _assign(rng, accounts, n), texts, "bot_spam"), pool
 

@@ -77,6 +77,30 @@ HOMOGLYPHS: dict[str, tuple[str, ...]] = {
     "一": ("—", "ー"),
     "二": ("＝",),
 }
+# Homophone/pinyin swaps spammers use on keywords (加薇, 扣扣, 裙 for 群, fu利).
+HOMOPHONES: dict[str, tuple[str, ...]] = {
+    "群": ("裙", "峮", "qun"),
+    "微信": ("威信", "薇信", "v信", "VX", "绿泡泡"),
+    "加微": ("加薇", "加V", "+v"),
+    "QQ": ("扣扣", "球球", "企鹅", "Q Q"),
+    "私聊": ("私liao", "s聊", "撕聊"),
+    "私我": ("s我", "私沃"),
+    "福利": ("fu利", "福俐", "褔利"),
+    "资源": ("资yuan", "姿源", "孜源"),
+    "兼职": ("兼zhi", "兼织", "jian职"),
+    "赚钱": ("赚qian", "賺錢", "zhuan钱"),
+    "红包": ("hong包", "红bao", "🧧"),
+    "免费": ("免fei", "mian费"),
+    "彩票": ("cai票", "菜票"),
+    "带单": ("带dan", "戴单"),
+    "视频": ("shi频", "视pin"),
+    "约": ("yue", "月"),
+    "下款": ("下kuan", "夏款"),
+    "代充": ("dai充", "岱充"),
+    "链接": ("lian接", "连接"),
+    "领取": ("ling取", "令取"),
+    "加": ("+", "➕", "珈"),
+}
 STYLED_DIGITS: tuple[str, ...] = (
     "0123456789",
     "０１２３４５６７８９",
@@ -169,6 +193,23 @@ def homoglyph(text: str, rnd: random.Random, rate: float = 0.5) -> str:
         rnd.choice(HOMOGLYPHS[ch]) if ch in HOMOGLYPHS and rnd.random() < rate else ch
         for ch in text
     )
+
+
+def homophone(text: str, rnd: random.Random, rate: float = 0.7) -> str:
+    """Swap spam keywords for homophones or pinyin (群 → 裙, 微信 → 威信, 福利 → fu利).
+
+    Args:
+        text: Input text.
+        rnd: Random source.
+        rate: Probability of swapping each keyword found (one occurrence each).
+
+    Returns:
+        Text with some keywords swapped (unchanged when none is present).
+    """
+    for word, subs in HOMOPHONES.items():
+        if word in text and rnd.random() < rate:
+            text = text.replace(word, rnd.choice(subs), 1)
+    return text
 
 
 def pad(text: str, rnd: random.Random) -> str:
@@ -283,6 +324,62 @@ def styled_latin(word: str, rnd: random.Random) -> str:
     return "".join(out)
 
 
+def phone_digits(rnd: random.Random) -> str:
+    """Draw a mainland mobile number (11 digits, ``1[3-9]…``).
+
+    Args:
+        rnd: Random source.
+
+    Returns:
+        The plain ASCII digits.
+    """
+    return "1" + rnd.choice("3456789") + "".join(rnd.choice("0123456789") for _ in range(9))
+
+
+def account_digits(rnd: random.Random, low: int = 6, high: int = 10) -> str:
+    """Draw a QQ/group-style number (no leading zero).
+
+    Args:
+        rnd: Random source.
+        low: Fewest digits.
+        high: Most digits.
+
+    Returns:
+        The plain ASCII digits.
+    """
+    n = rnd.randint(low, high)
+    return rnd.choice("123456789") + "".join(rnd.choice("0123456789") for _ in range(n - 1))
+
+
+def latin_id(rnd: random.Random, letters: tuple[int, int] = (2, 5)) -> str:
+    """Draw a WeChat/Telegram-style id: letters then digits (plain ASCII).
+
+    Args:
+        rnd: Random source.
+        letters: Inclusive range of the number of leading letters.
+
+    Returns:
+        The id, e.g. ``"kxm20931"``.
+    """
+    head = "".join(rnd.choice(_LATIN) for _ in range(rnd.randint(*letters)))
+    return head + "".join(rnd.choice("0123456789") for _ in range(rnd.randint(3, 6)))
+
+
+def wechat_id(rnd: random.Random) -> str:
+    """Make a WeChat id, sometimes in styled or upper-case letters.
+
+    Args:
+        rnd: Random source.
+
+    Returns:
+        The rendered id.
+    """
+    wid = latin_id(rnd)
+    if rnd.random() < 0.5:
+        return styled_latin(wid, rnd)
+    return wid.upper() if rnd.random() < 0.3 else wid
+
+
 def make_contact(rnd: random.Random) -> str:
     """Make an obfuscated contact: phone, QQ number or WeChat id.
 
@@ -294,18 +391,65 @@ def make_contact(rnd: random.Random) -> str:
     """
     kind = rnd.random()
     if kind < 0.4:
-        digits = "1" + rnd.choice("3456789") + "".join(rnd.choice("0123456789") for _ in range(9))
-        return styled_number(digits, rnd)
+        return styled_number(phone_digits(rnd), rnd)
     if kind < 0.75:
-        n = rnd.randint(6, 10)
-        digits = rnd.choice("123456789") + "".join(rnd.choice("0123456789") for _ in range(n - 1))
-        return styled_number(digits, rnd)
-    letters = "".join(rnd.choice(_LATIN) for _ in range(rnd.randint(2, 5)))
-    digits = "".join(rnd.choice("0123456789") for _ in range(rnd.randint(3, 6)))
-    wid = letters + digits
-    if rnd.random() < 0.5:
-        return styled_latin(wid, rnd)
-    return wid.upper() if rnd.random() < 0.3 else wid
+        return styled_number(account_digits(rnd), rnd)
+    return wechat_id(rnd)
+
+
+_URL_HOSTS: tuple[str, ...] = ("t.cn", "url.cn", "dwz.cn", "suo.im", "tb.cn", "m.tb.cn")
+_URL_TLDS: tuple[str, ...] = ("cn", "com", "top", "vip", "xyz", "cc", "net", "app", "site")
+_ALNUM = _LATIN + _LATIN.upper() + "0123456789"
+
+
+def make_url(rnd: random.Random) -> str:
+    """Make a spam link: a short URL, a bare domain, or a domain with 点 for the dot.
+
+    Args:
+        rnd: Random source.
+
+    Returns:
+        The rendered link, e.g. ``"t.cn/A6x9Kp"`` or ``"http://kx88.top/?c=2931"``.
+    """
+    path = "".join(rnd.choice(_ALNUM) for _ in range(rnd.randint(4, 8)))
+    mode = rnd.random()
+    if mode < 0.4:
+        return f"{rnd.choice(('', 'http://', 'https://'))}{rnd.choice(_URL_HOSTS)}/{path}"
+    name = latin_id(rnd, (2, 4)) if rnd.random() < 0.5 else rnd.choice(_LATIN) * 2 + "88"
+    tld = rnd.choice(_URL_TLDS)
+    if mode < 0.75:
+        tail = rnd.choice(("", "/", f"/?c={path}", f"/{path}", "/app"))
+        return f"{rnd.choice(('http://', 'https://', 'www.', ''))}{name}.{tld}{tail}"
+    return f"{name}{rnd.choice(('点', ' 点 ', '。', ' . '))}{tld}"
+
+
+def make_code(rnd: random.Random, low: int = 6, high: int = 8) -> str:
+    """Make an invitation code (upper-case letters and digits).
+
+    Args:
+        rnd: Random source.
+        low: Shortest length.
+        high: Longest length.
+
+    Returns:
+        The code, e.g. ``"K7Q2XM"``.
+    """
+    chars = _LATIN.upper() + "23456789"
+    return "".join(rnd.choice(chars) for _ in range(rnd.randint(low, high)))
+
+
+def make_token(rnd: random.Random) -> str:
+    """Make a shopping-app share token (淘口令 style, e.g. ``"￥Ab3xK9qLm2Z￥"``).
+
+    Args:
+        rnd: Random source.
+
+    Returns:
+        The token with its delimiters.
+    """
+    body = "".join(rnd.choice(_ALNUM) for _ in range(11))
+    left, right = rnd.choice((("￥", "￥"), ("$", "$"), ("€", "€"), ("(", ")"), ("/", "/")))
+    return left + body + right
 
 
 def human_noise(text: str, rnd: random.Random, rate: float = 1.0) -> str:

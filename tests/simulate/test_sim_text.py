@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from botcomments.simulate import campaigns, genuine, phrases
+from botcomments.simulate import ads, genuine, phrases
 from botcomments.simulate.engine import allocate, fold_into
 from botcomments.simulate.grammar import Template
 from botcomments.simulate.opinions import opinion_line
@@ -54,9 +54,10 @@ def test_grammar_is_large() -> None:
 
 def test_spam_templates_fill_with_contacts() -> None:
     rnd = random.Random(1)
-    slots = dict(phrases.SLOTS, contact=("123",), contact_word=phrases.CONTACT_WORDS)
-    for t in campaigns.SPAM_BANK:
-        assert "{" not in t.fill(rnd, slots)
+    for family in ads.FAMILIES:
+        for bank in ads.family_templates(family).values():
+            for t in bank:
+                assert "{" not in t.fill(rnd, ads.ContactKit(rnd)), t.source
 
 
 def test_paraphrase_lines_are_diverse() -> None:
