@@ -53,7 +53,7 @@ FUZZY_BASELINE = BaselineConfig(similarity=0.7)
 """The edit-similarity variant: >= 0.7 similar lines, >= 5 of them within 10 s."""
 
 
-def _mark_exact(times: np.ndarray, min_repeats: int, window_s: float) -> np.ndarray:
+def mark_exact_repeats(times: np.ndarray, min_repeats: int, window_s: float) -> np.ndarray:
     """Mark every time that lies in some window of ``window_s`` holding >= min_repeats times.
 
     Args:
@@ -141,7 +141,7 @@ def community_baseline(
             by_text[comments[i].text.strip()].append(i)
         for members in by_text.values():
             times = np.array([comments[i].ts for i in members], dtype=float)
-            mask = _mark_exact(times, cfg.min_repeats, cfg.window_s)
+            mask = mark_exact_repeats(times, cfg.min_repeats, cfg.window_s)
             flagged[np.asarray(members)[mask]] = True
         if cfg.similarity > 0:
             texts = [comments[i].text.strip() for i in order]

@@ -204,7 +204,29 @@ def simulate_room(
     timeline = Timeline.generate(rng, plan.duration)
     ctx = RoomContext(run, plan, config, timeline, rng, rnd, corpus)
     parts: list[Part] = generate_genuine(ctx, plan.n_comments - plan.n_bot)
-    counts = allocate(plan.n_bot, _room_mix(ctx))
+    bot_parts, campaign_ids, infos = run_campaigns(ctx, plan.n_bot)
+    parts.extend(bot_parts)
+    return _assemble(plan, config, run.seed, timeline, parts, campaign_ids, infos)
+
+
+def run_campaigns(
+    ctx: RoomContext, n_bot: int
+) -> tuple[list[Part], list[str], list[CampaignInfo]]:
+    """Draw the room's campaign mix and generate ``n_bot`` bot comments.
+
+    Organic floods already in ``ctx.floods`` are where bought-interaction bots hide.
+
+    Args:
+        ctx: Room context (its ``config.campaign_weights`` and ``mix_concentration``
+            set the mix).
+        n_bot: Bot comments to generate in all.
+
+    Returns:
+        One part per campaign present (``part.campaign`` indexes the ids), the
+        campaign ids ``<room_id>/<type>``, and their descriptions.
+    """
+    counts = allocate(n_bot, _room_mix(ctx))
+    parts: list[Part] = []
     campaign_ids: list[str] = []
     infos: list[CampaignInfo] = []
     for ctype, n in zip(CAMPAIGN_TYPES, counts.tolist(), strict=True):
@@ -212,11 +234,11 @@ def simulate_room(
             continue
         part, pool = CAMPAIGNS[ctype](ctx, n)
         part.campaign = len(campaign_ids)
-        cid = f"{plan.room_id}/{ctype}"
+        cid = f"{ctx.plan.room_id}/{ctype}"
         campaign_ids.append(cid)
         infos.append(CampaignInfo(cid, ctype, pool, n, len(np.unique(part.users))))
         parts.append(part)
-    return _assemble(plan, config, run.seed, timeline, parts, campaign_ids, infos)
+    return parts, campaign_ids, infos
 
 
 def fold_into(offsets: np.ndarray, duration: float) -> np.ndarray:
