@@ -92,6 +92,13 @@ AD_SLOTS: dict[str, tuple[str, ...]] = {
     ),
     "campus": bank("大学|学院|25级新生|24届|26届考研|新生|大一|本校|同校|校区|师范|理工"),
     "bigmoney": bank("5万|10万|20万|30万|50万|5000"),
+    "school": bank(
+        "某大|XX大学|本校|咱们学校|师范|理工|财经|科大|工大|医学院|职院|学院|城院|外国语|传媒"
+    ),
+    "grade": bank("2024级|2025级|2026级|24级|25级|26届|大一|研一|新一届"),
+    "job": bank(
+        "客服|打字员|主播|模特|代理|推广员|审核员|小时工|录入员|配音员|剪辑|店员|文员|运营|骑手"
+    ),
     "tail": ("", "", "", *bank("！|!!|~|～|。|🔥|💰|❤️|👇|👆|😘|🧧|[红包]|[赞]")),
 }
 
@@ -370,6 +377,52 @@ AD_FAMILIES: dict[str, FamilyBanks] = {
         ),
         points=bank("真人粉|不掉粉|秒到|价格最低|可先试后付|支持{platform}|{bignum}起刷"),
         cta=bank("{chat}|{wx_cue}{wxid}|{qq_cue}{qq}|{look}"),
+    ),
+    "campus": FamilyBanks(
+        short=bank(
+            """
+            新生群私|学长带路|学姐答疑|{school}新生群|校园卡私我|代取快递|{school}兼职群|驾校报名私
+            选课攻略私|新生进群
+            """
+        ),
+        lines=bank(
+            """
+            {school}{grade}新生群，{group_cue}{group}，学长学姐在线答疑|{school}的学弟学妹看过来，{look}
+            {grade}新生们，选课/宿舍/军训问题进群问，{group_cue}{group}|学姐整理了{school}新生攻略，{chat}
+            {school}校园卡办理，流量不限速，{wx_cue}{wxid}|{school}驾校报名，学生价{price}，{phone_cue}{phone}
+            {school}校内代取快递，{small}元一件，{group_cue}{group}|{school}学生兼职群，日结，{qq_cue}{qq}
+            {grade}考研学长一对一，{course}免费送，{wx_cue}{wxid}|本群为{school}{grade}官方新生群，拉同学进来
+            学长有{school}往年期末真题，{chat}|{school}二手书/资料群，{group_cue}{group}，毕业学长出
+            """
+        ),
+        points=bank(
+            """
+            学长学姐在线答疑|选课攻略|宿舍分配|军训须知|校园卡办理|新生福利|往年真题|二手教材
+            专业分流|奖学金经验|考研保研经验|入学须知|免费领资料|{school}专属
+            """
+        ),
+        cta=bank(
+            """
+            {group_cue}{group}|{qq_cue}{qq}|{wx_cue}{wxid}|扫码进群|拉同学进群|{chat}|进群备注专业
+            """
+        ),
+    ),
+    "recruit": FamilyBanks(
+        short=bank("高薪招聘|急招客服|招打字员|招代理|招主播|在家办公私|招小时工|日结招人"),
+        lines=bank(
+            """
+            急招{job}，{daily}元/天，{chat}|招聘{job}，无需经验，{wx_cue}{wxid}|高薪诚聘{job}，包吃住，{phone_cue}{phone}
+            {platform}招{job}，底薪{money}+提成，{qq_cue}{qq}|公司直招{job}，{hi}{chat}|招{job}，当天上岗，{look}
+            诚招代理，零投资，{group_cue}{group}|招聘线上{job}，手机就能做，{wx_cue}{wxid}
+            """
+        ),
+        points=bank(
+            """
+            无需经验|当天上岗|包吃包住|底薪{money}|日结工资|在家办公|时间自由|多劳多得|有人带|男女不限
+            学生宝妈优先|不收任何费用
+            """
+        ),
+        cta=bank("{chat}|{wx_cue}{wxid}|{qq_cue}{qq}|{phone_cue}{phone}|{group_cue}{group}|{look}"),
     ),
     "shop_lure": FamilyBanks(
         short=bank("低价货源|一手货源|同款更便宜|工厂直发|{product}批发|私信拿内部价"),

