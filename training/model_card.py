@@ -35,9 +35,11 @@ on this score alone; short organic floods ("666", "扣1") are ambiguous without 
 context."""
 
 LIMITATIONS = """\
-- Bot comments in training come partly from the project's simulator; real bot styles
-  not covered by it may score low. Real human negatives are Weibo/Zhihu comments and
-  product reviews, not live chat.
+- Bot comments in training come partly from the project's simulator and its ad grammar;
+  real bot styles not covered by them may score low. Real live-chat negatives come from
+  one platform (Bilibili VTuber rooms, 2019); measure on your own platform's chat first.
+- The unlabelled real danmaku used as negatives is *mostly* genuine: lines with
+  contacts, links, long digit runs or ad wording were removed from it, others may remain.
 - Texts are normalised (botcomments normaliser, version in `botcomments.json`) before
   tokenisation. `transformers.pipeline("text-classification", model=PATH)` works on
   this folder but does **not** apply the normaliser: use
@@ -67,7 +69,7 @@ def metrics_table(metrics: dict[str, Any]) -> str:
     rows = [
         f"| {name} | " + " | ".join(_cell(rep.get(c)) for c in METRIC_COLUMNS) + " |"
         for name, rep in metrics.items()
-        if isinstance(rep, dict)
+        if isinstance(rep, dict) and "brier" in rep  # evaluation reports only
     ]
     return "\n".join([head, sep, *rows])
 
@@ -118,6 +120,16 @@ def render_model_card(settings: ModelSettings) -> str:
         lines += ["| corpus | licence |", "|---|---|"]
         lines += [f"| {name} | {lic} |" for name, lic in licences.items()]
         lines.append("")
+    real_chat = data.get("real_chat_table")
+    if real_chat:
+        lines += [
+            "## Real live chat (headline figures)",
+            "",
+            str(data.get("real_chat_note", "")),
+            "",
+            *real_chat,
+            "",
+        ]
     lines += [
         "## Metrics",
         "",

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from training import build_default as bd
 from training.data import LabeledData
+from training.realchat import top_share_threshold
 
 REPORT = {"recall": 0.25, "roc_auc": 0.6, "f1": 0.5, "pr_auc": 0.5, "fpr": 0.01}
 
@@ -76,19 +77,21 @@ class _StubClassifier:
         return np.array([self.scores[t] for t in texts])
 
 
-def test_threshold_is_chosen_on_real_rows_only() -> None:
-    # real rows separate at 0.3; simulator rows would need a threshold above 0.9
-    real = {"h1": 0.05, "h2": 0.1, "s1": 0.3, "s2": 0.6}
-    sim = {"g1": 0.92, "g2": 0.95, "b1": 0.97}
+def test_chat_threshold_is_chosen_on_heldout_chat_only() -> None:
+    # held-out chat separates at 0.3 (short lines included); simulator rows would not
+    chat = {"草": 0.05, "哈哈哈": 0.1, "主播今天状态不错": 0.2, "6": 0.29}
+    val_rows = {"h1": 0.05, "s1": 0.3, "g1": 0.92, "b1": 0.97}
     val = LabeledData(
-        texts=[*real, *sim],
-        labels=[0, 0, 1, 1, 0, 0, 1],
+        texts=list(val_rows),
+        labels=[0, 1, 0, 1],
         rooms=[],
-        extra={"persona": ["cold_dev", "cold_dev", "sms_spam", "sms_spam", "v", "v", "b"]},
+        extra={"persona": ["cold_dev", "sms_spam", "v", "b"]},
     )
-    clf = _StubClassifier({**real, **sim})
-    reports = bd.set_real_threshold(cast(Any, clf), val, target_precision=0.95)
-    assert clf.threshold == pytest.approx(0.3)
+    clf = _StubClassifier({**chat, **val_rows})
+    cfg = bd.BuildConfig(chat_max_fpr=0.0, chat_max_bucket_fpr=0.0)
+    reports = bd.set_chat_threshold(cast(Any, clf), list(chat), val, cfg)
+    assert clf.threshold == pytest.approx(np.nextafter(0.29, 1.0))
+    assert reports["heldout_chat_flag_rates"]["flagged"] == 0.0
     assert reports["validation_real"]["recall"] == 1.0
     assert reports["validation"]["n"] == len(val)
 
@@ -97,10 +100,8 @@ def test_threshold_is_chosen_on_real_rows_only() -> None:
     st.lists(st.floats(0.0, 1.0), min_size=1, max_size=60),
     st.floats(0.0, 0.5),
 )
-def test_human_fpr_threshold_never_exceeds_cap(human: list[float], max_fpr: float) -> None:
-    scores = np.array([*human, 0.99])
-    y = np.array([0] * len(human) + [1])
-    t = bd.threshold_for_human_fpr(y, scores, max_fpr)
+def test_top_share_threshold_never_exceeds_cap(human: list[float], max_fpr: float) -> None:
+    t = top_share_threshold(np.array(human), max_fpr)
     assert (np.array(human) >= t).mean() <= max_fpr + 1e-12
 
 
@@ -112,10 +113,8 @@ def test_human_fpr_threshold_never_exceeds_cap(human: list[float], max_fpr: floa
         pytest.param([0.5, 0.5, 0.5, 0.1], 0.5, 0, id="ties-stay-below-cap"),
     ],
 )
-def test_human_fpr_threshold_table(
+def test_top_share_threshold_table(
     human: list[float], max_fpr: float, expected_flagged: int
 ) -> None:
-    scores = np.array([*human, 0.9])
-    t = bd.threshold_for_human_fpr(np.array([0] * len(human) + [1]), scores, max_fpr)
+    t = top_share_threshold(np.array(human), max_fpr)
     assert int((np.array(human) >= t).sum()) == expected_flagged
-    assert t <= 0.9
