@@ -26,8 +26,10 @@ FLAGS: tuple[str, ...] = (
     "spam_content",
     "lockstep",
     "cross_room",
+    "text",
 )
-"""Fixed vocabulary of verdict flags."""
+"""Fixed vocabulary of verdict flags (``text``: the text model alone scores the line at or
+above its own threshold)."""
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,11 @@ class TextModel(Protocol):
         """Bot probability per text, input order."""
         ...
 
+    @property
+    def threshold(self) -> float:
+        """The model's own decision threshold on its bot probability (``text`` flag)."""
+        ...
+
 
 def default_detectors() -> list[Detector]:
     """Fresh instances of the shipped evidence detectors (dup, tpl, timing).
@@ -215,6 +220,7 @@ class Scorer:
         self.fusion = fusion
         self.extractor = FeatureExtractor(detectors, text_model)
         self.text_model = text_model
+        self._text_threshold = float(text_model.threshold) if text_model is not None else 1.0
         self.flagger = flagger or (fusion if isinstance(fusion, RuleFusion)
                                    else RuleFusion.default())
         self.threshold = float(threshold if threshold is not None else fusion.threshold)
@@ -326,8 +332,12 @@ class Scorer:
                     flags.append(rule.flag)
                     evidence[rule.flag] = _rule_evidence(rule.evidence_from, i, evidence_of,
                                                          normalized)
-                if text_scores is not None and text_scores[i] >= 0.5:
-                    evidence["text_model"] = {"score": round(float(text_scores[i]), 4)}
+                if text_scores is not None and text_scores[i] >= self._text_threshold:
+                    flags.append("text")
+                    evidence["text"] = {
+                        "score": round(float(text_scores[i]), 4),
+                        "threshold": round(self._text_threshold, 4),
+                    }
             verdicts.append(Verdict(
                 bot_score=float(score),
                 is_bot=bool(is_bot),

@@ -22,6 +22,8 @@ from botcomments.scoring.types import RoomReport, ScoreResult, Verdict
 class LengthModel:
     """Test stand-in for the text model: longer texts look more like bots."""
 
+    threshold = 0.5
+
     def bot_scores(self, texts: Sequence[str]) -> np.ndarray:
         return np.array([min(len(t), 40) / 40 for t in texts])
 
@@ -108,6 +110,13 @@ def test_fused_path_with_stand_in_text_model(sim_comments: list[Comment]) -> Non
     result = scorer.score(sim_comments)
     assert scorer.mode == "fused+text"
     assert all(v.text_score is not None for v in result.verdicts)
+    for v in result.verdicts:  # the text flag: flagged AND the text model's own threshold met
+        has_text = v.is_bot and (v.text_score or 0.0) >= LengthModel.threshold
+        assert ("text" in v.flags) == has_text
+        if has_text:
+            assert v.evidence["text"] == {"score": round(v.text_score or 0.0, 4),
+                                          "threshold": 0.5}
+    assert any("text" in v.flags for v in result.verdicts)
 
 
 def _read_jsonl(path: Path) -> list[dict]:

@@ -12,6 +12,8 @@ from botcomments.scoring.pipeline import _TextCache
 class CountingModel:
     """Scores a text by its length and counts how many texts it was asked to score."""
 
+    threshold = 0.5
+
     def __init__(self) -> None:
         self.n_scored = 0
 
