@@ -101,6 +101,18 @@ def length_bucket(text: str) -> str:
     return next(name for name, lo, hi in LENGTH_BUCKETS if lo <= n <= hi)
 
 
+def length_buckets(texts: Sequence[str]) -> np.ndarray:
+    """:func:`length_bucket` of every text, as an array.
+
+    Args:
+        texts: Raw texts.
+
+    Returns:
+        Bucket names, one per text.
+    """
+    return np.array([length_bucket(t) for t in texts], dtype=object)
+
+
 def danmaku_live_split(
     root: Path, holdout: float, seed: int
 ) -> tuple[list[str], list[str]]:
@@ -224,7 +236,7 @@ def balance_lengths(data: LabeledData, seed: int, max_upsample: float = 4.0) -> 
     rng = np.random.default_rng(seed)
     labels = np.asarray(data.labels)
     share = float(labels.mean()) if len(labels) else 0.0
-    buckets = np.array([length_bucket(t) for t in data.texts])
+    buckets = length_buckets(data.texts)
     picks: list[np.ndarray] = []
     for name, _, _ in LENGTH_BUCKETS:
         pos = np.nonzero((buckets == name) & (labels == 1))[0]
@@ -266,7 +278,7 @@ def bucket_flag_rates(texts: Sequence[str], scores: np.ndarray, threshold: float
         ``{"n", "flagged", "buckets": {name: {"n", "flagged"}}}``.
     """
     flagged = np.asarray(scores) >= threshold
-    buckets = np.array([length_bucket(t) for t in texts])
+    buckets = length_buckets(texts)
     out: dict[str, Any] = {"n": len(texts), "flagged": float(flagged.mean()), "buckets": {}}
     for name, _, _ in LENGTH_BUCKETS:
         m = buckets == name
@@ -296,7 +308,7 @@ def threshold_for_bucket_fpr(
     if not len(texts):
         raise ValueError("no genuine lines to choose a threshold on")
     s = np.asarray(scores, dtype=float)
-    buckets = np.array([length_bucket(t) for t in texts])
+    buckets = length_buckets(texts)
     limits = [top_share_threshold(s, max_fpr)]
     limits += [top_share_threshold(s[buckets == b], max_bucket_fpr) for b in set(buckets)]
     return max(limits)
