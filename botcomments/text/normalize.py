@@ -464,13 +464,13 @@ def _mask_and_collapse(s: str, c: _Counts) -> str:
     return s
 
 
-def _normalize_uncached(text: str) -> NormalizedText:
-    c = _Counts()
+def _one_pass(text: str, c: _Counts) -> str:
+    """Every rewrite once, in order; counts go into ``c``."""
     rare = _RARE_RE.search(text) is not None
     s = _strip_and_map(text, c, rare)
     s = _nfkc_casefold(s)
     if rare:
-        c.emoji = len(_EMOJI_RE.findall(s))
+        c.emoji = max(c.emoji, len(_EMOJI_RE.findall(s)))  # a later pass sees fewer
         s = _homoglyphs(s, c)
         s = _strip_marks(s, c)
     s = _spaces(s, c)
@@ -481,6 +481,20 @@ def _normalize_uncached(text: str) -> NormalizedText:
     s = _mask_and_collapse(s, c).strip()
     if not s.isascii() and not unicodedata.is_normalized("NFKC", s):
         s = unicodedata.normalize("NFKC", s)
+    return s
+
+
+def _normalize_uncached(text: str) -> NormalizedText:
+    c = _Counts()
+    # One rewrite can expose work for another (a collapsed run completes a padded
+    # sequence; a stripped keycap leaves a joiner outside any emoji), and a normal form
+    # must be its own normal form: repeat while a pass changes the text. Text the first
+    # pass leaves alone costs one pass; changed text one more to confirm.
+    previous, s = text, _one_pass(text, c)
+    for _ in range(3):
+        if s == previous:
+            break
+        previous, s = s, _one_pass(s, c)
     n_cjk = sum(map(len, _CJK_RE.findall(s))) if not s.isascii() else 0
     features = NormalizationFeatures(
         orig_length=len(text),

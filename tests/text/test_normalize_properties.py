@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from conftest import COMMON_CHARS, PUNCT
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from botcomments.text.normalize import CONTACT_KINDS, normalize
@@ -42,6 +42,9 @@ def test_never_raises_and_features_consistent(text: str) -> None:
 
 @FAST
 @given(st.one_of(any_text, tricky_text))
+@example("0■0\U0001f2493三叁")  # a collapsed run completed a padded digit sequence
+@example("0■幺\U0001f2493三叁")  # removed padding joined a numeral into a digit run
+@example("0⃣\u200d■")  # a stripped keycap left a joiner outside any emoji
 def test_idempotent(text: str) -> None:
     once = normalize(text).text
     assert normalize(once).text == once
