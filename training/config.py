@@ -61,6 +61,9 @@ class TrainConfig:
         weight_decay: AdamW weight decay.
         warmup_ratio: Share of steps with linear warm-up.
         max_length: Token budget per comment.
+        long_text_windows: Score comments longer than ``max_length`` as windows
+            overlapping by half (saved as the model's ``window_overlap``; the most bot-like
+            window decides) instead of truncating them, so a long ad's tail is read.
         seed: Seed for Python, NumPy and torch.
         class_weight: "balanced" (inverse class frequency in the loss) or "none".
         val_fraction: Share held out when no validation file is given.
@@ -84,6 +87,7 @@ class TrainConfig:
     weight_decay: float = 0.01
     warmup_ratio: float = 0.06
     max_length: int = 64
+    long_text_windows: bool = True
     seed: int = 13
     class_weight: str = "balanced"
     val_fraction: float = 0.1

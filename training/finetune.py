@@ -415,6 +415,7 @@ def fine_tune(
     settings = ModelSettings(
         normalizer_version=norm_version,
         max_length=cfg.max_length,
+        window_overlap=min(cfg.max_length // 2, cfg.max_length - 4) if cfg.long_text_windows else 0,
         threshold=float(threshold),
         libraries=library_versions(),
         training=to_jsonable(training_info),

@@ -43,8 +43,26 @@ LIMITATIONS = """\
 - Texts are normalised (botcomments normaliser, version in `botcomments.json`) before
   tokenisation. `transformers.pipeline("text-classification", model=PATH)` works on
   this folder but does **not** apply the normaliser: use
-  `botcomments.model.BotCommentClassifier` for the intended results.
-- Inputs longer than `max_length` tokens are truncated."""
+  `botcomments.model.BotCommentClassifier` for the intended results."""
+
+
+def long_input_note(settings: ModelSettings) -> str:
+    """The limitation line on comments longer than ``max_length`` tokens.
+
+    Args:
+        settings: The model's settings.
+
+    Returns:
+        One Markdown bullet.
+    """
+    if not settings.window_overlap:
+        return f"- Inputs longer than {settings.max_length} tokens are truncated."
+    return (
+        f"- Inputs longer than {settings.max_length} tokens are scored as windows of "
+        f"{settings.max_length} tokens overlapping by {settings.window_overlap}, at most "
+        f"{settings.max_windows} per comment (P(bot) of the most bot-like window; "
+        "`transformers.pipeline` truncates instead)."
+    )
 
 
 def _cell(value: Any) -> str:
@@ -160,6 +178,7 @@ def render_model_card(settings: ModelSettings) -> str:
         "## Limitations",
         "",
         LIMITATIONS,
+        long_input_note(settings),
         "",
     ]
     return "\n".join(lines)

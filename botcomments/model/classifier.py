@@ -15,6 +15,7 @@ import logging
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -92,6 +93,33 @@ def quantize_for_cpu(model: PreTrainedModel) -> torch.nn.Module:
         warnings.filterwarnings("ignore", message=r".*quantiz.* deprecated", category=UserWarning)
         warnings.filterwarnings("ignore", message=r"torch\.ao\.quantization is deprecated")
         return quantize_dynamic(copy.deepcopy(model), {torch.nn.Linear}, dtype=torch.qint8)
+
+
+def most_bot_like(
+    probs: np.ndarray, owner: np.ndarray, n_texts: int, bot_index: int
+) -> np.ndarray:
+    """Per text, the probability row of its window with the highest P(bot).
+
+    Args:
+        probs: Window probabilities, shape ``(n_windows, n_labels)``.
+        owner: Text index of each window (every text has at least one).
+        n_texts: Number of texts.
+        bot_index: Column of the bot label.
+
+    Returns:
+        Array of shape ``(n_texts, n_labels)``.
+
+    Example:
+        >>> p = np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]], dtype=np.float32)
+        >>> most_bot_like(p, np.array([0, 0, 1]), 2, 1).tolist()
+        [[0.20000000298023224, 0.800000011920929], [0.6000000238418579, 0.4000000059604645]]
+    """
+    order = np.lexsort((probs[:, bot_index], owner))  # by text, then P(bot) ascending
+    last = np.r_[owner[order][1:] != owner[order][:-1], True]
+    best = order[last]
+    if len(best) != n_texts:
+        raise ValueError(f"{n_texts} texts but windows for {len(best)}")
+    return probs[best]
 
 
 class BotCommentClassifier:
@@ -235,20 +263,40 @@ class BotCommentClassifier:
         Raises:
             TypeError: If an item is not a string.
         """
-        norm = self.normalize(texts)
+        norm = [self._readable_part(t) for t in self.normalize(texts)]
         out = np.zeros((len(norm), len(self.id2label)), dtype=np.float32)
         for batch in length_sorted_batches([len(t) for t in norm], self.batch_size):
-            enc = self.tokenizer(
-                [norm[i] for i in batch],
-                padding=True,
-                truncation=True,
-                max_length=self.settings.max_length,
-                return_tensors="pt",
-            )
+            enc = self._encode([norm[i] for i in batch])
+            owner = enc.pop("overflow_to_sample_mapping", None)
             enc = {k: v.to(self.device) for k, v in enc.items() if k != "token_type_ids"}
-            logits = self._runner(**enc).logits.float()
-            out[batch] = torch.softmax(logits, dim=-1).cpu().numpy()
+            probs = torch.softmax(self._runner(**enc).logits.float(), dim=-1).cpu().numpy()
+            out[batch] = probs if owner is None else most_bot_like(
+                probs, owner.numpy(), len(batch), self.bot_index
+            )
         return out
+
+    def _readable_part(self, text: str) -> str:
+        """Cut a normal form to what ``max_windows`` windows can hold (a token is at
+        least one character), so one huge comment cannot cause unbounded work."""
+        s = self.settings
+        if not s.window_overlap:
+            return text
+        content = s.max_length - 2
+        return text[: content + (s.max_windows - 1) * (content - s.window_overlap)]
+
+    def _encode(self, texts: list[str]) -> Any:
+        """Tokenise a batch: truncated at ``max_length``, or cut into overlapping
+        windows (the fast tokenizer's overflow, with ``overflow_to_sample_mapping``)."""
+        s = self.settings
+        windows = {"stride": s.window_overlap, "return_overflowing_tokens": True}
+        return self.tokenizer(
+            texts,
+            padding=True,
+            truncation=True,
+            max_length=s.max_length,
+            return_tensors="pt",
+            **(windows if s.window_overlap else {}),
+        )
 
     def bot_scores(self, texts: Sequence[str]) -> np.ndarray:
         """P(bot) per text.

@@ -48,18 +48,26 @@ class ModelSettings:
 
     Args:
         normalizer_version: Version of ``botcomments.text.normalize`` the model saw.
-        max_length: Token budget per comment (longer comments are truncated).
+        max_length: Token budget per forward pass (special tokens included).
+        window_overlap: 0 truncates comments longer than ``max_length``; above 0 scores
+            them as ``max_length`` windows overlapping by this many tokens (P(bot) of the
+            most bot-like window), so an ad's tail is read, not cut off.
+        max_windows: Windows scored at most per comment (bounds the work a single huge
+            comment can cause; the text beyond them is not read).
         threshold: Decision threshold on P(bot) chosen on validation data.
         libraries: Library versions at training time.
         training: Training configuration (including the seed).
         metrics: Validation / held-out metrics.
 
     Raises:
-        ValueError: On a non-positive ``max_length`` or a threshold outside [0, 1].
+        ValueError: On a ``max_length`` below 2, a window setting out of range or a
+            threshold outside [0, 1].
     """
 
     normalizer_version: str
     max_length: int = 64
+    window_overlap: int = 0
+    max_windows: int = 8
     threshold: float = 0.5
     libraries: dict[str, str] = field(default_factory=dict)
     training: dict[str, Any] = field(default_factory=dict)
@@ -68,6 +76,13 @@ class ModelSettings:
     def __post_init__(self) -> None:
         if self.max_length < 2:
             raise ValueError(f"max_length={self.max_length} must be at least 2 tokens")
+        if self.window_overlap < 0 or self.window_overlap > max(0, self.max_length - 4):
+            raise ValueError(
+                f"window_overlap={self.window_overlap} must lie in [0, max_length - 4] "
+                "(each window needs new tokens besides its two special tokens)"
+            )
+        if self.max_windows < 1:
+            raise ValueError(f"max_windows={self.max_windows} must be at least 1")
         if not 0.0 <= self.threshold <= 1.0:
             raise ValueError(f"threshold={self.threshold} must lie in [0, 1]")
 

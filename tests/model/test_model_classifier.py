@@ -120,3 +120,50 @@ def test_length_sorted_batches_cover_each_index_once(lengths: list[int], size: i
     flat = [i for b in batches for i in b]
     assert sorted(flat) == list(range(len(lengths)))
     assert all(len(b) <= size for b in batches)
+
+
+def windowed(folder: Path, overlap: int, max_windows: int = 8) -> BotCommentClassifier:
+    """The tiny model scoring long comments as windows overlapping by ``overlap`` tokens."""
+    clf = BotCommentClassifier.from_pretrained(folder, quantize=False, batch_size=3)
+    clf.settings.window_overlap = overlap
+    clf.settings.max_windows = max_windows
+    return clf
+
+
+def test_windows_leave_short_comments_alone(tiny_model_dir: Path, texts: list[str]) -> None:
+    truncating = BotCommentClassifier.from_pretrained(tiny_model_dir, quantize=False)
+    np.testing.assert_allclose(
+        windowed(tiny_model_dir, 16).predict_proba(texts), truncating.predict_proba(texts),
+        atol=1e-6,
+    )
+
+
+def test_long_comment_scores_as_its_most_bot_like_window(tiny_model_dir: Path) -> None:
+    rng = random.Random(3)
+    chars = "主播好美加看页晚安已拍单质量很哈这个多少钱能不再讲一下尺码"
+    text = "".join(rng.choice(chars) for _ in range(100))  # one token per character
+    clf = windowed(tiny_model_dir, 16)  # max_length 32: 30 tokens a window, step 14
+    starts = [0]
+    while starts[-1] + 30 < len(text):
+        starts.append(starts[-1] + 14)
+    truncating = BotCommentClassifier.from_pretrained(tiny_model_dir, quantize=False)
+    per_window = truncating.bot_scores([text[s : s + 30] for s in starts])
+    assert clf.bot_scores([text])[0] == pytest.approx(per_window.max(), abs=1e-6)
+    assert truncating.bot_scores([text])[0] == pytest.approx(per_window[0], abs=1e-6)
+
+
+def test_windows_per_comment_are_bounded(tiny_model_dir: Path) -> None:
+    clf = windowed(tiny_model_dir, 16, max_windows=3)
+    part = clf._readable_part("主" * 1_000_000)
+    assert len(clf._encode([part])["input_ids"]) == 3
+    assert clf.bot_scores(["主" * 1_000_000, "晚安"]).shape == (2,)
+
+
+@pytest.mark.parametrize(
+    ("overlap", "windows"), [(-1, 8), (29, 8), (16, 0)]
+)
+def test_window_settings_are_checked(overlap: int, windows: int) -> None:
+    from botcomments.model.settings import ModelSettings
+
+    with pytest.raises(ValueError, match="window"):
+        ModelSettings("1", max_length=32, window_overlap=overlap, max_windows=windows)
