@@ -2,8 +2,8 @@
 
 The model card's (b) holds a style out of the text model only. Here the style is held
 out of everything: give a text model trained without it (``python -m
-training.build_default ... --hold-out-style bot_paraphrase --out DIR``); this script fits
-a combiner on tuning-seed rooms simulated WITHOUT that campaign type (room models on
+botcomments_training.build_default ... --hold-out-style bot_paraphrase --out DIR``); this
+script fits a combiner on tuning-seed rooms simulated WITHOUT that campaign type (room models on
 calibration rooms without it too), writes it into a copy of the model folder, and
 scores fresh mixed rooms that contain every style. It prints per-persona recall and the
 usual comment/room metrics, so the held-out style's recall can be read beside the styles

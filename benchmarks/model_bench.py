@@ -75,9 +75,9 @@ def bench_inference(model: str, n: int, n_pipeline: int, repeats: int) -> dict[s
 
 def bench_finetune(n: int) -> dict[str, float]:
     """Seconds for one epoch of the default encoder size on ``n`` comments."""
-    from training.config import TrainConfig
-    from training.data import LabeledData
-    from training.finetune import fine_tune
+    from botcomments_training.config import TrainConfig
+    from botcomments_training.data import LabeledData
+    from botcomments_training.finetune import fine_tune
 
     texts, labels, rooms = chat_texts(n)
     data = LabeledData(texts, labels, rooms)

@@ -18,7 +18,7 @@ from pathlib import Path
 import torch
 
 from botcomments.model.classifier import BotCommentClassifier
-from training.realchat import format_real_chat, real_chat_report
+from botcomments_training.realchat import format_real_chat, real_chat_report
 
 
 def main() -> None:

@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     )
 
     try:
-        from training.data import load_labeled, parse_mapping
+        from botcomments_training.data import load_labeled, parse_mapping
     except ImportError as exc:  # pragma: no cover - depends on the install
         return train_extra_missing(exc, "evaluate (reading labeled data)")
     data = load_labeled(args.data, parse_mapping(args.mapping))

@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         Exit code.
     """
     try:
-        from training.pretrain import PretrainConfig, pretrain, read_corpus
+        from botcomments_training.pretrain import PretrainConfig, pretrain, read_corpus
     except ImportError as exc:  # pragma: no cover - depends on the install
         return train_extra_missing(exc, "pretraining")
     cfg = PretrainConfig()

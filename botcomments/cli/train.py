@@ -48,9 +48,9 @@ def run(args: argparse.Namespace) -> int:
     """
     from botcomments.model.evaluation import format_report
     try:
-        from training.config import TrainConfig
-        from training.data import load_labeled, parse_mapping
-        from training.finetune import fine_tune
+        from botcomments_training.config import TrainConfig
+        from botcomments_training.data import load_labeled, parse_mapping
+        from botcomments_training.finetune import fine_tune
     except ImportError as exc:  # pragma: no cover - depends on the install
         return train_extra_missing(exc, "training")
     cfg = TrainConfig.from_file(args.config) if args.config else TrainConfig()

@@ -1,8 +1,8 @@
 """The shipped model's card records its real-chat figures (issue 10), and they hold the targets.
 
 These read the files of ``models/default`` only (no corpus, no scoring): the figures were
-measured by ``python -m training.build_default`` on real danmaku never trained on and can
-be reproduced with ``python benchmarks/real_chat_text.py --model models/default``.
+measured by ``python -m botcomments_training.build_default`` on real danmaku never trained
+on and can be reproduced with ``python benchmarks/real_chat_text.py --model models/default``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from training.realchat import LENGTH_BUCKETS
+from botcomments_training.realchat import LENGTH_BUCKETS
 
 SHIPPED = Path(__file__).resolve().parents[2] / "models" / "default"
 
@@ -21,7 +21,9 @@ SHIPPED = Path(__file__).resolve().parents[2] / "models" / "default"
 @pytest.fixture(scope="module")
 def real_chat() -> dict[str, Any]:
     settings = json.loads((SHIPPED / "botcomments.json").read_text("utf-8"))
-    assert "real_chat" in settings["metrics"], "rebuild models/default with training.build_default"
+    assert "real_chat" in settings["metrics"], (
+        "rebuild models/default with botcomments_training.build_default"
+    )
     return dict(settings["metrics"]["real_chat"])
 
 

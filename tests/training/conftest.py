@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from training_synth import make_rows
 
-from training.config import EncoderSize, TrainConfig
-from training.data import LabeledData
+from botcomments_training.config import EncoderSize, TrainConfig
+from botcomments_training.data import LabeledData
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from training import build_default as bd
-from training.data import LabeledData
-from training.realchat import top_share_threshold
+from botcomments_training import build_default as bd
+from botcomments_training.data import LabeledData
+from botcomments_training.realchat import top_share_threshold
 
 REPORT = {"recall": 0.25, "roc_auc": 0.6, "f1": 0.5, "pr_auc": 0.5, "fpr": 0.01}
 

@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from botcomments.text.normalize import Normalizer
-from training import realchat as rc
-from training.data import LabeledData
+from botcomments_training import realchat as rc
+from botcomments_training.data import LabeledData
 
 
 @pytest.mark.parametrize(

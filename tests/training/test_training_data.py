@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from training_synth import write_rows
 
-from training.data import load_labeled, parse_label, parse_mapping
+from botcomments_training.data import load_labeled, parse_label, parse_mapping
 
 
 @pytest.mark.parametrize(

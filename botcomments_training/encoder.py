@@ -30,7 +30,7 @@ from transformers import (
 )
 
 from botcomments.records import LABEL_NAMES
-from training.config import EncoderSize
+from botcomments_training.config import EncoderSize
 
 logger = logging.getLogger(__name__)
 

@@ -25,9 +25,9 @@ from transformers import DataCollatorForLanguageModeling, get_linear_schedule_wi
 from botcomments.model.settings import ModelSettings, library_versions
 from botcomments.model.tokenization import build_char_tokenizer
 from botcomments.text.normalize import Normalizer
-from training.config import EncoderSize
-from training.encoder import build_mlm_model, resolve_device, set_seed
-from training.finetune import bucketed_batches, move
+from botcomments_training.config import EncoderSize
+from botcomments_training.encoder import build_mlm_model, resolve_device, set_seed
+from botcomments_training.finetune import bucketed_batches, move
 
 logger = logging.getLogger(__name__)
 
