@@ -35,14 +35,16 @@ from human_text import DEFAULT_CORPORA, human_lines, with_real_text
 from sklearn.metrics import f1_score
 
 from botcomments.baselines import FUZZY_BASELINE, community_baseline
-from botcomments.fusion.rules import RuleFusion, calibrate_rules
-from botcomments.fusion.training import collect_features
-from botcomments.quantify import ClassifierRates, fit_room_models
+from botcomments.fusion.rules import RuleFusion
+from botcomments.quantify import ClassifierRates
 from botcomments.records import Comment
 from botcomments.scoring.pipeline import FeatureExtractor, Scorer
 from botcomments.scoring.types import ScoreResult
 from botcomments.simulate import SimulationConfig, simulate
 from botcomments.simulate.config import CAMPAIGN_TYPES, DEFAULT_CAMPAIGN_WEIGHTS
+from botcomments_training.fitting.combiner_training import collect_features
+from botcomments_training.fitting.quantifier import fit_room_models
+from botcomments_training.fitting.rules import calibrate_rules
 
 TUNING_SEEDS: tuple[int, ...] = (1000, 1001)
 CALIBRATION_SEEDS: tuple[int, ...] = (2000, 2001, 2002, 2003, 2004, 2005)

@@ -50,8 +50,12 @@ from botcomments.fusion.features import (
     FeatureTable,
     select_features,
 )
-from botcomments.fusion.learned import FUSION_FILE, GbdtSettings, LearnedFusion
-from botcomments.fusion.training import (
+from botcomments.fusion.learned import FUSION_FILE, LearnedFusion
+from botcomments.model.classifier import BotCommentClassifier
+from botcomments.records import Comment
+from botcomments.scoring.pipeline import FeatureExtractor, Scorer
+from botcomments_training.fitting.combiner import GbdtSettings
+from botcomments_training.fitting.combiner_training import (
     SHIPPED_GBDT,
     SHIPPED_MAX_FPR,
     TrainingTable,
@@ -59,9 +63,6 @@ from botcomments.fusion.training import (
     collect_features,
     fit_with_rates,
 )
-from botcomments.model.classifier import BotCommentClassifier
-from botcomments.records import Comment
-from botcomments.scoring.pipeline import FeatureExtractor, Scorer
 
 FIT_SEEDS: tuple[int, ...] = (*TUNING_SEEDS, 1100, 1101, 1102, 1103)
 """Seeds of the shipped combiner's rooms (never evaluation seeds)."""

@@ -35,17 +35,17 @@ from evaluate_detectors import (
 
 from botcomments.fusion.features import select_features
 from botcomments.fusion.learned import LearnedFusion
-from botcomments.fusion.training import (
+from botcomments.model.classifier import BotCommentClassifier
+from botcomments.records import Comment
+from botcomments.scoring.pipeline import FeatureExtractor, Scorer
+from botcomments.simulate.config import CAMPAIGN_TYPES
+from botcomments_training.fitting.combiner_training import (
     SHIPPED_GBDT,
     SHIPPED_MAX_FPR,
     attach_room_models,
     collect_features,
     fit_with_rates,
 )
-from botcomments.model.classifier import BotCommentClassifier
-from botcomments.records import Comment
-from botcomments.scoring.pipeline import FeatureExtractor, Scorer
-from botcomments.simulate.config import CAMPAIGN_TYPES
 
 
 def rooms_without(style: str, seeds: tuple[int, ...], mixed_rooms: int) -> list[Comment]:

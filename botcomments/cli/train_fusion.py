@@ -60,8 +60,12 @@ def run(args: argparse.Namespace) -> int:
         0 on success, 2 on bad input.
     """
     from botcomments.fusion.features import DEFAULT_FEATURE_SET
-    from botcomments.fusion.learned import GbdtSettings
-    from botcomments.fusion.training import SHIPPED_GBDT, SHIPPED_MAX_FPR, train_fusion
+    from botcomments_training.fitting.combiner import GbdtSettings
+    from botcomments_training.fitting.combiner_training import (
+        SHIPPED_GBDT,
+        SHIPPED_MAX_FPR,
+        train_fusion,
+    )
 
     gbdt = GbdtSettings(n_estimators=args.trees or SHIPPED_GBDT.n_estimators,
                         max_depth=args.depth or SHIPPED_GBDT.max_depth)

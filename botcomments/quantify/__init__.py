@@ -1,6 +1,7 @@
 """Room authenticity as prevalence estimation (CC/ACC/PCC/PACC/REG, bootstrap + conformal CI).
 
 REG can read an account-evidence stage (``quantify.accounts``) instead of score bins.
+Everything here evaluates; fitting lives in ``botcomments_training.fitting.quantifier``.
 
 Example:
     >>> import numpy as np
@@ -10,26 +11,22 @@ Example:
     'pacc'
 """
 
-from botcomments.quantify.accounts import AccountStage, StageSettings, account_features
+from botcomments.quantify.accounts import AccountStage, account_features
 from botcomments.quantify.estimators import ESTIMATORS, adjust
-from botcomments.quantify.prevalence import CalibrationRoom, RoomRegression, fit_room_regression
-from botcomments.quantify.rates import ClassifierRates, fit_room_models, measure_rates
+from botcomments.quantify.prevalence import RoomRegression
+from botcomments.quantify.rates import ClassifierRates, measure_rates
 from botcomments.quantify.room import RoomAuthenticity, estimate_authenticity, summarize_rooms
 from botcomments.quantify.users import user_codes
 
 __all__ = [
     "ESTIMATORS",
     "AccountStage",
-    "CalibrationRoom",
     "ClassifierRates",
     "RoomAuthenticity",
     "RoomRegression",
-    "StageSettings",
     "account_features",
     "adjust",
     "estimate_authenticity",
-    "fit_room_models",
-    "fit_room_regression",
     "measure_rates",
     "summarize_rooms",
     "user_codes",

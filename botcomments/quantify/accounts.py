@@ -9,7 +9,8 @@ comment at a time (their text varies) but their accounts differ from genuine vie
 one-off accounts with a single mid-score comment, or accounts posting every few minutes
 over the whole stream; organic human floods come from accounts that also chat normally
 (low minimum score) over a short span. A small gradient-boosted tree model over these
-nine numbers, fitted on labelled calibration comments, turns them into a per-comment
+nine numbers, fitted on labelled calibration comments
+(``botcomments_training.fitting.quantifier``), turns them into a per-comment
 bot probability ``q``; the room regression then reads the room's histogram of ``q``
 instead of raw score bins (see :mod:`botcomments.quantify.prevalence`).
 
@@ -27,13 +28,12 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from botcomments.fusion.learned import GbdtSettings, TreeArrays, fit_model
+from botcomments.ml import TreeArrays, boosted_log_odds, sigmoid
 
 ACCOUNT_FEATURES: tuple[str, ...] = (
     "score",
@@ -153,11 +153,8 @@ class AccountStage:
             Array (n,) in (0, 1).
         """
         x = account_features(probs, codes, ts if self.uses_time else None)
-        x32 = x.astype(np.float32)
-        z = np.full(len(x), self.intercept)
-        for tree in self.trees:
-            z += self.learning_rate * tree.predict(x32)
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
+        z = boosted_log_odds(self.trees, x.astype(np.float32), self.learning_rate, self.intercept)
+        return sigmoid(z)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
@@ -192,141 +189,3 @@ class AccountStage:
             uses_time=bool(doc.get("uses_time", True)),
             features=tuple(doc.get("features", ACCOUNT_FEATURES)),
         )
-
-
-@dataclass(frozen=True)
-class StageSettings:
-    """How the account stage is fitted.
-
-    Args:
-        trees: Boosting rounds.
-        depth: Tree depth.
-        learning_rate: Shrinkage.
-        max_rows: Calibration comments sampled per fit (bounds the fitting time).
-        untimed_share: Share of rooms whose timestamps are dropped while fitting, so
-            the model knows untimed comments.
-        n_folds: Folds of the cross-fit that gives out-of-fold ``q`` to the room
-            regression.
-
-    Raises:
-        ValueError: On out-of-range values.
-    """
-
-    trees: int = 100
-    depth: int = 3
-    learning_rate: float = 0.1
-    max_rows: int = 50_000
-    untimed_share: float = 0.1
-    n_folds: int = 3
-
-    def __post_init__(self) -> None:
-        if self.max_rows < 100 or self.n_folds < 2:
-            raise ValueError(f"{self}: max_rows must be >= 100 and n_folds >= 2")
-        if not 0.0 <= self.untimed_share < 1.0:
-            raise ValueError(f"{self}: untimed_share must be in [0, 1)")
-
-
-@dataclass
-class LabelledRoom:
-    """Arrays of one labelled calibration room for the account stage.
-
-    Args:
-        probs: Bot score per comment.
-        codes: Dense user code per comment.
-        labels: 0/1 per comment.
-        ts: Unix seconds per comment, or None.
-    """
-
-    probs: np.ndarray
-    codes: np.ndarray
-    labels: np.ndarray
-    ts: np.ndarray | None = None
-
-
-def fit_account_stage(
-    rooms: Sequence[LabelledRoom], settings: StageSettings | None = None, seed: int = 0
-) -> AccountStage:
-    """Fit the account stage on labelled calibration rooms.
-
-    Args:
-        rooms: Rooms with comment labels (both classes must occur).
-        settings: Fitting settings (default ``StageSettings()``).
-        seed: Seed for row sampling, untimed rooms and the boosting.
-
-    Returns:
-        The fitted stage.
-
-    Raises:
-        ValueError: If the labels hold a single class.
-    """
-    cfg = settings or StageSettings()
-    rng = np.random.default_rng(seed)
-    uses_time = any(r.ts is not None and np.isfinite(r.ts).any() for r in rooms)
-    blocks, labels = [], []
-    for room in rooms:
-        untimed = not uses_time or rng.random() < cfg.untimed_share
-        blocks.append(account_features(room.probs, room.codes, None if untimed else room.ts))
-        labels.append(np.asarray(room.labels, dtype=int))
-    x, y = np.concatenate(blocks), np.concatenate(labels)
-    if len(np.unique(y)) < 2:
-        raise ValueError(
-            "the account stage needs calibration comments of both classes (bots and "
-            "genuine); add rooms with bots and genuine viewers"
-        )
-    if len(x) > cfg.max_rows:
-        keep = rng.choice(len(x), cfg.max_rows, replace=False)
-        x, y = x[keep], y[keep]
-    fitted = fit_model(
-        "gbdt", x, y, seed,
-        GbdtSettings(n_estimators=cfg.trees, max_depth=cfg.depth,
-                     learning_rate=cfg.learning_rate, subsample=0.8),
-    )
-    return AccountStage(
-        trees=tuple(fitted["trees"]),
-        intercept=float(fitted["intercept"]),
-        learning_rate=float(fitted["learning_rate"]),
-        uses_time=uses_time,
-    )
-
-
-def crossfit_account_scores(
-    rooms: Sequence[LabelledRoom],
-    groups: Sequence[str],
-    settings: StageSettings | None = None,
-    seed: int = 0,
-) -> list[np.ndarray]:
-    """Out-of-fold account-stage probabilities of every calibration room.
-
-    Rooms of one group (scenario and seed) share a fold, so each room's ``q`` comes from
-    a stage that never saw its group: the room regression fitted on them learns how
-    ``q`` behaves on unseen rooms, not on its own training comments.
-
-    Args:
-        rooms: Labelled rooms.
-        groups: Fold group per room.
-        settings: Fitting settings.
-        seed: Fold and fitting seed.
-
-    Returns:
-        One array of ``q`` per room, in order.
-
-    Raises:
-        ValueError: With fewer groups than folds, or as :func:`fit_account_stage`.
-    """
-    cfg = settings or StageSettings()
-    units = np.unique(np.asarray(groups, dtype=object).astype(str))
-    if len(units) < cfg.n_folds:
-        raise ValueError(
-            f"cross-fitting the account stage needs at least {cfg.n_folds} room groups, "
-            f"got {len(units)}; pass groups (e.g. scenario-seed) or more rooms"
-        )
-    order = np.random.default_rng(seed).permutation(units)
-    fold_of = {u: i % cfg.n_folds for i, u in enumerate(order.tolist())}
-    fold = np.array([fold_of[str(g)] for g in groups])
-    out: list[np.ndarray] = [np.empty(0)] * len(rooms)
-    for k in range(cfg.n_folds):
-        train = [r for r, f in zip(rooms, fold, strict=True) if f != k]
-        stage = fit_account_stage(train, cfg, seed + k)
-        for i in np.flatnonzero(fold == k).tolist():
-            out[i] = stage.predict(rooms[i].probs, rooms[i].codes, rooms[i].ts)
-    return out

@@ -32,18 +32,13 @@ ones; a band with fewer than ``min_band_rooms`` rooms uses all residuals). The b
 joined with the bootstrap interval. Coverage then holds on fresh rooms from the same
 family of mixes by construction (split-conformal), not by tuning.
 
+Fitting (ridge coefficients, out-of-fold residuals) is in
+``botcomments_training.fitting.quantifier``; this module evaluates a fitted model.
+
 Example:
     >>> import numpy as np
-    >>> rng = np.random.default_rng(0)
-    >>> rooms = []
-    >>> for share in np.linspace(0, 0.9, 12):
-    ...     y = (rng.random(400) < share).astype(int)
-    ...     p = np.clip(np.where(y == 1, 0.8, 0.2) + rng.normal(0, 0.1, 400), 0, 1)
-    ...     rooms.append(CalibrationRoom(p, np.arange(400), float(y.mean())))
-    >>> model = fit_room_regression(rooms, n_folds=3)
-    >>> est = model.estimate(rooms[6].probs, rooms[6].codes)
-    >>> abs(est - rooms[6].bot_share) < 0.05
-    True
+    >>> one_hot_bins(np.array([0.05, 0.95]), (0.0, 0.5, 1.0)).tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
 """
 
 from __future__ import annotations
@@ -54,8 +49,6 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
-from sklearn.linear_model import Ridge
-from sklearn.model_selection import KFold
 
 from botcomments.quantify.accounts import AccountStage
 
@@ -72,25 +65,6 @@ DEFAULT_BAND_EDGES: tuple[float, ...] = (0.15,)
 
 DEFAULT_STAGE_EDGES: tuple[float, ...] = tuple(round(0.1 * i, 1) for i in range(11))
 """Bins of the account-stage probability ``q`` (the last bin includes 1.0)."""
-
-
-@dataclass
-class CalibrationRoom:
-    """One labelled calibration room.
-
-    Args:
-        probs: Bot score per comment.
-        codes: Dense user code per comment (see ``quantify.user_codes``).
-        bot_share: True share of bots (of comments, or of commenters for a user model).
-        group: Label used to keep rooms of one simulation seed in one fold.
-        ts: Unix seconds per comment (for the account stage), or None.
-    """
-
-    probs: np.ndarray
-    codes: np.ndarray
-    bot_share: float
-    group: str = ""
-    ts: np.ndarray | None = None
 
 
 def _bins(values: np.ndarray, edges: Sequence[float]) -> np.ndarray:
@@ -338,110 +312,3 @@ class RoomRegression:
         if kw.get("stage") is not None:
             kw["stage"] = AccountStage.from_dict(kw["stage"])
         return cls(**kw)
-
-
-def _fit_linear(rows: np.ndarray, target: np.ndarray, alpha: float) -> tuple[np.ndarray, float]:
-    model = Ridge(alpha=alpha).fit(rows, target)
-    return np.asarray(model.coef_, dtype=np.float64), float(model.intercept_)
-
-
-def fit_room_regression(
-    rooms: Sequence[CalibrationRoom],
-    *,
-    level: str = "comment",
-    alpha: float = 1e-2,
-    n_folds: int = 5,
-    band_edges: Sequence[float] = DEFAULT_BAND_EDGES,
-    score_edges: Sequence[float] = DEFAULT_SCORE_EDGES,
-    count_edges: Sequence[int] = DEFAULT_COUNT_EDGES,
-    seed: int = 0,
-    stage: AccountStage | None = None,
-    stage_scores: Sequence[np.ndarray] | None = None,
-    stage_edges: Sequence[float] = DEFAULT_STAGE_EDGES,
-) -> RoomRegression:
-    """Fit the room regression and its conformal residuals on calibration rooms.
-
-    The coefficients are fitted on all rooms (ridge on the room evidence means); the
-    residuals come from K-fold out-of-fold predictions (rooms of one ``group`` kept
-    together when there are enough groups), so they measure error on unseen rooms.
-    With an account ``stage`` the rows are bins of ``q``: pass the rooms' out-of-fold
-    ``q`` as ``stage_scores`` (see ``accounts.crossfit_account_scores``); without them
-    the stage's own (in-sample, optimistic) predictions are used.
-
-    Args:
-        rooms: Labelled calibration rooms of varied bot shares and campaign mixes.
-        level: "comment" or "user" (what ``bot_share`` counts).
-        alpha: Ridge penalty.
-        n_folds: Folds for the out-of-fold residuals.
-        band_edges: Estimate values separating the conformal bands.
-        score_edges: Score bin edges.
-        count_edges: Activity class bounds.
-        seed: Shuffling seed of the folds.
-        stage: Fitted account stage, or None (rows of :func:`evidence_rows`).
-        stage_scores: Out-of-fold ``q`` per room (same order), or None.
-        stage_edges: Bins of ``q``.
-
-    Returns:
-        The fitted model.
-
-    Raises:
-        ValueError: With fewer than ``2 * n_folds`` rooms, or an empty room.
-    """
-    if len(rooms) < 2 * n_folds:
-        raise ValueError(
-            f"need at least {2 * n_folds} calibration rooms to fit and check the room "
-            f"regression, got {len(rooms)}; simulate more rooms"
-        )
-    empty = [i for i, r in enumerate(rooms) if len(r.probs) == 0]
-    if empty:
-        raise ValueError(f"calibration rooms {empty[:5]} are empty; drop them")
-    if stage_scores is not None and len(stage_scores) != len(rooms):
-        raise ValueError(f"{len(stage_scores)} stage_scores for {len(rooms)} rooms")
-    x = np.stack([
-        _room_row(r, i, score_edges, count_edges, stage, stage_scores, stage_edges)
-        for i, r in enumerate(rooms)
-    ])
-    t = np.array([r.bot_share for r in rooms], dtype=np.float64)
-    oof = np.empty(len(rooms))
-    groups = np.array([r.group for r in rooms])
-    units = np.unique(groups)
-    if len(units) < n_folds:  # too few groups: fold over rooms
-        units, groups = np.arange(len(rooms)).astype(str), np.arange(len(rooms)).astype(str)
-    folds = KFold(n_splits=n_folds, shuffle=True, random_state=seed)
-    for _, test_u in folds.split(units):
-        test = np.isin(groups, units[test_u])
-        coef, b = _fit_linear(x[~test], t[~test], alpha)
-        oof[test] = np.clip(x[test] @ coef + b, 0.0, 1.0)
-    coef, b = _fit_linear(x, t, alpha)
-    return RoomRegression(
-        coef=tuple(float(c) for c in coef),
-        intercept=b,
-        score_edges=tuple(float(e) for e in score_edges),
-        count_edges=tuple(int(c) for c in count_edges),
-        residuals=tuple(round(float(r), 6) for r in np.abs(oof - t)),
-        residual_estimates=tuple(round(float(e), 6) for e in oof),
-        band_edges=tuple(float(e) for e in band_edges),
-        n_rooms=len(rooms),
-        level=level,
-        notes={"oof_mae": float(np.mean(np.abs(oof - t))), "alpha": alpha,
-               "n_folds": n_folds},
-        stage=stage,
-        stage_edges=tuple(float(e) for e in stage_edges),
-    )
-
-
-def _room_row(
-    room: CalibrationRoom,
-    index: int,
-    score_edges: Sequence[float],
-    count_edges: Sequence[int],
-    stage: AccountStage | None,
-    stage_scores: Sequence[np.ndarray] | None,
-    stage_edges: Sequence[float],
-) -> np.ndarray:
-    """Mean evidence row of one calibration room."""
-    if stage is None:
-        return evidence_rows(room.probs, room.codes, score_edges, count_edges).mean(axis=0)
-    q = (stage_scores[index] if stage_scores is not None
-         else stage.predict(room.probs, room.codes, room.ts))
-    return one_hot_bins(q, stage_edges).mean(axis=0)

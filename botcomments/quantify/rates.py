@@ -20,13 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from botcomments.quantify.accounts import (
-    LabelledRoom,
-    StageSettings,
-    crossfit_account_scores,
-    fit_account_stage,
-)
-from botcomments.quantify.prevalence import CalibrationRoom, RoomRegression, fit_room_regression
+from botcomments.quantify.prevalence import RoomRegression
 from botcomments.quantify.users import user_codes
 
 
@@ -200,72 +194,3 @@ def measure_rates(
     u_label = (np.bincount(codes, weights=y, minlength=n_users) / counts >= 0.5).astype(int)
     user = _rates_from_arrays(u_score, u_label, threshold, "user")
     return replace(rates, user=user)
-
-
-def fit_room_models(
-    rates: ClassifierRates,
-    scores: Sequence[float] | np.ndarray,
-    labels: Sequence[int] | np.ndarray,
-    rooms: Sequence[Any] | np.ndarray,
-    users: Sequence[Any] | np.ndarray | None = None,
-    groups: Sequence[Any] | np.ndarray | None = None,
-    *,
-    ts: Sequence[float] | np.ndarray | None = None,
-    account_stage: bool | StageSettings = False,
-    **options: Any,
-) -> ClassifierRates:
-    """Attach comment- and commenter-level room regressions fitted on calibration rooms.
-
-    A commenter counts as a bot when any of their comments is a bot (the simulator's
-    ``genuine_user_ratio`` definition); anonymous comments are one commenter each.
-    With ``account_stage`` both models read the bins of an account-evidence probability
-    (:mod:`botcomments.quantify.accounts`) fitted on these comments and cross-fitted by
-    group for the regressions; one stage is shared by both models.
-
-    Args:
-        rates: Rates to extend (their ``user`` rates get the commenter model).
-        scores: Bot score per calibration comment.
-        labels: 0/1 per comment.
-        rooms: Room id per comment (rooms of varied bot shares and campaign mixes).
-        users: Account id per comment, or None.
-        groups: Fold group per comment (e.g. the simulation seed), or None.
-        ts: Unix seconds per comment (NaN = untimed), used by the account stage.
-        account_stage: Fit the account stage (True, or its ``StageSettings``).
-        **options: Passed to :func:`fit_room_regression` (alpha, n_folds, ...).
-
-    Returns:
-        New rates with ``room_model`` set (and ``user.room_model`` when user rates exist).
-
-    Raises:
-        ValueError: On inconsistent lengths or too few rooms.
-    """
-    s = np.asarray(scores, dtype=np.float64)
-    y = np.asarray(labels).astype(int)
-    rid = np.asarray(rooms, dtype=object)
-    if not len(s) == len(y) == len(rid):
-        raise ValueError(f"scores ({len(s)}), labels ({len(y)}), rooms ({len(rid)}) differ")
-    grp = np.asarray(groups, dtype=object) if groups is not None else rid
-    uid = None if users is None else np.asarray(users, dtype=object)
-    t = None if ts is None else np.asarray(ts, dtype=np.float64)
-    if t is not None and len(t) != len(s):
-        raise ValueError(f"{len(t)} timestamps for {len(s)} comments; pass one per comment")
-    comment_rooms, user_rooms, labelled = [], [], []
-    for room in dict.fromkeys(rid.tolist()):
-        sel = np.flatnonzero(rid == room)
-        codes, n_users = user_codes(None if uid is None else uid[sel], len(sel))
-        bot_user = np.bincount(codes, weights=y[sel], minlength=n_users) > 0
-        g = str(grp[sel[0]])
-        room_ts = None if t is None else t[sel]
-        comment_rooms.append(CalibrationRoom(s[sel], codes, float(y[sel].mean()), g, room_ts))
-        user_rooms.append(CalibrationRoom(s[sel], codes, float(bot_user.mean()), g, room_ts))
-        labelled.append(LabelledRoom(s[sel], codes, y[sel], room_ts))
-    if account_stage:
-        settings = account_stage if isinstance(account_stage, StageSettings) else None
-        room_groups = [r.group for r in comment_rooms]
-        options["stage_scores"] = crossfit_account_scores(labelled, room_groups, settings)
-        options["stage"] = fit_account_stage(labelled, settings)
-    model = fit_room_regression(comment_rooms, level="comment", **options)
-    user = rates.user
-    if user is not None:
-        user = replace(user, room_model=fit_room_regression(user_rooms, level="user", **options))
-    return replace(rates, room_model=model, user=user)

@@ -6,14 +6,14 @@ import numpy as np
 import pytest
 
 from botcomments.fusion.features import FeatureTable
-from botcomments.fusion.learned import (
-    GbdtSettings,
-    LearnedFusion,
-    fit_learned_fusion,
-    room_split,
-)
-from botcomments.fusion.training import TrainingTable, attach_room_models, fit_with_rates
+from botcomments.fusion.learned import LearnedFusion
 from botcomments.quantify import ClassifierRates
+from botcomments_training.fitting.combiner import GbdtSettings, fit_learned_fusion, room_split
+from botcomments_training.fitting.combiner_training import (
+    TrainingTable,
+    attach_room_models,
+    fit_with_rates,
+)
 
 
 def _table(table: FeatureTable, y: np.ndarray, groups: np.ndarray) -> TrainingTable:

@@ -10,13 +10,12 @@ import pytest
 from sklearn.ensemble import GradientBoostingClassifier
 
 from botcomments.fusion.features import FeatureTable
-from botcomments.fusion.learned import (
-    FUSION_FILE,
-    Calibrator,
-    LearnedFusion,
-    Preprocessor,
+from botcomments.fusion.learned import FUSION_FILE, LearnedFusion
+from botcomments_training.fitting.combiner import (
+    fit_calibrator,
     fit_learned_fusion,
     fit_model,
+    fit_preprocessor,
     room_split,
 )
 
@@ -45,7 +44,7 @@ def test_fusion_file_is_plain_json(tmp_path: Path, labeled_table: tuple) -> None
 
 def test_numpy_trees_match_sklearn(labeled_table: tuple) -> None:
     table, y, _ = labeled_table
-    z = Preprocessor.fit(table.values).transform(table.values)
+    z = fit_preprocessor(table.values).transform(table.values)
     params = fit_model("gbdt", z, y, seed=3)
     gb = GradientBoostingClassifier(
         n_estimators=150, max_depth=3, learning_rate=0.1, subsample=0.8, random_state=3
@@ -113,6 +112,6 @@ def test_isotonic_calibrator_is_monotone() -> None:
     rng = np.random.default_rng(0)
     p = rng.random(500)
     y = (rng.random(500) < p).astype(int)
-    cal = Calibrator.fit("isotonic", p, y)
+    cal = fit_calibrator("isotonic", p, y)
     out = cal(np.linspace(0, 1, 50))
     assert np.all(np.diff(out) >= 0) and out.min() >= 0 and out.max() <= 1

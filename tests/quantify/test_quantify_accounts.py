@@ -15,7 +15,6 @@ from botcomments.quantify import (
     ClassifierRates,
     RoomRegression,
     estimate_authenticity,
-    fit_room_models,
     measure_rates,
     user_codes,
 )
@@ -23,11 +22,14 @@ from botcomments.quantify.accounts import (
     ACCOUNT_FEATURES,
     MISSING_TIME,
     AccountStage,
+    account_features,
+)
+from botcomments_training.fitting.quantifier import (
     LabelledRoom,
     StageSettings,
-    account_features,
     crossfit_account_scores,
     fit_account_stage,
+    fit_room_models,
 )
 
 FAST = StageSettings(trees=20, depth=2, max_rows=5_000, n_folds=3)

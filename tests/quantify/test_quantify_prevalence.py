@@ -12,16 +12,18 @@ from hypothesis import strategies as st
 from quantify_synth import CampaignRooms, SyntheticRoom
 
 from botcomments.quantify import (
-    CalibrationRoom,
     ClassifierRates,
     RoomRegression,
     estimate_authenticity,
-    fit_room_models,
-    fit_room_regression,
     measure_rates,
     user_codes,
 )
 from botcomments.quantify.prevalence import conformal_quantile, evidence_rows
+from botcomments_training.fitting.quantifier import (
+    CalibrationRoom,
+    fit_room_models,
+    fit_room_regression,
+)
 
 
 def _flat(rooms: list[SyntheticRoom], prefix: str) -> dict[str, np.ndarray]:

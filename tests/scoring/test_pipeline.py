@@ -12,11 +12,11 @@ import pytest
 
 from botcomments.cli import main
 from botcomments.detectors.base import FLAGS
-from botcomments.fusion.learned import fit_learned_fusion
-from botcomments.fusion.training import collect_features
 from botcomments.records import Comment
 from botcomments.scoring.pipeline import FeatureExtractor, Scorer
 from botcomments.scoring.types import RoomReport, ScoreResult, Verdict
+from botcomments_training.fitting.combiner import fit_learned_fusion
+from botcomments_training.fitting.combiner_training import collect_features
 
 
 class LengthModel:

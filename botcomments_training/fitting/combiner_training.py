@@ -10,17 +10,20 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from botcomments.fusion.features import DEFAULT_FEATURE_SET, FeatureTable, select_features
-from botcomments.fusion.learned import GbdtSettings, LearnedFusion, fit_learned_fusion
+from botcomments.fusion.learned import LearnedFusion
+from botcomments.io.readers import open_comments
+from botcomments.model.classifier import BotCommentClassifier
+from botcomments.quantify import ClassifierRates, measure_rates
 from botcomments.records import Comment
 from botcomments.scoring.grouping import room_slices
-
-if TYPE_CHECKING:
-    from botcomments.scoring.pipeline import FeatureExtractor
+from botcomments.scoring.pipeline import FeatureExtractor
+from botcomments_training.fitting.combiner import GbdtSettings, fit_learned_fusion
+from botcomments_training.fitting.quantifier import fit_room_models
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +116,6 @@ def fit_with_rates(
     Returns:
         The combiner (``rates`` filled) and the fitting report.
     """
-    from botcomments.quantify import measure_rates
 
     fusion, report = fit_learned_fusion(
         data.features, data.labels, data.rooms,
@@ -147,7 +149,6 @@ def attach_room_models(
     Raises:
         ValueError: If the combiner has no rates yet, or too few rooms.
     """
-    from botcomments.quantify import ClassifierRates, fit_room_models
 
     if not fusion.rates:
         raise ValueError("fit the combiner with fit_with_rates before attaching room models")
@@ -198,8 +199,6 @@ def train_fusion(
     Raises:
         ValueError: On an unknown feature set or unusable data.
     """
-    from botcomments.io.readers import open_comments
-    from botcomments.model.classifier import BotCommentClassifier
     from botcomments.scoring.pipeline import FeatureExtractor
 
     model = BotCommentClassifier.from_pretrained(model_dir)

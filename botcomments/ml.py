@@ -1,0 +1,177 @@
+"""Prediction-side pieces of fitted models, in numpy only (no scikit-learn at run time).
+
+The combiner (:mod:`botcomments.fusion.learned`) and the quantifier's account stage
+(:mod:`botcomments.quantify.accounts`) store what they learned as plain JSON: the
+preprocessing of their inputs, regression trees as flat node arrays, and a calibration
+map. These classes evaluate them; fitting them lives in the training layer
+(``botcomments_training.fitting``).
+
+Example:
+    >>> import numpy as np
+    >>> tree = TreeArrays(np.array([1, -1, -1]), np.array([2, -1, -1]), np.array([0, 0, 0]),
+    ...                   np.array([0.5, 0.0, 0.0]), np.array([0.0, -1.0, 1.0]))
+    >>> tree.predict(np.array([[0.2], [0.9]], dtype=np.float32)).tolist()
+    [-1.0, 1.0]
+    >>> float(boosted_log_odds([tree], np.array([[0.9]], dtype=np.float32), 0.5, 0.1)[0])
+    0.6
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+
+def signed_log1p(x: np.ndarray) -> np.ndarray:
+    """``sign(x) * log1p(|x|)``: compresses heavy-tailed counts, keeps the sign."""
+    return np.sign(x) * np.log1p(np.abs(x))
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """Logistic function, clipped so that huge log-odds do not overflow."""
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
+
+
+def logit(p: np.ndarray) -> np.ndarray:
+    """Log-odds of probabilities clipped to [1e-6, 1 - 1e-6]."""
+    q = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(q / (1 - q))
+
+
+@dataclass(frozen=True)
+class Preprocessor:
+    """Missing-value fill, signed log1p and standardisation, per feature.
+
+    Args:
+        fill: Value used for NaN, per feature (training median).
+        mean: Mean after the log transform.
+        scale: Standard deviation after the log transform (1 where constant).
+    """
+
+    fill: tuple[float, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+
+    def transform(self, x: np.ndarray) -> np.ndarray:
+        """Apply to a raw matrix.
+
+        Args:
+            x: Raw features (n, d).
+
+        Returns:
+            Standardised float64 matrix.
+        """
+        fill = np.asarray(self.fill)
+        z = signed_log1p(np.where(np.isnan(x), fill, x.astype(np.float64)))
+        return (z - np.asarray(self.mean)) / np.asarray(self.scale)
+
+
+
+@dataclass(frozen=True)
+class TreeArrays:
+    """One regression tree as flat node arrays (scikit-learn layout).
+
+    Args:
+        left: Left child per node, -1 at leaves.
+        right: Right child per node, -1 at leaves.
+        feature: Split feature per node.
+        threshold: Split threshold per node (go left when ``x <= threshold``).
+        value: Leaf value per node.
+    """
+
+    left: np.ndarray
+    right: np.ndarray
+    feature: np.ndarray
+    threshold: np.ndarray
+    value: np.ndarray
+
+    def predict(self, x32: np.ndarray) -> np.ndarray:
+        """Evaluate the tree on float32 inputs, vectorised over rows.
+
+        Args:
+            x32: Matrix (n, d) as float32 (scikit-learn compares in float32).
+
+        Returns:
+            Leaf values, shape (n,).
+        """
+        node = np.zeros(len(x32), dtype=np.int64)
+        rows = np.arange(len(x32))
+        while True:
+            inner = self.left[node] >= 0
+            if not inner.any():
+                break
+            go_left = x32[rows, self.feature[node]] <= self.threshold[node]
+            nxt = np.where(go_left, self.left[node], self.right[node])
+            node = np.where(inner, nxt, node)
+        return self.value[node]
+
+    def to_json(self) -> dict[str, list[Any]]:
+        """Return JSON-ready lists."""
+        return {
+            "left": self.left.tolist(),
+            "right": self.right.tolist(),
+            "feature": self.feature.tolist(),
+            "threshold": self.threshold.tolist(),
+            "value": self.value.tolist(),
+        }
+
+    @staticmethod
+    def from_json(d: dict[str, list[Any]]) -> TreeArrays:
+        """Rebuild from ``to_json`` output."""
+        return TreeArrays(
+            left=np.asarray(d["left"], dtype=np.int64),
+            right=np.asarray(d["right"], dtype=np.int64),
+            feature=np.asarray(d["feature"], dtype=np.int64),
+            threshold=np.asarray(d["threshold"], dtype=np.float64),
+            value=np.asarray(d["value"], dtype=np.float64),
+        )
+
+
+def boosted_log_odds(
+    trees: Sequence[TreeArrays], x32: np.ndarray, learning_rate: float, intercept: float
+) -> np.ndarray:
+    """Raw score of a gradient-boosted ensemble: ``intercept + lr * sum(tree(x))``.
+
+    Args:
+        trees: The ensemble's regression trees.
+        x32: Inputs (n, d) as float32.
+        learning_rate: Shrinkage applied to every tree.
+        intercept: Initial raw score.
+
+    Returns:
+        Log-odds, shape (n,).
+    """
+    z = np.full(len(x32), float(intercept))
+    for tree in trees:
+        z += learning_rate * tree.predict(x32)
+    return z
+
+
+@dataclass(frozen=True)
+class Calibrator:
+    """Maps a model's raw probability to a calibrated one.
+
+    Args:
+        kind: "isotonic" (piecewise-linear through ``x``/``y``), "platt" (sigmoid of
+            ``a * logit(p) + b``) or "none".
+        x: Isotonic knots (increasing).
+        y: Isotonic values at the knots.
+        a: Platt slope.
+        b: Platt intercept.
+    """
+
+    kind: str = "none"
+    x: tuple[float, ...] = ()
+    y: tuple[float, ...] = ()
+    a: float = 1.0
+    b: float = 0.0
+
+    def __call__(self, p: np.ndarray) -> np.ndarray:
+        if self.kind == "isotonic":
+            return np.interp(p, np.asarray(self.x), np.asarray(self.y))
+        if self.kind == "platt":
+            return sigmoid(self.a * logit(p) + self.b)
+        return p
