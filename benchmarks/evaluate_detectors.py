@@ -36,8 +36,8 @@ from sklearn.metrics import f1_score
 
 from botcomments.baselines import FUZZY_BASELINE, community_baseline
 from botcomments.fusion.rules import RuleFusion
-from botcomments.quantify import ClassifierRates
 from botcomments.records import Comment
+from botcomments.scoring.consistency import detector_configs
 from botcomments.scoring.pipeline import FeatureExtractor, Scorer
 from botcomments.scoring.types import ScoreResult
 from botcomments.simulate import SimulationConfig, simulate
@@ -238,11 +238,13 @@ def tune(rooms_per_seed: int, corpora: Path | None = None) -> None:
     cal_comments = calibration_comments(rooms_per_seed, real)
     cal = collect_features(extractor, cal_comments)
     groups = np.array([r.rsplit("-", 1)[0] for r in cal.rooms])  # scenario-seed
+    assert tuned.quantifier is not None  # calibrate_rules measures the validation rates
     rates = fit_room_models(
-        ClassifierRates.from_dict(tuned.rates or {}), tuned.predict_proba(cal.features),
+        tuned.quantifier, tuned.predict_proba(cal.features),
         cal.labels, cal.rooms, cal.users, groups, ts=cal.timestamps, account_stage=True,
     )
-    tuned.rates = rates.to_dict()
+    tuned.quantifier = rates
+    tuned.detector_configs = detector_configs(extractor.detectors)
     tuned.notes["tuned_on"] = {"seeds": list(TUNING_SEEDS), "rooms_per_seed": rooms_per_seed,
                                "scenario": "mixed"}
     tuned.notes["room_model_on"] = {
@@ -281,11 +283,11 @@ def main() -> None:
         "baseline(5 in 2s)": community_baseline,
         "no-model": scorer.score,
     }
-    if scorer.rates and scorer.rates.get("room_model"):  # same scores, old estimator
-        global_rates = {**scorer.rates, "room_model": None,
-                        "user": {**scorer.rates["user"], "room_model": None}
-                        if scorer.rates.get("user") else None}
-        methods["no-model (global PACC)"] = Scorer.rule_only(rates=global_rates).score
+    rates = scorer.quantifier
+    if rates is not None and rates.room_model is not None:  # same scores, old estimator
+        user = replace(rates.user, room_model=None) if rates.user else None
+        global_rates = replace(rates, room_model=None, user=user)
+        methods["no-model (global PACC)"] = Scorer.rule_only(quantifier=global_rates).score
     if args.fuzzy:
         methods["baseline(fuzzy .7/10s)"] = lambda cs: community_baseline(cs, FUZZY_BASELINE)
     evaluate(methods, args.rooms, args.eval_seeds)

@@ -12,12 +12,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from botcomments.fusion.features import FeatureTable
+from botcomments.fusion.rules import RuleFusion
 from botcomments.ml import Calibrator, Preprocessor, TreeArrays, boosted_log_odds, sigmoid
+from botcomments.quantify.rates import ClassifierRates
 
 FUSION_FILE = "fusion.json"
 """File name of the learned combiner inside a model folder."""
@@ -40,7 +42,10 @@ class LearnedFusion:
         learning_rate: Gbdt shrinkage.
         calibrator: Calibration of the raw probability.
         threshold: Decision threshold on the calibrated probability.
-        rates: Validation classifier rates (JSON dict of ``quantify.ClassifierRates``).
+        quantifier: Validation rates and room models of the room quantifier (or None;
+            stored as ``rates`` in ``fusion.json``).
+        detector_configs: Settings of the detectors whose features it was fitted on
+            (empty: unknown).
         metrics: Validation metrics measured at training time.
     """
 
@@ -53,8 +58,10 @@ class LearnedFusion:
     learning_rate: float = 0.1
     calibrator: Calibrator = field(default_factory=Calibrator)
     threshold: float = 0.5
-    rates: dict[str, Any] | None = None
+    quantifier: ClassifierRates | None = None
+    detector_configs: dict[str, dict[str, Any]] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
+    mode: ClassVar[str] = "fused"
 
     def raw_proba(self, x: np.ndarray) -> np.ndarray:
         """Uncalibrated probability from a raw feature matrix in ``feature_names`` order.
@@ -91,6 +98,10 @@ class LearnedFusion:
         p = self.calibrator(self.raw_proba(table.select(self.feature_names)))
         return np.clip(p, 0.0, 1.0)
 
+    def flag_rules(self) -> RuleFusion:
+        """The rules that name a verdict's flags: the shipped rules."""
+        return RuleFusion.default()
+
     def to_json(self) -> dict[str, Any]:
         """Return the JSON document saved as ``fusion.json``."""
         return {
@@ -114,7 +125,8 @@ class LearnedFusion:
                 "b": self.calibrator.b,
             },
             "threshold": self.threshold,
-            "rates": self.rates,
+            "rates": self.quantifier.to_dict() if self.quantifier else None,
+            "detectors": self.detector_configs,
             "metrics": self.metrics,
         }
 
@@ -151,7 +163,8 @@ class LearnedFusion:
             calibrator=Calibrator(cal["kind"], tuple(cal["x"]), tuple(cal["y"]),
                                   float(cal["a"]), float(cal["b"])),
             threshold=float(doc["threshold"]),
-            rates=doc.get("rates"),
+            quantifier=ClassifierRates.from_dict(doc["rates"]) if doc.get("rates") else None,
+            detector_configs=doc.get("detectors") or {},
             metrics=doc.get("metrics", {}),
         )
 

@@ -26,13 +26,14 @@ import json
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from botcomments.detectors.base import FLAGS
 from botcomments.fusion.features import FeatureTable
 from botcomments.ml import Calibrator
+from botcomments.quantify.rates import ClassifierRates
 
 DEFAULT_RULES_RESOURCE = "rules_default.json"
 
@@ -127,7 +128,10 @@ class RuleFusion:
         threshold: Decision threshold on the calibrated score.
         calibrator: Calibration of the noisy-OR score (fitted on tuning seeds).
         flag_min: Weighted strength at which a rule's flag is reported.
-        rates: Validation ``quantify.ClassifierRates`` as a JSON dict (or None).
+        quantifier: Validation rates and room models of the room quantifier (or None;
+            stored as ``rates`` in the JSON document).
+        detector_configs: Settings of the detectors the rules were tuned with (empty:
+            unknown).
         notes: Free-form provenance (which seeds tuned it).
     """
 
@@ -135,8 +139,10 @@ class RuleFusion:
     threshold: float = 0.5
     calibrator: Calibrator = field(default_factory=Calibrator)
     flag_min: float = 0.5
-    rates: dict[str, Any] | None = None
+    quantifier: ClassifierRates | None = None
+    detector_configs: dict[str, dict[str, Any]] = field(default_factory=dict)
     notes: dict[str, Any] = field(default_factory=dict)
+    mode: ClassVar[str] = "rules"
 
     @property
     def feature_names(self) -> tuple[str, ...]:
@@ -189,6 +195,10 @@ class RuleFusion:
             out.append([int(i) for i in fired[np.argsort(-row[fired])]])
         return out
 
+    def flag_rules(self) -> RuleFusion:
+        """The rules that name a verdict's flags: these very rules."""
+        return self
+
     def to_json(self) -> dict[str, Any]:
         """JSON document of the whole combiner."""
         return {
@@ -212,7 +222,8 @@ class RuleFusion:
             "calibration": {"kind": self.calibrator.kind, "x": list(self.calibrator.x),
                             "y": list(self.calibrator.y), "a": self.calibrator.a,
                             "b": self.calibrator.b},
-            "rates": self.rates,
+            "rates": self.quantifier.to_dict() if self.quantifier else None,
+            "detectors": self.detector_configs,
             "notes": self.notes,
         }
 
@@ -250,7 +261,8 @@ class RuleFusion:
                                   tuple(cal.get("y", ())), float(cal.get("a", 1.0)),
                                   float(cal.get("b", 0.0))),
             flag_min=float(doc.get("flag_min", 0.5)),
-            rates=doc.get("rates"),
+            quantifier=ClassifierRates.from_dict(doc["rates"]) if doc.get("rates") else None,
+            detector_configs=doc.get("detectors") or {},
             notes=doc.get("notes", {}),
         )
 

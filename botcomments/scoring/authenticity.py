@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from botcomments.quantify import ClassifierRates, estimate_authenticity
 from botcomments.scoring.rooms import RoomAccumulator
 from botcomments.scoring.types import RoomReport
 
@@ -37,21 +38,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def room_report(acc: RoomAccumulator, rates: dict[str, Any] | None) -> RoomReport:
+def room_report(acc: RoomAccumulator, quantifier: ClassifierRates | None) -> RoomReport:
     """Estimate one room's authenticity and build its report.
 
     Args:
         acc: The room's accumulated scores.
-        rates: Validation classifier rates (``ClassifierRates`` as a JSON dict) or None.
+        quantifier: Validation rates and room models (parsed once, with the combiner),
+            or None.
 
     Returns:
         The room report.
     """
-    from botcomments.quantify import ClassifierRates, estimate_authenticity
-
     scores, is_bot, users, ts = acc.arrays()
-    measured = ClassifierRates.from_dict(rates) if rates else None
-    auth = estimate_authenticity(scores, users=users, ts=ts, rates=measured, decisions=is_bot)
+    auth = estimate_authenticity(scores, users=users, ts=ts, rates=quantifier, decisions=is_bot)
     finite = ts[np.isfinite(ts)]
     t0 = float(finite.min()) if len(finite) else 0.0
     return RoomReport(

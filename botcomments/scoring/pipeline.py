@@ -28,11 +28,14 @@ from typing import Any, Protocol
 import numpy as np
 
 from botcomments.detectors.base import Detector, DetectorOutput, RoomBatch
+from botcomments.fusion.combiner import Combiner
 from botcomments.fusion.features import FeatureTable, assemble_features
 from botcomments.fusion.learned import LearnedFusion
 from botcomments.fusion.rules import RuleFusion
+from botcomments.quantify.rates import ClassifierRates
 from botcomments.records import Comment
 from botcomments.scoring.authenticity import room_report
+from botcomments.scoring.consistency import check_detector_configs, warn_threshold_mismatch
 from botcomments.scoring.grouping import InputOrder, RoomSlice, room_slices
 from botcomments.scoring.rooms import RoomAccumulator
 from botcomments.scoring.stats import CalibrationBins, ScoreHistogram
@@ -196,24 +199,25 @@ class Scorer:
         flagger: Rules that name the flags (default: the fusion itself when it is a
             rule combiner, else the shipped rules).
         threshold: Decision threshold (default: the combiner's).
-        rates: Validation classifier rates for the prevalence estimate (default: the
-            combiner's).
+        quantifier: Validation rates and room models for the room estimate (default:
+            the combiner's).
         max_buffer: Comments buffered across rooms (memory bound).
         max_slice: Comments of one room scored at once.
 
     Raises:
-        ValueError: On a threshold outside (0, 1).
+        ValueError: On a threshold outside (0, 1), or detectors configured unlike those
+            the combiner was fitted with.
     """
 
     def __init__(
         self,
-        fusion: RuleFusion | LearnedFusion,
+        fusion: Combiner,
         *,
         detectors: Sequence[Detector] | None = None,
         text_model: TextModel | None = None,
         flagger: RuleFusion | None = None,
         threshold: float | None = None,
-        rates: dict[str, Any] | None = None,
+        quantifier: ClassifierRates | None = None,
         max_buffer: int = 200_000,
         max_slice: int = 100_000,
     ) -> None:
@@ -221,12 +225,13 @@ class Scorer:
         self.extractor = FeatureExtractor(detectors, text_model)
         self.text_model = text_model
         self._text_threshold = float(text_model.threshold) if text_model is not None else 1.0
-        self.flagger = flagger or (fusion if isinstance(fusion, RuleFusion)
-                                   else RuleFusion.default())
+        self.flagger = flagger or fusion.flag_rules()
         self.threshold = float(threshold if threshold is not None else fusion.threshold)
         if not 0.0 < self.threshold < 1.0:
             raise ValueError(f"threshold {self.threshold} must be strictly between 0 and 1")
-        self.rates = rates if rates is not None else fusion.rates
+        self.quantifier = quantifier if quantifier is not None else fusion.quantifier
+        check_detector_configs(fusion.detector_configs, self.extractor.detectors)
+        warn_threshold_mismatch(self.threshold, self.quantifier)
         self.max_buffer = max_buffer
         self.max_slice = max_slice
 
@@ -286,8 +291,7 @@ class Scorer:
     @property
     def mode(self) -> str:
         """"rules" or "fused" (learned combiner), "+text" when a text model is loaded."""
-        base = "rules" if isinstance(self.fusion, RuleFusion) else "fused"
-        return base + ("+text" if self.text_model is not None else "")
+        return self.fusion.mode + ("+text" if self.text_model is not None else "")
 
     def reset(self) -> None:
         """Forget cross-room detector state."""
@@ -414,9 +418,9 @@ class ScoringRun:
         yield from order.ready()
         if len(order):
             raise RuntimeError(f"{len(order)} scored comments were never written (bug)")
-        rates = self.scorer.rates
+        quantifier = self.scorer.quantifier
         ordered = sorted(accumulators.values(), key=lambda a: self._first_index[a.room_id])
-        self.rooms = [room_report(acc, rates) for acc in ordered]
+        self.rooms = [room_report(acc, quantifier) for acc in ordered]
 
     def _score_piece(
         self,

@@ -18,8 +18,9 @@ from botcomments.fusion.features import DEFAULT_FEATURE_SET, FeatureTable, selec
 from botcomments.fusion.learned import LearnedFusion
 from botcomments.io.readers import open_comments
 from botcomments.model.classifier import BotCommentClassifier
-from botcomments.quantify import ClassifierRates, measure_rates
+from botcomments.quantify import measure_rates
 from botcomments.records import Comment
+from botcomments.scoring.consistency import detector_configs
 from botcomments.scoring.grouping import room_slices
 from botcomments.scoring.pipeline import FeatureExtractor
 from botcomments_training.fitting.combiner import GbdtSettings, fit_learned_fusion
@@ -114,7 +115,7 @@ def fit_with_rates(
         **options: Passed to :func:`fit_learned_fusion` (``max_fpr``, ``gbdt``).
 
     Returns:
-        The combiner (``rates`` filled) and the fitting report.
+        The combiner (``quantifier`` set) and the fitting report.
     """
 
     fusion, report = fit_learned_fusion(
@@ -124,7 +125,7 @@ def fit_with_rates(
     rates = measure_rates(report["validation_scores"], report["validation_labels"],
                           threshold=fusion.threshold,
                           users=data.users[report["validation_index"]])
-    fusion.rates = rates.to_dict()
+    fusion.quantifier = rates
     return fusion, report
 
 
@@ -136,11 +137,11 @@ def attach_room_models(
 
     The fused score of every calibration comment feeds
     :func:`botcomments.quantify.fit_room_models`; the result (comment- and
-    commenter-level room models with conformal residuals) replaces ``fusion.rates``.
+    commenter-level room models with conformal residuals) replaces ``fusion.quantifier``.
     Use rooms the combiner was NOT fitted on, with varied bot shares and campaigns.
 
     Args:
-        fusion: Fitted combiner with validation ``rates`` (from :func:`fit_with_rates`).
+        fusion: Fitted combiner with validation rates (from :func:`fit_with_rates`).
         data: Features of the calibration rooms.
         groups: Fold group per row (e.g. scenario and seed), default the room.
         account_stage: Let the room models read the account-evidence stage
@@ -150,14 +151,14 @@ def attach_room_models(
         ValueError: If the combiner has no rates yet, or too few rooms.
     """
 
-    if not fusion.rates:
+    if fusion.quantifier is None:
         raise ValueError("fit the combiner with fit_with_rates before attaching room models")
     rates = fit_room_models(
-        ClassifierRates.from_dict(fusion.rates), fusion.predict_proba(data.features),
+        fusion.quantifier, fusion.predict_proba(data.features),
         data.labels, data.rooms, data.users, groups,
         ts=data.timestamps, account_stage=account_stage,
     )
-    fusion.rates = rates.to_dict()
+    fusion.quantifier = rates
     fusion.metrics["room_model_rooms"] = len(set(data.rooms.tolist()))
 
 
@@ -199,8 +200,6 @@ def train_fusion(
     Raises:
         ValueError: On an unknown feature set or unusable data.
     """
-    from botcomments.scoring.pipeline import FeatureExtractor
-
     model = BotCommentClassifier.from_pretrained(model_dir)
     extractor = FeatureExtractor(text_model=model)
     data = collect_features(extractor, open_comments(data_paths, strict=True))
@@ -212,6 +211,7 @@ def train_fusion(
         rooms = collect_features(extractor, open_comments(room_paths, strict=True))
         attach_room_models(fusion, rooms)
         fusion.metrics["room_model_on"] = [str(p) for p in room_paths]
+    fusion.detector_configs = detector_configs(extractor.detectors)
     fusion.metrics["trained_on"] = [str(p) for p in data_paths]
     fusion.metrics["seed"] = seed
     fusion.metrics["features"] = feature_set

@@ -45,6 +45,7 @@ def calibrate_rules(
         threshold=threshold,
         calibrator=calibrator,
         flag_min=fusion.flag_min,
-        rates=rates.to_dict(),
+        quantifier=rates,
+        detector_configs=dict(fusion.detector_configs),
         notes=dict(fusion.notes),
     )

@@ -7,7 +7,6 @@ import pytest
 
 from botcomments.fusion.features import FeatureTable
 from botcomments.fusion.learned import LearnedFusion
-from botcomments.quantify import ClassifierRates
 from botcomments_training.fitting.combiner import GbdtSettings, fit_learned_fusion, room_split
 from botcomments_training.fitting.combiner_training import (
     TrainingTable,
@@ -33,11 +32,10 @@ def test_room_models_attached_and_serialisable(fitted: tuple) -> None:
     fusion, data = fitted
     fusion = LearnedFusion.from_json(fusion.to_json())
     attach_room_models(fusion, data)
-    rates = ClassifierRates.from_dict(fusion.rates or {})
-    assert rates.room_model is not None
+    assert fusion.quantifier is not None and fusion.quantifier.room_model is not None
     assert fusion.metrics["room_model_rooms"] == len(set(data.rooms.tolist()))
     again = LearnedFusion.from_json(fusion.to_json())
-    assert ClassifierRates.from_dict(again.rates or {}).room_model is not None
+    assert again.quantifier is not None and again.quantifier.room_model is not None
 
 
 def test_room_models_need_validation_rates(fitted: tuple) -> None:

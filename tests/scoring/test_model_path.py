@@ -22,7 +22,8 @@ def test_train_fusion_then_score_with_model(tmp_path: Path, tiny_model_dir: Path
     assert main(["train-fusion", "--model", str(model), "--data", str(sim_file),
                  "--kind", "logistic"]) == 0
     fusion = LearnedFusion.load(model)
-    assert fusion.rates is not None and "tpr" in fusion.rates
+    assert fusion.quantifier is not None and 0.0 <= fusion.quantifier.tpr <= 1.0
+    assert fusion.detector_configs["dup"]["threshold"] == 0.6  # fitted detectors recorded
     assert "text.p_bot" in fusion.feature_names
     out = tmp_path / "out"
     threads_before = torch.get_num_threads()
