@@ -16,8 +16,9 @@ Example:
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
 from dataclasses import dataclass
+
+from botcomments.detectors.lru import LRUDict
 
 
 @dataclass(slots=True)
@@ -93,7 +94,7 @@ class AccountRegistry:
             )
         self.max_accounts = max_accounts
         self.max_rooms_per_account = max_rooms_per_account
-        self._table: OrderedDict[str, AccountState] = OrderedDict()
+        self._table: LRUDict[str, AccountState] = LRUDict(max_accounts)
 
     def __len__(self) -> int:
         return len(self._table)
@@ -111,12 +112,10 @@ class AccountRegistry:
             The (possibly new) state.
         """
         table = self._table
-        state = table.get(user_id)
+        state = table.get(user_id)  # LRUDict.get_touch, inlined: called per account and room
         if state is None:
             state = AccountState(max_rooms=self.max_rooms_per_account)
-            table[user_id] = state
-            if len(table) > self.max_accounts:
-                table.popitem(last=False)
+            table.put(user_id, state)
         else:
             table.move_to_end(user_id)
         return state
@@ -131,13 +130,16 @@ class RoomStarts:
 
     Args:
         max_rooms: Capacity (least recently updated room forgotten first).
+
+    Raises:
+        ValueError: If ``max_rooms`` < 1.
     """
 
     def __init__(self, max_rooms: int = 100_000) -> None:
         if max_rooms < 1:
             raise ValueError(f"max_rooms={max_rooms} must be >= 1")
         self.max_rooms = max_rooms
-        self._starts: OrderedDict[str, float] = OrderedDict()
+        self._starts: LRUDict[str, float] = LRUDict(max_rooms)
 
     def update(self, room_id: str, start: float) -> float:
         """Record ``start`` for ``room_id`` and return the earliest start seen.
@@ -149,11 +151,9 @@ class RoomStarts:
         Returns:
             The earliest start known for the room (NaN if none).
         """
-        prev = self._starts.pop(room_id, math.nan)
+        prev = self._starts.get(room_id, math.nan)
         best = start if math.isnan(prev) else (prev if math.isnan(start) else min(prev, start))
-        self._starts[room_id] = best
-        if len(self._starts) > self.max_rooms:
-            self._starts.popitem(last=False)
+        self._starts.put(room_id, best)  # marks the room most recently updated
         return best
 
     def clear(self) -> None:

@@ -31,14 +31,11 @@ from typing import Any
 import numpy as np
 
 from botcomments.detectors.base import DetectorOutput, RoomBatch, gc_paused
+from botcomments.detectors.lru import LRUDict
+from botcomments.detectors.minhash import Signature, char_shingles
+from botcomments.detectors.near_index import NearIndex
+from botcomments.detectors.rooms import RoomTracker
 from botcomments.detectors.text_groups import GroupStats, group_stats, room_columns
-from botcomments.detectors.text_index import (
-    LRUDict,
-    NearIndex,
-    RoomTracker,
-    Signature,
-    char_shingles,
-)
 from botcomments.text.normalize import CONTACT_PLACEHOLDERS
 
 logger = logging.getLogger(__name__)

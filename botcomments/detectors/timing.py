@@ -54,8 +54,8 @@ from datasketch import MinHashLSH
 
 from botcomments.detectors.accounts import AccountRegistry, RoomStarts
 from botcomments.detectors.base import DetectorOutput, RoomBatch, gc_paused
+from botcomments.detectors.minhash import band_keys, minhash_matrix, new_permutations
 from botcomments.detectors.text_groups import room_columns
-from botcomments.detectors.text_index import band_keys, minhash_matrix, new_permutations
 from botcomments.text.normalize import NormalizedText
 
 logger = logging.getLogger(__name__)
@@ -601,9 +601,9 @@ class MachinePostingDetector:
         Lockstep search is a self-join of one batch, not an incremental index, so the
         banding is done for all accounts at once: datasketch chooses the bands
         (``MinHashLSH``'s optimiser for ``lockstep_jaccard``), the MinHash values come
-        from :func:`~botcomments.detectors.text_index.minhash_matrix`, and accounts
+        from :func:`~botcomments.detectors.minhash.minhash_matrix`, and accounts
         whose values agree on a whole band are candidates. Each band is folded into
-        one uint64 (:func:`~botcomments.detectors.text_index.band_keys`) and all bands
+        one uint64 (:func:`~botcomments.detectors.minhash.band_keys`) and all bands
         are grouped by one sort; a rare fold collision only adds a candidate, which
         verification rejects.
         """

@@ -7,7 +7,7 @@ from collections import OrderedDict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from botcomments.detectors.text_index import RoomTracker
+from botcomments.detectors.rooms import RoomTracker
 
 
 class ScanTracker:

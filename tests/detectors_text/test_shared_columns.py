@@ -10,13 +10,13 @@ from hypothesis import strategies as st
 
 from botcomments.detectors.base import RoomBatch
 from botcomments.detectors.duplicates import NearDuplicateDetector
-from botcomments.detectors.text_groups import room_columns, user_codes
-from botcomments.detectors.text_index import (
+from botcomments.detectors.minhash import (
     _identity,
     char_shingles,
     minhash_matrix,
     new_permutations,
 )
+from botcomments.detectors.text_groups import room_columns, user_codes
 from botcomments.records import Comment
 from botcomments.text.normalize import normalize
 

@@ -8,14 +8,10 @@ from datasketch import MinHashLSH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from botcomments.detectors.text_index import (
-    LRUDict,
-    NearIndex,
-    RoomTracker,
-    band_keys,
-    char_shingles,
-    jaccard,
-)
+from botcomments.detectors.lru import LRUDict
+from botcomments.detectors.minhash import band_keys, char_shingles, jaccard
+from botcomments.detectors.near_index import NearIndex
+from botcomments.detectors.rooms import RoomTracker
 
 
 @pytest.mark.parametrize(
