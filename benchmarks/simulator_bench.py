@@ -10,13 +10,13 @@ which text alone separates everything would teach detectors nothing).
 from __future__ import annotations
 
 import argparse
-import resource
 import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
+from common import peak_rss_mib
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -148,8 +148,7 @@ def main() -> None:
                 f"generate+JSONL: {n:,} comments: {dt:.1f} s, {n / dt:,.0f} comments/s, "
                 f"{size:.0f} MB"
             )
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS: {peak:.0f} MB (one process, one core)")
+    print(f"peak RSS: {peak_rss_mib():.0f} MB (one process, one core)")
     if args.hardness:
         hardness(args.hardness)
 

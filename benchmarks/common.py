@@ -1,0 +1,87 @@
+"""Helpers shared by the benchmark scripts: one-core setup, memory figures, CPU/wall timing.
+
+Not a benchmark itself. Scripts are run as ``python benchmarks/NAME.py``, which puts this
+folder first on ``sys.path``, so they import it as ``common``. Importing it loads only the
+standard library (``psutil`` is imported when :func:`rss_mib` is called), so a script can
+call :func:`one_thread_blas` before numpy is imported.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+import time
+from types import TracebackType
+
+BLAS_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def one_thread_blas() -> None:
+    """Default numpy/BLAS to one thread (call before numpy is imported; set values win)."""
+    for var in BLAS_THREAD_VARS:
+        os.environ.setdefault(var, "1")
+
+
+def pin_one_core() -> str:
+    """Pin this process to its lowest allowed CPU.
+
+    Returns:
+        What was done, for the benchmark's first output line.
+    """
+    try:
+        cpu = min(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {cpu})
+        return f"pinned to CPU {cpu}"
+    except (AttributeError, OSError):
+        return "not pinned (no sched_setaffinity); CPU-time figures are still one core"
+
+
+def peak_rss_mib() -> float:
+    """Peak resident set size of this process so far, in MiB.
+
+    ``ru_maxrss`` is KiB on Linux and bytes on macOS.
+    """
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def rss_mib() -> float:
+    """Current resident set size of this process, in MiB (for growth: before vs after)."""
+    import psutil
+
+    return float(psutil.Process().memory_info().rss) / 2**20
+
+
+class Stopwatch:
+    """CPU (``process_time``) and wall (``perf_counter``) seconds of a ``with`` block.
+
+    On a shared machine the CPU figure is the one-core cost; wall time includes waiting
+    for a core.
+
+    Example:
+        >>> with Stopwatch() as sw:
+        ...     _ = sum(range(1000))
+        >>> sw.cpu >= 0.0 and sw.wall >= 0.0
+        True
+    """
+
+    def __init__(self) -> None:
+        self.cpu = 0.0
+        self.wall = 0.0
+        self._cpu0 = 0.0
+        self._wall0 = 0.0
+
+    def __enter__(self) -> Stopwatch:
+        self._cpu0, self._wall0 = time.process_time(), time.perf_counter()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.cpu = time.process_time() - self._cpu0
+        self.wall = time.perf_counter() - self._wall0
+
