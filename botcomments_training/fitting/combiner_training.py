@@ -17,7 +17,6 @@ import numpy as np
 from botcomments.fusion.features import DEFAULT_FEATURE_SET, FeatureTable, select_features
 from botcomments.fusion.learned import LearnedFusion
 from botcomments.io.readers import open_comments
-from botcomments.model.classifier import BotCommentClassifier
 from botcomments.quantify import measure_rates
 from botcomments.records import Comment
 from botcomments.scoring.consistency import detector_configs
@@ -200,6 +199,8 @@ def train_fusion(
     Raises:
         ValueError: On an unknown feature set or unusable data.
     """
+    from botcomments.model.classifier import BotCommentClassifier  # torch: only here
+
     model = BotCommentClassifier.from_pretrained(model_dir)
     extractor = FeatureExtractor(text_model=model)
     data = collect_features(extractor, open_comments(data_paths, strict=True))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from quantify_synth import SyntheticClassifier
 
 from botcomments.quantify import ClassifierRates
+from tests.helpers.quantify_synth import SyntheticClassifier
 
 
 @pytest.fixture(scope="session")

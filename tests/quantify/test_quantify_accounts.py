@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from quantify_synth import CampaignRooms, SyntheticRoom
 
 from botcomments.quantify import (
     ClassifierRates,
@@ -31,6 +30,7 @@ from botcomments_training.fitting.quantifier import (
     fit_account_stage,
     fit_room_models,
 )
+from tests.helpers.quantify_synth import CampaignRooms, SyntheticRoom
 
 FAST = StageSettings(trees=20, depth=2, max_rows=5_000, n_folds=3)
 

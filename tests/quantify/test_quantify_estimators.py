@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from quantify_synth import SyntheticClassifier
 
 from botcomments.quantify import (
     ClassifierRates,
@@ -18,6 +17,7 @@ from botcomments.quantify import (
     measure_rates,
     summarize_rooms,
 )
+from tests.helpers.quantify_synth import SyntheticClassifier
 
 
 @pytest.mark.parametrize("share", [0.05, 0.5, 0.9], ids=["few-bots", "half", "most-bots"])

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from quantify_synth import CampaignRooms, SyntheticRoom
 
 from botcomments.quantify import (
     ClassifierRates,
@@ -24,6 +23,7 @@ from botcomments_training.fitting.quantifier import (
     fit_room_models,
     fit_room_regression,
 )
+from tests.helpers.quantify_synth import CampaignRooms, SyntheticRoom
 
 
 def _flat(rooms: list[SyntheticRoom], prefix: str) -> dict[str, np.ndarray]:

@@ -33,15 +33,8 @@ def sim_file(tmp_path: Path, sim_comments: list[Comment]) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A tiny random text model folder, built with the model tests' own builder."""
-    import importlib.util
-
+    """A tiny random text model folder (tests.helpers.tiny_model)."""
     from botcomments.records import LABEL_NAMES
+    from tests.helpers.tiny_model import build_tiny_model
 
-    spec = importlib.util.spec_from_file_location(
-        "model_conftest", Path(__file__).resolve().parent.parent / "model" / "conftest.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.build_tiny_model(tmp_path_factory.mktemp("tiny"), dict(LABEL_NAMES))
+    return build_tiny_model(tmp_path_factory.mktemp("tiny"), dict(LABEL_NAMES))

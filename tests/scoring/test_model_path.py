@@ -7,12 +7,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-import torch
 
 from botcomments.cli import main
 from botcomments.fusion.learned import FUSION_FILE, LearnedFusion
-from botcomments.model.classifier import BotCommentClassifier
 from botcomments.scoring.pipeline import Scorer
+
+torch = pytest.importorskip("torch", reason="the model path needs torch")
+
+from botcomments.model.classifier import BotCommentClassifier  # noqa: E402
 
 
 def test_train_fusion_then_score_with_model(tmp_path: Path, tiny_model_dir: Path,

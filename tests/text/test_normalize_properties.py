@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import unicodedata
 
-from conftest import COMMON_CHARS, PUNCT
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from botcomments.text.normalize import CONTACT_KINDS, normalize
+from tests.helpers.chinese_text import COMMON_CHARS, PUNCT
 
 # Arbitrary Unicode, plus an alphabet dense in the characters the stages act on.
 TRICKY = (

@@ -5,7 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from detectors_golden import DIGESTS_FILE, ROOMS_FILE, compute_digests, load_batches
+
+from tests.detectors.perf.detectors_golden import (
+    DIGESTS_FILE,
+    ROOMS_FILE,
+    compute_digests,
+    load_batches,
+)
 
 
 def test_fixture_covers_the_edge_cases() -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from timing_synth import BatchFactory, make_room_batch
 
 from botcomments.detectors.timing import MachinePostingDetector, TimingConfig
+from tests.helpers.timing_synth import BatchFactory, make_room_batch
 
 
 @pytest.fixture

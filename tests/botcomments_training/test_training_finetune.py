@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from training_synth import make_rows, write_rows
 
 from botcomments.cli import main
 from botcomments.model import BotCommentClassifier
@@ -17,6 +16,7 @@ from botcomments_training.config import TrainConfig
 from botcomments_training.data import LabeledData
 from botcomments_training.finetune import bucketed_batches, class_weights, fine_tune
 from botcomments_training.pretrain import PretrainConfig, pretrain
+from tests.helpers.training_synth import make_rows, write_rows
 
 EXPECTED_FILES = {
     "config.json",

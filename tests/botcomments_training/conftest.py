@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from training_synth import make_rows
+
+pytest.importorskip("torch", reason="the text-model tests need torch")
 
 from botcomments_training.config import EncoderSize, TrainConfig
 from botcomments_training.data import LabeledData
+from tests.helpers.training_synth import make_rows
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from timing_synth import BatchFactory, bot_flood, chatter, human_flood, make_room_batch
 
 from botcomments.detectors.base import Detector
 from botcomments.detectors.timing import (
@@ -16,6 +15,13 @@ from botcomments.detectors.timing import (
     MachinePostingDetector,
     TimingConfig,
     sync_key,
+)
+from tests.helpers.timing_synth import (
+    BatchFactory,
+    bot_flood,
+    chatter,
+    human_flood,
+    make_room_batch,
 )
 
 

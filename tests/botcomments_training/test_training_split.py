@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from training_synth import make_rows
 
 from botcomments_training.split import group_split, template_key
+from tests.helpers.training_synth import make_rows
 
 
 def test_template_key_masks_digits_and_decoration() -> None:

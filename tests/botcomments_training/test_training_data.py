@@ -6,9 +6,9 @@ import logging
 from pathlib import Path
 
 import pytest
-from training_synth import write_rows
 
 from botcomments_training.data import load_labeled, parse_label, parse_mapping
+from tests.helpers.training_synth import write_rows
 
 
 @pytest.mark.parametrize(
