@@ -11,8 +11,8 @@ every feature array (bit for bit) and every evidence dict (key order included).
 Regenerate the fixture and the digests only when a change of outputs is intended (and
 the combiner is refitted):
 
-    python tests/detectors_perf/detectors_golden.py --rooms     # new input fixture (simulator)
-    python tests/detectors_perf/detectors_golden.py             # new digests from the current code
+    python tests/detectors/perf/detectors_golden.py --rooms     # new input fixture (simulator)
+    python tests/detectors/perf/detectors_golden.py             # new digests from the current code
 """
 
 from __future__ import annotations
