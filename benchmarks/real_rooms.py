@@ -78,6 +78,8 @@ class Outcome:
     ci: tuple[float, float] | None
     covered: bool | None
     seconds: float
+    unflagged: int = 0
+    """Bot verdicts with no flag (every flagged comment must carry a reason)."""
 
 
 @dataclass
@@ -174,7 +176,8 @@ def run_method(fn: Method, result: RoomResult) -> Outcome:
     _, cover, _ = ratio_metrics(out, truth)
     report = out.rooms[0]
     lo, hi = report.authenticity_ci
-    return Outcome(pred, report.authenticity_ratio, (lo, hi), bool(cover), seconds)
+    unflagged = sum(1 for v in out.verdicts if v.is_bot and not v.flags)
+    return Outcome(pred, report.authenticity_ratio, (lo, hi), bool(cover), seconds, unflagged)
 
 
 def _prf(labels: np.ndarray, pred: np.ndarray) -> tuple[float, float, float]:
@@ -208,7 +211,8 @@ def overall(results: list[RoomResult], method: str) -> dict[str, float]:
         precision, recall, f1 (pooled comments), flagged_clean (share flagged in 0 %
         rooms), flagged_real (share of real comments flagged, all rooms),
         flagged_platform (storm/lottery lines flagged), mae, coverage, width (means over
-        rooms; NaN without interval), rate (comments per second).
+        rooms; NaN without interval), rate (comments per second), flagged (comments
+        called bots) and unflagged (of those, verdicts without a flag; 0 for the rule).
     """
     y, pred = _truth(results, "labels"), _flags(results, method)
     p, r, f = _prf(y, pred)
@@ -225,6 +229,8 @@ def overall(results: list[RoomResult], method: str) -> dict[str, float]:
         "coverage": _mean_or_nan([float(o.covered) for o in outs if o.covered is not None]),
         "width": _mean_or_nan([o.ci[1] - o.ci[0] for o in outs if o.ci is not None]),
         "rate": len(y) / sum(o.seconds for o in outs),
+        "flagged": int(pred.sum()),
+        "unflagged": sum(o.unflagged for o in outs),
     }
 
 
@@ -287,6 +293,8 @@ def print_tables(results: list[RoomResult], methods: Sequence[str],
         cols = [o[k] for k in ("precision", "recall", "f1", "flagged_clean", "flagged_real",
                                "flagged_platform", "mae", "coverage", "width")]
         print(f"| {m} | " + " | ".join(_fmt(x) for x in cols) + f" | {o['rate']:,.0f} |")
+    print("\nBot verdicts without any flag: " + ", ".join(
+        f"{m} {o['unflagged']:,} of {o['flagged']:,}" for m, o in summary["overall"].items()))
     summary["per_type"] = {t: {m: per_type(results, m, t) for m in methods}
                            for t in CAMPAIGN_TYPES}
     print("\nRecall / F1 in single-type rooms, recall of that persona in mixed rooms "

@@ -28,8 +28,9 @@ FLAGS: tuple[str, ...] = (
     "cross_room",
     "text",
 )
-"""Fixed vocabulary of verdict flags (``text``: the text model alone scores the line at or
-above its own threshold)."""
+"""Fixed vocabulary of verdict flags. ``text``: the text model alone scores the line at or
+above its own threshold, or the text score was the combiner's strongest evidence (its
+evidence then says ``source: "combiner"``)."""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ on the combiner's type.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import numpy as np
@@ -16,6 +17,19 @@ from botcomments.quantify.rates import ClassifierRates
 
 if TYPE_CHECKING:
     from botcomments.fusion.rules import RuleFusion
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a combiner called a comment a bot when no flag rule fired on it.
+
+    Args:
+        flag: The verdict flag (``detectors.base.FLAGS``) of the strongest evidence.
+        evidence: What the combiner read: its source, weight and the feature values.
+    """
+
+    flag: str
+    evidence: dict[str, Any] = field(default_factory=dict)
 
 
 class Combiner(Protocol):
@@ -41,4 +55,8 @@ class Combiner(Protocol):
 
     def flag_rules(self) -> RuleFusion:
         """The rules that name a flagged comment's flags."""
+        ...
+
+    def reasons(self, table: FeatureTable, rows: np.ndarray) -> list[Reason]:
+        """The strongest evidence behind the score of each of ``rows``."""
         ...

@@ -211,6 +211,57 @@ def feature_name(source: str, name: str) -> str:
     return f"{source}.{name[len(prefix):] if name.startswith(prefix) else name}"
 
 
+_FLAG_BY_FEATURE: tuple[tuple[str, str], ...] = (
+    ("timing.lockstep", "lockstep"),
+    ("text.", "text"),
+    ("acct.text_", "text"),
+    ("cluster.", "text"),
+    ("dup.", "near_duplicate"),
+    ("acct.min_dup", "near_duplicate"),
+    ("acct.share_crowd", "near_duplicate"),
+    ("acct.max_dup", "near_duplicate"),
+    ("tpl.", "templated"),
+    ("acct.max_tpl", "templated"),
+    ("timing.", "machine_posted"),
+    ("acct.", "machine_posted"),
+    ("norm.", "spam_content"),
+)
+"""Feature-name prefix -> the verdict flag it is evidence for (first match wins).
+Cross-room counts go with their detector's flag: a reason's flag must name a behaviour
+the comment shows, and "one room only" can raise a score without being cross-room."""
+
+FLAG_EVIDENCE_SOURCE: dict[str, str] = {
+    "near_duplicate": "dup",
+    "templated": "tpl",
+    "machine_posted": "timing",
+    "lockstep": "timing",
+    "spam_content": "norm",
+}
+"""Verdict flag -> the detector whose per-comment evidence explains it."""
+
+
+def flag_of_feature(name: str) -> str:
+    """The verdict flag a combiner feature is evidence for.
+
+    Args:
+        name: Qualified feature name.
+
+    Returns:
+        One of ``detectors.base.FLAGS``.
+
+    Raises:
+        ValueError: For a feature of no known source.
+
+    Example:
+        >>> flag_of_feature("timing.burst_accounts_2s"), flag_of_feature("acct.text_max")
+        ('machine_posted', 'text')
+    """
+    for prefix, flag in _FLAG_BY_FEATURE:
+        if name.startswith(prefix):
+            return flag
+    raise ValueError(f"feature {name!r} has no flag; add its prefix to _FLAG_BY_FEATURE")
+
+
 def normalizer_feature_names() -> tuple[str, ...]:
     """Names of the normaliser's numeric features (tuples count as their length).
 

@@ -16,9 +16,17 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from botcomments.fusion.features import FeatureTable
+from botcomments.fusion.combiner import Reason
+from botcomments.fusion.features import FeatureTable, flag_of_feature
 from botcomments.fusion.rules import RuleFusion
-from botcomments.ml import Calibrator, Preprocessor, TreeArrays, boosted_log_odds, sigmoid
+from botcomments.ml import (
+    Calibrator,
+    Preprocessor,
+    TreeArrays,
+    boosted_contributions,
+    boosted_log_odds,
+    sigmoid,
+)
 from botcomments.quantify.rates import ClassifierRates
 
 FUSION_FILE = "fusion.json"
@@ -101,6 +109,56 @@ class LearnedFusion:
     def flag_rules(self) -> RuleFusion:
         """The rules that name a verdict's flags: the shipped rules."""
         return RuleFusion.default()
+
+    def credits(self, x: np.ndarray) -> np.ndarray:
+        """Each feature's share of each row's raw log-odds (minus the baseline).
+
+        Logistic: ``coef * standardised value``; trees: path attribution
+        (:meth:`botcomments.ml.TreeArrays.contributions`).
+
+        Args:
+            x: Raw features (n, d) in ``feature_names`` order.
+
+        Returns:
+            Credits in log-odds, shape (n, d).
+        """
+        z = self.preprocessor.transform(x)
+        if self.kind == "logistic":
+            return z * np.asarray(self.coef)
+        return boosted_contributions(self.trees, z.astype(np.float32), self.learning_rate)
+
+    def reasons(self, table: FeatureTable, rows: np.ndarray) -> list[Reason]:
+        """The flag whose features pushed each row's score up the most.
+
+        Features are grouped by the flag they are evidence for
+        (:func:`~botcomments.fusion.features.flag_of_feature`); the group with the
+        largest summed credit names the reason, with its three strongest features.
+
+        Args:
+            table: Features of the slice.
+            rows: Row indices to explain.
+
+        Returns:
+            One reason per row, in ``rows`` order.
+        """
+        if len(rows) == 0:
+            return []
+        x = table.select(self.feature_names)[rows]
+        credit = self.credits(x)
+        flags = [flag_of_feature(n) for n in self.feature_names]
+        names = sorted(set(flags))
+        member = np.array([[f == g for f in flags] for g in names], dtype=np.float64)
+        per_flag = credit @ member.T
+        out = []
+        for r, best in enumerate(per_flag.argmax(axis=1).tolist()):
+            cols = np.flatnonzero(member[best])
+            top = cols[np.argsort(-credit[r, cols])[:3]]
+            out.append(Reason(names[best], {
+                "source": "combiner",
+                "log_odds": round(float(per_flag[r, best]), 3),
+                "features": {self.feature_names[c]: round(float(x[r, c]), 4) for c in top},
+            }))
+        return out
 
     def to_json(self) -> dict[str, Any]:
         """Return the JSON document saved as ``fusion.json``."""

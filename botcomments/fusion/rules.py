@@ -12,7 +12,8 @@ The shipped rules live in ``rules_default.json`` next to this module.
 
 Example:
     >>> import numpy as np
-    >>> from botcomments.fusion.features import FeatureTable
+    >>> from botcomments.fusion.combiner import Reason
+from botcomments.fusion.features import FeatureTable
     >>> rule = Rule("near_duplicate", 0.9, (Term("dup.cluster_size", 5.0, 1.0),), "dup")
     >>> fusion = RuleFusion((rule,))
     >>> table = FeatureTable(("dup.cluster_size",), np.array([[1.0], [20.0]], np.float32))
@@ -31,6 +32,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from botcomments.detectors.base import FLAGS
+from botcomments.fusion.combiner import Reason
 from botcomments.fusion.features import FeatureTable
 from botcomments.ml import Calibrator
 from botcomments.quantify.rates import ClassifierRates
@@ -198,6 +200,32 @@ class RuleFusion:
     def flag_rules(self) -> RuleFusion:
         """The rules that name a verdict's flags: these very rules."""
         return self
+
+    def reasons(self, table: FeatureTable, rows: np.ndarray) -> list[Reason]:
+        """The strongest rule of each row, even below ``flag_min``.
+
+        Args:
+            table: Features of the slice.
+            rows: Row indices to explain.
+
+        Returns:
+            One reason per row, in ``rows`` order (flag ``text`` with no evidence when
+            there are no rules).
+        """
+        if len(rows) == 0:
+            return []
+        if not self.rules:
+            return [Reason("text", {"source": "rules"}) for _ in rows]
+        strengths = self.strengths(table)[rows]
+        out = []
+        for r, best in enumerate(strengths.argmax(axis=1).tolist()):
+            rule = self.rules[best]
+            out.append(Reason(rule.flag, {
+                "source": "rules",
+                "rule": rule.name,
+                "strength": round(float(strengths[r, best]), 3),
+            }))
+        return out
 
     def to_json(self) -> dict[str, Any]:
         """JSON document of the whole combiner."""

@@ -19,6 +19,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -28,8 +29,8 @@ from typing import Any, Protocol
 import numpy as np
 
 from botcomments.detectors.base import Detector, DetectorOutput, RoomBatch
-from botcomments.fusion.combiner import Combiner
-from botcomments.fusion.features import FeatureTable, assemble_features
+from botcomments.fusion.combiner import Combiner, Reason
+from botcomments.fusion.features import FLAG_EVIDENCE_SOURCE, FeatureTable, assemble_features
 from botcomments.fusion.learned import LearnedFusion
 from botcomments.fusion.rules import RuleFusion
 from botcomments.quantify.rates import ClassifierRates
@@ -311,6 +312,7 @@ class Scorer:
         scores = self.fusion.predict_proba(ex.features)
         strengths = self.flagger.strengths(ex.features)
         verdicts = self._verdicts(scores, strengths, ex.outputs, ex.normalized, ex.text_scores)
+        self._explain_unflagged(verdicts, ex.features, ex.outputs, ex.normalized)
         return SliceScores(ex.features, ex.outputs, scores, ex.text_scores, verdicts)
 
     def _verdicts(
@@ -334,8 +336,9 @@ class Scorer:
                     if rule.flag in evidence:
                         continue
                     flags.append(rule.flag)
-                    evidence[rule.flag] = _rule_evidence(rule.evidence_from, i, evidence_of,
-                                                         normalized)
+                    evidence[rule.flag] = _rule_evidence(
+                        rule.evidence_from, i, evidence_of, normalized
+                    ) or {"rule": rule.name, "strength": round(float(strengths[i, r]), 3)}
                 if text_scores is not None and text_scores[i] >= self._text_threshold:
                     flags.append("text")
                     evidence["text"] = {
@@ -350,6 +353,36 @@ class Scorer:
                 text_score=None if text_scores is None else float(text_scores[i]),
             ))
         return verdicts
+
+    def _explain_unflagged(
+        self,
+        verdicts: list[Verdict],
+        table: FeatureTable,
+        outputs: Sequence[DetectorOutput],
+        normalized: Sequence[Any],
+    ) -> None:
+        """Give every bot verdict that no rule flagged the combiner's strongest reason.
+
+        Args:
+            verdicts: The slice's verdicts (replaced in place).
+            table: The slice's features.
+            outputs: Detector outputs (for the reason's detector evidence).
+            normalized: Normal forms (for masked contacts).
+        """
+        rows = np.array([i for i, v in enumerate(verdicts) if v.is_bot and not v.flags],
+                        dtype=np.int64)
+        if len(rows) == 0:
+            return
+        evidence_of = {o.name: o.evidence for o in outputs}
+        for i, reason in zip(rows.tolist(), self.fusion.reasons(table, rows), strict=True):
+            v = verdicts[i]
+            verdicts[i] = dataclasses.replace(
+                v,
+                flags=(reason.flag,),
+                evidence={reason.flag: _reason_evidence(
+                    reason, i, evidence_of, normalized, v.text_score
+                )},
+            )
 
     def stream(self, comments: Iterable[Comment]) -> ScoringRun:
         """Score a stream lazily: iterate the run for (comment, verdict) in input order.
@@ -375,6 +408,22 @@ class Scorer:
         run = self.stream(comments)
         verdicts = [v for _, v in run]
         return ScoreResult(verdicts=verdicts, rooms=run.rooms)
+
+
+def _reason_evidence(
+    reason: Reason,
+    i: int,
+    evidence_of: dict[str, list[dict[str, Any]]],
+    normalized: Sequence[Any],
+    text_score: float | None,
+) -> dict[str, Any]:
+    """A combiner reason's own evidence plus its detector's evidence for comment ``i``."""
+    if reason.flag == "text":
+        detail: dict[str, Any] = {} if text_score is None else {"score": round(text_score, 4)}
+    else:
+        source = FLAG_EVIDENCE_SOURCE.get(reason.flag, "")
+        detail = _rule_evidence(source, i, evidence_of, normalized) if source else {}
+    return {**detail, **reason.evidence}
 
 
 def _rule_evidence(

@@ -23,7 +23,7 @@ class Verdict:
     Args:
         bot_score: Calibrated probability that the comment is bot-posted, in [0, 1].
         is_bot: ``bot_score >= threshold`` of the scorer that produced it.
-        flags: Reasons from the fixed vocabulary ``FLAGS`` (may be empty).
+        flags: Reasons from the fixed vocabulary ``FLAGS`` (at least one when ``is_bot``).
         evidence: Flag -> JSON-ready evidence (cluster id and size, skeleton, ...).
         text_score: The text model's bot probability alone (None without a model).
 

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from sklearn.ensemble import GradientBoostingClassifier
 
+from botcomments.detectors.base import FLAGS
 from botcomments.fusion.features import FeatureTable
 from botcomments.fusion.learned import FUSION_FILE, LearnedFusion
 from botcomments_training.fitting.combiner import (
@@ -115,3 +116,33 @@ def test_isotonic_calibrator_is_monotone() -> None:
     cal = fit_calibrator("isotonic", p, y)
     out = cal(np.linspace(0, 1, 50))
     assert np.all(np.diff(out) >= 0) and out.min() >= 0 and out.max() <= 1
+
+
+@pytest.mark.parametrize("kind", ["logistic", "gbdt"])
+def test_credits_add_up_to_the_raw_log_odds(labeled_table: tuple, kind: str) -> None:
+    table, y, groups = labeled_table
+    fusion, _ = fit_learned_fusion(table, y, groups, kind=kind)
+    x = table.select(fusion.feature_names)[:200]
+    z = fusion.preprocessor.transform(x)
+    raw = np.log(fusion.raw_proba(x) / (1 - fusion.raw_proba(x)))
+    if kind == "logistic":
+        base = np.full(len(x), fusion.intercept)
+    else:
+        root = sum(float(t.value[0]) for t in fusion.trees) * fusion.learning_rate
+        base = np.full(len(x), fusion.intercept + root)
+    np.testing.assert_allclose(fusion.credits(x).sum(axis=1) + base, raw, atol=1e-6)
+    assert z.shape == x.shape
+
+
+def test_reasons_name_the_flag_of_the_strongest_features(labeled_table: tuple) -> None:
+    table, y, groups = labeled_table
+    fusion, _ = fit_learned_fusion(table, y, groups, kind="gbdt")
+    rows = np.flatnonzero(fusion.predict_proba(table) >= fusion.threshold)[:50]
+    reasons = fusion.reasons(table, rows)
+    assert len(reasons) == len(rows) > 0
+    # the label depends on dup.a and dup.b, so near-duplicate evidence explains most rows
+    assert sum(r.flag == "near_duplicate" for r in reasons) > 0.8 * len(rows)
+    for r in reasons:
+        assert r.flag in FLAGS and r.evidence["source"] == "combiner"
+        assert set(r.evidence["features"]) <= set(fusion.feature_names)
+    assert fusion.reasons(table, np.zeros(0, dtype=np.int64)) == []

@@ -110,13 +110,20 @@ def test_fused_path_with_stand_in_text_model(sim_comments: list[Comment]) -> Non
     result = scorer.score(sim_comments)
     assert scorer.mode == "fused+text"
     assert all(v.text_score is not None for v in result.verdicts)
-    for v in result.verdicts:  # the text flag: flagged AND the text model's own threshold met
-        has_text = v.is_bot and (v.text_score or 0.0) >= LengthModel.threshold
-        assert ("text" in v.flags) == has_text
-        if has_text:
+    for v in result.verdicts:
+        assert bool(v.flags) == v.is_bot  # every bot verdict has a reason, no other has one
+        assert set(v.flags) == set(v.evidence)
+        above = v.is_bot and (v.text_score or 0.0) >= LengthModel.threshold
+        if above:  # the text model alone reached its own threshold
             assert v.evidence["text"] == {"score": round(v.text_score or 0.0, 4),
                                           "threshold": 0.5}
+        elif "text" in v.flags:  # the combiner's strongest evidence was the text score
+            assert v.evidence["text"]["source"] == "combiner"
     assert any("text" in v.flags for v in result.verdicts)
+    explained = [v for v in result.verdicts if v.is_bot
+                 and next(iter(v.evidence.values())).get("source") == "combiner"]
+    assert all(e["features"] and "log_odds" in e
+               for v in explained for e in v.evidence.values())
 
 
 def _read_jsonl(path: Path) -> list[dict]:
