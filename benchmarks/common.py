@@ -1,9 +1,11 @@
-"""Helpers shared by the benchmark scripts: one-core setup, memory figures, CPU/wall timing.
+"""Helpers shared by the benchmark scripts: one-core setup, memory figures, CPU/wall timing,
+room-ratio metrics.
 
 Not a benchmark itself. Scripts are run as ``python benchmarks/NAME.py``, which puts this
 folder first on ``sys.path``, so they import it as ``common``. Importing it loads only the
-standard library (``psutil`` is imported when :func:`rss_mib` is called), so a script can
-call :func:`one_thread_blas` before numpy is imported.
+standard library (``psutil`` is imported when :func:`rss_mib` is called, numpy when
+:func:`ratio_metrics` is), so a script can call :func:`one_thread_blas` before numpy is
+imported.
 """
 
 from __future__ import annotations
@@ -13,6 +15,10 @@ import resource
 import sys
 import time
 from types import TracebackType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from botcomments.scoring.types import ScoreResult
 
 BLAS_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -85,3 +91,28 @@ class Stopwatch:
         self.cpu = time.process_time() - self._cpu0
         self.wall = time.perf_counter() - self._wall0
 
+
+def ratio_metrics(result: ScoreResult, truth: dict[str, float], users: bool = False
+                  ) -> tuple[float, float, float]:
+    """Authenticity ratio MAE, CI coverage and mean CI width over rooms.
+
+    Args:
+        result: Scorer output.
+        truth: Room id -> true share of genuine comments (of genuine commenters with
+            ``users``).
+        users: Score ``genuine_user_ratio``/``genuine_user_ci`` instead of the comment ratio.
+
+    Returns:
+        (MAE, coverage, mean width).
+    """
+    import numpy as np
+
+    err, cover, width = [], [], []
+    for room in result.rooms:
+        t = truth[room.room_id]
+        estimate, (lo, hi) = ((room.genuine_user_ratio, room.genuine_user_ci) if users
+                              else (room.authenticity_ratio, room.authenticity_ci))
+        err.append(abs(estimate - t))
+        cover.append(lo - 1e-9 <= t <= hi + 1e-9)
+        width.append(hi - lo)
+    return float(np.mean(err)), float(np.mean(cover)), float(np.mean(width))

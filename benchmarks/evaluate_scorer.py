@@ -1,17 +1,18 @@
 """Side-by-side evaluation: --no-model vs text model alone vs fused scorer.
 
-Same scenarios and EVALUATION seeds as evaluate_detectors.py (never used for tuning or
-for training the combiner). Prints comment-level F1, flagged share on genuine-only rooms,
-authenticity-ratio MAE and CI coverage, the Brier score and the genuine-commenter ratio's
-MAE, coverage and interval width (uMAE, ucover, uwidth), and writes a reliability
-plot PNG for the fused scorer.
+Same scenarios and EVALUATION seeds as evaluate_detectors.py (``botcomments_training.scenarios``;
+never used for tuning or for training the combiner). Prints comment-level F1, flagged share
+on genuine-only rooms, authenticity-ratio MAE and CI coverage, the Brier score and the
+genuine-commenter ratio's MAE, coverage and interval width (uMAE, ucover, uwidth), and
+writes a reliability plot PNG for the fused scorer.
 
 The fused scorer needs a model folder with ``fusion.json``; ``--train-fusion`` first fits
 it (and writes it into the folder), like
 ``botcomments train-fusion --model DIR --data SIM.jsonl --rooms CAL.jsonl``: the combiner
 on TUNING-seed rooms (mixed campaigns of every style, bot shares 0-95 %, plus genuine-only
 rooms with organic floods), the room-ratio regression and its conformal residuals on the
-CALIBRATION rooms of evaluate_detectors.py. Evaluation seeds are never used for either.
+CALIBRATION rooms (``botcomments_training.scenarios.calibration_comments``). Evaluation
+seeds are never used for either.
 
 Run:
     python benchmarks/evaluate_scorer.py --model models/default [--train-fusion]
@@ -20,7 +21,6 @@ Run:
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -30,19 +30,9 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
+from common import ratio_metrics
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import brier_score_loss, f1_score, roc_auc_score
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from evaluate_detectors import (
-    CALIBRATION_SEEDS,
-    EVAL_SEEDS,
-    SCENARIOS,
-    TUNING_SEEDS,
-    calibration_comments,
-    make_scenario,
-    ratio_metrics,
-)
 
 from botcomments.fusion.features import (
     DEFAULT_FEATURE_SET,
@@ -62,6 +52,14 @@ from botcomments_training.fitting.combiner_training import (
     attach_room_models,
     collect_features,
     fit_with_rates,
+)
+from botcomments_training.scenarios import (
+    CALIBRATION_SEEDS,
+    EVAL_SEEDS,
+    SCENARIOS,
+    TUNING_SEEDS,
+    calibration_comments,
+    make_scenario,
 )
 
 FIT_SEEDS: tuple[int, ...] = (*TUNING_SEEDS, 1100, 1101, 1102, 1103)

@@ -17,21 +17,12 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
+from common import ratio_metrics
 from sklearn.metrics import f1_score
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from evaluate_detectors import (
-    SCENARIOS,
-    calibration_comments,
-    make_scenario,
-    ratio_metrics,
-    without_campaigns,
-)
 
 from botcomments.fusion.features import select_features
 from botcomments.fusion.learned import LearnedFusion
@@ -45,6 +36,12 @@ from botcomments_training.fitting.combiner_training import (
     attach_room_models,
     collect_features,
     fit_with_rates,
+)
+from botcomments_training.scenarios import (
+    SCENARIOS,
+    calibration_comments,
+    make_scenario,
+    without_campaigns,
 )
 
 

@@ -28,11 +28,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from common import ratio_metrics
 from sklearn.metrics import precision_recall_fscore_support
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from evaluate_detectors import ratio_metrics
-from human_text import DEFAULT_CORPORA
 
 from botcomments.baselines import community_baseline
 from botcomments.io.readers import open_comments
@@ -41,6 +38,7 @@ from botcomments.scoring.pipeline import Scorer
 from botcomments.scoring.types import ScoreResult
 from botcomments.simulate.config import CAMPAIGN_TYPES
 from botcomments.simulate.inject import InjectedRoom, cut_sessions, inject_campaigns
+from botcomments_training.human_text import DEFAULT_CORPORA
 
 CORPUS = DEFAULT_CORPORA / "danmaku_room_2020" / "danmaku.jsonl.gz"
 DEFAULT_SHARES: tuple[float, ...] = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9)

@@ -16,19 +16,22 @@ Run:
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import numpy as np
+from common import ratio_metrics
 from sklearn.metrics import f1_score
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from evaluate_detectors import CALIBRATION_SEEDS, TUNING_SEEDS, make_scenario, ratio_metrics
-from human_text import DEFAULT_CORPORA, REPLACED_PERSONAS, human_lines, with_real_text
 
 from botcomments.fusion.learned import LearnedFusion
 from botcomments.model.classifier import BotCommentClassifier
 from botcomments.scoring.pipeline import Scorer
+from botcomments_training.human_text import (
+    DEFAULT_CORPORA,
+    REPLACED_PERSONAS,
+    human_lines,
+    with_real_text,
+)
+from botcomments_training.scenarios import CALIBRATION_SEEDS, TUNING_SEEDS, make_scenario
 
 
 def main() -> None:

@@ -136,7 +136,8 @@ class AccountStage:
             raise ValueError(
                 f"account stage was fitted on features {list(self.features)}, this library "
                 f"computes {list(ACCOUNT_FEATURES)}; refit the room models "
-                "(`python benchmarks/evaluate_detectors.py --tune`)"
+                "(`python -m botcomments_training.tune_rules` for the shipped rules, "
+                "`botcomments train-fusion --rooms ...` for a learned combiner)"
             )
 
     def predict(

@@ -15,9 +15,9 @@ the role of per-stratum error rates. Because the estimate is a mean of per-comme
 contributions, the cluster bootstrap over users and the per-minute timeline work exactly
 as for PCC.
 
-Account stage (optional, the default of ``evaluate_detectors.py --tune``). With a
-fitted :class:`~botcomments.quantify.accounts.AccountStage` the row of a comment is
-instead the one-hot bin of its account-evidence probability ``q`` (account activity,
+Account stage (optional, the default of ``python -m botcomments_training.tune_rules``).
+With a fitted :class:`~botcomments.quantify.accounts.AccountStage` the row of a comment
+is instead the one-hot bin of its account-evidence probability ``q`` (account activity,
 span, score extremes, minute context; see :mod:`botcomments.quantify.accounts`). The
 regression is fitted on *out-of-fold* ``q`` (cross-fitted by group), so its weights
 describe how ``q`` behaves on rooms the stage never saw.
@@ -302,7 +302,8 @@ class RoomRegression:
         if unknown or "coef" not in doc or "intercept" not in doc:
             raise ValueError(
                 f"bad RoomRegression document (unknown keys {sorted(unknown)}, needs coef "
-                "and intercept); refit with `python benchmarks/evaluate_detectors.py --tune`"
+                "and intercept); refit with `python -m botcomments_training.tune_rules` "
+                "(shipped rules) or `botcomments train-fusion --rooms ...` (learned combiner)"
             )
         kw = dict(doc)
         for name in ("coef", "score_edges", "count_edges", "residuals",

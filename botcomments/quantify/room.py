@@ -194,7 +194,8 @@ def _reg_plan(rates: ClassifierRates) -> _Plan:
     if rates.room_model is None:
         raise ValueError(
             "estimator 'reg' needs rates with a room_model; fit one with "
-            "`python benchmarks/evaluate_detectors.py --tune` or use estimator='pacc'"
+            "`python -m botcomments_training.tune_rules` (shipped rules) or "
+            "`botcomments train-fusion --rooms ...` (learned combiner), or use estimator='pacc'"
         )
     user_model = rates.user.room_model if rates.user is not None else None
     label = "reg" if user_model is not None else "reg (user share: comment model)"

@@ -6,7 +6,12 @@ former teach a room estimator that "unique text with no evidence" means a paraph
 bot. :func:`with_real_text` replaces the lines of ordinary chatters (personas in
 :data:`REPLACED_PERSONAS`) with real comments, keeping timing, accounts, organic floods
 and bots as simulated. Calibration uses training-side corpora (COLD train, SWSR
-comments); the held-out check uses COLD test (``real_text_rooms.py``).
+comments); the held-out check uses COLD test (``benchmarks/real_text_rooms.py``).
+
+It lives in the training layer because it is part of the data the shipped rules' room
+models are fitted on (:func:`botcomments_training.scenarios.calibration_comments`, run by
+``python -m botcomments_training.tune_rules``); the benchmarks import it from here for
+their held-out rooms.
 """
 
 from __future__ import annotations

@@ -1,0 +1,41 @@
+"""Scenario definitions and the rule-tuning command line of the training layer."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from botcomments_training import tune_rules
+from botcomments_training.scenarios import (
+    CALIBRATION_SCENARIOS,
+    CALIBRATION_SEEDS,
+    EVAL_SEEDS,
+    SINGLE_CAMPAIGN_SEED,
+    TUNING_SEEDS,
+    make_scenario,
+)
+
+
+def test_make_scenario_is_deterministic() -> None:
+    a = make_scenario("mixed", (1000,), 1)
+    b = make_scenario("mixed", (1000,), 1)
+    assert a.comments
+    assert a.comments == b.comments  # dataclass equality: text, room, ts, user, label, extra
+    assert np.array_equal(a.labels, b.labels)
+    assert a.truth_ratio == b.truth_ratio
+    assert all(c.room_id.startswith("mixed-1000-") for c in a.comments)
+    assert set(a.truth_ratio) == {c.room_id for c in a.comments}
+
+
+def test_evaluation_seeds_are_never_fitted_on() -> None:
+    fitted = set(TUNING_SEEDS + CALIBRATION_SEEDS) | {
+        SINGLE_CAMPAIGN_SEED + i for i in range(len(CALIBRATION_SCENARIOS))}
+    assert not fitted & set(EVAL_SEEDS)
+
+
+def test_tune_rules_help_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        tune_rules.main(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert "--rooms" in out and "--out" in out and "--corpora" in out
