@@ -40,6 +40,7 @@ from sklearn.metrics import roc_auc_score
 
 from botcomments.model import BotCommentClassifier
 from botcomments.text.normalize import Normalizer
+from botcomments.thresholds import choose_threshold
 from botcomments_training.data import LabeledData
 from botcomments_training.split import template_key
 
@@ -309,26 +310,10 @@ def threshold_for_bucket_fpr(
         raise ValueError("no genuine lines to choose a threshold on")
     s = np.asarray(scores, dtype=float)
     buckets = length_buckets(texts)
-    limits = [top_share_threshold(s, max_fpr)]
-    limits += [top_share_threshold(s[buckets == b], max_bucket_fpr) for b in set(buckets)]
+    limits = [choose_threshold(s, max_genuine_share=max_fpr)]
+    limits += [choose_threshold(s[buckets == b], max_genuine_share=max_bucket_fpr)
+               for b in set(buckets)]
     return max(limits)
-
-
-def top_share_threshold(scores: np.ndarray, share: float) -> float:
-    """Lowest threshold with at most ``share`` of ``scores`` at or above it.
-
-    Args:
-        scores: Scores of genuine rows (non-empty).
-        share: Largest share allowed at or above the threshold.
-
-    Returns:
-        The threshold (ties at the cut stay below it).
-    """
-    ranked = np.sort(scores)[::-1]
-    k = int(share * len(ranked))
-    if k >= len(ranked):
-        return float(ranked[-1])
-    return float(np.nextafter(ranked[k], np.inf))
 
 
 def eval_danmaku(root: Path, per_corpus: int, seed: int) -> dict[str, list[str]]:

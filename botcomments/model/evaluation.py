@@ -28,6 +28,8 @@ from sklearn.metrics import (
     roc_auc_score,
 )
 
+from botcomments.thresholds import choose_threshold
+
 
 def precision_at_recall(y: np.ndarray, score: np.ndarray, recall: float) -> float:
     """Best precision among thresholds whose recall is at least ``recall``.
@@ -45,25 +47,6 @@ def precision_at_recall(y: np.ndarray, score: np.ndarray, recall: float) -> floa
     prec, rec, _ = precision_recall_curve(y, score)
     ok = rec >= recall
     return float(prec[ok].max()) if ok.any() else math.nan
-
-
-def threshold_for_precision(y: np.ndarray, score: np.ndarray, precision: float) -> float:
-    """Lowest threshold whose precision reaches ``precision`` (max recall at that precision).
-
-    Args:
-        y: 0/1 labels.
-        score: P(bot).
-        precision: Target precision.
-
-    Returns:
-        The threshold, or 0.5 when no threshold reaches the target or there are no
-        positives.
-    """
-    if y.sum() == 0 or y.sum() == len(y):
-        return 0.5
-    prec, _, thr = precision_recall_curve(y, score)
-    ok = np.nonzero(prec[:-1] >= precision)[0]
-    return float(thr[ok[0]]) if len(ok) else 0.5
 
 
 def _safe(fn: Any, *args: Any) -> float:
@@ -118,7 +101,9 @@ def evaluation_report(
         "fpr": float(((pred == 1) & (y == 0)).sum() / negatives) if negatives else math.nan,
         "precision_at_90_recall": precision_at_recall(y, s, 0.9),
         "target_precision": target_precision,
-        "threshold_for_target_precision": threshold_for_precision(y, s, target_precision),
+        "threshold_for_target_precision": choose_threshold(
+            s, y, objective="precision", precision=target_precision
+        ),
         "brier": float(brier_score_loss(y, s)) if len(y) else math.nan,
     }
     if len(y) and 0 < y.sum() < len(y):

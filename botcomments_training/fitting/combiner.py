@@ -32,6 +32,7 @@ from sklearn.model_selection import GroupShuffleSplit
 from botcomments.fusion.features import FeatureTable
 from botcomments.fusion.learned import CALIBRATIONS, MODEL_KINDS, LearnedFusion
 from botcomments.ml import Calibrator, Preprocessor, TreeArrays, logit, signed_log1p
+from botcomments.thresholds import choose_threshold
 
 
 def fit_preprocessor(x: np.ndarray) -> Preprocessor:
@@ -189,28 +190,6 @@ def fit_model(
     raise ValueError(f"unknown fusion model kind {kind!r}; choose one of {MODEL_KINDS}")
 
 
-def best_f1_threshold(p: np.ndarray, y: np.ndarray, max_fpr: float | None = None) -> float:
-    """Threshold with the best F1, among those flagging at most ``max_fpr`` of genuine rows.
-
-    Args:
-        p: Calibrated probabilities.
-        y: 0/1 labels.
-        max_fpr: Cap on the false-positive rate (None = no cap).
-
-    Returns:
-        The threshold (the lowest one meeting the cap when none has a positive F1).
-    """
-    grid = np.linspace(0.05, 0.95, 91)
-    neg = p[y == 0]
-    fpr = np.array([(neg >= t).mean() if len(neg) else 0.0 for t in grid])
-    ok = fpr <= max_fpr if max_fpr is not None else np.ones(len(grid), dtype=bool)
-    if not ok.any():
-        return float(grid[-1])
-    scores = np.array([f1_score(y, p >= t, zero_division=0) for t in grid])
-    scores[~ok] = -1.0
-    return float(grid[int(np.argmax(scores))])
-
-
 def fit_learned_fusion(
     table: FeatureTable,
     labels: np.ndarray,
@@ -261,8 +240,8 @@ def fit_learned_fusion(
     fusion = LearnedFusion(feature_names=names, preprocessor=pre, kind=kind, **params)
     cal_raw = fusion.raw_proba(x[split.calibrate])
     fusion.calibrator = fit_calibrator(calibration, cal_raw, y[split.calibrate])
-    fusion.threshold = best_f1_threshold(
-        fusion.calibrator(cal_raw), y[split.calibrate], max_fpr
+    fusion.threshold = choose_threshold(
+        fusion.calibrator(cal_raw), y[split.calibrate], objective="f1", max_genuine_share=max_fpr
     )
     val_p = np.clip(fusion.calibrator(fusion.raw_proba(x[split.validate])), 0, 1)
     yv = y[split.validate]

@@ -7,6 +7,7 @@ import numpy as np
 from botcomments.fusion.features import FeatureTable
 from botcomments.fusion.rules import RuleFusion
 from botcomments.quantify import measure_rates
+from botcomments.thresholds import choose_threshold
 from botcomments_training.fitting.combiner import fit_calibrator
 
 
@@ -37,7 +38,7 @@ def calibrate_rules(
     raw = fusion.raw_score(fusion.strengths(table))
     calibrator = fit_calibrator("platt", raw, y)
     p = np.clip(calibrator(raw), 0.0, 1.0)
-    cut = float(np.quantile(p[y == 0], 1.0 - max_genuine_flag_rate)) + 1e-6
+    cut = choose_threshold(p, y, objective="genuine_share", max_genuine_share=max_genuine_flag_rate)
     threshold = float(np.clip(cut, 0.05, 0.95))
     rates = measure_rates(p, y, threshold=threshold, users=users)
     return RuleFusion(

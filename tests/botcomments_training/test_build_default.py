@@ -9,12 +9,9 @@ from typing import Any, cast
 
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from botcomments_training import build_default as bd
 from botcomments_training.data import LabeledData
-from botcomments_training.realchat import top_share_threshold
 
 REPORT = {"recall": 0.25, "roc_auc": 0.6, "f1": 0.5, "pr_auc": 0.5, "fpr": 0.01}
 
@@ -94,27 +91,3 @@ def test_chat_threshold_is_chosen_on_heldout_chat_only() -> None:
     assert reports["heldout_chat_flag_rates"]["flagged"] == 0.0
     assert reports["validation_real"]["recall"] == 1.0
     assert reports["validation"]["n"] == len(val)
-
-
-@given(
-    st.lists(st.floats(0.0, 1.0), min_size=1, max_size=60),
-    st.floats(0.0, 0.5),
-)
-def test_top_share_threshold_never_exceeds_cap(human: list[float], max_fpr: float) -> None:
-    t = top_share_threshold(np.array(human), max_fpr)
-    assert (np.array(human) >= t).mean() <= max_fpr + 1e-12
-
-
-@pytest.mark.parametrize(
-    ("human", "max_fpr", "expected_flagged"),
-    [
-        pytest.param([0.1, 0.2, 0.3, 0.4], 0.0, 0, id="no-false-positive"),
-        pytest.param([0.1, 0.2, 0.3, 0.4], 0.25, 1, id="one-of-four"),
-        pytest.param([0.5, 0.5, 0.5, 0.1], 0.5, 0, id="ties-stay-below-cap"),
-    ],
-)
-def test_top_share_threshold_table(
-    human: list[float], max_fpr: float, expected_flagged: int
-) -> None:
-    t = top_share_threshold(np.array(human), max_fpr)
-    assert int((np.array(human) >= t).sum()) == expected_flagged
