@@ -42,6 +42,13 @@ from typing import Any
 import numpy as np
 
 from botcomments.detectors.base import DetectorOutput, RoomBatch, gc_paused
+from botcomments.detectors.feature_names import (
+    DUP_BURST_COUNT,
+    DUP_CLUSTER_DISTINCT_USERS,
+    DUP_CLUSTER_SHARE,
+    DUP_CLUSTER_SIZE,
+    DUP_CROSS_ROOM_COUNT,
+)
 from botcomments.detectors.lru import LRUDict
 from botcomments.detectors.minhash import char_shingles
 from botcomments.detectors.near_index import NearIndex
@@ -56,15 +63,15 @@ DUP_FEATURES: tuple[str, ...] = (
     "dup_is_short",
     "dup_is_exact_dup",
     "dup_exact_size",
-    "dup_cluster_size",
-    "dup_cluster_share",
+    DUP_CLUSTER_SIZE,
+    DUP_CLUSTER_SHARE,
     "dup_cluster_distinct_texts",
-    "dup_cluster_distinct_users",
+    DUP_CLUSTER_DISTINCT_USERS,
     "dup_cluster_user_ratio",
     "dup_user_repeats",
     "dup_cluster_time_span",
-    "dup_burst_count",
-    "dup_cross_room_count",
+    DUP_BURST_COUNT,
+    DUP_CROSS_ROOM_COUNT,
 )
 """Feature names of :class:`NearDuplicateDetector`, in output order."""
 

@@ -31,6 +31,11 @@ from typing import Any
 import numpy as np
 
 from botcomments.detectors.base import DetectorOutput, RoomBatch, gc_paused
+from botcomments.detectors.feature_names import (
+    TPL_CROSS_ROOM_COUNT,
+    TPL_TEMPLATE_SHARE,
+    TPL_TEMPLATE_SIZE,
+)
 from botcomments.detectors.lru import LRUDict
 from botcomments.detectors.minhash import Signature, char_shingles
 from botcomments.detectors.near_index import NearIndex
@@ -41,8 +46,8 @@ from botcomments.text.normalize import CONTACT_PLACEHOLDERS
 logger = logging.getLogger(__name__)
 
 TPL_FEATURES: tuple[str, ...] = (
-    "tpl_template_size",
-    "tpl_template_share",
+    TPL_TEMPLATE_SIZE,
+    TPL_TEMPLATE_SHARE,
     "tpl_distinct_users",
     "tpl_user_ratio",
     "tpl_user_repeats",
@@ -51,7 +56,7 @@ TPL_FEATURES: tuple[str, ...] = (
     "tpl_slot_count",
     "tpl_literal_len",
     "tpl_burst_count",
-    "tpl_cross_room_count",
+    TPL_CROSS_ROOM_COUNT,
 )
 """Feature names of :class:`TemplateDetector`, in output order."""
 

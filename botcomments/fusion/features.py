@@ -21,7 +21,34 @@ from dataclasses import dataclass
 import numpy as np
 
 from botcomments.detectors.base import DetectorOutput
+from botcomments.detectors.feature_names import (
+    DUP_BURST_COUNT,
+    DUP_CLUSTER_DISTINCT_USERS,
+    DUP_CLUSTER_SHARE,
+    DUP_CLUSTER_SIZE,
+    DUP_CROSS_ROOM_COUNT,
+    TIMING_BURST_ACCOUNTS_2S,
+    TIMING_LOCKSTEP_GROUP_SIZE,
+    TPL_CROSS_ROOM_COUNT,
+    TPL_TEMPLATE_SHARE,
+    TPL_TEMPLATE_SIZE,
+)
 from botcomments.text.normalize import NormalizationFeatures, NormalizedText
+
+
+def feature_name(source: str, name: str) -> str:
+    """Qualified feature name: ``feature_name("dup", "dup_cluster_size") == "dup.cluster_size"``.
+
+    Args:
+        source: Detector (or other source) name.
+        name: Feature name as the source reports it (a ``<source>_`` prefix is dropped).
+
+    Returns:
+        ``<source>.<name>``.
+    """
+    prefix = f"{source}_"
+    return f"{source}.{name[len(prefix):] if name.startswith(prefix) else name}"
+
 
 TEXT_SCORE_FEATURE = "text.p_bot"
 """Name of the text model's bot probability in the feature table."""
@@ -37,22 +64,28 @@ CLUSTER_TEXT_FEATURES: tuple[str, ...] = ("cluster.dup_text_mean", "cluster.tpl_
 """Mean text score of the comment's near-duplicate cluster / template in the slice."""
 CLUSTER_KEYS: dict[str, str] = {"dup": "cluster_id", "tpl": "template_id"}
 """Detector name -> evidence key holding the comment's group id."""
-ACCOUNT_EVIDENCE_SOURCES: tuple[str, ...] = (
-    "dup.cluster_size",
-    "dup.burst_count",
-    "dup.cluster_share",
-    "dup.cross_room_count",
-    "tpl.template_size",
-    "tpl.template_share",
-    "tpl.cross_room_count",
-    "timing.lockstep_group_size",
-    "timing.burst_accounts_2s",
+ACCOUNT_EVIDENCE_SOURCES: tuple[str, ...] = tuple(
+    feature_name(source, name)
+    for source, name in (
+        ("dup", DUP_CLUSTER_SIZE),
+        ("dup", DUP_BURST_COUNT),
+        ("dup", DUP_CLUSTER_SHARE),
+        ("dup", DUP_CROSS_ROOM_COUNT),
+        ("tpl", TPL_TEMPLATE_SIZE),
+        ("tpl", TPL_TEMPLATE_SHARE),
+        ("tpl", TPL_CROSS_ROOM_COUNT),
+        ("timing", TIMING_LOCKSTEP_GROUP_SIZE),
+        ("timing", TIMING_BURST_ACCOUNTS_2S),
+    )
 )
 """Detector features aggregated per account (highest value over the account's comments)."""
 ACCOUNT_EVIDENCE_FEATURES: tuple[str, ...] = tuple(
     f"acct.max_{name.replace('.', '_')}" for name in ACCOUNT_EVIDENCE_SOURCES
 )
 """Names of the per-account detector-evidence maxima, in :data:`ACCOUNT_EVIDENCE_SOURCES` order."""
+CLUSTER_SIZE = feature_name("dup", DUP_CLUSTER_SIZE)
+CLUSTER_USERS = feature_name("dup", DUP_CLUSTER_DISTINCT_USERS)
+"""The near-duplicate cluster columns the posting-pattern features read."""
 PATTERN_FEATURES: tuple[str, ...] = (
     "acct.min_dup_cluster_size",
     "acct.share_crowd_lines",
@@ -195,20 +228,6 @@ class FeatureTable:
             if t.names != names:
                 raise ValueError("feature tables have different columns; cannot stack")
         return FeatureTable(names, np.concatenate([t.values for t in tables], axis=0))
-
-
-def feature_name(source: str, name: str) -> str:
-    """Qualified feature name: ``feature_name("dup", "dup_cluster_size") == "dup.cluster_size"``.
-
-    Args:
-        source: Detector (or other source) name.
-        name: Feature name as the source reports it (a ``<source>_`` prefix is dropped).
-
-    Returns:
-        ``<source>.<name>``.
-    """
-    prefix = f"{source}_"
-    return f"{source}.{name[len(prefix):] if name.startswith(prefix) else name}"
 
 
 _FLAG_BY_FEATURE: tuple[tuple[str, str], ...] = (
@@ -487,13 +506,13 @@ def pattern_features(
     if len(user_ids) != n or len(timestamps) != n:
         raise ValueError(f"{len(user_ids)} user ids / {len(timestamps)} timestamps "
                          f"for {n} feature rows")
-    if "dup.cluster_size" not in table.names:
+    if CLUSTER_SIZE not in table.names:
         return FeatureTable(PATTERN_FEATURES, np.full((n, len(PATTERN_FEATURES)), np.nan,
                                                       dtype=np.float32))
     codes = _group_codes(user_ids)
-    size = np.nan_to_num(table.column("dup.cluster_size").astype(np.float64), nan=1.0)
+    size = np.nan_to_num(table.column(CLUSTER_SIZE).astype(np.float64), nan=1.0)
     smallest = -group_text_stats(codes, -size, threshold=np.inf).max
-    users = np.nan_to_num(table.column("dup.cluster_distinct_users").astype(np.float64))
+    users = np.nan_to_num(table.column(CLUSTER_USERS).astype(np.float64))
     crowd = group_text_stats(codes, (users >= CROWD_MIN_USERS).astype(np.float64), 0.5).mean
     evidence = next((o.evidence for o in outputs if o.name == "dup"), [])
     keys = [evidence[i].get(CLUSTER_KEYS["dup"]) if i < len(evidence) else None
