@@ -8,21 +8,15 @@ when the input carried labels, the Brier score and a reliability plot.
 
 from __future__ import annotations
 
-import base64
 import html
-import io
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-from matplotlib.figure import Figure
-
 from botcomments.scoring.stats import CalibrationBins, ScoreHistogram
+from botcomments.scoring.svg import bar_chart, bars_with_share, line_chart
 from botcomments.scoring.types import RoomReport
 
 MAX_ROOMS_DETAILED = 50
@@ -54,53 +48,30 @@ class ReportInputs:
     summary: dict[str, Any] = field(default_factory=dict)
 
 
-def _png(fig: Figure) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=80, bbox_inches="tight")
-    plt.close(fig)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return f'<img alt="plot" src="data:image/png;base64,{data}">'
-
-
 def _histogram_plot(hist: ScoreHistogram, threshold: float | None) -> str:
-    fig, ax = plt.subplots(figsize=(7, 2.6))
     edges = hist.edges
-    ax.bar(edges[:-1], hist.counts, width=edges[1] - edges[0], align="edge", color="#5471ab")
-    if threshold is not None:
-        ax.axvline(threshold, color="#b00020", linestyle="--", label=f"threshold {threshold:.2f}")
-        ax.legend()
-    ax.set_xlabel("bot score")
-    ax.set_ylabel("comments")
-    ax.set_yscale("symlog")
-    return _png(fig)
+    heights = [math.log10(1.0 + c) for c in hist.counts]  # floods dwarf the rest otherwise
+    label = f"threshold {threshold:.2f}" if threshold is not None else ""
+    return bar_chart(list(map(float, edges[:-1])), heights,
+                     width_of_bar=float(edges[1] - edges[0]), x_label="bot score",
+                     y_label="log10(1 + comments)", marker=threshold, marker_label=label)
 
 
 def _reliability_plot(cal: CalibrationBins) -> str:
     rows = cal.curve()
-    fig, ax = plt.subplots(figsize=(3.6, 3.6))
-    ax.plot([0, 1], [0, 1], color="#999", linestyle=":")
-    ax.plot([r["mean_score"] for r in rows], [r["bot_share"] for r in rows], "o-")
-    ax.set_xlabel("mean predicted bot score")
-    ax.set_ylabel("observed bot share")
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
-    return _png(fig)
+    return line_chart([r["mean_score"] for r in rows], [r["bot_share"] for r in rows],
+                      x_label="mean predicted bot score", y_label="observed bot share",
+                      diagonal=True)
 
 
 def _timeline_plot(report: RoomReport) -> str:
     rows = report.timeline
     if not rows:
         return '<p class="muted">no timestamps: no timeline</p>'
-    minutes = [r["minute"] for r in rows]
-    fig, ax = plt.subplots(figsize=(7, 2.2))
-    ax.bar(minutes, [r["n"] for r in rows], color="#c9d3e6", label="comments / min")
-    ax.set_ylabel("comments")
-    ax.set_xlabel("minute since first comment")
-    ax2 = ax.twinx()
-    ax2.plot(minutes, [r["genuine_share"] for r in rows], color="#1b5e20", label="genuine share")
-    ax2.set_ylim(0, 1.02)
-    ax2.set_ylabel("genuine share")
-    return _png(fig)
+    return bars_with_share([float(r["minute"]) for r in rows], [r["n"] for r in rows],
+                           [r["genuine_share"] for r in rows],
+                           x_label="minute since first comment", y_label="comments / min",
+                           share_label="genuine share")
 
 
 def _esc(value: Any) -> str:
@@ -159,7 +130,7 @@ def render_report(inputs: ReportInputs) -> str:
         inputs: What to show.
 
     Returns:
-        A complete HTML document with inline CSS and base64 PNG plots.
+        A complete HTML document with inline CSS and inline SVG charts.
     """
     ranked = sorted(inputs.rooms, key=lambda r: (r.authenticity_ratio, r.room_id))
     summary = inputs.summary

@@ -155,7 +155,7 @@ def test_cli_no_model_writes_the_contract(tmp_path: Path, sim_file: Path,
         assert len(room["authenticity_ci"]) == 2
     assert sum(r["n_comments"] for r in rooms) == len(rows)
     page = (out / "report.html").read_text(encoding="utf-8")
-    assert "<img" in page and not re.search(r"(src|href)=['\"]?(https?:)?//", page)
+    assert "<svg" in page and not re.search(r"(src|href)=['\"]?(https?:)?//", page)
     assert (out / "comments.parquet").is_file()
     assert (out / "rejects.jsonl").is_file()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from xml.etree import ElementTree
 
 import numpy as np
 import pytest
@@ -40,8 +41,23 @@ def test_report_is_self_contained_and_ranked() -> None:
     assert not re.search(r"(src|href)=['\"]?(https?:)?//", page)
     assert "<script>" not in page
     assert page.index("#room-bad") < page.index("#room-good")
-    assert page.count("data:image/png;base64,") >= 4
+    assert page.count("<svg") == 4  # histogram, reliability, one timeline per room
     assert "Brier" in page
+
+
+def test_charts_are_well_formed_svg_of_the_series() -> None:
+    hist = ScoreHistogram()
+    hist.add(np.array([0.1, 0.9, 0.95]))
+    page = render_report(ReportInputs([_room("r<1>", 0.5)], hist, summary={"threshold": 0.4}))
+    svgs = re.findall(r"<svg.*?</svg>", page, flags=re.S)
+    assert len(svgs) == 2
+    trees = [ElementTree.fromstring(svg) for svg in svgs]
+    ns = "{http://www.w3.org/2000/svg}"
+    histogram, timeline = trees
+    assert len(histogram.findall(f"{ns}rect")) == 1 + len(hist.counts)
+    assert any("threshold 0.40" in (t.text or "") for t in histogram.iter(f"{ns}text"))
+    line = timeline.find(f"{ns}polyline")
+    assert line is not None and len(line.get("points", "").split()) == 2  # two minutes
 
 
 def test_verdict_validation() -> None:
