@@ -14,11 +14,13 @@ import argparse
 import importlib
 import json
 import logging
+import sys
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from botcomments.cli.checks import overwrites_input
 from botcomments.io.writers import RecordWriter
 
 logger = logging.getLogger(__name__)
@@ -117,12 +119,17 @@ def run(args: argparse.Namespace) -> int:
         args: Parsed arguments.
 
     Returns:
-        Exit code (0 even when some records had errors; they are counted in the log).
+        Exit code: 0 (even when some records had errors; they are counted in the log),
+        2 when an output path is the input.
     """
     from botcomments.model import BotCommentClassifier
 
-    clf = BotCommentClassifier.from_pretrained(args.model, batch_size=args.batch_size)
     rejects = Path(args.rejects) if args.rejects else Path(f"{args.out}.rejects.jsonl")
+    clash = overwrites_input([Path(args.out), rejects], [args.input])
+    if clash:
+        print(f"error: {clash}", file=sys.stderr)
+        return 2
+    clf = BotCommentClassifier.from_pretrained(args.model, batch_size=args.batch_size)
     records, stream = read_records(Path(args.input), args.mapping, rejects)
     n_err = 0
     with RecordWriter(args.out) as writer:

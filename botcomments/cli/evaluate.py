@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from botcomments.cli.checks import probability
 from botcomments.cli.extras import train_extra_missing
 
 
@@ -19,7 +20,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--data", required=True, help="labeled file (.jsonl/.csv/.parquet)")
     p.add_argument("--map", dest="mapping", help="column mapping, e.g. text=content,label=y")
     p.add_argument("--report", help="report folder (default: <model>/eval/<data name>)")
-    p.add_argument("--threshold", type=float, help="decision threshold (default: the model's)")
+    p.add_argument("--threshold", type=probability,
+                   help="decision threshold in (0, 1) (default: the model's)")
     p.set_defaults(func=run)
 
 

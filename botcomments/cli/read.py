@@ -17,6 +17,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from botcomments.cli.checks import overwrites_input
 from botcomments.io.readers import FORMATS, RejectedRecordError, open_comments
 from botcomments.io.stats import ReadStats
 from botcomments.io.writers import CORE_PARQUET_FIELDS, RecordWriter, format_for_path
@@ -185,6 +186,11 @@ def run(args: argparse.Namespace) -> int:
     Returns:
         0 on success, 1 on a --strict rejection, 2 on a usage error.
     """
+    outputs = [Path(x) for x in (args.out, args.rejects) if x is not None]
+    clash = overwrites_input(outputs, args.inputs)
+    if clash:
+        print(f"error: {clash}", file=sys.stderr)
+        return 2
     try:
         parquet = args.out is not None and format_for_path(args.out) == "parquet"
         stream = open_comments(

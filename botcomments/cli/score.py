@@ -7,6 +7,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
+from botcomments.cli.checks import overwrites_input, probability
 from botcomments.records import Comment
 
 if TYPE_CHECKING:
@@ -53,8 +55,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="model folder (default: models/default)")
     p.add_argument("--no-model", action="store_true",
                    help="rule-only mode: detectors + rules, no text model")
-    p.add_argument("--threshold", type=float, default=None,
-                   help="decision threshold on bot_score (default: the model's)")
+    p.add_argument("--threshold", type=probability, default=None,
+                   help="decision threshold on bot_score, in (0, 1) (default: the model's)")
     p.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl",
                    help="parquet: also write DIR/comments.parquet")
     p.add_argument("--input-format", default=None, help="force the input format")
@@ -125,6 +127,36 @@ def build_scorer(args: argparse.Namespace) -> Scorer | None:
         return None
 
 
+def output_folder_problem(out: Path, inputs: list[str]) -> str | None:
+    """Why ``--out`` cannot be the output folder (None when it can).
+
+    Args:
+        out: The ``--out`` folder.
+        inputs: Input paths as given.
+
+    Returns:
+        An error message with the fix, or None.
+    """
+    from botcomments.scoring.outputs import (
+        COMMENTS_FILE,
+        COMMENTS_PARQUET,
+        REJECTS_FILE,
+        REPORT_FILE,
+        ROOMS_FILE,
+    )
+
+    names = (COMMENTS_FILE, COMMENTS_PARQUET, ROOMS_FILE, REPORT_FILE, REJECTS_FILE)
+    clash = overwrites_input([out, *(out / n for n in names)], inputs)
+    if clash:
+        return clash
+    for parent in (out, *out.parents):
+        if parent.exists() and not parent.is_dir():
+            return f"--out {out}: {parent} is a file, not a folder; pass a folder path"
+    if out.exists() and not os.access(out, os.W_OK):
+        return f"--out {out} is not writable; pass a folder you can write to"
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     """Execute ``botcomments score``.
 
@@ -144,10 +176,14 @@ def run(args: argparse.Namespace) -> int:
     )
     from botcomments.scoring.report import ReportInputs, write_report
 
+    out: Path = args.out
+    problem = output_folder_problem(out, args.inputs)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     scorer = build_scorer(args)
     if scorer is None:
         return 2
-    out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     stream = open_comments(

@@ -30,6 +30,10 @@ _ARRAY_CHUNK = 64 * 1024
 _WS = " \t\r\n"
 
 
+TOO_DEEP = "nested deeper than the JSON parser can read (a comment record is flat)"
+"""Detail of the ``invalid_json`` rejection of absurdly nested values."""
+
+
 def build_item(obj: Any, builder: Builder, loc: Location, raw: Callable[[], str]) -> Item:
     """Run a builder on one decoded JSON value, turning failures into ``Rejected``.
 
@@ -63,6 +67,8 @@ def _line_item(line: RawLine, path: str, encoding: str, builder: Builder) -> Ite
         return None
     try:
         obj = json.loads(text)
+    except RecursionError:
+        return Rejected(loc, "invalid_json", TOO_DEEP, preview(text))
     except ValueError as exc:
         detail = str(exc)
         if line.unterminated:
@@ -187,6 +193,8 @@ class _ArrayParser:
             except json.JSONDecodeError:
                 if self._eof:
                     raise
+            except RecursionError:
+                raise ValueError(TOO_DEEP) from None
             if len(self._buf) - self._pos > self._max:
                 raise ValueError(f"array element longer than {self._max} characters")
             self._fill()

@@ -103,12 +103,18 @@ def as_id(value: Any) -> str | None:
 
     Returns:
         The id as a string, or None.
+
+    Raises:
+        RecordError: ``invalid_encoding`` for a lone UTF-16 surrogate (no output
+            encoding can write it).
     """
     if value is None or value is _MISSING:
         return None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     text = str(value).strip()
+    if not text.isascii() and _SURROGATE.search(text):
+        raise RecordError("invalid_encoding", f"id {text!r} contains a lone UTF-16 surrogate")
     return text or None
 
 
@@ -223,6 +229,34 @@ def comment_from_mapping(
         msg_id=msg_id,
         platform=str(platform) if platform not in (_MISSING, None, "") else default_platform,
         label=label,
-        extra={k: v for k, v in record.items() if k not in used},
+        extra=checked_extra({k: v for k, v in record.items() if k not in used}),
     )
     return comment, unit
+
+
+def checked_extra(extra: dict[str, Any]) -> dict[str, Any]:
+    """Refuse side fields that no output could write (lone UTF-16 surrogates).
+
+    Args:
+        extra: The record's fields that are not comment fields.
+
+    Returns:
+        ``extra`` unchanged.
+
+    Raises:
+        RecordError: ``invalid_encoding`` naming the field.
+    """
+    stack: list[tuple[str, Any]] = list(extra.items())
+    while stack:
+        name, value = stack.pop()
+        if isinstance(value, str):
+            if not value.isascii() and _SURROGATE.search(value):
+                raise RecordError(
+                    "invalid_encoding", f"field {name!r} contains a lone UTF-16 surrogate"
+                )
+        elif isinstance(value, dict):
+            stack.extend((f"{name}.{k}", v) for k, v in value.items())
+            stack.extend((f"{name} key", k) for k in value if isinstance(k, str))
+        elif isinstance(value, list):
+            stack.extend((f"{name}[{i}]", v) for i, v in enumerate(value))
+    return extra

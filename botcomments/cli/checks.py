@@ -1,0 +1,62 @@
+"""Argument checks shared by subcommands: they fail with a usage message, not a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+
+def probability(text: str) -> float:
+    """argparse ``type`` for a decision threshold: a number strictly between 0 and 1.
+
+    Args:
+        text: The command-line value.
+
+    Returns:
+        The threshold.
+
+    Raises:
+        argparse.ArgumentTypeError: With what is accepted.
+
+    Example:
+        >>> probability("0.4")
+        0.4
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number strictly between 0 and 1 (e.g. 0.5)"
+        )
+    return value
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and os.path.samefile(a, b))
+    except OSError:
+        return False
+
+
+def overwrites_input(outputs: Iterable[Path], inputs: Iterable[str | Path]) -> str | None:
+    """Name an output path that is also an input (writing it would destroy the input).
+
+    Args:
+        outputs: Files the command will write.
+        inputs: Input paths as given.
+
+    Returns:
+        An error message naming the clash, or None.
+    """
+    given = [Path(p) for p in inputs]
+    for out in outputs:
+        for inp in given:
+            if _same(out, inp):
+                return (f"output {out} is the input {inp}; it would be overwritten. "
+                        "Write to another path")
+    return None

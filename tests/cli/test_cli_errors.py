@@ -1,0 +1,106 @@
+"""User errors end in a message and an exit code, never a traceback, and never write over
+an input; single bad records are rejected with a reason while the run goes on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from botcomments.cli import main
+from botcomments.io.json_readers import TOO_DEEP
+
+
+def _write(path: Path, rows: list[dict] | list[str]) -> Path:
+    lines = [r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def chat(tmp_path: Path) -> Path:
+    rows = [{"text": "主播好美", "room_id": "r1", "ts": 1_700_000_000 + i, "user_id": f"u{i}"}
+            for i in range(20)]
+    return _write(tmp_path / "chat.jsonl", rows)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["read", "{chat}", "--out", "{chat}"],
+        ["read", "{chat}", "--out", "{tmp}/other.jsonl", "--rejects", "{chat}"],
+        ["score", "{chat}", "--out", "{chat}", "--no-model"],
+        ["classify", "{chat}", "--out", "{chat}", "--model", "{tmp}/no-model-needed"],
+    ],
+    ids=["read-out", "read-rejects", "score-out", "classify-out"],
+)
+def test_never_writes_over_an_input(
+    argv: list[str], chat: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = chat.read_bytes()
+    args = [a.format(chat=chat, tmp=tmp_path) for a in argv]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "would be overwritten" in err and "Traceback" not in err
+    assert chat.read_bytes() == before
+
+
+@pytest.mark.parametrize("value", ["nan", "5", "-1", "0", "1", "abc"])
+def test_threshold_must_be_a_probability(
+    value: str, chat: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["score", str(chat), "--out", str(tmp_path / "o"), "--no-model",
+              "--threshold", value])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "strictly between 0 and 1" in err and "Traceback" not in err
+
+
+def test_out_under_a_regular_file(
+    chat: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    assert main(["score", str(chat), "--out", str(blocker / "sub"), "--no-model"]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+
+
+def _rejects(out: Path) -> list[dict]:
+    text = (out / "rejects.jsonl").read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines()]
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".json"])
+def test_deeply_nested_json_is_rejected(tmp_path: Path, suffix: str) -> None:
+    good = {"text": "主播好美", "room_id": "r1", "ts": 1_700_000_000, "user_id": "u"}
+    deep = "[" * 100_000 + "]" * 100_000
+    if suffix == ".jsonl":
+        path = _write(tmp_path / "in.jsonl", [good, deep])
+    else:
+        path = tmp_path / "in.json"
+        path.write_text(f"[{json.dumps(good)}, {deep}]", encoding="utf-8")
+    out = tmp_path / "o"
+    assert main(["score", str(path), "--out", str(out), "--no-model"]) == 0
+    rejects = _rejects(out)
+    assert [r["reason"] for r in rejects] == ["invalid_json"]
+    assert TOO_DEEP in rejects[0]["detail"]
+    assert len((out / "comments.jsonl").read_text().splitlines()) == 1
+
+
+def test_lone_surrogates_are_rejected_not_fatal(tmp_path: Path) -> None:
+    lines = [
+        '{"text": "hi", "room_id": "r1", "ts": 1700000000, "user_id": "ok"}',
+        '{"text": "hi", "room_id": "r1", "ts": 1700000001, "user_id": "\\ud800x"}',
+        '{"text": "hi", "room_id": "r1", "ts": 1700000002, "user_id": "v", "nick": "\\udfff"}',
+        '{"text": "hi", "room_id": "r1", "ts": 1700000003, "user_id": "w",'
+        ' "meta": {"a": ["\\ud83d"]}}',
+    ]
+    path = _write(tmp_path / "in.jsonl", lines)
+    out = tmp_path / "o"
+    assert main(["score", str(path), "--out", str(out), "--no-model"]) == 0
+    rejects = _rejects(out)
+    assert [r["reason"] for r in rejects] == ["invalid_encoding"] * 3
+    assert "'nick'" in rejects[1]["detail"] and "meta.a[0]" in rejects[2]["detail"]
+    assert len((out / "comments.jsonl").read_text().splitlines()) == 1
