@@ -13,6 +13,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from botcomments import __version__
+
 SUBCOMMANDS: tuple[str, ...] = (
     # one line per working subcommand module in botcomments/cli/
     "train",
@@ -38,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Detect bot comments in Chinese live-stream chat.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    parser.add_argument("--version", action="version", version=f"botcomments {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True)
     for name in SUBCOMMANDS:
         importlib.import_module(f"botcomments.cli.{name}").register(subparsers)

@@ -60,3 +60,18 @@ def overwrites_input(outputs: Iterable[Path], inputs: Iterable[str | Path]) -> s
                 return (f"output {out} is the input {inp}; it would be overwritten. "
                         "Write to another path")
     return None
+
+
+def missing_inputs(inputs: Iterable[str | Path]) -> str | None:
+    """Name the input paths that do not exist (a typo should not give an empty report).
+
+    Args:
+        inputs: Input paths as given.
+
+    Returns:
+        An error message, or None when every path exists.
+    """
+    missing = [str(p) for p in inputs if not Path(p).exists()]
+    if not missing:
+        return None
+    return f"input not found: {', '.join(missing)}; check the path (files or folders)"

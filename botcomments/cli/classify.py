@@ -20,7 +20,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from botcomments.cli.checks import overwrites_input
+from botcomments.cli.checks import missing_inputs, overwrites_input
 from botcomments.io.writers import RecordWriter
 
 logger = logging.getLogger(__name__)
@@ -125,7 +125,8 @@ def run(args: argparse.Namespace) -> int:
     from botcomments.model import BotCommentClassifier
 
     rejects = Path(args.rejects) if args.rejects else Path(f"{args.out}.rejects.jsonl")
-    clash = overwrites_input([Path(args.out), rejects], [args.input])
+    clash = missing_inputs([args.input]) or overwrites_input([Path(args.out), rejects],
+                                                              [args.input])
     if clash:
         print(f"error: {clash}", file=sys.stderr)
         return 2

@@ -17,7 +17,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from botcomments.cli.checks import overwrites_input
+from botcomments.cli.checks import missing_inputs, overwrites_input
 from botcomments.io.readers import FORMATS, RejectedRecordError, open_comments
 from botcomments.io.stats import ReadStats
 from botcomments.io.writers import CORE_PARQUET_FIELDS, RecordWriter, format_for_path
@@ -187,7 +187,7 @@ def run(args: argparse.Namespace) -> int:
         0 on success, 1 on a --strict rejection, 2 on a usage error.
     """
     outputs = [Path(x) for x in (args.out, args.rejects) if x is not None]
-    clash = overwrites_input(outputs, args.inputs)
+    clash = missing_inputs(args.inputs) or overwrites_input(outputs, args.inputs)
     if clash:
         print(f"error: {clash}", file=sys.stderr)
         return 2

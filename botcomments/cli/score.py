@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
-from botcomments.cli.checks import overwrites_input, probability
+from botcomments.cli.checks import missing_inputs, overwrites_input, probability
 from botcomments.records import Comment
 
 if TYPE_CHECKING:
@@ -177,7 +177,7 @@ def run(args: argparse.Namespace) -> int:
     from botcomments.scoring.report import ReportInputs, write_report
 
     out: Path = args.out
-    problem = output_folder_problem(out, args.inputs)
+    problem = missing_inputs(args.inputs) or output_folder_problem(out, args.inputs)
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2

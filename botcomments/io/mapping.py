@@ -40,6 +40,10 @@ _MISSING = object()
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+_FULL_WIDTH_MAP_PUNCT = str.maketrans({"，": ",", "＝": "=", "、": ","})
+"""Full-width separators a Chinese input method types in ``--map``."""
+
+
 def parse_field_map(spec: str | Mapping[str, str] | None) -> dict[str, str]:
     """Parse a field map given as ``"text=content,user_id=uid"`` or a dict.
 
@@ -56,11 +60,13 @@ def parse_field_map(spec: str | Mapping[str, str] | None) -> dict[str, str]:
         return {}
     if isinstance(spec, str):
         pairs: dict[str, str] = {}
-        for part in filter(None, (p.strip() for p in spec.split(","))):
+        spec_text = spec.translate(_FULL_WIDTH_MAP_PUNCT)  # typed with a Chinese IME
+        for part in filter(None, (p.strip() for p in spec_text.split(","))):
             target, sep, source = part.partition("=")
-            if not sep or not target.strip() or not source.strip():
+            if not sep or not target.strip() or not source.strip() or "=" in source:
                 raise ValueError(
-                    f"bad --map entry {part!r}: write FIELD=COLUMN, e.g. text=content,user_id=uid"
+                    f"bad --map entry {part!r}: write FIELD=COLUMN pairs separated by commas, "
+                    "e.g. text=content,user_id=uid"
                 )
             pairs[target.strip()] = source.strip()
         spec = pairs
@@ -214,7 +220,16 @@ def comment_from_mapping(
         RecordError: When the record cannot become a comment.
     """
     used: set[str] = set()
-    text = as_text(_pick(record, "text", field_map, used))
+    try:
+        text = as_text(_pick(record, "text", field_map, used))
+    except RecordError as exc:
+        if exc.reason != "missing_text":
+            raise
+        names = ", ".join(map(str, list(record)[:12])) or "none"
+        found = names.encode("utf-8", "backslashreplace").decode("utf-8")  # writable
+        raise RecordError(
+            "missing_text", f"the record has no text field (its fields: {found})"
+        ) from None
     ts, unit = as_ts(_pick(record, "ts", field_map, used))
     label = as_label(_pick(record, "label", field_map, used))
     room = as_id(_pick(record, "room_id", field_map, used)) or default_room

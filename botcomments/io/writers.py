@@ -12,6 +12,7 @@ Example:
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
@@ -73,6 +74,28 @@ def _inferred_schema(rows: list[dict[str, Any]]) -> pa.Schema:
     return schema
 
 
+def json_safe(value: Any) -> Any:
+    """``value`` with NaN and infinities replaced by None (JSON has no such numbers).
+
+    Args:
+        value: A JSON-ready value (dicts, lists, scalars).
+
+    Returns:
+        The same structure; unchanged objects are returned as they are.
+
+    Example:
+        >>> json_safe({"a": float("nan"), "b": [1.0, float("inf")], "c": "x"})
+        {'a': None, 'b': [1.0, None], 'c': 'x'}
+    """
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return value
+
+
 class RecordWriter(ClosesOnExit):
     """Write dict records one at a time with bounded memory.
 
@@ -117,7 +140,7 @@ class RecordWriter(ClosesOnExit):
         """Write one record."""
         self.n_written += 1
         if self._jsonl is not None:
-            self._jsonl.write(json.dumps(record, ensure_ascii=False) + "\n")
+            self._jsonl.write(json.dumps(json_safe(record), ensure_ascii=False) + "\n")
             return
         self._buffer.append(record)
         if len(self._buffer) >= self.batch_size:

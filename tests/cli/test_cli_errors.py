@@ -10,6 +10,7 @@ import pytest
 
 from botcomments.cli import main
 from botcomments.io.json_readers import TOO_DEEP
+from botcomments.io.mapping import parse_field_map
 
 
 def _write(path: Path, rows: list[dict] | list[str]) -> Path:
@@ -104,3 +105,53 @@ def test_lone_surrogates_are_rejected_not_fatal(tmp_path: Path) -> None:
     assert [r["reason"] for r in rejects] == ["invalid_encoding"] * 3
     assert "'nick'" in rejects[1]["detail"] and "meta.a[0]" in rejects[2]["detail"]
     assert len((out / "comments.jsonl").read_text().splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", ["score", "read", "classify"])
+def test_missing_input_is_an_error(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = str(tmp_path / "nope.jsonl")
+    extra = {"score": ["--out", str(tmp_path / "o"), "--no-model"], "read": [],
+             "classify": ["--out", str(tmp_path / "o.jsonl"), "--model", str(tmp_path)]}
+    assert main([command, missing, *extra[command]]) == 2
+    err = capsys.readouterr().err
+    assert "input not found" in err and "nope.jsonl" in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0 and capsys.readouterr().out.startswith("botcomments ")
+
+
+def test_map_typed_with_full_width_commas(chat: Path, tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    assert main(["score", str(chat), "--out", str(out), "--no-model",
+                 "--map", "text＝text，room_id=room_id"]) == 0
+    assert len((out / "comments.jsonl").read_text().splitlines()) == 20
+
+
+@pytest.mark.parametrize("spec", ["text=content=room", "text=content room_id=room", "text"])
+def test_malformed_map_is_refused(spec: str) -> None:
+    with pytest.raises(ValueError, match="FIELD=COLUMN pairs separated by commas"):
+        parse_field_map(spec)
+
+
+def test_rejected_for_want_of_map_names_the_fields(tmp_path: Path) -> None:
+    path = _write(tmp_path / "in.jsonl", [{"msg_body": "主播好美", "uid": "u1"}])
+    out = tmp_path / "o"
+    assert main(["score", str(path), "--out", str(out), "--no-model"]) == 0
+    (reject,) = _rejects(out)
+    assert reject["reason"] == "missing_text" and "msg_body, uid" in reject["detail"]
+
+
+def test_non_finite_side_fields_are_written_as_null(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"text": "hi", "room_id": "r", "ts": 1700000000, "user_id": "u", '
+                    '"score": NaN, "deep": {"x": [Infinity]}}\n', encoding="utf-8")
+    out = tmp_path / "o"
+    assert main(["score", str(path), "--out", str(out), "--no-model", "--format", "parquet"]) == 0
+    row = json.loads((out / "comments.jsonl").read_text(encoding="utf-8"))  # strict JSON
+    assert row["score"] is None and row["deep"] == {"x": [None]}
