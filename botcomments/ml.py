@@ -158,13 +158,85 @@ class TreeArrays:
         )
 
 
+@dataclass(frozen=True)
+class TreeStack:
+    """All trees of an ensemble padded into (n_trees, max_nodes) arrays, walked together.
+
+    Walking tree by tree costs a few numpy calls per level per tree: ~3.5 ms for 100
+    trees even on one row, which dominated scoring archives of many tiny rooms. Walking
+    every tree at once costs a few calls per level.
+
+    Args:
+        left: Left child per tree and node (-1 at leaves and padding).
+        right: Right child.
+        feature: Split feature.
+        threshold: Split threshold (go left when ``x <= threshold``).
+        value: Node value.
+    """
+
+    left: np.ndarray
+    right: np.ndarray
+    feature: np.ndarray
+    threshold: np.ndarray
+    value: np.ndarray
+
+    @staticmethod
+    def of(trees: Sequence[TreeArrays]) -> TreeStack:
+        """Stack trees (an empty ensemble gives zero trees).
+
+        Args:
+            trees: The trees.
+
+        Returns:
+            The stack.
+        """
+        width = max((len(t.left) for t in trees), default=1)
+
+        def pad(name: str, fill: float, dtype: type) -> np.ndarray:
+            out: np.ndarray = np.full((len(trees), width), fill, dtype=dtype)
+            for i, t in enumerate(trees):
+                column = getattr(t, name)
+                out[i, : len(column)] = column
+            return out
+
+        return TreeStack(pad("left", -1, np.int64), pad("right", -1, np.int64),
+                         pad("feature", 0, np.int64), pad("threshold", 0.0, np.float64),
+                         pad("value", 0.0, np.float64))
+
+    def leaf_values(self, x32: np.ndarray) -> np.ndarray:
+        """Each tree's leaf value for each row (same comparisons as :meth:`TreeArrays.predict`).
+
+        Args:
+            x32: Matrix (n, d) as float32.
+
+        Returns:
+            Values, shape (n, n_trees).
+        """
+        n_trees = len(self.left)
+        node = np.zeros((len(x32), n_trees), dtype=np.int64)
+        tree = np.arange(n_trees)[None, :]
+        rows = np.arange(len(x32))[:, None]
+        while True:
+            inner = self.left[tree, node] >= 0
+            if not inner.any():
+                break
+            go_left = x32[rows, self.feature[tree, node]] <= self.threshold[tree, node]
+            nxt = np.where(go_left, self.left[tree, node], self.right[tree, node])
+            node = np.where(inner, nxt, node)
+        return self.value[tree, node]
+
+
 def boosted_log_odds(
-    trees: Sequence[TreeArrays], x32: np.ndarray, learning_rate: float, intercept: float
+    trees: Sequence[TreeArrays] | TreeStack,
+    x32: np.ndarray,
+    learning_rate: float,
+    intercept: float,
 ) -> np.ndarray:
     """Raw score of a gradient-boosted ensemble: ``intercept + lr * sum(tree(x))``.
 
     Args:
-        trees: The ensemble's regression trees.
+        trees: The ensemble's regression trees (stack them once with :meth:`TreeStack.of`
+            when scoring many small batches).
         x32: Inputs (n, d) as float32.
         learning_rate: Shrinkage applied to every tree.
         intercept: Initial raw score.
@@ -172,9 +244,11 @@ def boosted_log_odds(
     Returns:
         Log-odds, shape (n,).
     """
+    stack = trees if isinstance(trees, TreeStack) else TreeStack.of(trees)
+    values = stack.leaf_values(x32)
     z = np.full(len(x32), float(intercept))
-    for tree in trees:
-        z += learning_rate * tree.predict(x32)
+    for t in range(values.shape[1]):  # tree by tree: the same float sums as one at a time
+        z += learning_rate * values[:, t]
     return z
 
 

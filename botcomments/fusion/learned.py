@@ -9,6 +9,7 @@ probability.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from botcomments.ml import (
     Calibrator,
     Preprocessor,
     TreeArrays,
+    TreeStack,
     boosted_contributions,
     boosted_log_odds,
     sigmoid,
@@ -85,7 +87,7 @@ class LearnedFusion:
             raw = z @ np.asarray(self.coef) + self.intercept
         else:
             raw = boosted_log_odds(
-                self.trees, z.astype(np.float32), self.learning_rate, self.intercept
+                self.tree_stack, z.astype(np.float32), self.learning_rate, self.intercept
             )
         return sigmoid(raw)
 
@@ -105,6 +107,11 @@ class LearnedFusion:
             return np.zeros(0)
         p = self.calibrator(self.raw_proba(table.select(self.feature_names)))
         return np.clip(p, 0.0, 1.0)
+
+    @functools.cached_property
+    def tree_stack(self) -> TreeStack:
+        """The trees stacked for fast evaluation (built once)."""
+        return TreeStack.of(self.trees)
 
     def flag_rules(self) -> RuleFusion:
         """The rules that name a verdict's flags: the shipped rules."""

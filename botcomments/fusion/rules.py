@@ -180,7 +180,18 @@ class RuleFusion:
         Raises:
             KeyError: If a rule's feature is absent.
         """
-        return np.clip(self.calibrator(self.raw_score(self.strengths(table))), 0.0, 1.0)
+        return self.proba_from_strengths(self.strengths(table))
+
+    def proba_from_strengths(self, strengths: np.ndarray) -> np.ndarray:
+        """Calibrated bot score from already computed :meth:`strengths`.
+
+        Args:
+            strengths: Array (n, n_rules).
+
+        Returns:
+            Array (n,) in [0, 1].
+        """
+        return np.clip(self.calibrator(self.raw_score(strengths)), 0.0, 1.0)
 
     def flags(self, strengths: np.ndarray) -> list[list[int]]:
         """Indices of the rules that fire, per comment, strongest first.

@@ -28,12 +28,13 @@ Example:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from botcomments.ml import TreeArrays, boosted_log_odds, sigmoid
+from botcomments.ml import TreeArrays, TreeStack, boosted_log_odds, sigmoid
 
 ACCOUNT_FEATURES: tuple[str, ...] = (
     "score",
@@ -154,8 +155,15 @@ class AccountStage:
             Array (n,) in (0, 1).
         """
         x = account_features(probs, codes, ts if self.uses_time else None)
-        z = boosted_log_odds(self.trees, x.astype(np.float32), self.learning_rate, self.intercept)
+        z = boosted_log_odds(
+            self.tree_stack, x.astype(np.float32), self.learning_rate, self.intercept
+        )
         return sigmoid(z)
+
+    @functools.cached_property
+    def tree_stack(self) -> TreeStack:
+        """The trees stacked for fast evaluation (built once)."""
+        return TreeStack.of(self.trees)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""

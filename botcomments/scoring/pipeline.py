@@ -309,8 +309,11 @@ class Scorer:
             Features, detector outputs, scores and verdicts (slice order).
         """
         ex = self.extractor.extract(room_id, comments)
-        scores = self.fusion.predict_proba(ex.features)
         strengths = self.flagger.strengths(ex.features)
+        if self.flagger is self.fusion:  # rule combiner: its score is its rules' strengths
+            scores = self.flagger.proba_from_strengths(strengths)
+        else:
+            scores = self.fusion.predict_proba(ex.features)
         verdicts = self._verdicts(scores, strengths, ex.outputs, ex.normalized, ex.text_scores)
         self._explain_unflagged(verdicts, ex.features, ex.outputs, ex.normalized)
         return SliceScores(ex.features, ex.outputs, scores, ex.text_scores, verdicts)

@@ -146,3 +146,18 @@ def test_reasons_name_the_flag_of_the_strongest_features(labeled_table: tuple) -
         assert r.flag in FLAGS and r.evidence["source"] == "combiner"
         assert set(r.evidence["features"]) <= set(fusion.feature_names)
     assert fusion.reasons(table, np.zeros(0, dtype=np.int64)) == []
+
+
+def test_stacked_trees_give_bit_identical_scores(labeled_table: tuple) -> None:
+    from botcomments.ml import TreeStack, boosted_log_odds
+
+    table, y, groups = labeled_table
+    fusion, _ = fit_learned_fusion(table, y, groups, kind="gbdt")
+    z = fusion.preprocessor.transform(table.select(fusion.feature_names)).astype(np.float32)
+    one_by_one = np.full(len(z), fusion.intercept)
+    for tree in fusion.trees:
+        one_by_one += fusion.learning_rate * tree.predict(z)
+    stacked = boosted_log_odds(TreeStack.of(fusion.trees), z, fusion.learning_rate,
+                               fusion.intercept)
+    np.testing.assert_array_equal(stacked, one_by_one)
+    assert boosted_log_odds([], z[:3], 0.1, 0.5).tolist() == [0.5] * 3
