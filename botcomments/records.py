@@ -26,6 +26,21 @@ CORE_FIELDS: tuple[str, ...] = (
 )
 
 
+def _id_or_none(value: object, name: str) -> str | None:
+    """An id as the readers give it: str kept, integers (uint64 ids) as decimal strings.
+
+    Raises:
+        TypeError: For any other type (a list, a float with a fraction, ...).
+    """
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    raise TypeError(f"{name} {value!r} is a {type(value).__name__}; pass a str (or an int id)")
+
+
 @dataclass(slots=True)
 class Comment:
     """One chat comment.
@@ -40,7 +55,11 @@ class Comment:
         label: 0 genuine, 1 bot, None when unlabeled.
         extra: Every other input field, kept so outputs can echo the input.
 
+    Integer ids become strings and an integer ``ts`` a float, as the readers do.
+
     Raises:
+        TypeError: If ``text`` is not a str, an id is neither str nor integer, or ``ts``
+            is not a number (e.g. an unparsed date string).
         ValueError: If ``ts`` is NaN/infinite/negative or ``label`` is not 0/1/None.
     """
 
@@ -54,6 +73,23 @@ class Comment:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.text, str):
+            raise TypeError(
+                f"text is a {type(self.text).__name__}, not a str; decode bytes first"
+            )
+        if type(self.room_id) is not str:  # the readers' str ids skip the conversion
+            self.room_id = _id_or_none(self.room_id, "room_id") or ""
+        if self.user_id is not None and type(self.user_id) is not str:
+            self.user_id = _id_or_none(self.user_id, "user_id")
+        if self.msg_id is not None and type(self.msg_id) is not str:
+            self.msg_id = _id_or_none(self.msg_id, "msg_id")
+        if self.ts is not None and type(self.ts) is not float:
+            if isinstance(self.ts, bool) or not isinstance(self.ts, (int, float)):
+                raise TypeError(
+                    f"ts {self.ts!r} is a {type(self.ts).__name__}; pass unix seconds as a "
+                    "number (parse strings with botcomments.io.timestamps.parse_timestamp)"
+                )
+            self.ts = float(self.ts)
         if self.ts is not None and (not math.isfinite(self.ts) or self.ts < 0):
             raise ValueError(
                 f"timestamp {self.ts!r} is not a finite non-negative number of seconds; "
