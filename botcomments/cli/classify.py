@@ -5,7 +5,7 @@ records the reader rejects are logged, counted and written to the rejects file
 (default ``OUT.rejects.jsonl``). Without that reader, INPUT is read as plain JSONL (a
 ``text`` field per line) or TXT (one comment per line), and unreadable lines are
 written to OUT with an ``error`` field. Every scored record gets ``bot_score``,
-``label`` and ``is_bot`` (at the model's saved threshold).
+``pred_label`` and ``is_bot`` (at the model's saved threshold); an input ``label`` is kept.
 """
 
 from __future__ import annotations
@@ -84,7 +84,10 @@ def read_records(
 
 
 def score_records(records: Iterable[dict[str, Any]], clf: Any) -> Iterator[dict[str, Any]]:
-    """Add ``bot_score``/``label``/``is_bot`` to records, chunk by chunk.
+    """Add ``bot_score``/``pred_label``/``is_bot`` to records, chunk by chunk.
+
+    The prediction goes beside the record's own fields: an input ``label`` (ground truth)
+    is kept as it was.
 
     Args:
         records: Record dicts.
@@ -104,11 +107,11 @@ def score_records(records: Iterable[dict[str, Any]], clf: Any) -> Iterator[dict[
                 rec.update(
                     bot_score=s,
                     is_bot=s >= clf.threshold,
-                    label="bot" if s >= clf.threshold else "human",
+                    pred_label="bot" if s >= clf.threshold else "human",
                 )
             else:
                 rec.setdefault("error", "record has no text string; map the text field")
-                rec.update(bot_score=None, is_bot=None, label=None)
+                rec.update(bot_score=None, is_bot=None, pred_label=None)
             yield rec
 
 

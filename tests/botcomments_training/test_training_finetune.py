@@ -135,12 +135,13 @@ def test_cli_train_evaluate_classify(
     assert (model / "eval" / "train" / "report.json").is_file()
     assert "roc_auc" in capsys.readouterr().out
     src = tmp_path / "in.jsonl"
-    src.write_text('{"text": "主播好美", "id": 1}\n{"id": 2}\nnot json\n', "utf-8")
+    src.write_text('{"text": "主播好美", "id": 1, "label": "bot"}\n{"id": 2}\nnot json\n', "utf-8")
     out = tmp_path / "scored.jsonl"
     assert main(["classify", str(src), "--model", str(model), "--out", str(out)]) == 0
     recs = [json.loads(x) for x in out.read_text("utf-8").splitlines()]
     assert len(recs) == 1
-    assert 0.0 <= recs[0]["bot_score"] <= 1.0 and recs[0]["label"] in ("human", "bot")
+    assert 0.0 <= recs[0]["bot_score"] <= 1.0 and recs[0]["pred_label"] in ("human", "bot")
+    assert recs[0]["label"] == 1  # the input's ground truth is not overwritten
     rejected = Path(f"{out}.rejects.jsonl").read_text("utf-8").splitlines()
     assert len(rejected) == 2  # nothing dropped silently
     assert json.loads(capsys.readouterr().out.splitlines()[-1])["rejected"] == 2
