@@ -8,6 +8,9 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from botcomments.io.stats import ReadStats
+from botcomments.io.timestamps import NAIVE_UNITS, time_zone
+
 
 def probability(text: str) -> float:
     """argparse ``type`` for a decision threshold: a number strictly between 0 and 1.
@@ -75,3 +78,53 @@ def missing_inputs(inputs: Iterable[str | Path]) -> str | None:
     if not missing:
         return None
     return f"input not found: {', '.join(missing)}; check the path (files or folders)"
+
+
+def add_tz_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--tz``: the zone of timestamps written without one.
+
+    Args:
+        parser: A subcommand's parser.
+    """
+    parser.add_argument(
+        "--tz", type=zone_name, default=None, metavar="ZONE",
+        help="IANA zone of timestamps written without a zone, e.g. 2024-05-30 20:00:00 "
+             "(Chinese platforms: Asia/Shanghai); default UTC. Epoch numbers and zoned "
+             "times are unaffected",
+    )
+
+
+def zone_name(text: str) -> str:
+    """argparse ``type`` for ``--tz``: a known IANA zone name.
+
+    Args:
+        text: The command-line value.
+
+    Returns:
+        The name.
+
+    Raises:
+        argparse.ArgumentTypeError: For an unknown zone, with an example.
+    """
+    try:
+        time_zone(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
+def zone_note(stats: ReadStats, tz: str | None) -> str | None:
+    """Say how many timestamps had no zone and which zone they were read in.
+
+    Args:
+        stats: Reading statistics.
+        tz: The ``--tz`` value (None: UTC).
+
+    Returns:
+        One summary line, or None when every timestamp carried its zone or was a number.
+    """
+    naive = sum(stats.ts_units[u] for u in NAIVE_UNITS)
+    if not naive:
+        return None
+    hint = "" if tz else " (pass --tz ZONE if the source wrote local times, e.g. Asia/Shanghai)"
+    return f"{naive} timestamps without a zone were read as {tz or 'UTC'}{hint}"

@@ -17,7 +17,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from botcomments.cli.checks import missing_inputs, overwrites_input
+from botcomments.cli.checks import add_tz_option, missing_inputs, overwrites_input, zone_note
 from botcomments.io.readers import FORMATS, RejectedRecordError, open_comments
 from botcomments.io.stats import ReadStats
 from botcomments.io.writers import CORE_PARQUET_FIELDS, RecordWriter, format_for_path
@@ -165,6 +165,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--map", dest="field_map", metavar="FIELD=COL,...", help="e.g. text=content,user_id=uid"
     )
     parser.add_argument("--encoding", help="force a text encoding, e.g. gb18030")
+    add_tz_option(parser)
     parser.add_argument("--room-id", help="room id for records without one (default: file name)")
     parser.add_argument("--rejects", type=Path, metavar="FILE", help="write rejects here (JSONL)")
     parser.add_argument(
@@ -201,6 +202,7 @@ def run(args: argparse.Namespace) -> int:
             rejects_path=args.rejects,
             strict=args.strict,
             room_id=args.room_id,
+            tz=args.tz,
         )
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -247,6 +249,9 @@ def _print_summary(stats: ReadStats, summary: NormSummary, args: argparse.Namesp
     ):
         if counter:
             print(f"{name}: " + ", ".join(f"{k} {v}" for k, v in counter.most_common()))
+    note = zone_note(stats, args.tz)
+    if note:
+        print(note)
     if stats.rejected and args.rejects is None:
         print("note: rejected records were not kept; pass --rejects FILE to write them")
     for key, value in summary.to_dict().items():

@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
-from botcomments.cli.checks import missing_inputs, overwrites_input, probability
+from botcomments.cli.checks import (
+    add_tz_option,
+    missing_inputs,
+    overwrites_input,
+    probability,
+    zone_note,
+)
 from botcomments.records import Comment
 
 if TYPE_CHECKING:
@@ -64,6 +70,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--room-id", default=None,
                    help="room id for records without one (default: the file name)")
     p.add_argument("--encoding", default=None, help="input encoding (default: auto)")
+    add_tz_option(p)
     p.add_argument("--strict", action="store_true", help="stop at the first bad record")
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
     add_device_options(p)
@@ -194,6 +201,7 @@ def run(args: argparse.Namespace) -> int:
         encoding=args.encoding,
         rejects_path=out / REJECTS_FILE,
         strict=args.strict,
+        tz=args.tz,
     )
     show = not args.no_progress and sys.stderr.isatty()
     n_bot = 0
@@ -217,6 +225,7 @@ def run(args: argparse.Namespace) -> int:
         "accepted": stats.accepted,
         "rejected": stats.rejected,
         "skipped": stats.skipped,
+        "zone of naive times": args.tz or "UTC",
         "rooms": len(run_.rooms),
         "flagged": n_bot,
     }
@@ -230,6 +239,9 @@ def run(args: argparse.Namespace) -> int:
         f"scored {run_.n_scored} comments in {len(run_.rooms)} rooms "
         f"({rate:,.0f}/s, mode {scorer.mode}); flagged {n_bot}"
     )
+    note = zone_note(stats, args.tz)
+    if note:
+        print(note)
     for p in [*paths, out / ROOMS_FILE, out / REPORT_FILE]:
         print(f"wrote {p}")
     return 0

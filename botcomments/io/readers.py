@@ -23,6 +23,7 @@ import logging
 import re
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
+from datetime import tzinfo
 from pathlib import Path
 
 import pyarrow as pa
@@ -41,6 +42,7 @@ from botcomments.io.sources import (
 )
 from botcomments.io.stats import ReadStats
 from botcomments.io.tabular import read_csv, read_parquet
+from botcomments.io.timestamps import NAIVE_UNITS, naive_in_zone, time_zone
 from botcomments.io.writers import RecordWriter
 from botcomments.io.xml_readers import read_xml, sniff_xml_format
 from botcomments.records import Comment
@@ -156,8 +158,10 @@ class CommentStream(ClosesOnExit):
         strict: bool,
         room_id: str | None,
         max_line_bytes: int,
+        zone: tzinfo | None = None,
     ) -> None:
         self.paths = paths
+        self._zone = zone
         self.stats = ReadStats()
         self._fmt = fmt
         self._field_map = field_map
@@ -205,6 +209,8 @@ class CommentStream(ClosesOnExit):
             for item in items:
                 if type(item) is tuple:
                     comment, unit = item
+                    if self._zone is not None and unit in NAIVE_UNITS and comment.ts is not None:
+                        comment.ts = naive_in_zone(comment.ts, self._zone)
                     stats.accepted += 1
                     stats.ts_units[unit] += 1
                     fstats.accepted += 1
@@ -280,6 +286,7 @@ def open_comments(
     strict: bool = False,
     room_id: str | None = None,
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+    tz: str | None = None,
 ) -> CommentStream:
     """Open chat logs of any supported format as one stream of ``Comment``.
 
@@ -297,13 +304,16 @@ def open_comments(
         room_id: Room id for records that carry none (default: the file name without
             extensions, e.g. ``room123`` for ``room123.jsonl.gz``).
         max_line_bytes: Lines longer than this are rejected (``line_too_long``).
+        tz: IANA zone (e.g. ``Asia/Shanghai``) of timestamps written without a zone
+            (``2024-05-30 20:00:00``); None reads them as UTC. Zoned timestamps and
+            epoch numbers are unaffected.
 
     Returns:
         A single-use ``CommentStream``; its ``stats`` fill while iterating.
 
     Raises:
-        ValueError: On an unknown ``fmt`` or ``encoding`` or a malformed ``field_map``
-            (at once, before reading).
+        ValueError: On an unknown ``fmt``, ``encoding`` or ``tz``, or a malformed
+            ``field_map`` (at once, before reading).
     """
     if fmt == "json":
         fmt = "jsonl"
@@ -323,4 +333,5 @@ def open_comments(
         strict=strict,
         room_id=room_id,
         max_line_bytes=max_line_bytes,
+        zone=time_zone(tz) if tz else None,
     )

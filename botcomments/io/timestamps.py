@@ -6,7 +6,11 @@ Accepted forms:
   A string **without a zone is taken as UTC** (unit ``"iso8601_naive_utc"``), never as
   local time, so results do not depend on the machine.
 - ``YYYY/MM/DD HH:MM[:SS]`` (common in Chinese exports), also naive = UTC.
-- ``datetime`` objects (Parquet timestamp columns); naive = UTC (unit ``"datetime"``).
+- ``datetime`` objects (Parquet timestamp columns); naive = UTC (unit
+  ``"datetime_naive_utc"``).
+
+Readers can take naive wall-clock times in another zone instead (``--tz``,
+:func:`naive_in_zone`).
 - Unix epoch numbers (int, float or numeric string). The unit is chosen by magnitude:
   below 1e11 seconds, below 1e14 milliseconds, below 1e17 microseconds, below 1e20
   nanoseconds.
@@ -25,8 +29,9 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from typing import NamedTuple
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 TIMESTAMP_UNITS: tuple[str, ...] = (
     "s",
@@ -36,8 +41,11 @@ TIMESTAMP_UNITS: tuple[str, ...] = (
     "iso8601",
     "iso8601_naive_utc",
     "datetime",
+    "datetime_naive_utc",
 )
 """Every unit name ``parse_timestamp`` can report."""
+NAIVE_UNITS: tuple[str, ...] = ("iso8601_naive_utc", "datetime_naive_utc")
+"""Units of wall-clock times without a zone (read as UTC unless a zone is given)."""
 
 # (exclusive upper bound of the raw number, unit name, divisor to seconds)
 _MAGNITUDES: tuple[tuple[float, str, float], ...] = (
@@ -139,11 +147,50 @@ def _from_date_string(text: str) -> ParsedTime:
 def _from_datetime(parsed: datetime, shown: str, unit: str) -> ParsedTime:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
-        unit = "iso8601_naive_utc" if unit == "iso8601" else unit
+        unit = f"{unit}_naive_utc"
     seconds = parsed.timestamp()
     if seconds < 0:
         raise TimestampError(f"timestamp {shown[:40]!r} is before 1970; {_FIX_HINT}")
     return ParsedTime(seconds, unit)
+
+
+def time_zone(name: str) -> tzinfo:
+    """The IANA time zone for ``--tz`` (e.g. ``Asia/Shanghai``, ``UTC``).
+
+    Args:
+        name: Zone name.
+
+    Returns:
+        The zone.
+
+    Raises:
+        ValueError: For an unknown name, with an example.
+    """
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone {name!r}; use an IANA name such as Asia/Shanghai or UTC"
+        ) from None
+
+
+def naive_in_zone(seconds: float, zone: tzinfo) -> float:
+    """Re-read a naive wall-clock time, parsed as UTC, as a time in ``zone``.
+
+    Args:
+        seconds: Unix seconds of the wall-clock time taken as UTC.
+        zone: The zone the source wrote its wall-clock times in.
+
+    Returns:
+        Unix seconds of that wall-clock time in ``zone``.
+
+    Example:
+        >>> from datetime import timezone, timedelta
+        >>> naive_in_zone(8 * 3600.0, timezone(timedelta(hours=8)))
+        0.0
+    """
+    wall = datetime.fromtimestamp(seconds, timezone.utc).replace(tzinfo=zone)
+    return wall.timestamp()
 
 
 def resolve_relative(offset: object, start: float | None) -> float | None:

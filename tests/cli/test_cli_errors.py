@@ -155,3 +155,34 @@ def test_non_finite_side_fields_are_written_as_null(tmp_path: Path) -> None:
     assert main(["score", str(path), "--out", str(out), "--no-model", "--format", "parquet"]) == 0
     row = json.loads((out / "comments.jsonl").read_text(encoding="utf-8"))  # strict JSON
     assert row["score"] is None and row["deep"] == {"x": [None]}
+
+
+NAIVE = "2024-05-30 20:00:00"
+UTC_20H = 1_717_099_200.0  # 2024-05-30T20:00:00Z
+
+
+@pytest.mark.parametrize(
+    ("tz", "expected"),
+    [(None, UTC_20H), ("Asia/Shanghai", UTC_20H - 8 * 3600), ("UTC", UTC_20H)],
+)
+def test_tz_reads_naive_times_in_that_zone(
+    tz: str | None, expected: float, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [{"text": "主播好美", "room_id": "r", "ts": NAIVE, "user_id": "u"},
+            {"text": "晚安", "room_id": "r", "ts": 1_717_099_200, "user_id": "v"},
+            {"text": "来了", "room_id": "r", "ts": "2024-05-30T20:00:00+08:00", "user_id": "w"}]
+    path = _write(tmp_path / "in.jsonl", rows)
+    out = tmp_path / "o"
+    argv = ["score", str(path), "--out", str(out), "--no-model"]
+    assert main(argv + (["--tz", tz] if tz else [])) == 0
+    ts = [json.loads(x)["ts"] for x in (out / "comments.jsonl").read_text().splitlines()]
+    assert ts == [expected, UTC_20H, UTC_20H - 8 * 3600]  # only the naive one moves
+    printed = capsys.readouterr().out
+    assert f"1 timestamps without a zone were read as {tz or 'UTC'}" in printed
+    assert ("--tz ZONE" in printed) == (tz is None)
+
+
+def test_unknown_zone_is_a_usage_error(chat: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["read", str(chat), "--tz", "Beijing"])
+    assert exc.value.code == 2 and "Asia/Shanghai" in capsys.readouterr().err
