@@ -57,6 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         Process exit code.
     """
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    # transformers draws a "Loading weights" bar on every model load; the CLI has its own
+    # progress output (set HF_HUB_DISABLE_PROGRESS_BARS=0 to see it again)
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,

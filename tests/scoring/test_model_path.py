@@ -63,3 +63,20 @@ def test_model_without_fusion_file_explains(tmp_path: Path, tiny_model_dir: Path
                  str(model)]) == 2
     err = capsys.readouterr().err
     assert "train-fusion" in err and "--no-model" in err
+
+
+def test_cli_model_load_draws_no_progress_bar(tmp_path: Path, tiny_model_dir: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"text": "主播好美"}\n', "utf-8")
+    code = ("import sys; from botcomments.cli import main; sys.exit(main(['classify', "
+            f"{str(src)!r}, '--model', {str(tiny_model_dir)!r}, '--out', "
+            f"{str(tmp_path / 'o.jsonl')!r}]))")
+    env = {k: v for k, v in os.environ.items() if k != "HF_HUB_DISABLE_PROGRESS_BARS"}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, check=False, cwd=Path(__file__).resolve().parents[2])
+    assert run.returncode == 0, run.stderr
+    assert "Loading weights" not in run.stderr and "it/s" not in run.stderr
