@@ -138,7 +138,8 @@ def iter_raw_lines(fh: BinaryIO, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -
 
     A line longer than ``max_line_bytes`` is yielded once with ``too_long=True`` and only
     its first bytes; the rest is read and discarded in chunks. A leading UTF-8 BOM is
-    removed. Line endings ``\\n`` and ``\\r\\n`` are stripped.
+    removed. Line endings ``\\n``, ``\\r\\n`` and bare ``\\r`` end a line (a raw CR cannot
+    occur inside a JSON string; in CSV it ends a row as csv itself would).
 
     Args:
         fh: Binary file object.
@@ -169,4 +170,15 @@ def iter_raw_lines(fh: BinaryIO, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -
                 offset += len(chunk)
             yield RawLine(lineno, start, head, too_long=True)
             continue
-        yield RawLine(lineno, start, chunk.rstrip(b"\r\n"), unterminated=not chunk.endswith(b"\n"))
+        body = chunk.rstrip(b"\r\n")
+        if b"\r" not in body:
+            yield RawLine(lineno, start, body, unterminated=not chunk.endswith(b"\n"))
+            continue
+        # bare CR line endings (classic Mac, some Windows exports): one record per CR
+        parts = body.split(b"\r")
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            yield RawLine(lineno, start, part, unterminated=last and not chunk.endswith(b"\n"))
+            start += len(part) + 1
+            if not last:
+                lineno += 1

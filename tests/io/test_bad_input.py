@@ -269,3 +269,20 @@ def test_strict_raises_with_location(write_file: Callable[[str, bytes], Path]) -
 def test_missing_file_is_counted(read_all: ReadAll, tmp_path: Path) -> None:
     comments, stats = read_all([tmp_path / "nope.jsonl"])
     assert comments == [] and dict(stats.rejected_by_reason) == {"unreadable_file": 1}
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_bare_cr_line_endings_keep_every_record(tmp_path: Path, suffix: str) -> None:
+    if suffix == ".jsonl":
+        rows = [json.dumps({"text": f"主播好美{i}", "room_id": "r", "ts": 1_700_000_000 + i},
+                           ensure_ascii=False) for i in range(20)]
+        body = "\r".join(rows) + "\r"
+    else:
+        body = "text,room_id,ts\r" + "\r".join(f"主播好美{i},r,{1_700_000_000 + i}"
+                                              for i in range(20)) + "\r"
+    path = tmp_path / f"cr{suffix}"
+    path.write_bytes(body.encode("utf-8"))
+    stream = open_comments(path)
+    texts = [c.text for c in stream]
+    assert texts == [f"主播好美{i}" for i in range(20)]
+    assert stream.stats.read == stream.stats.accepted == 20
