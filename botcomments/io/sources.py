@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import codecs
 import gzip
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -90,28 +91,33 @@ def detect_encoding(sample: bytes) -> str:
     """Choose between UTF-8 and GB18030 for a sample of a text file.
 
     Args:
-        sample: The first bytes of the file (a partial last line is ignored).
+        sample: The first bytes of the file; when it fills ``SNIFF_BYTES`` its last line
+            may end in the middle of a character, which is not held against either
+            encoding (a long first record would otherwise look like GB18030).
 
     Returns:
         "utf-8" or "gb18030".
     """
     lines = sample.split(b"\n")
-    if len(lines) > 1 and len(sample) >= SNIFF_BYTES:
-        lines = lines[:-1]  # the last line may be cut in the middle of a character
-    gb_ok = 0
-    for line in lines:
+    cut = len(sample) >= SNIFF_BYTES
+    gb_ok = non_ascii = 0
+    for i, line in enumerate(lines):
         if line.isascii():
             continue
-        try:
-            line.decode("utf-8")
-        except UnicodeDecodeError:
-            try:
-                line.decode("gb18030")
-                gb_ok += 1
-            except UnicodeDecodeError:
-                pass
-    non_ascii = sum(1 for line in lines if not line.isascii())
+        non_ascii += 1
+        partial = cut and i == len(lines) - 1
+        if not _decodes(line, "utf-8", partial) and _decodes(line, "gb18030", partial):
+            gb_ok += 1
     return "gb18030" if non_ascii and gb_ok > non_ascii / 2 else "utf-8"
+
+
+def _decodes(data: bytes, encoding: str, partial: bool) -> bool:
+    """Whether ``data`` decodes; with ``partial`` a character cut at the end is allowed."""
+    try:
+        codecs.getincrementaldecoder(encoding)().decode(data, final=not partial)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)

@@ -286,3 +286,27 @@ def test_bare_cr_line_endings_keep_every_record(tmp_path: Path, suffix: str) -> 
     texts = [c.text for c in stream]
     assert texts == [f"主播好美{i}" for i in range(20)]
     assert stream.stats.read == stream.stats.accepted == 20
+
+
+def test_long_first_record_still_sniffs_as_utf8(tmp_path: Path) -> None:
+    from botcomments.io.sources import SNIFF_BYTES, detect_encoding
+
+    for shift in range(3):  # the sample ends 0, 1 or 2 bytes into a 3-byte character
+        first = json.dumps({"text": "x" * shift + "主播好美" * (SNIFF_BYTES // 9),
+                            "room_id": "r"}, ensure_ascii=False)
+        data = (first + "\n" + json.dumps({"text": "晚安", "room_id": "r"},
+                                          ensure_ascii=False) + "\n").encode("utf-8")
+        assert detect_encoding(data[:SNIFF_BYTES]) == "utf-8"
+    path = tmp_path / "long.jsonl"
+    path.write_bytes(data)
+    stream = open_comments(path, max_line_bytes=4 * SNIFF_BYTES)
+    assert [c.text for c in stream][1] == "晚安"
+
+
+def test_gb18030_file_still_sniffs_as_gb18030() -> None:
+    from botcomments.io.sources import SNIFF_BYTES, detect_encoding
+
+    line = json.dumps({"text": "主播好美，晚安" * 20, "room_id": "r"}, ensure_ascii=False)
+    data = ((line + "\n") * (2 * SNIFF_BYTES // len(line))).encode("gb18030")
+    assert detect_encoding(data[:SNIFF_BYTES]) == "gb18030"
+    assert detect_encoding(data[: SNIFF_BYTES - 1]) == "gb18030"
