@@ -44,6 +44,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def _text_lines(path: Path) -> Iterator[dict[str, Any]]:
+    """A ``.txt`` file as one comment per non-blank line (UTF-8 or GB18030, detected).
+
+    Lines that do not decode become records with an ``error`` (counted, not dropped).
+    """
+    from botcomments.io.sources import detect_encoding, iter_raw_lines, open_binary, peek
+
+    encoding = detect_encoding(peek(path))
+    with open_binary(path) as fh:
+        for line in iter_raw_lines(fh):
+            try:
+                text = line.data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                yield {"_line": line.lineno,
+                       "error": f"line {line.lineno}: not {encoding} ({exc.reason})"}
+                continue
+            if text.strip():
+                yield {"_line": line.lineno, "text": text}
+
+
 def _plain_records(path: Path) -> Iterator[dict[str, Any]]:
     """Fallback reader: JSONL objects or TXT lines as ``{"text": ...}`` dicts."""
     with path.open(encoding="utf-8") as fh:
@@ -75,6 +95,8 @@ def read_records(
         ``(records, stream)``: an iterator of record dicts and the reader's stream (with
         ``stats``), or None as stream for the plain fallback.
     """
+    if path.suffix.lower() == ".txt":  # one comment per line, not a CSV with a header
+        return _text_lines(path), None
     try:
         readers = importlib.import_module("botcomments.io.readers")
     except ImportError:

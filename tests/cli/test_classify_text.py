@@ -1,0 +1,41 @@
+"""classify reads a .txt file as one comment per line (not a CSV whose first line is a
+header), in UTF-8 or GB18030, and counts undecodable lines instead of dropping them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from botcomments.cli import main
+from botcomments.records import LABEL_NAMES
+
+pytest.importorskip("torch", reason="classify needs the text model")
+
+from tests.helpers.tiny_model import build_tiny_model
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_txt_is_one_comment_per_line(tmp_path: Path, encoding: str) -> None:
+    model = build_tiny_model(tmp_path / "model", dict(LABEL_NAMES))
+    src = tmp_path / "in.txt"
+    src.write_bytes("主播好美\n加V看主页 123456\n\n晚安\n".encode(encoding))
+    out = tmp_path / "scored.jsonl"
+    assert main(["classify", str(src), "--model", str(model), "--out", str(out)]) == 0
+    recs = [json.loads(x) for x in out.read_text("utf-8").splitlines()]
+    assert [r["text"] for r in recs] == ["主播好美", "加V看主页 123456", "晚安"]
+    assert all(0.0 <= r["bot_score"] <= 1.0 for r in recs)
+
+
+def test_undecodable_txt_line_is_counted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    model = build_tiny_model(tmp_path / "model", dict(LABEL_NAMES))
+    src = tmp_path / "in.txt"
+    src.write_bytes("主播好美\n".encode() + b"\xff\xfe\x80\n" + "晚安\n".encode())
+    out = tmp_path / "scored.jsonl"
+    assert main(["classify", str(src), "--model", str(model), "--out", str(out)]) == 0
+    recs = [json.loads(x) for x in out.read_text("utf-8").splitlines()]
+    assert len(recs) == 3 and "error" in recs[1]
+    assert json.loads(capsys.readouterr().out.splitlines()[-1])["errors"] == 1
