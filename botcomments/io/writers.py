@@ -96,6 +96,24 @@ def json_safe(value: Any) -> Any:
     return value
 
 
+def json_line(record: dict[str, Any]) -> str:
+    """One record as strict JSON: NaN/Infinity become null (see :func:`json_safe`).
+
+    The walk that replaces them runs only when a record holds one, so ordinary records
+    are serialised once (the walk costs ~7 us a record on the write path).
+
+    Args:
+        record: A JSON-ready dict.
+
+    Returns:
+        The JSON text, without a newline.
+    """
+    try:
+        return json.dumps(record, ensure_ascii=False, allow_nan=False)
+    except ValueError:  # a non-finite float somewhere
+        return json.dumps(json_safe(record), ensure_ascii=False)
+
+
 class RecordWriter(ClosesOnExit):
     """Write dict records one at a time with bounded memory.
 
@@ -140,7 +158,7 @@ class RecordWriter(ClosesOnExit):
         """Write one record."""
         self.n_written += 1
         if self._jsonl is not None:
-            self._jsonl.write(json.dumps(json_safe(record), ensure_ascii=False) + "\n")
+            self._jsonl.write(json_line(record) + "\n")
             return
         self._buffer.append(record)
         if len(self._buffer) >= self.batch_size:

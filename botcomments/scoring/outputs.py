@@ -21,7 +21,7 @@ from typing import Any
 import pyarrow as pa
 
 from botcomments.io.closing import ClosesOnExit
-from botcomments.io.writers import CORE_PARQUET_FIELDS, RecordWriter, json_safe
+from botcomments.io.writers import CORE_PARQUET_FIELDS, RecordWriter, json_line, json_safe
 from botcomments.records import Comment
 from botcomments.scoring.types import RoomReport, Verdict
 
@@ -85,7 +85,7 @@ class CommentsWriter(ClosesOnExit):
         self._jsonl.write(row)
         if self._parquet is not None:
             flat = {name: row.get(name) for name in COMMENTS_PARQUET_SCHEMA.names}
-            flat["evidence"] = json.dumps(json_safe(row["evidence"]), ensure_ascii=False)
+            flat["evidence"] = json_line(row["evidence"])
             flat["extra"] = json.dumps(json_safe(comment.extra), ensure_ascii=False, default=str)
             self._parquet.write(flat)
 
