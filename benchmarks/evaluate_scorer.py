@@ -53,6 +53,8 @@ from botcomments_training.fitting.combiner_training import (
     collect_features,
     fit_with_rates,
 )
+from botcomments_training.human_text import DEFAULT_CORPORA
+from botcomments_training.replayed_rooms import replayed_rooms
 from botcomments_training.scenarios import (
     CALIBRATION_SEEDS,
     EVAL_SEEDS,
@@ -63,6 +65,8 @@ from botcomments_training.scenarios import (
 )
 
 FIT_SEEDS: tuple[int, ...] = (*TUNING_SEEDS, 1100, 1101, 1102, 1103)
+REPLAY_SEED = 1200
+"""Seed of the replayed real-background rooms (replay, cuts, shares and bots)."""
 """Seeds of the shipped combiner's rooms (never evaluation seeds)."""
 
 
@@ -115,6 +119,7 @@ def train_fusion_on_tuning_seeds(
     model_dir: Path, rooms_per_seed: int, room_rooms_per_seed: int, kind: str,
     features: str = DEFAULT_FEATURE_SET,
     seeds: Sequence[int] = TUNING_SEEDS,
+    replay_rooms: int = 0,
     **options: Any,
 ) -> None:
     """Fit and save ``fusion.json`` from tuning-seed rooms (+ room models on calibration rooms).
@@ -126,21 +131,31 @@ def train_fusion_on_tuning_seeds(
         kind: Combiner model kind ("gbdt" or "logistic").
         features: A :data:`FEATURE_SETS` name.
         seeds: Simulator seeds of the combiner's rooms (never evaluation seeds).
+        replay_rooms: Real-background rooms (replayed ``danmaku_live_2019`` chat with
+            injected bots, :mod:`botcomments_training.replayed_rooms`) added to the
+            combiner's rooms and, as many again from other cuts, to the calibration rooms.
         **options: Passed to :func:`fit_with_rates` (``gbdt``, ``max_fpr``).
     """
     model = BotCommentClassifier.from_pretrained(model_dir)
     extractor = FeatureExtractor(text_model=model)
     comments = make_scenario("mixed", seeds, rooms_per_seed).comments
     comments += make_scenario("genuine", seeds, max(2, rooms_per_seed // 3)).comments
+    cal_comments = calibration_comments(room_rooms_per_seed)
+    if replay_rooms:
+        comments += replayed_rooms(DEFAULT_CORPORA, replay_rooms, REPLAY_SEED, part="fit")
+        cal_comments += replayed_rooms(DEFAULT_CORPORA, replay_rooms, REPLAY_SEED,
+                                       part="calibrate")
     fusion, report = compare_on_validation(model_dir, collect_features(extractor, comments),
                                            kind, **options)[features]
-    cal = collect_features(extractor, calibration_comments(room_rooms_per_seed))
+    cal = collect_features(extractor, cal_comments)
     attach_room_models(fusion, cal, np.array([r.rsplit("-", 1)[0] for r in cal.rooms]))
     fusion.metrics["features"] = features
     fusion.metrics["tuned_on_seeds"] = list(seeds)
     fusion.metrics["tuned_on"] = {"mixed_rooms_per_seed": rooms_per_seed,
                                   "genuine_rooms_per_seed": max(2, rooms_per_seed // 3),
-                                  "room_model_rooms_per_seed": room_rooms_per_seed}
+                                  "room_model_rooms_per_seed": room_rooms_per_seed,
+                                  "replayed_real_rooms": replay_rooms,
+                                  "replay_seed": REPLAY_SEED}
     fusion.save(model_dir)
     print(f"fusion ({kind}, {features} features) trained on seeds {tuple(seeds)}: "
           f"{report['metrics']}")
@@ -168,6 +183,9 @@ def main() -> None:
                              "without the posting-pattern features; base = no aggregates")
     parser.add_argument("--fit-seeds", type=int, nargs="+", default=list(FIT_SEEDS),
                         help="simulator seeds of the combiner's rooms for --train-fusion")
+    parser.add_argument("--replay-rooms", type=int, default=0,
+                        help="real-background (replayed danmaku_live_2019) rooms added to the "
+                             "combiner's and to the calibration rooms for --train-fusion")
     parser.add_argument("--trees", type=int, default=SHIPPED_GBDT.n_estimators,
                         help="GBDT boosting rounds for --train-fusion")
     parser.add_argument("--depth", type=int, default=SHIPPED_GBDT.max_depth,
@@ -186,7 +204,7 @@ def main() -> None:
     if args.train_fusion:
         train_fusion_on_tuning_seeds(
             args.model, args.fit_rooms, args.cal_rooms, args.kind, args.features,
-            seeds=tuple(args.fit_seeds),
+            seeds=tuple(args.fit_seeds), replay_rooms=args.replay_rooms,
             gbdt=GbdtSettings(n_estimators=args.trees, max_depth=args.depth),
             max_fpr=args.max_fpr)
         if args.train_only:

@@ -31,7 +31,7 @@ import json
 import random
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -133,13 +133,32 @@ def danmaku_live_split(
         text = str(row.get("text") or "").strip()
         if text:
             by_room[str(row.get("room_id"))].append(text)
-    rooms = sorted(by_room)
-    random.Random(seed).shuffle(rooms)
-    n_held = max(1, round(holdout * len(rooms)))
-    held = set(rooms[:n_held])
+    rooms = _shuffled_rooms(by_room, seed)
+    held = heldout_rooms(by_room, holdout, seed)
     train = [t for r in rooms if r not in held for t in by_room[r]]
     heldout = [t for r in rooms if r in held for t in by_room[r]]
     return train, heldout
+
+
+def _shuffled_rooms(room_ids: Iterable[str], seed: int) -> list[str]:
+    rooms = sorted(set(room_ids))
+    random.Random(seed).shuffle(rooms)
+    return rooms
+
+
+def heldout_rooms(room_ids: Iterable[str], holdout: float, seed: int) -> set[str]:
+    """The rooms :func:`danmaku_live_split` holds out of the text model's training.
+
+    Args:
+        room_ids: Every room id (order does not matter).
+        holdout: Share of rooms held out (at least one).
+        seed: Shuffle seed.
+
+    Returns:
+        Held-out room ids.
+    """
+    rooms = _shuffled_rooms(room_ids, seed)
+    return set(rooms[: max(1, round(holdout * len(rooms)))])
 
 
 def is_promotional(text: str, normalizer: Normalizer) -> bool:
