@@ -27,12 +27,14 @@ from botcomments.simulate.phrases import (
     BOT_TEMPLATES,
     COPY_FLOOD_LINES,
     GENUINE_INTENTS,
+    SCRIPT_POOL_LINES,
     SLOTS,
 )
 
 BOT_BANK = TemplateBank(BOT_TEMPLATES)
 COPY_BANK = TemplateBank(COPY_FLOOD_LINES)
 GENERIC_BANK = TemplateBank(GENUINE_INTENTS["generic"])
+SCRIPT_POOL_BANK = TemplateBank(SCRIPT_POOL_LINES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,6 +275,47 @@ def bought_interaction(ctx: RoomContext, n: int) -> tuple[Part, str]:
     return Part.of(offsets, _assign(rng, accounts, n), texts, "bot_bought_interaction"), pool
 
 
+def script_pool(ctx: RoomContext, n: int) -> tuple[Part, str]:
+    """Script-account pools: a few accounts each post several distinct lines within seconds.
+
+    As seen in real Bilibili rooms: a pool of 3-12 accounts visits the room again and
+    again; on each visit every account posts 2-6 different lines of a shared script
+    (foreign greetings and self-introductions, praise, lines copied from viewers) less
+    than a few seconds apart, so one line comes from several accounts within seconds.
+    """
+    rng, rnd = ctx.rng, ctx.rnd
+    m = int(rng.integers(3, 13))
+    if rng.random() < 0.6:
+        accounts, pool = _service_accounts(ctx, m)
+    else:
+        accounts, pool = _fresh_accounts(ctx, m, salt=2), "fresh"
+    m = len(accounts)
+    per_visit = rng.integers(2, 7, m)
+    human, noise = rng.uniform(0.0, 0.4), rng.uniform(0.1, 0.5)
+    script = list(dict.fromkeys(
+        mimic_line(rnd, noise) if rnd.random() < human else SCRIPT_POOL_BANK.sample(rnd)
+        for _ in range(int(rng.integers(10, 24)))))
+    n_visits = max(1, -(-n // int(per_visit.sum())))
+    visits = np.sort(rng.uniform(0, max(1.0, ctx.plan.duration - 30.0), n_visits))
+    stagger, pace = rng.uniform(1.0, 8.0), rng.uniform(0.3, 1.5)
+    offs: list[float] = []
+    users: list[str] = []
+    texts: list[str] = []
+    for t in visits.tolist():
+        for a in range(m):
+            k = min(int(per_visit[a]), len(script))
+            start = t + rng.uniform(0.0, stagger)
+            steps = np.cumsum(rng.uniform(0.5, 1.5, k) * pace)
+            offs.extend((start + steps).tolist())
+            users.extend([accounts[a]] * k)
+            texts.extend(_light(line, rnd) for line in rnd.sample(script, k))
+    keep = np.sort(rng.permutation(len(texts))[:n])
+    offsets = np.minimum(np.asarray(offs)[keep], ctx.plan.duration)
+    part = Part.of(offsets, np.asarray(users)[keep], [texts[i] for i in keep.tolist()],
+                   "bot_script_pool")
+    return part, pool
+
+
 def _mimic(lines: tuple[str, ...], rnd: random.Random) -> str:
     """A line like the flood's (copied from a viewer) or a generic short line."""
     if rnd.random() < 0.8:
@@ -302,5 +345,6 @@ CAMPAIGNS: dict[str, CampaignFn] = {
     "spam": spam,
     "paraphrase": paraphrase,
     "bought_interaction": bought_interaction,
+    "script_pool": script_pool,
 }
 """Campaign type -> generator."""

@@ -25,6 +25,7 @@ CAMPAIGN_TYPES: tuple[str, ...] = (
     "spam",
     "paraphrase",
     "bought_interaction",
+    "script_pool",
 )
 BOT_PERSONAS: tuple[str, ...] = tuple(f"bot_{c}" for c in CAMPAIGN_TYPES)
 PERSONAS: tuple[str, ...] = GENUINE_PERSONAS + BOT_PERSONAS
@@ -38,6 +39,7 @@ DEFAULT_CAMPAIGN_WEIGHTS: dict[str, float] = {
     "spam": 0.4,
     "paraphrase": 1.2,
     "bought_interaction": 0.8,
+    "script_pool": 0.8,
 }
 MAX_BOT_SHARE = 0.95
 MIN_ROOM_SIZE = 10

@@ -403,3 +403,15 @@ SPAM_TEMPLATES: tuple[str, ...] = bank(
 CONTACT_WORDS: tuple[str, ...] = bank(
     "加V❤|+V|加薇|威信|vx|VX:|薇信|V❤|扣扣|球球|企鹅|QQ|Q|加我|私聊|联系|啰妹扣号|看简介|📞|☎️"
 )
+
+SCRIPT_POOL_LINES: tuple[str, ...] = bank(
+    """
+    初見です|はじめまして|こんばんは|こんにちは|よろしくお願いします|配信お疲れ様です|応援してます
+    かわいい|今日も頑張ってください|日本から来ました|いつも見てます|ファンになりました|大好きです
+    hello from japan|first time here|nice stream|love you|so cute|good evening|hi everyone
+    안녕하세요|처음 왔어요|응원합니다|너무 귀여워요
+    {host}好|{host}晚上好|来了来了|第一次来，关注了|{host}太可爱了|支持{host}|{host}加油
+    路过支持一下|新人报到|打卡|每天都来|{host}人美心善|关注了，常来|好喜欢{host}
+    """
+)
+"""Lines of script-account pools (made up): foreign greetings and self-introductions, praise."""

@@ -195,3 +195,28 @@ def test_bot_share_schedule_sets_each_room() -> None:
     res = simulate(4, seed=8, config=cfg)
     shares = [r.n_bot_comments / r.n_comments for r in res.rooms]
     assert shares == pytest.approx([0.0, 0.9, 0.3, 0.0], abs=0.01)
+
+
+def test_script_pools_post_several_distinct_lines_within_seconds() -> None:
+    """A pool of 3-12 accounts; each posts 2-6 different lines seconds apart, repeatedly."""
+    cfg = SimulationConfig(room_size=(600, 800), bot_share=(0.3, 0.3),
+                           campaign_weights={"script_pool": 1.0}, mix_concentration=None)
+    res = simulate(3, seed=8, config=cfg)
+    for room in res.rooms:
+        bots = sorted((c for c in res.comments if c.room_id == room.room_id and c.label == 1),
+                      key=lambda c: c.ts or 0.0)
+        accounts = {c.user_id for c in bots}
+        assert 3 <= len(accounts) <= 12 * 2  # at most two campaign instances per room
+        bursts = 0
+        for user in accounts:
+            mine = [c for c in bots if c.user_id == user]
+            ts = np.array([c.ts for c in mine], dtype=float)
+            # a visit: consecutive lines of one account under 15 s apart, all different
+            for start in np.flatnonzero(np.diff(ts) < 15.0):
+                if mine[start].text != mine[start + 1].text:
+                    bursts += 1
+        assert bursts >= len(accounts)  # every account returns with distinct lines
+        senders: dict[tuple[str, int], set[str | None]] = defaultdict(set)
+        for c in bots:
+            senders[(c.text, int((c.ts or 0.0) // 20))].add(c.user_id)
+        assert max(len(s) for s in senders.values()) >= 2, "one line, several accounts"
