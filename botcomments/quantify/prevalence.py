@@ -120,6 +120,32 @@ def one_hot_bins(values: np.ndarray, edges: Sequence[float]) -> np.ndarray:
     return out
 
 
+def support_radius(points: np.ndarray, confidence: float = 0.99) -> float:
+    """Distance within which a new point counts as covered by ``points``.
+
+    The split-conformal quantile of the leave-one-out L1 nearest-neighbour distances:
+    a new room drawn like the calibration rooms is farther than this from all of them
+    with probability at most ``1 - confidence``.
+
+    Args:
+        points: One row per calibration room (at least two).
+        confidence: Coverage target.
+
+    Returns:
+        The radius (the largest leave-one-out distance when there are too few rooms).
+
+    Raises:
+        ValueError: With fewer than two rows.
+    """
+    if len(points) < 2:
+        raise ValueError("a support radius needs at least two calibration rooms")
+    dist = np.abs(points[:, None, :] - points[None, :, :]).sum(axis=2)
+    np.fill_diagonal(dist, np.inf)
+    nearest = dist.min(axis=1)
+    radius = conformal_quantile(nearest, confidence)
+    return float(nearest.max()) if math.isinf(radius) else radius
+
+
 def conformal_quantile(residuals: Sequence[float] | np.ndarray, confidence: float) -> float:
     """Split-conformal quantile: the ceil((n+1) c)-th smallest residual.
 
@@ -154,6 +180,10 @@ class RoomRegression:
         stage: Account stage; when set, a comment's row is the one-hot bin of its
             ``q`` over ``stage_edges`` instead of :func:`evidence_rows`.
         stage_edges: Bins of ``q``.
+        support: Mean evidence row of every calibration room (what the model has seen).
+        support_radius: A room is in range when some calibration room's mean row lies
+            within this L1 distance of its own (the 99 % split-conformal quantile of the
+            calibration rooms' leave-one-out nearest-neighbour distances).
 
     Raises:
         ValueError: If ``coef`` does not match the edges, or level is unknown.
@@ -172,6 +202,8 @@ class RoomRegression:
     notes: dict[str, Any] = field(default_factory=dict, compare=False)
     stage: AccountStage | None = field(default=None, compare=False)
     stage_edges: tuple[float, ...] = DEFAULT_STAGE_EDGES
+    support: tuple[tuple[float, ...], ...] = field(default=(), compare=False)
+    support_radius: float = math.inf
 
     def __post_init__(self) -> None:
         if self.stage is not None:
@@ -185,6 +217,8 @@ class RoomRegression:
             )
         if self.level not in ("comment", "user"):
             raise ValueError(f"level={self.level!r} must be 'comment' or 'user'")
+        if any(len(row) != len(self.coef) for row in self.support):
+            raise ValueError("support rows must have one value per coefficient; refit")
         if len(self.residuals) != len(self.residual_estimates):
             raise ValueError(
                 f"{len(self.residuals)} residuals but {len(self.residual_estimates)} "
@@ -235,6 +269,22 @@ class RoomRegression:
         """
         return self.rows(probs, codes, ts, q) @ np.asarray(self.coef) + self.intercept
 
+    def calibration(self, rows: np.ndarray) -> str:
+        """Whether a room lies within what the model was calibrated on.
+
+        Args:
+            rows: The room's evidence rows (:meth:`rows`).
+
+        Returns:
+            "in_range", "out_of_range" (no calibration room's evidence mix is as close
+            as calibration rooms are to each other), or "unchecked" (a model saved
+            without its support, or an empty room).
+        """
+        if not self.support or not len(rows):
+            return "unchecked"
+        gap = np.abs(np.asarray(self.support) - rows.mean(axis=0)).sum(axis=1).min()
+        return "in_range" if gap <= self.support_radius else "out_of_range"
+
     def estimate(
         self, probs: np.ndarray, codes: np.ndarray, ts: np.ndarray | None = None
     ) -> float:
@@ -278,6 +328,9 @@ class RoomRegression:
         """Return a JSON-ready dict (no ``stage`` key without a stage: older readers)."""
         out = {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v)
                for f in fields(self) if f.name != "stage"}
+        out["support"] = [list(row) for row in self.support]
+        if not self.support:  # older readers: no support keys
+            del out["support"], out["support_radius"]
         if self.stage is not None:
             out["stage"] = self.stage.to_dict()
         else:
@@ -310,6 +363,8 @@ class RoomRegression:
                      "residual_estimates", "band_edges", "stage_edges"):
             if name in kw:
                 kw[name] = tuple(kw[name])
+        if "support" in kw:
+            kw["support"] = tuple(tuple(row) for row in kw["support"])
         if kw.get("stage") is not None:
             kw["stage"] = AccountStage.from_dict(kw["stage"])
         return cls(**kw)

@@ -47,7 +47,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -84,6 +84,10 @@ class RoomAuthenticity:
         confidence: Confidence level of the intervals.
         n_boot: Bootstrap replicates.
         room_id: Room id, when known.
+        calibration: "in_range" when the room model's calibration rooms cover this
+            room's evidence mix, "out_of_range" when they do not (the estimate then
+            falls back to PACC/PCC and the interval spans both readings), "unchecked"
+            for a room model saved without its support, "none" without a room model.
     """
 
     authenticity_ratio: float
@@ -99,6 +103,7 @@ class RoomAuthenticity:
     confidence: float = 0.95
     n_boot: int = 0
     room_id: str | None = None
+    calibration: str = "none"
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict (tuples become lists).
@@ -394,8 +399,14 @@ def estimate_authenticity(
     codes, n_users = user_codes(users, n)
     counts = np.bincount(codes, minlength=n_users).astype(np.float64)
     t = None if ts is None else _as_float_ts(ts, n)
-    if plan.model is not None and plan.user_model is not None and p is not None:
+    calibration, out_of_range = "none", None
+    if plan.model is not None and p is not None:
         q = None if plan.model.stage is None else plan.model.stage.predict(p, codes, t)
+        calibration = plan.model.calibration(plan.model.rows(p, codes, t, q))
+        if calibration == "out_of_range":
+            out_of_range = plan.model
+            plan = _fallback_plan(rates, min_separation, strict)
+    if plan.model is not None and plan.user_model is not None and p is not None:
         basis = plan.model.contributions(p, codes, t, q)
         shared = q if plan.user_model.stage is plan.model.stage else None
         u_num = np.bincount(codes, weights=plan.user_model.contributions(p, codes, t, shared),
@@ -425,6 +436,8 @@ def estimate_authenticity(
         boot_c.append(np.clip(rc, 0.0, 1.0))
         boot_u.append(np.clip(ru, 0.0, 1.0))
     ci_c = _widen(_interval(np.concatenate(boot_c), confidence), point_c, plan.model, confidence)
+    if out_of_range is not None:
+        ci_c = _span_reading(ci_c, out_of_range, p, codes, t, confidence)
     ci_u = _widen(
         _interval(np.concatenate(boot_u), confidence), point_u, plan.user_model, confidence
     )
@@ -444,7 +457,26 @@ def estimate_authenticity(
         confidence=confidence,
         n_boot=n_boot,
         room_id=room_id,
+        calibration=calibration,
     )
+
+
+def _fallback_plan(rates: ClassifierRates | None, min_separation: float, strict: bool) -> _Plan:
+    """PACC (or PCC) for a room outside the room model's calibration range."""
+    kind = "pacc" if rates is not None and rates.has_probabilistic else "pcc"
+    plan = _plan(kind, True, rates, min_separation, strict)
+    return replace(plan, label=f"{plan.label} (fallback: room outside the room model's range)")
+
+
+def _span_reading(
+    ci: tuple[float, float], model: RoomRegression, p: np.ndarray | None, codes: np.ndarray,
+    t: np.ndarray | None, confidence: float,
+) -> tuple[float, float]:
+    """Join a fallback interval with the out-of-range room model's own conformal band."""
+    if p is None:
+        return ci
+    point = model.estimate(p, codes, t)
+    return _widen(ci, point, model, confidence)
 
 
 def _as_float_ts(ts: ArrayLike, n: int) -> np.ndarray:

@@ -65,5 +65,6 @@ def room_report(acc: RoomAccumulator, quantifier: ClassifierRates | None) -> Roo
         flag_counts=dict(acc.flag_counts),
         timeline=_timeline_rows(auth.timeline, t0),
         estimator=str(auth.estimator),
+        calibration=auth.calibration,
         **acc.top_tables(),
     )

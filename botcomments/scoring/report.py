@@ -102,6 +102,15 @@ def _ratio_cell(ratio: float, ci: Sequence[float]) -> str:
     return f'<span class="{cls}">{ratio:.1%}</span> [{ci[0]:.1%}, {ci[1]:.1%}]'
 
 
+def _calibration_note(report: RoomReport) -> str:
+    """A warning when the room lies outside what the room model was calibrated on."""
+    if report.calibration != "out_of_range":
+        return ""
+    return ("<p class='bad'>This room's evidence mix lies outside the rooms the ratio "
+            "estimator was calibrated on: the ratio is a fallback estimate and its "
+            "interval spans both readings; treat it with care.</p>")
+
+
 def _room_section(report: RoomReport) -> str:
     parts = [
         f'<div class="room"><h3 id="room-{_esc(report.room_id)}">Room {_esc(report.room_id)}</h3>',
@@ -110,6 +119,7 @@ def _room_section(report: RoomReport) -> str:
         f"{_ratio_cell(report.genuine_user_ratio, report.genuine_user_ci)}"
         f" · {report.n_comments} comments, {report.n_users} users, "
         f"{report.n_flagged} flagged · estimator {_esc(report.estimator)}</p>",
+        _calibration_note(report),
         f"<p class='muted'>flags: {_esc(report.flag_counts)}</p>",
         _timeline_plot(report),
         "<h4>Top near-duplicate clusters</h4>",

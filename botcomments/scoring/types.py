@@ -80,6 +80,9 @@ class RoomReport:
         top_templates: Largest templates with their skeleton and example lines.
         top_account_groups: Largest lockstep / machine-posting account groups.
         estimator: Name of the prevalence estimator used.
+        calibration: Whether the room model's calibration rooms cover this room
+            ("in_range", "out_of_range": estimate fell back and the interval spans both
+            readings, "unchecked", "none": no room model).
     """
 
     room_id: str
@@ -96,6 +99,7 @@ class RoomReport:
     top_templates: list[dict[str, Any]] = field(default_factory=list)
     top_account_groups: list[dict[str, Any]] = field(default_factory=list)
     estimator: str = ""
+    calibration: str = "none"
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON-ready ``rooms.json`` entry.

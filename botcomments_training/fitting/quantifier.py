@@ -38,6 +38,7 @@ from botcomments.quantify.prevalence import (
     RoomRegression,
     evidence_rows,
     one_hot_bins,
+    support_radius,
 )
 from botcomments.quantify.rates import ClassifierRates
 from botcomments.quantify.users import user_codes
@@ -288,6 +289,8 @@ def fit_room_regression(
                "n_folds": n_folds},
         stage=stage,
         stage_edges=tuple(float(e) for e in stage_edges),
+        support=tuple(tuple(round(float(v), 5) for v in row) for row in x),
+        support_radius=round(support_radius(x), 6),
     )
 
 

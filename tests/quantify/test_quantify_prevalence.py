@@ -17,7 +17,7 @@ from botcomments.quantify import (
     measure_rates,
     user_codes,
 )
-from botcomments.quantify.prevalence import conformal_quantile, evidence_rows
+from botcomments.quantify.prevalence import conformal_quantile, evidence_rows, support_radius
 from botcomments_training.fitting.quantifier import (
     CalibrationRoom,
     fit_room_models,
@@ -176,3 +176,44 @@ def test_evidence_rows_are_three_hot(probs: list[float], n_users: int) -> None:
     assert rows.shape == (len(p), 26)
     assert np.all(rows.sum(axis=1) == 3.0)
     assert np.all(rows[:, :11].sum(axis=1) == 1.0)
+
+
+def test_support_radius_covers_its_own_rooms_and_not_far_ones() -> None:
+    rng = np.random.default_rng(5)
+    points = rng.dirichlet(np.ones(4), 50)
+    radius = support_radius(points, 0.99)
+    gaps = np.abs(points[:, None] - points[None]).sum(axis=2)
+    np.fill_diagonal(gaps, np.inf)
+    assert (gaps.min(axis=1) <= radius).mean() >= 0.98
+    assert np.abs(points - np.array([5.0, 0, 0, 0])).sum(axis=1).min() > radius
+    with pytest.raises(ValueError, match="two calibration rooms"):
+        support_radius(points[:1])
+
+
+def test_fresh_rooms_of_the_family_are_in_range(campaign_rates: ClassifierRates) -> None:
+    rng = np.random.default_rng(7)
+    gen = CampaignRooms()
+    seen = [estimate_authenticity(room.probs, users=room.users, rates=campaign_rates,
+                                  n_boot=50).calibration
+            for room in (gen.room(rng, float(rng.uniform(0, 0.95))) for _ in range(20))]
+    assert seen.count("in_range") >= 19
+
+
+def test_room_outside_the_calibration_falls_back_and_says_so(
+    campaign_rates: ClassifierRates,
+) -> None:
+    """Every comment certain and every account posting 40 lines: no calibration room is so."""
+    users = np.repeat(np.arange(25), 40)
+    probs = np.full(len(users), 0.999)
+    est = estimate_authenticity(probs, users=users, rates=campaign_rates, n_boot=50)
+    assert est.calibration == "out_of_range"
+    assert est.estimator.startswith("pacc (fallback")
+    model = campaign_rates.room_model
+    assert model is not None
+    reg = model.estimate(probs, user_codes(users, len(users))[0])
+    lo, hi = est.authenticity_ci
+    assert lo <= 1 - est.estimates["pacc"] <= hi
+    assert lo <= 1 - reg <= hi  # the interval spans both readings
+    doc = json.loads(json.dumps(model.to_dict()))
+    assert RoomRegression.from_dict(doc).support == model.support
+    assert RoomRegression.from_dict(doc).support_radius == model.support_radius

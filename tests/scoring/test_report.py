@@ -82,3 +82,12 @@ def test_comment_record_keeps_input_fields_and_adds_contract_fields(tmp_path: Pa
     assert table.column("flags").to_pylist() == [["templated"]]
     rooms = json.loads(write_rooms(tmp_path / "rooms.json", [_room("r1", 0.5)]).read_text())
     assert rooms[0]["authenticity_ci"] == [0.4, 0.55]
+
+
+def test_out_of_range_rooms_are_marked_in_report_and_rooms_json(tmp_path: Path) -> None:
+    outside = _room("odd", 0.6)
+    outside.calibration = "out_of_range"
+    page = render_report(ReportInputs([outside, _room("usual", 0.9)], ScoreHistogram()))
+    assert page.count("outside the rooms the ratio estimator was calibrated on") == 1
+    assert outside.to_dict()["calibration"] == "out_of_range"
+    assert _room("usual", 0.9).to_dict()["calibration"] == "none"
