@@ -44,6 +44,7 @@ from botcomments.fusion.learned import FUSION_FILE, LearnedFusion
 from botcomments.model.classifier import BotCommentClassifier
 from botcomments.records import Comment
 from botcomments.scoring.pipeline import FeatureExtractor, Scorer
+from botcomments.simulate.inject import REAL_PERSONA
 from botcomments_training.fitting.combiner import GbdtSettings
 from botcomments_training.fitting.combiner_training import (
     SHIPPED_GBDT,
@@ -133,7 +134,8 @@ def train_fusion_on_tuning_seeds(
         seeds: Simulator seeds of the combiner's rooms (never evaluation seeds).
         replay_rooms: Real-background rooms (replayed ``danmaku_live_2019`` chat with
             injected bots, :mod:`botcomments_training.replayed_rooms`) added to the
-            combiner's rooms and, as many again from other cuts, to the calibration rooms.
+            combiner's rooms and, as many again from other cuts, to the calibration rooms;
+            the threshold then also keeps their real genuine comments within ``max_fpr``.
         **options: Passed to :func:`fit_with_rates` (``gbdt``, ``max_fpr``).
     """
     model = BotCommentClassifier.from_pretrained(model_dir)
@@ -145,6 +147,8 @@ def train_fusion_on_tuning_seeds(
         comments += replayed_rooms(DEFAULT_CORPORA, replay_rooms, REPLAY_SEED, part="fit")
         cal_comments += replayed_rooms(DEFAULT_CORPORA, replay_rooms, REPLAY_SEED,
                                        part="calibrate")
+    if replay_rooms:
+        options["cap_personas"] = (REAL_PERSONA,)
     fusion, report = compare_on_validation(model_dir, collect_features(extractor, comments),
                                            kind, **options)[features]
     cal = collect_features(extractor, cal_comments)

@@ -190,6 +190,15 @@ def fit_model(
     raise ValueError(f"unknown fusion model kind {kind!r}; choose one of {MODEL_KINDS}")
 
 
+def _capped_fpr(p: np.ndarray, y: np.ndarray, cap_rows: np.ndarray | None, index: np.ndarray,
+                threshold: float) -> float | None:
+    """Genuine share flagged among the capped rows of the validation split (None: none)."""
+    if cap_rows is None:
+        return None
+    mask = np.asarray(cap_rows, dtype=bool)[index] & (y == 0)
+    return float((p[mask] >= threshold).mean()) if mask.any() else None
+
+
 def fit_learned_fusion(
     table: FeatureTable,
     labels: np.ndarray,
@@ -201,6 +210,7 @@ def fit_learned_fusion(
     seed: int = 0,
     max_fpr: float | None = 0.015,
     gbdt: GbdtSettings | None = None,
+    cap_rows: np.ndarray | None = None,
 ) -> tuple[LearnedFusion, dict[str, Any]]:
     """Fit, calibrate and validate a combiner on labeled rows with room groups.
 
@@ -220,6 +230,9 @@ def fit_learned_fusion(
         max_fpr: Cap on the genuine share flagged at the chosen threshold (None = pure
             best F1). The default keeps genuine-only rooms under 2 % flagged.
         gbdt: Size of the boosted trees (kind "gbdt").
+        cap_rows: Rows whose genuine share must ALSO stay within ``max_fpr`` (e.g. the
+            real-background genuine comments, so simulated viewers cannot set the false
+            alarm rate alone); None = only the cap over all genuine rows.
 
     Returns:
         The combiner and a report dict with ``metrics``, ``validation_scores``,
@@ -240,9 +253,15 @@ def fit_learned_fusion(
     fusion = LearnedFusion(feature_names=names, preprocessor=pre, kind=kind, **params)
     cal_raw = fusion.raw_proba(x[split.calibrate])
     fusion.calibrator = fit_calibrator(calibration, cal_raw, y[split.calibrate])
+    cal_p = fusion.calibrator(cal_raw)
     fusion.threshold = choose_threshold(
-        fusion.calibrator(cal_raw), y[split.calibrate], objective="f1", max_genuine_share=max_fpr
+        cal_p, y[split.calibrate], objective="f1", max_genuine_share=max_fpr
     )
+    capped = None if cap_rows is None else np.asarray(cap_rows, dtype=bool)[split.calibrate]
+    if max_fpr is not None and capped is not None and (capped & (y[split.calibrate] == 0)).any():
+        floor = choose_threshold(cal_p[capped & (y[split.calibrate] == 0)],
+                                 objective="genuine_share", max_genuine_share=max_fpr)
+        fusion.threshold = max(fusion.threshold, floor)
     val_p = np.clip(fusion.calibrator(fusion.raw_proba(x[split.validate])), 0, 1)
     yv = y[split.validate]
     metrics = {
@@ -252,6 +271,7 @@ def fit_learned_fusion(
         "threshold": fusion.threshold,
         "f1": float(f1_score(yv, val_p >= fusion.threshold, zero_division=0)),
         "fpr": float((val_p[yv == 0] >= fusion.threshold).mean()) if (yv == 0).any() else None,
+        "fpr_capped_rows": _capped_fpr(val_p, yv, cap_rows, split.validate, fusion.threshold),
         "max_fpr": max_fpr,
         "gbdt": dataclasses.asdict(gbdt or GbdtSettings()) if kind == "gbdt" else None,
         "brier": float(brier_score_loss(yv, val_p)),

@@ -101,6 +101,7 @@ def fit_with_rates(
     calibration: str = "isotonic",
     features: tuple[str, ...] | None = None,
     seed: int = 0,
+    cap_personas: tuple[str, ...] = (),
     **options: Any,
 ) -> tuple[LearnedFusion, dict[str, Any]]:
     """Fit the combiner and attach the validation ClassifierRates the estimator needs.
@@ -111,15 +112,19 @@ def fit_with_rates(
         calibration: "isotonic", "platt" or "none".
         features: Columns to use (default: all).
         seed: Random seed.
+        cap_personas: Personas whose genuine rows must also stay within ``max_fpr`` on
+            their own (e.g. ``("genuine_real",)``: real-background chat).
         **options: Passed to :func:`fit_learned_fusion` (``max_fpr``, ``gbdt``).
 
     Returns:
         The combiner (``quantifier`` set) and the fitting report.
     """
 
+    capped = np.isin(data.personas, cap_personas) if cap_personas else None
     fusion, report = fit_learned_fusion(
         data.features, data.labels, data.rooms,
-        kind=kind, calibration=calibration, features=features, seed=seed, **options,
+        kind=kind, calibration=calibration, features=features, seed=seed,
+        cap_rows=capped, **options,
     )
     rates = measure_rates(report["validation_scores"], report["validation_labels"],
                           threshold=fusion.threshold,

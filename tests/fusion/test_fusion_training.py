@@ -61,3 +61,22 @@ def test_threshold_respects_fpr_cap_on_calibration_rows(
 def test_gbdt_settings_validate() -> None:
     with pytest.raises(ValueError, match="max_depth"):
         GbdtSettings(max_depth=0)
+
+
+def test_cap_rows_also_keep_their_own_genuine_share_within_the_cap(labeled_table: tuple) -> None:
+    """The genuine rows of the capped subset (e.g. real chat) stay under the cap on their own."""
+    table, y, groups = labeled_table
+    split = room_split(groups, 0)
+    plain, _ = fit_learned_fusion(table, y, groups, kind="logistic", max_fpr=0.05)
+    p = plain.predict_proba(FeatureTable(table.names, table.values))
+    # the capped subset: the genuine rows the plain combiner scores highest, and every bot
+    hardest = (y == 0) & (p >= np.quantile(p[y == 0], 0.8))
+    capped = hardest | (y == 1)
+    fusion, report = fit_learned_fusion(table, y, groups, kind="logistic", max_fpr=0.05,
+                                        cap_rows=capped)
+    cal = split.calibrate
+    pc = fusion.predict_proba(FeatureTable(table.names, table.values[cal]))
+    assert fusion.threshold >= plain.threshold
+    assert (pc[hardest[cal]] >= fusion.threshold).mean() <= 0.05 + 1e-9
+    assert report["metrics"]["fpr_capped_rows"] is not None
+    assert plain.metrics["fpr_capped_rows"] is None
