@@ -77,6 +77,8 @@ class Outcome:
     covered: bool | None
     seconds: float
     unflagged: int = 0
+    calibration: str = "none"
+    """Whether the room lay within the room model's calibration range (scorers only)."""
     """Bot verdicts with no flag (every flagged comment must carry a reason)."""
 
 
@@ -175,7 +177,8 @@ def run_method(fn: Method, result: RoomResult) -> Outcome:
     report = out.rooms[0]
     lo, hi = report.authenticity_ci
     unflagged = sum(1 for v in out.verdicts if v.is_bot and not v.flags)
-    return Outcome(pred, report.authenticity_ratio, (lo, hi), bool(cover), seconds, unflagged)
+    return Outcome(pred, report.authenticity_ratio, (lo, hi), bool(cover), seconds, unflagged,
+                   report.calibration)
 
 
 def _prf(labels: np.ndarray, pred: np.ndarray) -> tuple[float, float, float]:
@@ -210,7 +213,8 @@ def overall(results: list[RoomResult], method: str) -> dict[str, float]:
         rooms), flagged_real (share of real comments flagged, all rooms),
         flagged_platform (storm/lottery lines flagged), mae, coverage, width (means over
         rooms; NaN without interval), rate (comments per second), flagged (comments
-        called bots) and unflagged (of those, verdicts without a flag; 0 for the rule).
+        called bots), unflagged (of those, verdicts without a flag; 0 for the rule) and
+        out_of_range (rooms outside the room model's calibration range).
     """
     y, pred = _truth(results, "labels"), _flags(results, method)
     p, r, f = _prf(y, pred)
@@ -229,6 +233,7 @@ def overall(results: list[RoomResult], method: str) -> dict[str, float]:
         "rate": len(y) / sum(o.seconds for o in outs),
         "flagged": int(pred.sum()),
         "unflagged": sum(o.unflagged for o in outs),
+        "out_of_range": sum(o.calibration == "out_of_range" for o in outs),
     }
 
 
@@ -293,6 +298,8 @@ def print_tables(results: list[RoomResult], methods: Sequence[str],
         print(f"| {m} | " + " | ".join(_fmt(x) for x in cols) + f" | {o['rate']:,.0f} |")
     print("\nBot verdicts without any flag: " + ", ".join(
         f"{m} {o['unflagged']:,} of {o['flagged']:,}" for m, o in summary["overall"].items()))
+    print("Rooms outside the room model's calibration range (ratio fell back): " + ", ".join(
+        f"{m} {o['out_of_range']}" for m, o in summary["overall"].items()))
     summary["per_type"] = {t: {m: per_type(results, m, t) for m in methods}
                            for t in CAMPAIGN_TYPES}
     print("\nRecall / F1 in single-type rooms, recall of that persona in mixed rooms "
@@ -342,7 +349,7 @@ def room_rows(results: list[RoomResult], methods: Sequence[str]) -> list[dict[st
             p, rec, f = _prf(r.labels, o.pred)
             row["methods"][m] = {"flagged": float(o.pred.mean()), "precision": p, "recall": rec,
                                  "f1": f, "ratio": o.ratio, "ci": o.ci, "covered": o.covered,
-                                 "seconds": o.seconds}
+                                 "seconds": o.seconds, "calibration": o.calibration}
         rows.append(row)
     return rows
 
