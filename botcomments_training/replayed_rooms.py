@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from botcomments.records import Comment
-from botcomments.simulate.config import CAMPAIGN_TYPES, MAX_BOT_SHARE
+from botcomments.simulate.config import CAMPAIGN_TYPES, DEFAULT_CAMPAIGN_WEIGHTS, MAX_BOT_SHARE
 from botcomments.simulate.inject import cut_sessions, inject_campaigns
 from botcomments.simulate.replay import replay_chat
 from botcomments.text.normalize import Normalizer
@@ -127,8 +127,8 @@ def replayed_rooms(corpora: Path, n_rooms: int, seed: int, *, part: str = "all",
         part: "fit" (even-numbered cuts: the combiner), "calibrate" (odd-numbered: the
             room models, so they see rooms the combiner was not fitted on) or "all".
         name: Room id prefix; ids are ``<name>-<seed>-<n>`` (scenario-seed groups).
-        campaign_weights: Campaign mix (None = the simulator's default); a type
-            weighted 0 is never injected (hold a campaign type out).
+        campaign_weights: Campaign mix (None = the simulator's default, which leaves
+            ``script_pool`` out); a type weighted 0 is never injected.
 
     Returns:
         Labelled comments (``label`` 1 for injected bots), room by room.
@@ -144,8 +144,8 @@ def replayed_rooms(corpora: Path, n_rooms: int, seed: int, *, part: str = "all",
         backgrounds = backgrounds[PARTS.index(part)::2]
     rng = np.random.default_rng([seed, 59])
     order = rng.permutation(len(backgrounds))[: n_rooms or len(backgrounds)]
-    allowed = [c for c in CAMPAIGN_TYPES
-               if campaign_weights is None or campaign_weights.get(c, 0.0) > 0]
+    weights_in_use = DEFAULT_CAMPAIGN_WEIGHTS if campaign_weights is None else campaign_weights
+    allowed = [c for c in CAMPAIGN_TYPES if weights_in_use.get(c, 0.0) > 0]
     comments: list[Comment] = []
     for i, b in enumerate(sorted(order.tolist())):
         piece = backgrounds[b]

@@ -45,7 +45,7 @@ SCENARIOS: dict[str, SimulationConfig] = {
 CALIBRATION_SCENARIOS: dict[str, SimulationConfig] = {
     f"single_{kind}": SimulationConfig(bot_share=(0.0, 0.95), room_size=ROOM_SIZE,
                                        campaign_weights={kind: 1.0})
-    for kind in CAMPAIGN_TYPES
+    for kind in CAMPAIGN_TYPES if DEFAULT_CAMPAIGN_WEIGHTS[kind] > 0
 } | {"genuine_only": SimulationConfig(bot_share=(0.0, 0.0), room_size=ROOM_SIZE),
      "few_bots": SimulationConfig(bot_share=(0.0, 0.15), room_size=ROOM_SIZE)}
 
