@@ -59,16 +59,13 @@ from botcomments_training.replayed_rooms import replayed_rooms
 from botcomments_training.scenarios import (
     CALIBRATION_SEEDS,
     EVAL_SEEDS,
+    FIT_SEEDS,
+    REPLAY_SEED,
     SCENARIOS,
     TUNING_SEEDS,
     calibration_comments,
     make_scenario,
 )
-
-FIT_SEEDS: tuple[int, ...] = (*TUNING_SEEDS, 1100, 1101, 1102, 1103)
-REPLAY_SEED = 1200
-"""Seed of the replayed real-background rooms (replay, cuts, shares and bots)."""
-"""Seeds of the shipped combiner's rooms (never evaluation seeds)."""
 
 
 def _validation_row(name: str, p: np.ndarray, y: np.ndarray, threshold: float) -> str:

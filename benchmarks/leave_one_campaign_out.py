@@ -56,10 +56,12 @@ from botcomments_training.fitting.combiner_training import (
 )
 from botcomments_training.human_text import DEFAULT_CORPORA
 from botcomments_training.replayed_rooms import replayed_rooms
-from botcomments_training.scenarios import calibration_comments, make_scenario
-
-FIT_SEEDS = (1000, 1001, 1100, 1101, 1102, 1103)
-REPLAY_SEED = 1200
+from botcomments_training.scenarios import (
+    FIT_SEEDS,
+    REPLAY_SEED,
+    calibration_comments,
+    make_scenario,
+)
 
 
 def subset(table: TrainingTable, keep: np.ndarray) -> TrainingTable:

@@ -34,6 +34,10 @@ SINGLE_CAMPAIGN_SEED = 3000  # + index of the campaign type
 REAL_TEXT_SEED = 99
 """Shuffle seed of the real human lines put into calibration rooms."""
 EVAL_SEEDS: tuple[int, ...] = (5000, 5001)
+FIT_SEEDS: tuple[int, ...] = (*TUNING_SEEDS, 1100, 1101, 1102, 1103)
+"""Seeds of the shipped combiner's simulated rooms (never evaluation seeds)."""
+REPLAY_SEED = 1200
+"""Seed of the shipped combiner's replayed real-background rooms (replay, cuts, bots)."""
 ROOM_SIZE = (300, 2000)
 
 SCENARIOS: dict[str, SimulationConfig] = {
