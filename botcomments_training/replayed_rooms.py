@@ -21,6 +21,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -53,9 +54,13 @@ class LiveSession:
     minute_ts: list[float]
 
 
+@lru_cache(maxsize=2)
 def live_sessions(corpora: Path, holdout: float = 0.15, split_seed: int = 20240601,
                   min_lines: int = ROOM_SIZE[0]) -> tuple[list[LiveSession], int]:
     """Room-days of the ``danmaku_live_2019`` rooms held out of the text model.
+
+    Cached: the combiner's and the calibration rooms are cut from the same read (treat
+    the result as read-only).
 
     Args:
         corpora: Shared corpora folder.

@@ -399,12 +399,15 @@ def estimate_authenticity(
     codes, n_users = user_codes(users, n)
     counts = np.bincount(codes, minlength=n_users).astype(np.float64)
     t = None if ts is None else _as_float_ts(ts, n)
-    calibration, out_of_range = "none", None
+    calibration, outside = "none", None
     if plan.model is not None and p is not None:
         q = None if plan.model.stage is None else plan.model.stage.predict(p, codes, t)
-        calibration = plan.model.calibration(plan.model.rows(p, codes, t, q))
-        if calibration == "out_of_range":
-            out_of_range = plan.model
+        rows = plan.model.rows(p, codes, t, q)
+        calibration = plan.model.calibration(rows)
+        if calibration == "out_of_range":  # keep its reading for the interval, then fall back
+            reading = float(np.clip(rows.mean(axis=0) @ np.asarray(plan.model.coef)
+                                    + plan.model.intercept, 0.0, 1.0))
+            outside = (plan.model, reading)
             plan = _fallback_plan(rates, min_separation, strict)
     if plan.model is not None and plan.user_model is not None and p is not None:
         basis = plan.model.contributions(p, codes, t, q)
@@ -436,8 +439,8 @@ def estimate_authenticity(
         boot_c.append(np.clip(rc, 0.0, 1.0))
         boot_u.append(np.clip(ru, 0.0, 1.0))
     ci_c = _widen(_interval(np.concatenate(boot_c), confidence), point_c, plan.model, confidence)
-    if out_of_range is not None:
-        ci_c = _span_reading(ci_c, out_of_range, p, codes, t, confidence)
+    if outside is not None:  # the interval spans the fallback and the room model's reading
+        ci_c = _widen(ci_c, outside[1], outside[0], confidence)
     ci_u = _widen(
         _interval(np.concatenate(boot_u), confidence), point_u, plan.user_model, confidence
     )
@@ -452,7 +455,8 @@ def estimate_authenticity(
         n_users=n_users,
         n_untimed=n_untimed,
         estimates=_point_estimates(p, d, rates, codes, t,
-                                   point_c if plan.kind == "reg" else None),
+                                   point_c if plan.kind == "reg" else
+                                   outside[1] if outside is not None else None),
         timeline=timeline,
         confidence=confidence,
         n_boot=n_boot,
@@ -466,17 +470,6 @@ def _fallback_plan(rates: ClassifierRates | None, min_separation: float, strict:
     kind = "pacc" if rates is not None and rates.has_probabilistic else "pcc"
     plan = _plan(kind, True, rates, min_separation, strict)
     return replace(plan, label=f"{plan.label} (fallback: room outside the room model's range)")
-
-
-def _span_reading(
-    ci: tuple[float, float], model: RoomRegression, p: np.ndarray | None, codes: np.ndarray,
-    t: np.ndarray | None, confidence: float,
-) -> tuple[float, float]:
-    """Join a fallback interval with the out-of-range room model's own conformal band."""
-    if p is None:
-        return ci
-    point = model.estimate(p, codes, t)
-    return _widen(ci, point, model, confidence)
 
 
 def _as_float_ts(ts: ArrayLike, n: int) -> np.ndarray:
