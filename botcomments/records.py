@@ -41,6 +41,21 @@ def _id_or_none(value: object, name: str) -> str | None:
     raise TypeError(f"{name} {value!r} is a {type(value).__name__}; pass a str (or an int id)")
 
 
+EPOCH_SECONDS_BOUND = 1e11
+"""Epoch numbers from here up are milliseconds/microseconds/nanoseconds (year 5138 in s)."""
+
+
+def _epoch_seconds(number: float) -> float:
+    """Seconds of an epoch number in ms/us/ns, by magnitude as the readers read it.
+
+    Raises:
+        ValueError: If it is too large for any unit.
+    """
+    from botcomments.io.timestamps import parse_timestamp  # io imports this module
+
+    return parse_timestamp(number).seconds
+
+
 @dataclass(slots=True)
 class Comment:
     """One chat comment.
@@ -55,12 +70,15 @@ class Comment:
         label: 0 genuine, 1 bot, None when unlabeled.
         extra: Every other input field, kept so outputs can echo the input.
 
-    Integer ids become strings and an integer ``ts`` a float, as the readers do.
+    Integer ids become strings and an integer ``ts`` a float, as the readers do; an epoch
+    number of 1e11 or more is read by magnitude as milliseconds, microseconds or
+    nanoseconds (a Douyin ``createTime`` in ms becomes seconds), as the readers do.
 
     Raises:
         TypeError: If ``text`` is not a str, an id is neither str nor integer, or ``ts``
             is not a number (e.g. an unparsed date string).
-        ValueError: If ``ts`` is NaN/infinite/negative or ``label`` is not 0/1/None.
+        ValueError: If ``ts`` is NaN/infinite/negative or too large for any epoch unit,
+            or ``label`` is not 0/1/None.
     """
 
     text: str
@@ -90,6 +108,8 @@ class Comment:
                     "number (parse strings with botcomments.io.timestamps.parse_timestamp)"
                 )
             self.ts = float(self.ts)
+        if self.ts is not None and self.ts >= EPOCH_SECONDS_BOUND and math.isfinite(self.ts):
+            self.ts = _epoch_seconds(self.ts)
         if self.ts is not None and (not math.isfinite(self.ts) or self.ts < 0):
             raise ValueError(
                 f"timestamp {self.ts!r} is not a finite non-negative number of seconds; "

@@ -34,3 +34,17 @@ def test_wrong_types_say_what_to_pass(kwargs: dict, match: str) -> None:
     args = {"text": "hi", "room_id": "r", **kwargs}
     with pytest.raises(TypeError, match=match):
         Comment(**args)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [1_714_565_703_123, 1_714_565_703_123.0, 1_714_565_703_123_000, 1_714_565_703_123_000_000],
+    ids=["ms-int", "ms-float", "us", "ns"],
+)
+def test_epoch_units_read_by_magnitude_like_the_readers(raw: float) -> None:
+    assert Comment("hi", "r", ts=raw).ts == pytest.approx(1_714_565_703.123, abs=1e-3)
+
+
+def test_epoch_number_too_large_for_any_unit_is_refused() -> None:
+    with pytest.raises(ValueError, match="too large"):
+        Comment("hi", "r", ts=1e25)
