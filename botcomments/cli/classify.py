@@ -20,7 +20,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from botcomments.cli.checks import missing_inputs, overwrites_input
+from botcomments.cli.checks import add_tz_option, missing_inputs, overwrites_input, zone_note
 from botcomments.io.writers import RecordWriter
 
 logger = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--batch-size", type=int, default=128, help="texts per forward pass")
     p.add_argument("--map", dest="mapping", help="field mapping, e.g. text=content")
     p.add_argument("--rejects", help="JSONL of rejected records (default: OUT.rejects.jsonl)")
+    add_tz_option(p)
     p.set_defaults(func=run)
 
 
@@ -82,7 +83,8 @@ def _plain_records(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def read_records(
-    path: Path, mapping: str | None = None, rejects: Path | None = None
+    path: Path, mapping: str | None = None, rejects: Path | None = None,
+    tz: str | None = None,
 ) -> tuple[Iterator[dict[str, Any]], Any]:
     """Read input records as dicts, preferring the project's readers.
 
@@ -90,6 +92,7 @@ def read_records(
         path: Input file.
         mapping: Field mapping for the reader (``text=content``).
         rejects: JSONL file for records the reader rejects.
+        tz: IANA zone of timestamps written without one (None: UTC).
 
     Returns:
         ``(records, stream)``: an iterator of record dicts and the reader's stream (with
@@ -101,7 +104,7 @@ def read_records(
         readers = importlib.import_module("botcomments.io.readers")
     except ImportError:
         return _plain_records(path), None
-    stream = readers.open_comments(path, field_map=mapping, rejects_path=rejects)
+    stream = readers.open_comments(path, field_map=mapping, rejects_path=rejects, tz=tz)
     return (c.to_dict() for c in stream), stream
 
 
@@ -156,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {clash}", file=sys.stderr)
         return 2
     clf = BotCommentClassifier.from_pretrained(args.model, batch_size=args.batch_size)
-    records, stream = read_records(Path(args.input), args.mapping, rejects)
+    records, stream = read_records(Path(args.input), args.mapping, rejects, args.tz)
     n_err = 0
     with RecordWriter(args.out) as writer:
         for rec in score_records(records, clf):
@@ -173,5 +176,8 @@ def run(args: argparse.Namespace) -> int:
             rejects,
         )
     summary = {"scored": n - n_err, "errors": n_err, "rejected": n_rejected, "out": args.out}
-    print(json.dumps(summary))
+    note = zone_note(stream.stats, args.tz) if stream is not None else None
+    if note:
+        summary["note"] = note
+    print(json.dumps(summary, ensure_ascii=False))
     return 0

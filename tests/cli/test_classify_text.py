@@ -39,3 +39,21 @@ def test_undecodable_txt_line_is_counted(
     recs = [json.loads(x) for x in out.read_text("utf-8").splitlines()]
     assert len(recs) == 3 and "error" in recs[1]
     assert json.loads(capsys.readouterr().out.splitlines()[-1])["errors"] == 1
+
+
+@pytest.mark.parametrize(("tz", "expected_ts"), [(None, 1_717_099_200.0),
+                                                 ("Asia/Shanghai", 1_717_070_400.0)])
+def test_naive_times_follow_tz_and_the_summary_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], tz: str | None, expected_ts: float
+) -> None:
+    """2024-05-30 20:00:00 without a zone: UTC by default, Beijing time with --tz."""
+    model = build_tiny_model(tmp_path / "model", dict(LABEL_NAMES))
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"room_id": "r", "ts": "2024-05-30 20:00:00", "text": "晚安"},
+                              ensure_ascii=False) + "\n", encoding="utf-8")
+    out = tmp_path / "scored.jsonl"
+    zone = ["--tz", tz] if tz else []
+    assert main(["classify", str(src), "--model", str(model), "--out", str(out), *zone]) == 0
+    assert json.loads(out.read_text("utf-8"))["ts"] == expected_ts
+    note = json.loads(capsys.readouterr().out.splitlines()[-1])["note"]
+    assert f"read as {tz or 'UTC'}" in note
