@@ -13,21 +13,14 @@ what is missing:
   rooms (about half the viewers post once, a few post dozens of lines); other lines go
   to viewers who are *present* and *ready*: a viewer posts again only after a human gap
   (lognormal, drawn per post) and is gone after a long silence.
-- **Self-repeats**: real viewers repeat their own lines (one viewer chanting a meme
-  dozens of times in a few minutes). A line whose normal form was posted in the last
-  ten minutes goes, with a per-room chance, back to one of the viewers who posted it,
-  in proportion to the cube of how often each did (so a few chanters carry a chant).
-
-Every parameter is drawn per room from a wide range (:class:`ReplaySettings`), so a
+  Every parameter is drawn per room from a wide range (:class:`ReplaySettings`), so a
   model fitted on replays does not learn one setting.
 
 The default ranges are matched to summary statistics of real per-user logs
 (``danmaku_room_2020``, 25 Bilibili sessions, an evaluation corpus: only its rates and
-distributions were measured; docs/simulator.md gives the comparison): 16-37 % of the
+distributions were measured; docs/real-rooms.md gives the comparison): 16-37 % of the
 comments' count are distinct viewers, 47 % of viewers post once, a viewer's consecutive
-lines are a median 118 s apart (10th percentile 17 s), 18 % of the lines that repeat a
-line of the last ten minutes repeat the viewer's own, and one viewer posts one line 5+
-times about 58 times per 10,000 comments (20+ times: 2.9).
+lines are a median 118 s apart (10th percentile 17 s).
 
 Example:
     >>> lines = ["草", "草", "哈哈哈", "来了", "主播好"] * 4
@@ -38,22 +31,15 @@ Example:
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from botcomments.records import Comment
-from botcomments.text.normalize import normalize
 
 REPLAY_PERSONA = "genuine_replay"
 """``extra["persona"]`` of replayed real lines."""
-
-
-REPEAT_PREFERENCE = 3.0
-"""Exponent of a recent poster's count in the self-repeat draw: real self-repeats come
-from few viewers who repeat a lot (measured: see the module docstring)."""
 
 
 @dataclass(frozen=True)
@@ -67,10 +53,6 @@ class ReplaySettings:
         gap_median_s: Median of a viewer's lognormal gap before posting again (seconds).
         gap_sigma: Log-sd of that gap.
         stay_median_s: Median silence (lognormal, log-sd 1) after which a viewer has left.
-        self_repeat_share: Chance that a line repeating one of the last
-            ``repeat_window_s`` goes back to a viewer who posted it then.
-        repeat_window_s: How far back a line counts as repeated.
-        repeat_gap_s: Shortest gap between two lines of one viewer in a self-repeat.
         resolution_s: Width of the coarse time buckets the input times stand for.
 
     Raises:
@@ -82,23 +64,16 @@ class ReplaySettings:
     gap_median_s: tuple[float, float] = (8.0, 30.0)
     gap_sigma: tuple[float, float] = (1.0, 1.6)
     stay_median_s: tuple[float, float] = (900.0, 3600.0)
-    self_repeat_share: tuple[float, float] = (0.08, 0.25)
-    repeat_window_s: float = 600.0
-    repeat_gap_s: float = 2.0
     resolution_s: float = 60.0
 
     def __post_init__(self) -> None:
         for name in ("new_viewer_share", "activity_sigma", "gap_median_s", "gap_sigma",
-                     "stay_median_s", "self_repeat_share"):
+                     "stay_median_s"):
             lo, hi = getattr(self, name)
             if lo > hi:
                 raise ValueError(f"{name}={(lo, hi)}: low must not exceed high")
         if not (self.new_viewer_share[0] > 0.0 and self.new_viewer_share[1] <= 1.0):
             raise ValueError(f"new_viewer_share={self.new_viewer_share} must lie in (0, 1]")
-        if not (self.self_repeat_share[0] >= 0.0 and self.self_repeat_share[1] <= 1.0):
-            raise ValueError(f"self_repeat_share={self.self_repeat_share} must lie in [0, 1]")
-        if self.repeat_window_s <= 0 or self.repeat_gap_s < 0:
-            raise ValueError("repeat_window_s must be > 0 and repeat_gap_s >= 0")
         if min(self.activity_sigma[0], self.gap_median_s[0], self.gap_sigma[0],
                self.stay_median_s[0], self.resolution_s) <= 0:
             raise ValueError("activity sigma, gap, gap sigma, stay and resolution must be > 0")
@@ -128,123 +103,47 @@ def spread_times(coarse_ts: Sequence[float], resolution_s: float,
     return coarse + offsets[order]
 
 
-class _RecentPosters:
-    """Who posted each line within the repeat window, and how often (for self-repeats).
+def assign_viewers(times: np.ndarray, settings: ReplaySettings,
+                   rng: np.random.Generator) -> np.ndarray:
+    """Viewer index per line: new arrivals, or a present and ready viewer by activity.
 
-    Args:
-        window_s: How far back a post counts.
-        gap_s: Shortest gap between two posts of one viewer.
-    """
-
-    def __init__(self, window_s: float, gap_s: float) -> None:
-        self.window_s = window_s
-        self.gap_s = gap_s
-        self._posts: dict[Hashable, dict[int, tuple[int, float]]] = defaultdict(dict)
-
-    def pick(self, key: Hashable, t: float, last_post: np.ndarray, gone_at: np.ndarray,
-             u: float) -> int | None:
-        """A viewer who posted ``key`` recently, in proportion to how often, or None.
-
-        Args:
-            key: Normal form of the line.
-            t: Its time.
-            last_post: Time of each viewer's last line.
-            gone_at: Time each viewer leaves.
-            u: Uniform draw in [0, 1).
-
-        Returns:
-            The viewer, or None when no one who posted it is present and past the gap.
-        """
-        posters = self._posts.get(key)
-        if not posters:
-            return None
-        candidates = [(v, n) for v, (n, last) in posters.items()
-                      if t - last <= self.window_s and t - last_post[v] >= self.gap_s
-                      and gone_at[v] >= t]
-        if not candidates:
-            return None
-        cumulative = np.cumsum([float(n) ** REPEAT_PREFERENCE for _, n in candidates])
-        index = int(np.searchsorted(cumulative, u * cumulative[-1], side="right"))
-        return candidates[min(index, len(candidates) - 1)][0]
-
-    def add(self, key: Hashable, viewer: int, t: float) -> None:
-        """Record a post (a count older than the window starts again at 1).
-
-        Args:
-            key: Normal form of the line.
-            viewer: Who posted it.
-            t: When.
-        """
-        n, last = self._posts[key].get(viewer, (0, t))
-        self._posts[key][viewer] = (n + 1 if t - last <= self.window_s else 1, t)
-
-
-def _present_and_ready(t: float, k: int, activity: np.ndarray, ready_at: np.ndarray,
-                       gone_at: np.ndarray, u: float) -> int | None:
-    """A present, ready viewer drawn by activity weight, or None when there is none."""
-    weights = np.where((ready_at[:k] <= t) & (gone_at[:k] >= t), activity[:k], 0.0)
-    cumulative = np.cumsum(weights)
-    total = cumulative[-1] if k else 0.0
-    if total <= 0.0:
-        return None
-    return min(int(np.searchsorted(cumulative, u * total, side="right")), k - 1)
-
-
-def assign_viewers(times: np.ndarray, settings: ReplaySettings, rng: np.random.Generator,
-                   keys: Sequence[Hashable] | None = None) -> np.ndarray:
-    """Viewer index per line: self-repeats, new arrivals, or a present and ready viewer.
-
-    With ``keys``, a line whose key was posted within ``repeat_window_s`` goes back to
-    one of its recent posters with probability ``self_repeat_share`` (weight: how often
-    each posted it, to the power :data:`REPEAT_PREFERENCE`). Otherwise the line comes
-    from a new viewer with probability ``new_viewer_share`` (or when no one is present
-    and ready), else from a viewer who is still present (silent for less than their
-    stay) and ready (their human gap since the last line has passed), drawn in
-    proportion to their lognormal activity weight.
+    Each line comes from a new viewer with probability ``new_viewer_share`` (or when no
+    one is present and ready); otherwise from a viewer who is still present (silent for
+    less than their stay) and ready (their human gap since the last line has passed),
+    drawn in proportion to their lognormal activity weight.
 
     Args:
         times: Non-decreasing line times (seconds).
         settings: Parameter ranges (one value of each drawn for this call).
         rng: Random source.
-        keys: Normal form per line (None: no self-repeats).
 
     Returns:
         Viewer index per line (0 = the first viewer to post).
-
-    Raises:
-        ValueError: If ``keys`` and ``times`` differ in length.
     """
     n = len(times)
-    if keys is not None and len(keys) != n:
-        raise ValueError(f"{len(keys)} keys for {n} times: give one key a line")
     p_new = rng.uniform(*settings.new_viewer_share)
     sigma = rng.uniform(*settings.activity_sigma)
     gaps = rng.lognormal(np.log(rng.uniform(*settings.gap_median_s)),
                          rng.uniform(*settings.gap_sigma), n)
     stays = rng.lognormal(np.log(rng.uniform(*settings.stay_median_s)), 1.0, n)
     activity = rng.lognormal(0.0, sigma, n)
-    p_repeat = rng.uniform(*settings.self_repeat_share)
-    uniforms = rng.random((n, 4))
+    uniforms = rng.random((n, 2))
     ready_at = np.zeros(n)
     gone_at = np.zeros(n)
-    last_post = np.full(n, -np.inf)
-    recent = _RecentPosters(settings.repeat_window_s, settings.repeat_gap_s)
     out = np.empty(n, dtype=np.int64)
     k = 0
-    for i, t in enumerate(times.tolist()):
-        who = None
-        if keys is not None and uniforms[i, 2] < p_repeat:
-            who = recent.pick(keys[i], t, last_post, gone_at, uniforms[i, 3])
-        if who is None and uniforms[i, 0] >= p_new:
-            who = _present_and_ready(t, k, activity, ready_at, gone_at, uniforms[i, 1])
-        if who is None:
+    for i, t in enumerate(times):
+        weights = np.where((ready_at[:k] <= t) & (gone_at[:k] >= t), activity[:k], 0.0)
+        cumulative = np.cumsum(weights)
+        total = cumulative[-1] if k else 0.0
+        if total <= 0.0 or uniforms[i, 0] < p_new:
             who = k
             k += 1
+        else:
+            who = min(int(np.searchsorted(cumulative, uniforms[i, 1] * total, side="right")),
+                      k - 1)
         ready_at[who] = t + gaps[i]
         gone_at[who] = t + stays[i]
-        last_post[who] = t
-        if keys is not None:
-            recent.add(keys[i], who, t)
         out[i] = who
     return out
 
@@ -271,7 +170,7 @@ def replay_chat(lines: Sequence[str], coarse_ts: Sequence[float], room_id: str, 
     settings = settings or ReplaySettings()
     rng = np.random.default_rng([seed, 41])
     times = spread_times(coarse_ts, settings.resolution_s, rng)
-    viewers = assign_viewers(times, settings, rng, keys=[normalize(x).text for x in lines])
+    viewers = assign_viewers(times, settings, rng)
     return [Comment(text, room_id, ts=float(t), user_id=f"{room_id}-v{v}", platform="replay",
                     label=0, extra={"persona": REPLAY_PERSONA})
             for text, t, v in zip(lines, times.tolist(), viewers.tolist(), strict=True)]

@@ -87,76 +87,12 @@ def test_viewers_are_heavy_tailed_and_never_post_within_their_gap() -> None:
     assert (gaps < 1.0).mean() < 0.02
 
 
-def _self_repeat_share(viewers: np.ndarray, keys: list[str], times: np.ndarray,
-                       window: float) -> float:
-    """Share of repeated lines (key seen within ``window``) posted by an earlier poster."""
-    last: dict[str, float] = {}
-    last_by: dict[tuple[str, int], float] = {}
-    repeats = own = 0
-    for v, key, t in zip(viewers.tolist(), keys, times.tolist(), strict=True):
-        if key in last and t - last[key] <= window:
-            repeats += 1
-            own += (key, v) in last_by and t - last_by[(key, v)] <= window
-        last[key] = t
-        last_by[(key, v)] = t
-    return own / repeats
-
-
-def test_self_repeats_concentrate_a_chant_on_few_viewers() -> None:
-    """A high self-repeat share gives the chant to its earlier posters: fewer, heavier chanters."""
-    rng = np.random.default_rng(11)
-    times = np.sort(rng.uniform(0, 1800, 3000))
-    keys = ["草" if i % 2 else f"line {i}" for i in range(3000)]
-
-    def chant_by(share: float) -> tuple[float, Counter[int]]:
-        fixed = ReplaySettings(self_repeat_share=(share, share))
-        viewers = assign_viewers(times, fixed, np.random.default_rng(5), keys=keys)
-        chanters = Counter(v for v, k in zip(viewers.tolist(), keys, strict=True) if k == "草")
-        return _self_repeat_share(viewers, keys, times, 600.0), chanters
-
-    share_high, chanters_high = chant_by(0.6)
-    share_none, chanters_none = chant_by(0.0)
-    assert share_high > share_none + 0.2
-    assert chanters_high.most_common(1)[0][1] >= 5 * chanters_none.most_common(1)[0][1]
-    assert len(chanters_high) < len(chanters_none) / 1.5
-
-
-def test_self_repeats_keep_the_repeat_gap() -> None:
-    """With human gaps far longer than the test, every quick re-post is a self-repeat >= the gap."""
-    rng = np.random.default_rng(4)
-    times = np.sort(rng.uniform(0, 600, 2000))
-    slow = ReplaySettings(self_repeat_share=(0.9, 0.9), repeat_gap_s=5.0,
-                          gap_median_s=(5000.0, 5000.0), gap_sigma=(0.1, 0.1))
-    viewers = assign_viewers(times, slow, np.random.default_rng(1), keys=["草"] * 2000)
-    by_viewer: dict[int, list[float]] = defaultdict(list)
-    for v, t in zip(viewers.tolist(), times.tolist(), strict=True):
-        by_viewer[v].append(t)
-    gaps = np.concatenate([np.diff(ts) for ts in by_viewer.values() if len(ts) > 1])
-    assert len(gaps) > 500
-    assert gaps.min() >= 5.0
-
-
-def test_zero_self_repeat_share_equals_no_keys() -> None:
-    rng = np.random.default_rng(2)
-    times = np.sort(rng.uniform(0, 900, 500))
-    none = ReplaySettings(self_repeat_share=(0.0, 0.0))
-    with_keys = assign_viewers(times, none, np.random.default_rng(9), keys=["x"] * 500)
-    assert with_keys.tolist() == assign_viewers(times, none, np.random.default_rng(9)).tolist()
-
-
-def test_keys_must_match_times() -> None:
-    with pytest.raises(ValueError, match="one key a line"):
-        assign_viewers(np.arange(3.0), ReplaySettings(), np.random.default_rng(0), keys=["a"])
-
-
 @pytest.mark.parametrize("bad", [
     {"new_viewer_share": (0.8, 0.2)},
     {"new_viewer_share": (0.0, 0.5)},
     {"activity_sigma": (0.0, 1.0)},
     {"gap_median_s": (0.0, 10.0)},
     {"resolution_s": 0.0},
-    {"self_repeat_share": (0.5, 1.5)},
-    {"repeat_window_s": 0.0},
 ])
 def test_settings_reject_bad_ranges(bad: dict[str, object]) -> None:
     with pytest.raises(ValueError):
