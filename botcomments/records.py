@@ -41,19 +41,37 @@ def _id_or_none(value: object, name: str) -> str | None:
     raise TypeError(f"{name} {value!r} is a {type(value).__name__}; pass a str (or an int id)")
 
 
-EPOCH_SECONDS_BOUND = 1e11
-"""Epoch numbers from here up are milliseconds/microseconds/nanoseconds (year 5138 in s)."""
+EPOCH_UNITS: tuple[tuple[float, str, float], ...] = (
+    (1e11, "s", 1.0),
+    (1e14, "ms", 1e3),
+    (1e17, "us", 1e6),
+    (1e20, "ns", 1e9),
+)
+"""(exclusive upper bound of an epoch number, its unit, divisor to seconds): below 1e11
+(year 5138) seconds, then milliseconds, microseconds, nanoseconds."""
+EPOCH_SECONDS_BOUND = EPOCH_UNITS[0][0]
 
 
-def _epoch_seconds(number: float) -> float:
-    """Seconds of an epoch number in ms/us/ns, by magnitude as the readers read it.
+def epoch_seconds(number: float) -> tuple[float, str]:
+    """Unix seconds of a finite, non-negative epoch number, its unit chosen by magnitude.
+
+    Args:
+        number: The raw number.
+
+    Returns:
+        ``(seconds, unit)``, unit one of ``s``/``ms``/``us``/``ns``.
 
     Raises:
         ValueError: If it is too large for any unit.
-    """
-    from botcomments.io.timestamps import parse_timestamp  # io imports this module
 
-    return parse_timestamp(number).seconds
+    Example:
+        >>> epoch_seconds(1714565703123)
+        (1714565703.123, 'ms')
+    """
+    for bound, unit, divisor in EPOCH_UNITS:
+        if number < bound:
+            return number / divisor, unit
+    raise ValueError(f"timestamp {number!r} is too large for s/ms/us/ns")
 
 
 @dataclass(slots=True)
@@ -109,7 +127,7 @@ class Comment:
                 )
             self.ts = float(self.ts)
         if self.ts is not None and self.ts >= EPOCH_SECONDS_BOUND and math.isfinite(self.ts):
-            self.ts = _epoch_seconds(self.ts)
+            self.ts = epoch_seconds(self.ts)[0]
         if self.ts is not None and (not math.isfinite(self.ts) or self.ts < 0):
             raise ValueError(
                 f"timestamp {self.ts!r} is not a finite non-negative number of seconds; "

@@ -33,6 +33,8 @@ from datetime import datetime, timezone, tzinfo
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from botcomments.records import epoch_seconds
+
 TIMESTAMP_UNITS: tuple[str, ...] = (
     "s",
     "ms",
@@ -47,13 +49,6 @@ TIMESTAMP_UNITS: tuple[str, ...] = (
 NAIVE_UNITS: tuple[str, ...] = ("iso8601_naive_utc", "datetime_naive_utc")
 """Units of wall-clock times without a zone (read as UTC unless a zone is given)."""
 
-# (exclusive upper bound of the raw number, unit name, divisor to seconds)
-_MAGNITUDES: tuple[tuple[float, str, float], ...] = (
-    (1e11, "s", 1.0),
-    (1e14, "ms", 1e3),
-    (1e17, "us", 1e6),
-    (1e20, "ns", 1e9),
-)
 _EXTRA_FORMATS: tuple[str, ...] = ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d")
 _LONG_FRACTION = re.compile(r"(\.\d{6})\d+")
 _FIX_HINT = "use ISO-8601 (2024-05-01T20:15:03+08:00) or unix seconds/milliseconds"
@@ -109,10 +104,12 @@ def _from_number(number: float, shown: object) -> ParsedTime:
         raise TimestampError(f"timestamp {shown!r} is not a finite number; {_FIX_HINT}")
     if number < 0:
         raise TimestampError(f"timestamp {shown!r} is negative (before 1970); {_FIX_HINT}")
-    for bound, unit, divisor in _MAGNITUDES:
-        if number < bound:
-            return ParsedTime(number / divisor, unit)
-    raise TimestampError(f"timestamp {shown!r} is too large for s/ms/us/ns; {_FIX_HINT}")
+    try:
+        return ParsedTime(*epoch_seconds(number))
+    except ValueError:
+        raise TimestampError(
+            f"timestamp {shown!r} is too large for s/ms/us/ns; {_FIX_HINT}"
+        ) from None
 
 
 def _from_string(value: str) -> ParsedTime:
