@@ -1,4 +1,4 @@
-"""The import graph points one way: cli -> scoring -> fusion -> {quantify, simulate} ->
+"""The import graph points one way: cli -> live -> scoring -> fusion -> {quantify, simulate} ->
 {detectors, model} -> {text, io, baselines} -> core; the runtime never imports the
 training layer or the benchmarks (the CLI may load the training layer lazily), and
 importing the scoring pipeline pulls no fitting or plotting library.
@@ -31,7 +31,8 @@ LAYERS: dict[str, int] = {
     "simulate": 3,
     "fusion": 4,
     "scoring": 5,
-    "cli": 6,
+    "live": 6,
+    "cli": 7,
 }
 """Rank of each runtime subpackage/module: imports go to strictly lower ranks only."""
 

@@ -18,7 +18,7 @@ Example:
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -53,11 +53,21 @@ class _OpenRoom:
     comments: list[Comment] = field(default_factory=list)
 
 
+def time_order(comments: Sequence[Comment]) -> list[int]:
+    """Positions of ``comments`` sorted by timestamp (None last, ties in given order).
+
+    Args:
+        comments: Comments of one room.
+
+    Returns:
+        A permutation of ``range(len(comments))``.
+    """
+    return sorted(range(len(comments)),
+                  key=lambda k: (comments[k].ts is None, comments[k].ts or 0.0, k))
+
+
 def _time_ordered(room_id: str, room: _OpenRoom) -> RoomSlice:
-    order = sorted(
-        range(len(room.comments)),
-        key=lambda k: (room.comments[k].ts is None, room.comments[k].ts or 0.0, k),
-    )
+    order = time_order(room.comments)
     return RoomSlice(
         room_id,
         [room.indices[k] for k in order],

@@ -413,6 +413,44 @@ class Scorer:
         return ScoreResult(verdicts=verdicts, rooms=run.rooms)
 
 
+def detector_evidence(outputs: Sequence[DetectorOutput], n: int
+                      ) -> list[dict[str, dict[str, Any]]]:
+    """Per-comment evidence of every detector (``{"dup": {...}, "tpl": {...}, ...}``).
+
+    Args:
+        outputs: Detector outputs of one slice.
+        n: Comments in the slice.
+
+    Returns:
+        One dict per comment (a detector without evidence for it gives ``{}``).
+    """
+    return [{o.name: (o.evidence[i] if i < len(o.evidence) else {}) for o in outputs}
+            for i in range(n)]
+
+
+def accumulate(acc: RoomAccumulator, comments: Sequence[Comment], scores: np.ndarray,
+               verdicts: Sequence[Verdict], evidence: Sequence[dict[str, dict[str, Any]]]
+               ) -> None:
+    """Add one scored slice to its room's accumulator.
+
+    Args:
+        acc: The room's accumulator.
+        comments: The slice's comments (slice order).
+        scores: Fused bot score per comment.
+        verdicts: Verdict per comment.
+        evidence: Per-detector evidence per comment (:func:`detector_evidence`).
+    """
+    acc.add(
+        scores,
+        np.array([v.is_bot for v in verdicts], dtype=bool),
+        [c.user_id for c in comments],
+        np.array([np.nan if c.ts is None else c.ts for c in comments]),
+        [v.flags for v in verdicts],
+        evidence,
+        [c.text for c in comments],
+    )
+
+
 def _reason_evidence(
     reason: Reason,
     i: int,
@@ -486,20 +524,8 @@ class ScoringRun:
             acc = accumulators[piece.room_id] = RoomAccumulator(piece.room_id)
             self._first_index[piece.room_id] = min(piece.indices)
         verdicts = result.verdicts
-        is_bot = np.array([v.is_bot for v in verdicts], dtype=bool)
-        per_comment_evidence = [
-            {o.name: (o.evidence[i] if i < len(o.evidence) else {}) for o in result.outputs}
-            for i in range(len(verdicts))
-        ]
-        acc.add(
-            result.scores,
-            is_bot,
-            [c.user_id for c in piece.comments],
-            np.array([np.nan if c.ts is None else c.ts for c in piece.comments]),
-            [v.flags for v in verdicts],
-            per_comment_evidence,
-            [c.text for c in piece.comments],
-        )
+        accumulate(acc, piece.comments, result.scores, verdicts,
+                   detector_evidence(result.outputs, len(verdicts)))
         self.histogram.add(result.scores)
         labeled = [(s, c.label) for s, c in zip(result.scores, piece.comments, strict=True)
                    if c.label is not None]

@@ -77,6 +77,26 @@ class TopGroups:
         ranked = sorted(self._groups.values(), key=lambda g: (-g.size, g.key))
         return [g for g in ranked if g.size >= min_size][:n]
 
+    def state(self) -> dict[str, Any]:
+        """JSON-ready state (restore with :meth:`from_state`)."""
+        return {"max_tracked": self.max_tracked,
+                "groups": [[g.key, g.size, g.info, g.examples] for g in self._groups.values()]}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> TopGroups:
+        """Rebuild from :meth:`state`.
+
+        Args:
+            state: A state dict.
+
+        Returns:
+            The groups, as they were.
+        """
+        out = cls(int(state["max_tracked"]))
+        for key, size, info, examples in state["groups"]:
+            out._groups[key] = _Group(key, int(size), dict(info), list(examples))
+        return out
+
 
 class RoomAccumulator:
     """Everything needed to report one room once all its slices are scored.
@@ -159,6 +179,53 @@ class RoomAccumulator:
                 str(lock["group"]), text,
                 {"evidence": f"lockstep, {lock.get('size', '?')} accounts"},
             )
+
+    def state(self) -> dict[str, Any]:
+        """JSON-ready state (NaN times as null; restore with :meth:`from_state`).
+
+        Returns:
+            Everything the accumulator holds.
+        """
+        def cat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
+            return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+
+        ts = cat(self._ts, np.float64)
+        return {
+            "room_id": self.room_id,
+            "scores": cat(self._scores, np.float32).astype(np.float64).tolist(),
+            "is_bot": cat(self._is_bot, bool).tolist(),
+            "users": cat(self._users, np.int64).tolist(),
+            "ts": [None if np.isnan(t) else t for t in ts.tolist()],
+            "user_ids": list(self._user_codes),
+            "flag_counts": dict(self.flag_counts),
+            "clusters": self.clusters.state(),
+            "templates": self.templates.state(),
+            "account_groups": self.account_groups.state(),
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> RoomAccumulator:
+        """Rebuild from :meth:`state`.
+
+        Args:
+            state: A state dict.
+
+        Returns:
+            An accumulator whose report equals the original's.
+        """
+        acc = cls(str(state["room_id"]))
+        if state["scores"]:
+            acc._scores = [np.asarray(state["scores"], dtype=np.float32)]
+            acc._is_bot = [np.asarray(state["is_bot"], dtype=bool)]
+            acc._users = [np.asarray(state["users"], dtype=np.int64)]
+            acc._ts = [np.array([np.nan if t is None else t for t in state["ts"]],
+                                dtype=np.float64)]
+        acc._user_codes = {uid: i for i, uid in enumerate(state["user_ids"])}
+        acc.flag_counts = Counter(state["flag_counts"])
+        acc.clusters = TopGroups.from_state(state["clusters"])
+        acc.templates = TopGroups.from_state(state["templates"])
+        acc.account_groups = TopGroups.from_state(state["account_groups"])
+        return acc
 
     @property
     def n_comments(self) -> int:
