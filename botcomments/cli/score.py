@@ -63,6 +63,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="rule-only mode: detectors + rules, no text model")
     p.add_argument("--threshold", type=probability, default=None,
                    help="decision threshold on bot_score, in (0, 1) (default: the model's)")
+    p.add_argument("--accounts", action="store_true",
+                   help="also write DIR/accounts.jsonl: per room and account, comments, "
+                        "flagged, reasons, cluster/template/lockstep-group ids")
     p.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl",
                    help="parquet: also write DIR/comments.parquet")
     p.add_argument("--input-format", default=None, help="force the input format")
@@ -174,6 +177,7 @@ def run(args: argparse.Namespace) -> int:
         0 on success, 2 on a usage or input error.
     """
     from botcomments.io.readers import open_comments
+    from botcomments.scoring.accounts import ACCOUNTS_FILE, AccountTable
     from botcomments.scoring.outputs import (
         REJECTS_FILE,
         REPORT_FILE,
@@ -207,11 +211,16 @@ def run(args: argparse.Namespace) -> int:
     n_bot = 0
     try:
         run_ = scorer.stream(_progress(stream, show))
+        accounts = AccountTable() if args.accounts else None
         with CommentsWriter(out, parquet=args.format == "parquet") as writer:
             for comment, verdict in run_:
                 writer.write(comment, verdict)
                 n_bot += verdict.is_bot
+                if accounts is not None:
+                    accounts.add(comment, verdict)
             paths = writer.paths
+        if accounts is not None:
+            paths.append(accounts.write(out / ACCOUNTS_FILE))
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -127,7 +127,8 @@ def _room_section(report: RoomReport) -> str:
         "<h4>Top templates</h4>",
         _table(report.top_templates, ("template", "skeleton", "size", "flagged", "examples")),
         "<h4>Top account groups</h4>",
-        _table(report.top_account_groups, ("group", "flagged", "evidence", "examples")),
+        _table(report.top_account_groups,
+               ("group", "flagged", "evidence", "members", "examples")),
         "</div>",
     ]
     return "\n".join(parts)

@@ -177,7 +177,8 @@ class RoomAccumulator:
         if lock and "group" in lock:
             self.account_groups.add(
                 str(lock["group"]), text,
-                {"evidence": f"lockstep, {lock.get('size', '?')} accounts"},
+                {"evidence": f"lockstep, {lock.get('size', '?')} accounts",
+                 "members": list(lock.get("members") or [])},
             )
 
     def state(self) -> dict[str, Any]:
@@ -270,7 +271,7 @@ class RoomAccumulator:
             ],
             "top_account_groups": [
                 {"group": g.key, "flagged": g.size, "evidence": g.info.get("evidence", ""),
-                 "examples": g.examples}
+                 "members": g.info.get("members", []), "examples": g.examples}
                 for g in self.account_groups.top()
             ],
         }
