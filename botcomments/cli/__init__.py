@@ -24,6 +24,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "simulate",
     "read",
     "score",
+    "watch",
     "bench",
     "train_fusion",
 )

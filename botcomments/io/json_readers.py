@@ -15,6 +15,7 @@ from typing import Any
 
 from botcomments.io.base import Location, RecordError, Rejected, Skipped, preview
 from botcomments.io.sources import (
+    Opener,
     RawLine,
     detect_encoding,
     iter_raw_lines,
@@ -84,6 +85,7 @@ def read_json_lines(
     encoding: str | None,
     max_line_bytes: int,
     on_encoding: Callable[[str], None],
+    opener: Opener = open_binary,
 ) -> Iterator[Item]:
     """Stream one JSON-lines file, one object per line.
 
@@ -93,6 +95,7 @@ def read_json_lines(
         encoding: Text encoding, or None to detect UTF-8 vs GB18030.
         max_line_bytes: Longer lines are rejected (``line_too_long``) without being held.
         on_encoding: Called once with the encoding used.
+        opener: Opens the file (``io.follow.Follower.open`` follows a growing file).
 
     Yields:
         ``(Comment, ts_unit)``, ``Rejected`` or ``Skipped`` items.
@@ -100,7 +103,7 @@ def read_json_lines(
     encoding = encoding or detect_encoding(peek(path))
     on_encoding(encoding)
     name = str(path)
-    with open_binary(path) as fh:
+    with opener(path) as fh:
         for line in iter_raw_lines(fh, max_line_bytes):
             item = _line_item(line, name, encoding, builder)
             if item is not None:

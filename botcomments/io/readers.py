@@ -30,13 +30,16 @@ import pyarrow as pa
 
 from botcomments.io.base import Location, Rejected, Skipped
 from botcomments.io.closing import ClosesOnExit
+from botcomments.io.follow import FOLLOWABLE_FORMATS
 from botcomments.io.json_readers import Builder, read_json_array, read_json_lines
 from botcomments.io.mapping import comment_from_mapping, parse_field_map
 from botcomments.io.platforms import blivedm_record, douyin_record
 from botcomments.io.sources import (
     DEFAULT_MAX_LINE_BYTES,
     UTF8_BOM,
+    Opener,
     inner_suffix,
+    open_binary,
     peek,
     stem_of,
 )
@@ -159,8 +162,10 @@ class CommentStream(ClosesOnExit):
         room_id: str | None,
         max_line_bytes: int,
         zone: tzinfo | None = None,
+        opener: Opener | None = None,
     ) -> None:
         self.paths = paths
+        self._opener = opener
         self._zone = zone
         self.stats = ReadStats()
         self._fmt = fmt
@@ -232,6 +237,9 @@ class CommentStream(ClosesOnExit):
         def on_encoding(encoding: str) -> None:
             fstats.encoding = encoding
 
+        if self._opener is not None and fmt not in FOLLOWABLE_FORMATS:
+            raise ValueError(f"{path}: {fmt} cannot be followed while it is written; "
+                             f"follow one of {', '.join(FOLLOWABLE_FORMATS)}")
         if fmt == "parquet":
             return read_parquet(path, field_map=self._field_map, default_room=room)
         if fmt in ("csv", "tsv"):
@@ -244,6 +252,7 @@ class CommentStream(ClosesOnExit):
                 max_line_bytes=self._max_line_bytes,
                 on_encoding=on_encoding,
             )
+        opener = self._opener or open_binary
         if fmt in ("bililive_xml", "bilibili_xml"):
             return read_xml(
                 path,
@@ -251,16 +260,25 @@ class CommentStream(ClosesOnExit):
                 default_room=room,
                 encoding=self._encoding,
                 on_encoding=on_encoding,
+                opener=opener,
             )
         builder = self._builder(fmt, room)
-        is_array = peek(path, 4096).removeprefix(UTF8_BOM).lstrip()[:1] == b"["
-        reader = read_json_array if is_array else read_json_lines
-        return reader(
+        # a stream that is not a file (stdin) is read as JSON lines
+        is_array = (self._opener is None or path.is_file()) and \
+            peek(path, 4096).removeprefix(UTF8_BOM).lstrip()[:1] == b"["
+        if is_array:
+            if self._opener is not None:
+                raise ValueError(f"{path}: a JSON array cannot be followed; write JSON lines")
+            return read_json_array(path, builder=builder, encoding=self._encoding,
+                                   max_line_bytes=self._max_line_bytes,
+                                   on_encoding=on_encoding)
+        return read_json_lines(
             path,
             builder=builder,
             encoding=self._encoding,
             max_line_bytes=self._max_line_bytes,
             on_encoding=on_encoding,
+            opener=opener,
         )
 
     def _builder(self, fmt: str, room: str) -> Builder:
@@ -287,6 +305,7 @@ def open_comments(
     room_id: str | None = None,
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     tz: str | None = None,
+    opener: Opener | None = None,
 ) -> CommentStream:
     """Open chat logs of any supported format as one stream of ``Comment``.
 
@@ -307,6 +326,8 @@ def open_comments(
         tz: IANA zone (e.g. ``Asia/Shanghai``) of timestamps written without a zone
             (``2024-05-30 20:00:00``); None reads them as UTC. Zoned timestamps and
             epoch numbers are unaffected.
+        opener: Opens each file (None: plain or gzip). ``io.follow.Follower().open``
+            follows files still being written (formats in ``FOLLOWABLE_FORMATS``).
 
     Returns:
         A single-use ``CommentStream``; its ``stats`` fill while iterating.
@@ -334,4 +355,5 @@ def open_comments(
         room_id=room_id,
         max_line_bytes=max_line_bytes,
         zone=time_zone(tz) if tz else None,
+        opener=opener,
     )

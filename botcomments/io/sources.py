@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import codecs
 import gzip
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -25,6 +25,10 @@ DEFAULT_MAX_LINE_BYTES = 1024 * 1024
 """Lines longer than this (1 MiB) are rejected as ``line_too_long`` without being held."""
 
 UTF8_BOM = b"\xef\xbb\xbf"
+
+
+Opener = Callable[[Path], BinaryIO]
+"""Opens a path for binary reading (:func:`open_binary`, or a follower of growing files)."""
 
 
 def open_binary(path: Path) -> BinaryIO:

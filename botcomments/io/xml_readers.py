@@ -22,7 +22,7 @@ from botcomments.io.platforms import (
     bililive_superchat,
     video_danmaku,
 )
-from botcomments.io.sources import SNIFF_BYTES, detect_encoding, open_binary
+from botcomments.io.sources import SNIFF_BYTES, Opener, detect_encoding, open_binary
 from botcomments.io.timestamps import TimestampError, parse_timestamp
 from botcomments.records import Comment
 
@@ -143,6 +143,7 @@ def read_xml(
     default_room: str,
     encoding: str | None,
     on_encoding: Callable[[str], None],
+    opener: Opener = open_binary,
 ) -> Iterator[Item]:
     """Stream the records of one Bilibili XML file.
 
@@ -153,11 +154,12 @@ def read_xml(
         encoding: Force a text encoding (e.g. gb18030); None trusts the XML declaration
             unless the content is detected as GB18030.
         on_encoding: Called once with the encoding used.
+        opener: Opens the file (``io.follow.Follower.open`` follows a growing file).
 
     Yields:
         ``(Comment, ts_unit)``, ``Rejected`` or ``Skipped`` items.
     """
-    with open_binary(path) as fh:
+    with opener(path) as fh:
         head = fh.read(SNIFF_BYTES)
         if encoding is None and detect_encoding(head) == "gb18030":
             encoding = "gb18030"

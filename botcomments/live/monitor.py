@@ -120,6 +120,7 @@ class VerdictEvent:
         verdict: The verdict.
         revision: 0 for the first (provisional) verdict, then 1, 2, ...
         final: No later revision will come (its room slice is closed).
+        comment: The comment itself, on its first event (None on revisions).
     """
 
     room_id: str
@@ -127,15 +128,20 @@ class VerdictEvent:
     verdict: Verdict
     revision: int
     final: bool
+    comment: Comment | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready event.
 
         Returns:
-            ``room_id``, ``comment_id``, ``revision``, ``final`` and the verdict fields.
+            ``room_id``, ``comment_id``, ``revision``, ``final``, the verdict fields and,
+            on a first event, the comment's ``user_id``, ``ts`` and ``text``.
         """
-        return {"room_id": self.room_id, "comment_id": self.comment_id,
-                "revision": self.revision, "final": self.final, **self.verdict.to_dict()}
+        out = {"room_id": self.room_id, "comment_id": self.comment_id,
+               "revision": self.revision, "final": self.final}
+        if self.comment is not None:
+            out.update(user_id=self.comment.user_id, ts=self.comment.ts, text=self.comment.text)
+        return {**out, **self.verdict.to_dict()}
 
 
 @dataclass
@@ -397,7 +403,8 @@ class RoomMonitor:
             session.verdicts.append(verdict)
             session.revisions.append(0)
             session.evidence.append(ev)
-            events.append(VerdictEvent(session.room_id, session.ids[pos], verdict, 0, False))
+            events.append(VerdictEvent(session.room_id, session.ids[pos], verdict, 0, False,
+                                       session.comments[pos]))
         return FeedResult(events)
 
     def _score_whole(self, session: _Session, final: bool) -> FeedResult:
@@ -413,7 +420,7 @@ class RoomMonitor:
                 session.revisions.append(0)
                 session.evidence.append(ev)
                 events.append(VerdictEvent(session.room_id, session.ids[pos], verdict, 0,
-                                           final))
+                                           final, session.comments[pos]))
                 continue
             changed = self._changed(session.verdicts[pos], verdict)
             session.revisions[pos] += changed
