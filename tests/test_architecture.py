@@ -1,6 +1,6 @@
-"""The import graph points one way: cli -> live -> scoring -> fusion -> {quantify, simulate} ->
-{detectors, model} -> {text, io, baselines} -> core; the runtime never imports the
-training layer or the benchmarks (the CLI may load the training layer lazily), and
+"""The import graph points one way: cli -> service -> live -> scoring -> fusion ->
+{quantify, simulate} -> {detectors, model} -> {text, io, baselines} -> core; the runtime
+never imports the training layer or the benchmarks (the CLI may load the training layer lazily), and
 importing the scoring pipeline pulls no fitting or plotting library.
 """
 
@@ -32,7 +32,8 @@ LAYERS: dict[str, int] = {
     "fusion": 4,
     "scoring": 5,
     "live": 6,
-    "cli": 7,
+    "service": 7,
+    "cli": 8,
 }
 """Rank of each runtime subpackage/module: imports go to strictly lower ranks only."""
 

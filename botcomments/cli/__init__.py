@@ -25,6 +25,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "read",
     "score",
     "watch",
+    "serve",
     "bench",
     "train_fusion",
 )

@@ -22,7 +22,13 @@ import time
 from pathlib import Path
 from typing import IO, Any, BinaryIO, cast
 
-from botcomments.cli.checks import add_tz_option, missing_inputs, overwrites_input, zone_note
+from botcomments.cli.checks import (
+    add_tz_option,
+    missing_inputs,
+    overwrites_input,
+    probability,
+    zone_note,
+)
 from botcomments.cli.score import add_device_options, build_scorer
 from botcomments.records import Comment
 
@@ -47,7 +53,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--model", type=Path, default=None,
                    help="model folder (default: models/default)")
     p.add_argument("--no-model", action="store_true", help="detectors + rules, no text model")
-    p.add_argument("--threshold", type=float, default=None, help="decision threshold")
+    p.add_argument("--threshold", type=probability, default=None,
+                   help="decision threshold on bot_score, in (0, 1)")
     p.add_argument("--input-format", default=None,
                    help="force the input format (stdin: default jsonl)")
     p.add_argument("--map", default=None, help="field mapping, e.g. text=content")

@@ -20,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 from array import array
 from collections.abc import Collection, Iterable, Sequence
 
@@ -35,6 +36,25 @@ from botcomments.detectors.minhash import (
     new_permutations,
 )
 
+
+@functools.lru_cache(maxsize=64)
+def lsh_bands(threshold: float, num_perm: int, recall_weight: float) -> tuple[int, int]:
+    """Bands ``(b, r)`` datasketch's optimiser chooses for a threshold (cached).
+
+    The optimiser integrates numerically (~6 ms); detectors are rebuilt on every reset
+    (each ``Scorer.score`` call, each live-session rescoring), so it runs once per setting.
+
+    Args:
+        threshold: Jaccard similarity threshold.
+        num_perm: MinHash permutations.
+        recall_weight: Weight of false negatives (false positives get the rest).
+
+    Returns:
+        ``(b, r)``: b bands of r rows.
+    """
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm,
+                     weights=(1.0 - recall_weight, recall_weight))
+    return int(lsh.b), int(lsh.r)
 
 class NearIndex:
     """Bounded MinHash LSH index of leader texts with exact verification.
@@ -79,13 +99,7 @@ class NearIndex:
         self.capacity = capacity
         self.num_perm = num_perm
         self.ngram_range = ngram_range
-        # datasketch's optimiser chooses the bands (b bands of r rows) for the threshold.
-        lsh = MinHashLSH(
-            threshold=threshold,
-            num_perm=num_perm,
-            weights=(1.0 - recall_weight, recall_weight),
-        )
-        self._n_bands, self._width = lsh.b, lsh.r
+        self._n_bands, self._width = lsh_bands(threshold, num_perm, recall_weight)
         # key -> (leader text, leader shingles, leader band keys as bytes)
         self._leaders: LRUDict[int, tuple[str, array[int], bytes]] = LRUDict(capacity)
         # one table per band: band key -> leader key, or a tuple of leader keys

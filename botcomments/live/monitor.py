@@ -91,7 +91,7 @@ class MonitorSettings:
         ValueError: On a non-positive size or a negative share.
     """
 
-    context: int = 500
+    context: int = 200
     rescore_growth: float = 0.25
     min_rescore: int = 20
     revise_score_delta: float = 0.05

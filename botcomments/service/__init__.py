@@ -1,0 +1,1 @@
+"""HTTP service (the ``serve`` extra): :func:`botcomments.service.app.create_app`."""
