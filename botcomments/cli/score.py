@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -137,16 +137,19 @@ def build_scorer(args: argparse.Namespace) -> Scorer | None:
         return None
 
 
-def output_folder_problem(out: Path, inputs: list[str]) -> str | None:
+def output_folder_problem(out: Path, inputs: list[str],
+                          names: Sequence[str] | None = None) -> str | None:
     """Why ``--out`` cannot be the output folder (None when it can).
 
     Args:
         out: The ``--out`` folder.
         inputs: Input paths as given.
+        names: Files the command writes there (default: ``score``'s).
 
     Returns:
         An error message with the fix, or None.
     """
+    from botcomments.scoring.accounts import ACCOUNTS_FILE
     from botcomments.scoring.outputs import (
         COMMENTS_FILE,
         COMMENTS_PARQUET,
@@ -155,7 +158,9 @@ def output_folder_problem(out: Path, inputs: list[str]) -> str | None:
         ROOMS_FILE,
     )
 
-    names = (COMMENTS_FILE, COMMENTS_PARQUET, ROOMS_FILE, REPORT_FILE, REJECTS_FILE)
+    if names is None:
+        names = (COMMENTS_FILE, COMMENTS_PARQUET, ROOMS_FILE, REPORT_FILE, REJECTS_FILE,
+                 ACCOUNTS_FILE)
     clash = overwrites_input([out, *(out / n for n in names)], inputs)
     if clash:
         return clash

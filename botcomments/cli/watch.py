@@ -14,7 +14,6 @@ Example:
 from __future__ import annotations
 
 import argparse
-import json
 import queue
 import sys
 import threading
@@ -25,11 +24,11 @@ from typing import IO, Any, BinaryIO, cast
 from botcomments.cli.checks import (
     add_tz_option,
     missing_inputs,
-    overwrites_input,
     probability,
     zone_note,
 )
-from botcomments.cli.score import add_device_options, build_scorer
+from botcomments.cli.score import add_device_options, build_scorer, output_folder_problem
+from botcomments.io.writers import json_line
 from botcomments.records import Comment
 
 EVENTS_FILE = "events.jsonl"
@@ -130,7 +129,7 @@ def _summary_line(report: Any) -> str:
 def _write_events(events: list[Any], sink: IO[str], flush: bool) -> None:
     """One JSON line per event (a first verdict carries the comment's text and user)."""
     for event in events:
-        print(json.dumps(event.to_dict(), ensure_ascii=False), file=sink, flush=flush)
+        print(json_line(event.to_dict()), file=sink, flush=flush)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -145,14 +144,14 @@ def run(args: argparse.Namespace) -> int:
     from botcomments.live import RoomMonitor
     from botcomments.scoring.outputs import REJECTS_FILE, ROOMS_FILE, write_rooms
 
-    if args.input != STDIN:
-        problem = missing_inputs([args.input])
-        if args.out is not None:
-            problem = problem or overwrites_input(
-                [args.out / EVENTS_FILE, args.out / ROOMS_FILE], [args.input])
-        if problem:
-            print(f"error: {problem}", file=sys.stderr)
-            return 2
+    inputs = [] if args.input == STDIN else [args.input]
+    problem = missing_inputs(inputs)
+    if args.out is not None:
+        problem = problem or output_folder_problem(args.out, inputs,
+                                                   (EVENTS_FILE, ROOMS_FILE, REJECTS_FILE))
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     scorer = build_scorer(args)
     if scorer is None:
         return 2

@@ -8,7 +8,9 @@ the same ids ``rooms.json`` and the report use. Memory grows with the number of 
 accounts (about 0.5 KB each), not with comments.
 
 Example:
-    >>> from botcomments.records import Comment
+    >>> from botcomments.io.writers import RecordWriter
+from botcomments.io.writers import RecordWriter
+from botcomments.records import Comment
     >>> from botcomments.scoring.types import Verdict
     >>> table = AccountTable()
     >>> table.add(Comment("加V", "r1", ts=1.0, user_id="u1"),
@@ -20,13 +22,13 @@ Example:
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from botcomments.io.writers import RecordWriter
 from botcomments.records import Comment
 from botcomments.scoring.types import Verdict
 
@@ -129,8 +131,7 @@ class AccountTable:
         Returns:
             The path.
         """
-        path = Path(path)
-        with path.open("w", encoding="utf-8") as fh:
+        with RecordWriter(path, fmt="jsonl") as writer:
             for row in self.rows():
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        return path
+                writer.write(row)
+        return Path(path)
