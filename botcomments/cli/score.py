@@ -63,6 +63,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="rule-only mode: detectors + rules, no text model")
     p.add_argument("--threshold", type=probability, default=None,
                    help="decision threshold on bot_score, in (0, 1) (default: the model's)")
+    p.add_argument("--lang", choices=("en", "zh"), default="en",
+                   help="language of report.html: en (default) or zh (中文)")
+    p.add_argument("--alert-below", type=probability, default=0.7,
+                   help="report.html shows genuine shares below this in red (default 0.7)")
     p.add_argument("--accounts", action="store_true",
                    help="also write DIR/accounts.jsonl: per room and account, comments, "
                         "flagged, reasons, cluster/template/lockstep-group ids")
@@ -244,7 +248,9 @@ def run(args: argparse.Namespace) -> int:
         "flagged": n_bot,
     }
     write_report(out / REPORT_FILE, ReportInputs(run_.rooms, run_.histogram, run_.calibration,
-                                                 summary))
+                                                 summary, lang=args.lang,
+                                                 alert_below=args.alert_below,
+                                                 zone=args.tz or "UTC"))
     rate = run_.n_scored / elapsed if elapsed > 0 else 0.0
     rejects_note = f" (see {out / REJECTS_FILE})" if stats.rejected else ""
     print(

@@ -15,9 +15,9 @@ Example:
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-WIDTH, HEIGHT = 640, 200
+WIDTH, HEIGHT = 900, 260
 """Drawing size in px (the browser scales it to the page)."""
 _PAD_L, _PAD_R, _PAD_T, _PAD_B = 52, 52, 12, 36
 _BAR, _LINE, _MARK, _AXIS = "#c9d3e6", "#1b5e20", "#b00020", "#555"
@@ -48,9 +48,13 @@ def _text(x: float, y: float, label: str, anchor: str = "middle", rotate: bool =
             f'{turn}>{html.escape(label)}</text>')
 
 
-def _open(frame: _Frame, x_label: str, y_label: str) -> list[str]:
+def _open(frame: _Frame, x_label: str, y_label: str,
+          x_format: Callable[[float], str] | None = None) -> list[str]:
     w, h = frame.width, frame.height
     left, bottom = _PAD_L, h - _PAD_B
+    fmt = x_format or "{:g}".format
+    ticks = [frame.x0 + (frame.x1 - frame.x0) * k / 4 for k in range(5)] if x_format else \
+        [frame.x0, frame.x1]
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" '
         f'height="{h}" role="img">',
@@ -61,8 +65,7 @@ def _open(frame: _Frame, x_label: str, y_label: str) -> list[str]:
         _text(14, (_PAD_T + bottom) / 2, y_label, rotate=True),
         _text(left - 4, bottom, f"{frame.y0:g}", "end"),
         _text(left - 4, _PAD_T + 10, f"{frame.y1:g}", "end"),
-        _text(left, bottom + 14, f"{frame.x0:g}"),
-        _text(w - _PAD_R, bottom + 14, f"{frame.x1:g}"),
+        *(_text(frame.x(t), bottom + 14, fmt(t)) for t in ticks),
     ]
 
 
@@ -111,7 +114,8 @@ def bar_chart(xs: Sequence[float], counts: Sequence[float], *, width_of_bar: flo
 
 
 def bars_with_share(xs: Sequence[float], counts: Sequence[float], shares: Sequence[float], *,
-                    x_label: str, y_label: str, share_label: str) -> str:
+                    x_label: str, y_label: str, share_label: str,
+                    x_format: Callable[[float], str] | None = None) -> str:
     """Per-x bars (counts, left axis) with a line of shares in [0, 1] (right axis).
 
     Args:
@@ -121,13 +125,15 @@ def bars_with_share(xs: Sequence[float], counts: Sequence[float], shares: Sequen
         x_label: X-axis label.
         y_label: Left-axis label.
         share_label: Right-axis label.
+        x_format: Labels five ticks along the x-axis (e.g. clock times); None labels
+            the two ends with the numbers.
 
     Returns:
         An ``<svg>`` element.
     """
     frame = _Frame(min(xs, default=0.0), max(xs, default=0.0) + 1.0, 0.0,
                    float(max(counts, default=0.0)))
-    parts = _open(frame, x_label, y_label) + _bars(frame, xs, counts, 0.9, _BAR)
+    parts = _open(frame, x_label, y_label, x_format) + _bars(frame, xs, counts, 0.9, _BAR)
     right = frame.width - _PAD_R
     parts += [
         f'<line x1="{right}" y1="{_PAD_T}" x2="{right}" y2="{frame.y(frame.y0):.1f}" '
