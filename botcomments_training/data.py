@@ -21,10 +21,14 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 LABEL_ALIASES: dict[str, int] = {
-    **dict.fromkeys(("0", "human", "genuine", "real", "normal", "ham", "organic", "false"), 0),
-    **dict.fromkeys(("1", "bot", "spam", "fake", "water_army", "shill", "true"), 1),
+    **dict.fromkeys(("0", "human", "genuine", "real", "normal", "ham", "organic", "false",
+                     "no", "n", "否", "不是", "真人", "真实", "正常", "人工", "用户", "非机器人"),
+                    0),
+    **dict.fromkeys(("1", "bot", "spam", "fake", "water_army", "shill", "true", "yes", "y",
+                     "是", "机器人", "水军", "机器", "虚假", "刷屏", "广告", "僵尸粉", "假"), 1),
 }
-"""Accepted label spellings (lower-cased) and their ids."""
+"""Accepted label spellings (lower-cased) and their ids. 是/否 and yes/no read as answers
+to "is it a bot?" (an ``is_bot`` column): 是 = bot."""
 
 FORMATS: dict[str, str] = {
     ".jsonl": "json",
@@ -126,6 +130,10 @@ def parse_label(value: Any) -> int:
     )
 
 
+FIELD_ALIASES: dict[str, str] = {"room_id": "room"}
+"""``--map`` names accepted for a field (``score`` says ``room_id=``, so ``train`` does too)."""
+
+
 def parse_mapping(spec: str | None) -> dict[str, str]:
     """Parse ``--map text=content,label=is_bot,room=room_id``.
 
@@ -141,13 +149,14 @@ def parse_mapping(spec: str | None) -> dict[str, str]:
     mapping = {"text": "text", "label": "label", "room": "room_id"}
     if not spec:
         return mapping
-    for pair in spec.split(","):
+    for pair in spec.replace("，", ",").split(","):
         name, sep, column = pair.partition("=")
+        field = FIELD_ALIASES.get(name.strip(), name.strip())
         if not sep or not column.strip():
             raise ValueError(f"--map item {pair!r} must look like text=COLUMN")
-        if name.strip() not in mapping:
-            raise ValueError(f"--map field {name!r} unknown; use text=, label= or room=")
-        mapping[name.strip()] = column.strip()
+        if field not in mapping:
+            raise ValueError(f"--map field {name!r} unknown; use text=, label= or room_id=")
+        mapping[field] = column.strip()
     return mapping
 
 

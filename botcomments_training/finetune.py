@@ -188,6 +188,83 @@ def prepare_model(
     return model, base_tokenizer, version
 
 
+def _base_name(base: str | None) -> str:
+    """How the card names the base: a hub name as given, a local folder by its name only
+    (a card must not carry the trainer's absolute paths)."""
+    if base is None:
+        return "built-in char-level BERT"
+    return Path(base).name if Path(base).is_dir() else base
+
+
+MIN_VALIDATION_ROWS = 200
+MIN_VALIDATION_PER_CLASS = 30
+"""Below these the threshold (chosen on validation) is warned about as uncertain."""
+SMALL_BASE_PARAMS = 50_000_000
+"""Bases up to this size fine-tune at :data:`SMALL_BASE_LR`; larger ones (bert-base
+class) at :data:`LARGE_BASE_LR`."""
+SMALL_BASE_LR = 2e-4
+"""Learning rate the default model was fine-tuned with from its predecessor."""
+LARGE_BASE_LR = 5e-5
+"""The usual fine-tuning rate of bert-base-size encoders."""
+
+
+def base_learning_rate(base: str) -> float:
+    """Learning rate for fine-tuning ``base`` (the from-scratch rate would wreck it).
+
+    Args:
+        base: Hub name or local folder.
+
+    Returns:
+        :data:`SMALL_BASE_LR` for small encoders (<= 50M parameters, like the default
+        model), else :data:`LARGE_BASE_LR`.
+    """
+    model, _ = load_base(base)
+    n_params = sum(p.numel() for p in model.parameters())
+    return SMALL_BASE_LR if n_params <= SMALL_BASE_PARAMS else LARGE_BASE_LR
+
+
+def warn_small_validation(y_val: np.ndarray) -> bool:
+    """Warn when the decision threshold rests on few validation rows.
+
+    Args:
+        y_val: Validation labels.
+
+    Returns:
+        True when it warned.
+    """
+    n_bot = int(y_val.sum())
+    n_human = len(y_val) - n_bot
+    if len(y_val) >= MIN_VALIDATION_ROWS and min(n_bot, n_human) >= MIN_VALIDATION_PER_CLASS:
+        return False
+    logger.warning(
+        "the decision threshold is chosen on %d validation rows (%d bot, %d human): it is "
+        "uncertain; label more rows (>= %d, >= %d of each class) or pass --validation",
+        len(y_val), n_bot, n_human, MIN_VALIDATION_ROWS, MIN_VALIDATION_PER_CLASS)
+    return True
+
+
+def base_on_validation(base: str | None, texts: list[str], y_val: np.ndarray,
+                       target_precision: float) -> dict[str, Any] | None:
+    """The base model's metrics on the same validation rows (a botcomments model folder).
+
+    Args:
+        base: The base, or None.
+        texts: Validation texts.
+        y_val: Their labels.
+        target_precision: Precision target of the threshold choice.
+
+    Returns:
+        The base's evaluation report at its own saved threshold, or None when the base
+        is not a local botcomments model.
+    """
+    if base is None or not (Path(base) / "botcomments.json").is_file():
+        return None
+    from botcomments.model.classifier import BotCommentClassifier
+
+    clf = BotCommentClassifier.from_pretrained(base, device="cpu", quantize=False)
+    return evaluation_report(y_val, clf.bot_scores(texts), clf.threshold, target_precision)
+
+
 def _model_labels(model: PreTrainedModel, labels: list[int]) -> list[int]:
     """Map project label ids (0 human, 1 bot) to the model's ids via its label2id."""
     label2id = label_ids(model)
@@ -393,16 +470,20 @@ def fine_tune(
     result = fit(model, enc_train, enc_val, pad_id, bot_id, cfg, device)
     probs = predict_encoded(result.model, enc_val, pad_id, device)[:, bot_id]
     y_val = np.asarray(validation.labels)
+    warn_small_validation(y_val)
     pre = evaluation_report(y_val, probs, target_precision=cfg.target_precision)
     threshold = pre["threshold_for_target_precision"]
     report = evaluation_report(y_val, probs, threshold, cfg.target_precision)
+    base_report = base_on_validation(base, validation.texts, y_val, cfg.target_precision)
+    if base_report is not None:
+        report["base_on_same_validation"] = base_report
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     move(result.model, "cpu").save_pretrained(folder)
     tokenizer.model_max_length = cfg.max_length
     tokenizer.save_pretrained(folder)
     training_info = {
-        "base": base or "built-in char-level BERT",
+        "base": _base_name(base),
         "config": cfg.to_dict(),
         "n_train": len(train),
         "n_validation": len(validation),

@@ -74,7 +74,8 @@ def test_continued_fine_tuning_from_a_trained_folder(
     report = fine_tune(labeled, None, tmp_path / "cont", base=str(trained_dir), cfg=tiny_config)
     assert report["n"] > 0
     settings = json.loads((tmp_path / "cont" / "botcomments.json").read_text())
-    assert settings["training"]["base"] == str(trained_dir)
+    assert settings["training"]["base"] == trained_dir.name  # no local paths in the card
+    assert "base_on_same_validation" in report  # compared with its base on the same rows
     old = json.loads((trained_dir / "tokenizer.json").read_text())["model"]["vocab"]
     new = json.loads((tmp_path / "cont" / "tokenizer.json").read_text())["model"]["vocab"]
     assert old == new
