@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from botcomments.ml import TreeArrays, TreeStack, boosted_log_odds, sigmoid
+from botcomments.quantify.users import minute_slots
 
 ACCOUNT_FEATURES: tuple[str, ...] = (
     "score",
@@ -102,7 +103,7 @@ def account_features(
     t_lo, t_hi = _user_extremes(np.where(timed, t, np.nan), codes, n_users)
     span = (t_hi - t_lo)[codes]
     timed_counts = np.bincount(codes[timed], minlength=n_users)[codes]
-    minute = ((t[timed] - t[timed].min()) // 60.0).astype(np.int64)
+    _, minute = minute_slots(t[timed])
     per_minute = np.bincount(minute).astype(np.float64)
     out[timed, 5] = np.log1p(span[timed])
     out[timed, 6] = (np.bincount(minute, weights=p[timed]) / np.maximum(per_minute, 1))[minute]

@@ -55,7 +55,7 @@ import numpy as np
 from botcomments.quantify.estimators import ESTIMATORS, NEEDS_RATES, PROBABILISTIC, adjust
 from botcomments.quantify.prevalence import RoomRegression
 from botcomments.quantify.rates import ClassifierRates
-from botcomments.quantify.users import user_codes
+from botcomments.quantify.users import minute_slots, user_codes
 
 logger = logging.getLogger(__name__)
 
@@ -248,12 +248,12 @@ def _timeline(ts: np.ndarray, basis: np.ndarray, plan: _Plan) -> tuple[list[dict
         return [], n_untimed
     t = ts[timed]
     t0 = float(t.min())
-    minute = ((t - t0) // 60.0).astype(np.int64)
-    counts = np.bincount(minute)
-    sums = np.bincount(minute, weights=basis[timed])
+    minutes, slot = minute_slots(t, t0)
+    counts = np.bincount(slot)
+    sums = np.bincount(slot, weights=basis[timed])
     rows = []
-    for m in np.flatnonzero(counts).tolist():
-        raw = float(sums[m] / counts[m])
+    for k, m in enumerate(minutes.tolist()):
+        raw = float(sums[k] / counts[k])
         share = float(np.clip(raw, 0.0, 1.0)) if plan.rates is None else float(
             adjust(raw, *plan.rates)
         )
@@ -261,7 +261,7 @@ def _timeline(ts: np.ndarray, basis: np.ndarray, plan: _Plan) -> tuple[list[dict
             {
                 "minute": m,
                 "minute_start": t0 + 60.0 * m,
-                "n": int(counts[m]),
+                "n": int(counts[k]),
                 "bot_share_raw": raw,
                 "genuine_share": 1.0 - share,
             }

@@ -48,3 +48,28 @@ def user_codes(users: Sequence[Any] | np.ndarray | None, n: int) -> tuple[np.nda
         if _is_missing(u):
             index[("__anon__", i)] = out[i]
     return out, len(index)
+
+
+def minute_slots(t: np.ndarray, t0: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The occupied minutes of finite timestamps and each timestamp's slot among them.
+
+    Per-minute counts are taken over the occupied minutes only, so arrays follow the
+    data, not the time span: one year-9999 timestamp among today's must not allocate a
+    bin for every minute until then.
+
+    Args:
+        t: Finite unix seconds.
+        t0: Origin of minute 0 (default: the earliest time).
+
+    Returns:
+        ``(minutes, slot)``: sorted distinct minute numbers since ``t0`` and, per
+        timestamp, the index of its minute in ``minutes``.
+
+    Example:
+        >>> m, s = minute_slots(np.array([0.0, 30.0, 61.0, 1e12]))
+        >>> m.tolist()[:2], s.tolist()
+        ([0, 1], [0, 0, 1, 2])
+    """
+    origin = float(t.min()) if t0 is None else t0
+    minutes, slot = np.unique(((t - origin) // 60.0).astype(np.int64), return_inverse=True)
+    return minutes, slot.reshape(-1)
