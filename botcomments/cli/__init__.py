@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from botcomments import __version__
+from botcomments.cli.threads import quiet_openmp
 
 SUBCOMMANDS: tuple[str, ...] = (
     # one line per working subcommand module in botcomments/cli/
@@ -58,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns:
         Process exit code.
     """
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    quiet_openmp()  # before torch loads: OpenMP workers sleep, tokenizers' pool stays off
     # transformers draws a "Loading weights" bar on every model load; the CLI has its own
     # progress output (set HF_HUB_DISABLE_PROGRESS_BARS=0 to see it again)
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")

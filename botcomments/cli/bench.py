@@ -26,6 +26,7 @@ from pathlib import Path
 import psutil
 
 from botcomments.cli.score import add_device_options
+from botcomments.cli.threads import set_torch_threads
 from botcomments.records import Comment
 
 
@@ -41,7 +42,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="texts for the plain transformers pipeline (it is slow)")
     p.add_argument("--archive", type=int, default=0,
                    help="also stream a generated archive of this many comments")
-    p.add_argument("--threads", type=int, default=2, help="torch threads")
+    p.add_argument("--threads", type=int, default=None,
+                   help="torch threads (default: the usable cores, as score does)")
     add_device_options(p)
     p.add_argument("--seed", type=int, default=7)
     p.set_defaults(func=run, threshold=None)
@@ -169,13 +171,13 @@ def run(args: argparse.Namespace) -> int:
     Returns:
         0 on success, 2 when no model can be found.
     """
-    import torch
 
     from botcomments.cli.score import default_model_dir
 
-    torch.set_num_threads(args.threads)
+    args.threads = set_torch_threads(args.threads)
     comments = _simulated(args.n, args.seed)
-    print(f"{len(comments)} simulated comments; torch threads {args.threads}")
+    print(f"{len(comments)} simulated comments; torch threads {args.threads}; "
+          f"OMP_WAIT_POLICY {os.environ.get('OMP_WAIT_POLICY', 'unset')}")
     if not args.no_model:
         model_dir = args.model or default_model_dir()
         if model_dir is None:

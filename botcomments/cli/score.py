@@ -23,6 +23,7 @@ from botcomments.cli.checks import (
     probability,
     zone_note,
 )
+from botcomments.cli.threads import set_torch_threads
 from botcomments.records import Comment
 
 if TYPE_CHECKING:
@@ -82,8 +83,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
     add_device_options(p)
     p.add_argument("--threads", type=int, default=None,
-                   help="torch CPU threads for the text model (default: torch's choice; "
-                        "use 1 on a machine shared with other busy processes)")
+                   help="torch CPU threads for the text model (default: the cores this "
+                        "process may use: affinity and cgroup quota)")
     p.set_defaults(func=run)
 
 
@@ -129,10 +130,7 @@ def build_scorer(args: argparse.Namespace) -> Scorer | None:
             file=sys.stderr,
         )
         return None
-    if args.threads:
-        import torch
-
-        torch.set_num_threads(args.threads)
+    set_torch_threads(getattr(args, "threads", None))
     try:
         return Scorer.from_pretrained(model_dir, threshold=args.threshold,
                                       device=args.device, batch_size=args.batch_size)
