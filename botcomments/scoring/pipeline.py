@@ -95,22 +95,33 @@ class SliceScores:
 
 
 class _TextCache:
-    """Text-model scores of distinct texts, bounded (floods repeat a handful of lines)."""
+    """Text-model scores of distinct lines, bounded (floods repeat a handful of lines).
+
+    Keyed on the comment's normal form when given: the text model scores the normal form
+    (same normaliser version, checked when the model loads), so lines that differ only in
+    what the normaliser removes (width, zero-width characters, styled digits, traditional
+    characters, ...) share one model call.
+    """
 
     def __init__(self, model: TextModel, capacity: int = TEXT_CACHE_SIZE) -> None:
         self.model = model
         self.capacity = capacity
         self._cache: dict[str, float] = {}
 
-    def __call__(self, texts: Sequence[str]) -> np.ndarray:
-        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+    def __call__(self, texts: Sequence[str], keys: Sequence[str] | None = None) -> np.ndarray:
+        keys = texts if keys is None else keys
+        first_text: dict[str, str] = {}
+        for key, text in zip(keys, texts, strict=True):
+            if key not in self._cache:
+                first_text.setdefault(key, text)
         fresh: dict[str, float] = {}
-        if missing:
-            scores = np.asarray(self.model.bot_scores(missing), dtype=np.float64)
-            fresh = dict(zip(missing, scores.tolist(), strict=True))
+        if first_text:
+            scores = np.asarray(self.model.bot_scores(list(first_text.values())),
+                                dtype=np.float64)
+            fresh = dict(zip(first_text, scores.tolist(), strict=True))
         # answer from both maps first: evicting below must not lose this batch's scores
         cached = self._cache
-        out = np.array([fresh[t] if t in fresh else cached[t] for t in texts], dtype=np.float64)
+        out = np.array([fresh[k] if k in fresh else cached[k] for k in keys], dtype=np.float64)
         if len(self._cache) + len(fresh) > self.capacity:
             self._cache.clear()
         if len(fresh) <= self.capacity:
@@ -179,7 +190,8 @@ class FeatureExtractor:
         normalized = self.normalizer.normalize_batch([c.text for c in comments])
         batch = RoomBatch(room_id, comments, normalized)
         outputs = [det.detect(batch) for det in self.detectors]
-        text_scores = self._text([c.text for c in comments]) if self._text else None
+        text_scores = (self._text([c.text for c in comments], [n.text for n in normalized])
+                       if self._text else None)
         table = assemble_features(outputs, normalized, text_scores,
                                   user_ids=[c.user_id for c in comments],
                                   text_threshold=self.text_threshold,

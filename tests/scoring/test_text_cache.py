@@ -43,3 +43,15 @@ def test_repeats_are_scored_once() -> None:
     cache(["a", "a", "bb"])
     cache(["bb", "a"])
     assert model.n_scored == 2
+
+
+def test_lines_with_one_normal_form_share_one_model_call() -> None:
+    """Keyed on the normal form: full-width / zero-width variants are scored once."""
+    from botcomments.text.normalize import normalize
+
+    model = CountingModel()
+    cache = _TextCache(model)
+    texts = ["加V看主页", "加Ｖ看主页", "加\u200bV看主页", "晚安"]
+    out = cache(texts, [normalize(t).text for t in texts])
+    assert model.n_scored == 2
+    assert out[0] == out[1] == out[2]
