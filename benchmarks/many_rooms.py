@@ -1,0 +1,51 @@
+"""Many small rooms vs one large room: does per-room overhead dominate?
+
+A platform archive is mostly small rooms. This scores N comments twice with the same
+scorer, side by side: as N rooms of one comment each, and as one room of N comments
+(same texts, users and times), and prints comments/s of both and their ratio (issue 14's
+target: the small rooms at >= 50 % of the large room's rate).
+
+Run (the default 20,000 comments take about 2 minutes without a model):
+    python benchmarks/many_rooms.py
+    python benchmarks/many_rooms.py --n 5000 --model models/default
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from botcomments.records import Comment
+from botcomments.scoring.pipeline import Scorer
+
+
+def comments(n: int, one_room: bool) -> list[Comment]:
+    """N comments: each in its own room, or all in one room, otherwise identical."""
+    return [Comment(f"主播好美{i % 500}", "big" if one_room else f"r{i}",
+                    ts=1_714_565_700.0 + 0.5 * i, user_id=f"u{i % 3000}") for i in range(n)]
+
+
+def rate(scorer: Scorer, batch: list[Comment]) -> float:
+    started = time.perf_counter()
+    result = scorer.score(batch)
+    assert len(result.verdicts) == len(batch)
+    return len(batch) / (time.perf_counter() - started)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=20_000)
+    ap.add_argument("--model", type=Path, default=None, help="model folder (default: rules)")
+    args = ap.parse_args()
+    scorer = Scorer.from_pretrained(args.model) if args.model else Scorer.rule_only()
+    large = rate(scorer, comments(args.n, one_room=True))
+    small = rate(scorer, comments(args.n, one_room=False))
+    print(f"mode {scorer.mode}, {args.n:,} comments")
+    print(f"one room of {args.n:,}: {large:,.0f} comments/s")
+    print(f"{args.n:,} rooms of one: {small:,.0f} comments/s "
+          f"({small / large:.1%} of the large room; {1000 / small:.2f} ms per room)")
+
+
+if __name__ == "__main__":
+    main()
