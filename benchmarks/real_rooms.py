@@ -366,12 +366,14 @@ def print_room_table(rows: list[dict[str, Any]], methods: Sequence[str]) -> None
               f"{row['bot_share']:.3f} | {row['true_ratio']:.3f} | " + " | ".join(cells) + " |")
 
 
-def make_methods(model: Path | None, threads: int) -> dict[str, Method]:
+def make_methods(model: Path | None, threads: int, precision: str | None = None
+                 ) -> dict[str, Method]:
     """The methods compared: fused (when a model is given), no-model, community rule.
 
     Args:
         model: Model folder, or None to skip the fused scorer.
         threads: Torch CPU threads.
+        precision: Text-model precision of the fused scorer (None: default).
 
     Returns:
         Name -> scoring function.
@@ -381,7 +383,7 @@ def make_methods(model: Path | None, threads: int) -> dict[str, Method]:
     torch.set_num_threads(threads)
     methods: dict[str, Method] = {}
     if model is not None:
-        methods["fused"] = Scorer.from_pretrained(model).score
+        methods["fused"] = Scorer.from_pretrained(model, precision=precision).score
     methods["no-model"] = Scorer.rule_only().score
     methods["rule"] = community_baseline
     return methods
@@ -403,6 +405,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=max(1, min(4, (os.cpu_count() or 2) // 2)),
                         help="torch CPU threads of the text model (default: half the cores, at "
                         "most 4, so a shared machine is not oversubscribed: %(default)s)")
+    parser.add_argument("--precision", choices=("int8", "bf16", "fp32"), default=None,
+                        help="text-model precision of the fused scorer (default: int8 on CPU)")
     parser.add_argument("--per-room", action="store_true", help="print the per-room table")
     parser.add_argument("--json", type=Path, help="write every figure (no text) to this file")
     args = parser.parse_args(argv)
@@ -417,7 +421,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Command-line entry."""
     args = parse_args(argv)
     t0 = time.perf_counter()
-    methods = make_methods(None if args.no_fused else args.model, args.threads)
+    methods = make_methods(None if args.no_fused else args.model, args.threads, args.precision)
     pieces = cut_sessions(read_sessions(args.corpus), *ROOM_SIZE, seed=args.seed)
     specs = plan_benchmark(pieces, args.shares, args.rooms, args.seed)
     results = [build_room(spec, args.seed) for spec in specs]

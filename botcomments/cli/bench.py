@@ -71,7 +71,8 @@ def _rate(n: int, seconds: float) -> str:
 
 
 def bench_text_model(model_dir: Path, texts: Sequence[str], pipeline_n: int,
-                     device: str | None = None, batch_size: int = 128) -> None:
+                     device: str | None = None, batch_size: int = 128,
+                     precision: str | None = None) -> None:
     """Print the scorer's text path vs the plain transformers pipeline on the same texts.
 
     Args:
@@ -81,14 +82,16 @@ def bench_text_model(model_dir: Path, texts: Sequence[str], pipeline_n: int,
         device: Device of the scorer's text model (None = auto). The pipeline keeps
             its own defaults.
         batch_size: Texts per forward pass of the scorer's text model.
+        precision: The scorer's text-model precision (None = default).
     """
     from transformers import pipeline
 
     from botcomments.model.classifier import BotCommentClassifier
 
     subset = list(texts[:pipeline_n])
-    model = BotCommentClassifier.from_pretrained(model_dir, device=device, batch_size=batch_size)
-    print(f"scorer text model on {model.device}, batch size {batch_size}")
+    model = BotCommentClassifier.from_pretrained(model_dir, device=device, batch_size=batch_size,
+                                                 precision=precision)
+    print(f"scorer text model on {model.device}, {model.precision}, batch size {batch_size}")
     t0 = time.perf_counter()
     model.bot_scores(subset)
     ours = time.perf_counter() - t0
@@ -186,7 +189,8 @@ def run(args: argparse.Namespace) -> int:
             return 2
         args.model = model_dir
         bench_text_model(model_dir, [c.text for c in comments], args.pipeline_n,
-                         device=args.device, batch_size=args.batch_size)
+                         device=args.device, batch_size=args.batch_size,
+                         precision=args.precision)
     bench_end_to_end(args, comments)
     if args.archive:
         bench_archive(args, args.archive)

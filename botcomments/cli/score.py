@@ -106,6 +106,9 @@ def add_device_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--batch-size", type=int, default=128,
                    help="texts per forward pass of the text model (default 128; larger "
                    "pays on a GPU)")
+    p.add_argument("--precision", choices=("int8", "bf16", "fp32"), default=None,
+                   help="text-model precision (default: int8 on CPU, fp32 on a GPU); bf16 "
+                   "and fp32 give every comment the same score whatever its batch")
 
 
 def build_scorer(args: argparse.Namespace) -> Scorer | None:
@@ -133,7 +136,8 @@ def build_scorer(args: argparse.Namespace) -> Scorer | None:
     set_torch_threads(getattr(args, "threads", None))
     try:
         return Scorer.from_pretrained(model_dir, threshold=args.threshold,
-                                      device=args.device, batch_size=args.batch_size)
+                                      device=args.device, batch_size=args.batch_size,
+                                      precision=getattr(args, "precision", None))
     except FileNotFoundError as exc:
         print(f"error: {exc}\n  or score without a text model: --no-model", file=sys.stderr)
         return None

@@ -271,6 +271,7 @@ class Scorer:
         threshold: float | None = None,
         device: str | None = None,
         batch_size: int = 128,
+        precision: str | None = None,
         **kwargs: Any,
     ) -> Scorer:
         """Load the text model and the learned combiner (``fusion.json``) of a model folder.
@@ -282,6 +283,8 @@ class Scorer:
             device: Torch device of the text model (default: cuda when available, else
                 cpu with int8 quantisation).
             batch_size: Texts per forward pass of the text model (larger pays on a GPU).
+            precision: Text-model precision (``int8``, ``bf16``, ``fp32``; default: int8
+                on CPU, fp32 on a GPU); see ``BotCommentClassifier``.
             **kwargs: Passed to ``Scorer``.
 
         Returns:
@@ -298,7 +301,8 @@ class Scorer:
                 f"model folder {folder} not found; pass --model DIR or score with --no-model"
             )
         fusion = LearnedFusion.load(folder)
-        model = BotCommentClassifier.from_pretrained(folder, device=device, batch_size=batch_size)
+        model = BotCommentClassifier.from_pretrained(folder, device=device, batch_size=batch_size,
+                                                     precision=precision)
         return cls(fusion, text_model=model, threshold=threshold, **kwargs)
 
     @property

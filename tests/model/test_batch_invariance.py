@@ -1,0 +1,51 @@
+"""bf16 and fp32 inference give every text the same score whatever its batch (texts are
+batched by exact token length, so nothing is padded); int8 dynamic quantisation does not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch", reason="the text model needs torch")
+
+from botcomments.model.classifier import (  # noqa: E402
+    BotCommentClassifier,
+    same_length_batches,
+)
+from botcomments.records import LABEL_NAMES  # noqa: E402
+from tests.helpers.tiny_model import build_tiny_model  # noqa: E402
+
+TEXTS = ["主播好美", "加V看主页有福利", "草", "这个链接几号还有货吗", "666",
+         "晚上好各位" * 30, "已拍两单质量很好", "？？？", "家人们冲冲冲", "kksk"]
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_tiny_model(tmp_path_factory.mktemp("tiny"), dict(LABEL_NAMES))
+
+
+@pytest.mark.parametrize("precision", ["bf16", "fp32"])
+def test_a_score_does_not_depend_on_its_batch(model_dir: Path, precision: str) -> None:
+    clf = BotCommentClassifier.from_pretrained(model_dir, device="cpu", precision=precision,
+                                               batch_size=4)
+    together = clf.bot_scores(TEXTS)
+    alone = np.array([clf.bot_scores([t])[0] for t in TEXTS])
+    shuffled = clf.bot_scores(TEXTS[::-1])[::-1]
+    assert np.abs(together - alone).max() <= 1e-4
+    assert np.abs(together - shuffled).max() <= 1e-4
+    assert ((together >= clf.threshold) == (alone >= clf.threshold)).all()
+
+
+def test_precisions_are_checked(model_dir: Path) -> None:
+    with pytest.raises(ValueError, match="choose one of"):
+        BotCommentClassifier.from_pretrained(model_dir, device="cpu", precision="fp8")
+    assert BotCommentClassifier.from_pretrained(model_dir, device="cpu").precision == "int8"
+
+
+def test_same_length_batches_cover_every_item_once() -> None:
+    lengths = [3, 7, 3, 3, 7, 1, 3]
+    batches = same_length_batches(lengths, 2)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    assert all(len({lengths[i] for i in b}) == 1 and len(b) <= 2 for b in batches)
