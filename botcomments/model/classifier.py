@@ -327,7 +327,7 @@ class BotCommentClassifier:
         """int8: batches of similar character length (its scores depend on the batch
         anyway); bf16/fp32: batches of one exact token length (no padding at all; texts
         over ``max_length`` share the full-length batches)."""
-        if self.precision == "int8":
+        if self.precision == "int8" or not norm:
             return length_sorted_batches([len(t) for t in norm], self.batch_size)
         ids = self.tokenizer(norm, add_special_tokens=True, truncation=False,
                              verbose=False)["input_ids"]
