@@ -107,10 +107,12 @@ def same_length_batches(lengths: Sequence[int], batch_size: int) -> list[list[in
     return [g[k:k + batch_size] for g in groups.values() for k in range(0, len(g), batch_size)]
 
 
+MIN_BUCKET = 8
+"""Shortest padded token length of the bf16/fp32 path (lengths pad to powers of two)."""
 PRECISIONS: tuple[str, ...] = ("int8", "bf16", "fp32")
 """Inference precisions: int8 dynamic quantisation (CPU; a score moves with its batch by
-up to ~0.06), bf16 and fp32 (batched by exact token length: a score does not depend on
-its batch)."""
+up to ~0.06), bf16 and fp32 (each text padded to a length of its own, a power of two:
+a score does not depend on its batch)."""
 
 
 def quantize_for_cpu(model: PreTrainedModel) -> torch.nn.Module:
@@ -172,8 +174,8 @@ class BotCommentClassifier:
         batch_size: Texts per forward pass.
         quantize: Use int8 dynamic quantisation (CPU only; defaults to True on CPU).
         precision: ``int8``, ``bf16`` or ``fp32`` (overrides ``quantize``); bf16 and
-            fp32 batch texts by exact token length, so a score does not depend on its
-            batch.
+            fp32 pad each text to a length that depends on the text alone (the next
+            power of two), so a score does not depend on its batch.
 
     Raises:
         ValueError: If the model's labels do not include "bot", or on an unknown
@@ -313,8 +315,8 @@ class BotCommentClassifier:
         """
         norm = [self._readable_part(t) for t in self.normalize(texts)]
         out = np.zeros((len(norm), len(self.id2label)), dtype=np.float32)
-        for batch in self._batches(norm):
-            enc = self._encode([norm[i] for i in batch])
+        for batch, pad_to in self._batches(norm):
+            enc = self._encode([norm[i] for i in batch], pad_to)
             owner = enc.pop("overflow_to_sample_mapping", None)
             enc = {k: v.to(self.device) for k, v in enc.items() if k != "token_type_ids"}
             probs = torch.softmax(self._runner(**enc).logits.float(), dim=-1).cpu().numpy()
@@ -323,16 +325,27 @@ class BotCommentClassifier:
             )
         return out
 
-    def _batches(self, norm: list[str]) -> list[list[int]]:
-        """int8: batches of similar character length (its scores depend on the batch
-        anyway); bf16/fp32: batches of one exact token length (no padding at all; texts
-        over ``max_length`` share the full-length batches)."""
+    def _batches(self, norm: list[str]) -> list[tuple[list[int], int | None]]:
+        """Batches and the token length to pad them to.
+
+        int8: texts of similar character length, padded to the batch's longest (its
+        scores depend on the batch anyway). bf16/fp32: texts of one padded length
+        (:meth:`_padded_lengths`), so every text is computed on the same padded input
+        whatever else is in its batch.
+        """
         if self.precision == "int8" or not norm:
-            return length_sorted_batches([len(t) for t in norm], self.batch_size)
+            return [(b, None) for b in length_sorted_batches([len(t) for t in norm],
+                                                             self.batch_size)]
+        padded = self._padded_lengths(norm)
+        return [(b, padded[b[0]]) for b in same_length_batches(padded, self.batch_size)]
+
+    def _padded_lengths(self, norm: list[str]) -> list[int]:
+        """Token length each text is padded to: the next power of two (at least 8),
+        capped at ``max_length``. It depends on the text alone, never on its batch."""
         ids = self.tokenizer(norm, add_special_tokens=True, truncation=False,
                              verbose=False)["input_ids"]
         limit = self.settings.max_length
-        return same_length_batches([min(len(x), limit) for x in ids], self.batch_size)
+        return [min(limit, max(MIN_BUCKET, 1 << (len(x) - 1).bit_length())) for x in ids]
 
     def _readable_part(self, text: str) -> str:
         """Cut a normal form to what ``max_windows`` windows can hold (a token is at
@@ -343,17 +356,19 @@ class BotCommentClassifier:
         content = s.max_length - 2
         return text[: content + (s.max_windows - 1) * (content - s.window_overlap)]
 
-    def _encode(self, texts: list[str]) -> Any:
+    def _encode(self, texts: list[str], pad_to: int | None = None) -> Any:
         """Tokenise a batch: truncated at ``max_length``, or cut into overlapping
-        windows (the fast tokenizer's overflow, with ``overflow_to_sample_mapping``)."""
+        windows (the fast tokenizer's overflow, with ``overflow_to_sample_mapping``);
+        padded to the longest in the batch, or to ``pad_to`` tokens."""
         s = self.settings
         windows = {"stride": s.window_overlap, "return_overflowing_tokens": True}
+        padding: dict[str, Any] = {"padding": True, "pad_to_multiple_of": pad_to}
         return self.tokenizer(
             texts,
-            padding=True,
             truncation=True,
             max_length=s.max_length,
             return_tensors="pt",
+            **padding,
             **(windows if s.window_overlap else {}),
         )
 

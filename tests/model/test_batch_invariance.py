@@ -1,5 +1,5 @@
-"""bf16 and fp32 inference give every text the same score whatever its batch (texts are
-batched by exact token length, so nothing is padded); int8 dynamic quantisation does not."""
+"""bf16 and fp32 inference give every text the same score whatever its batch (each text is
+padded to a length of its own, the next power of two); int8 dynamic quantisation does not."""
 
 from __future__ import annotations
 
