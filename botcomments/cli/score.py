@@ -102,13 +102,14 @@ def add_device_options(p: argparse.ArgumentParser) -> None:
     """
     p.add_argument("--device", default=None,
                    help="torch device of the text model, e.g. cpu, cuda, cuda:1 "
-                   "(default: cuda when available, else cpu with int8)")
+                   "(default: cuda when available, else cpu)")
     p.add_argument("--batch-size", type=int, default=128,
                    help="texts per forward pass of the text model (default 128; larger "
                    "pays on a GPU)")
     p.add_argument("--precision", choices=("int8", "bf16", "fp32"), default=None,
-                   help="text-model precision (default: int8 on CPU, fp32 on a GPU); bf16 "
-                   "and fp32 give every comment the same score whatever its batch")
+                   help="text-model precision (default: bf16 on CPUs that compute it "
+                   "natively, else fp32; fp32 on a GPU); bf16 and fp32 give a comment the "
+                   "same score in any batch, int8 does not")
 
 
 def build_scorer(args: argparse.Namespace) -> Scorer | None:

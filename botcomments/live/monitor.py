@@ -15,10 +15,11 @@ session per room:
 - **Final = batch.** :meth:`RoomMonitor.close_room` (or eviction) rescores the open
   slice whole and marks every verdict ``final``; a room fed in any order and any batch
   sizes then has the verdicts and the room report ``Scorer.score`` gives for that room
-  alone: identical with the rule-only scorer, and equal up to the text model's int8
-  batch effects with the default int8 CPU text model (an fp32 model matches to 1e-5 in
-  the tests). Cross-room evidence (a line or an account reused in several rooms) is not
-  carried between sessions: each room is judged on its own, as in ``score`` on one room.
+  alone: identical with the rule-only scorer and with the default bf16/fp32 text model
+  (a comment's score does not depend on its batch; an fp32 model matches to 1e-5 in the
+  tests); with ``precision="int8"`` scores move by int8's batch effect. Cross-room
+  evidence (a line or an account reused in several rooms) is not carried between
+  sessions: each room is judged on its own, as in ``score`` on one room.
   A room longer than one slice (``max_slice``, 100,000 comments by default) is cut where
   batch scoring cuts it, but each slice is scored with fresh detector state, while
   batch scoring carries the detectors' state from one slice of a room to the next: such

@@ -281,10 +281,10 @@ class Scorer:
                 ``fusion.json``).
             threshold: Decision threshold (default: the combiner's).
             device: Torch device of the text model (default: cuda when available, else
-                cpu with int8 quantisation).
+                cpu; precision per ``BotCommentClassifier``).
             batch_size: Texts per forward pass of the text model (larger pays on a GPU).
-            precision: Text-model precision (``int8``, ``bf16``, ``fp32``; default: int8
-                on CPU, fp32 on a GPU); see ``BotCommentClassifier``.
+            precision: Text-model precision (``int8``, ``bf16``, ``fp32``; default:
+                ``botcomments.model.classifier.default_precision``).
             **kwargs: Passed to ``Scorer``.
 
         Returns:
