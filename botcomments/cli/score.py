@@ -144,6 +144,22 @@ def build_scorer(args: argparse.Namespace) -> Scorer | None:
         return None
 
 
+def checked_scorer(args: argparse.Namespace, problem: str | None) -> Scorer | None:
+    """The scorer the arguments ask for, unless an input/output problem was found.
+
+    Args:
+        args: Parsed arguments.
+        problem: An error message about the inputs or ``--out``, or None.
+
+    Returns:
+        The scorer, or None after printing the problem (or why no scorer loads).
+    """
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return None
+    return build_scorer(args)
+
+
 def output_folder_problem(out: Path, inputs: list[str],
                           names: Sequence[str] | None = None) -> str | None:
     """Why ``--out`` cannot be the output folder (None when it can).
@@ -200,11 +216,8 @@ def run(args: argparse.Namespace) -> int:
     from botcomments.scoring.report import ReportInputs, write_report
 
     out: Path = args.out
-    problem = missing_inputs(args.inputs) or output_folder_problem(out, args.inputs)
-    if problem:
-        print(f"error: {problem}", file=sys.stderr)
-        return 2
-    scorer = build_scorer(args)
+    scorer = checked_scorer(args, missing_inputs(args.inputs)
+                            or output_folder_problem(out, args.inputs))
     if scorer is None:
         return 2
     out.mkdir(parents=True, exist_ok=True)

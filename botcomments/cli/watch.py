@@ -27,7 +27,7 @@ from botcomments.cli.checks import (
     probability,
     zone_note,
 )
-from botcomments.cli.score import add_device_options, build_scorer, output_folder_problem
+from botcomments.cli.score import add_device_options, checked_scorer, output_folder_problem
 from botcomments.io.writers import json_line
 from botcomments.records import Comment
 
@@ -149,10 +149,7 @@ def run(args: argparse.Namespace) -> int:
     if args.out is not None:
         problem = problem or output_folder_problem(args.out, inputs,
                                                    (EVENTS_FILE, ROOMS_FILE, REJECTS_FILE))
-    if problem:
-        print(f"error: {problem}", file=sys.stderr)
-        return 2
-    scorer = build_scorer(args)
+    scorer = checked_scorer(args, problem)
     if scorer is None:
         return 2
     if args.out is not None:
