@@ -188,9 +188,13 @@ def run(args: argparse.Namespace) -> int:
                   "--no-model", file=sys.stderr)
             return 2
         args.model = model_dir
-        bench_text_model(model_dir, [c.text for c in comments], args.pipeline_n,
-                         device=args.device, batch_size=args.batch_size,
-                         precision=args.precision)
+        try:
+            bench_text_model(model_dir, [c.text for c in comments], args.pipeline_n,
+                             device=args.device, batch_size=args.batch_size,
+                             precision=args.precision)
+        except FileNotFoundError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     bench_end_to_end(args, comments)
     if args.archive:
         bench_archive(args, args.archive)

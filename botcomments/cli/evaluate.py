@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from botcomments.cli.checks import probability
@@ -46,8 +47,12 @@ def run(args: argparse.Namespace) -> int:
         from botcomments_training.data import load_labeled, parse_mapping
     except ImportError as exc:  # pragma: no cover - depends on the install
         return train_extra_missing(exc, "evaluate (reading labeled data)")
-    data = load_labeled(args.data, parse_mapping(args.mapping))
-    clf = BotCommentClassifier.from_pretrained(args.model)
+    try:
+        data = load_labeled(args.data, parse_mapping(args.mapping))
+        clf = BotCommentClassifier.from_pretrained(args.model)
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     threshold = clf.threshold if args.threshold is None else args.threshold
     report = evaluation_report(data.labels, clf.bot_scores(data.texts), threshold)
     out = Path(args.report) if args.report else Path(args.model) / "eval" / Path(args.data).stem

@@ -222,16 +222,20 @@ def run(args: argparse.Namespace) -> int:
         return 2
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    stream = open_comments(
-        [Path(p) for p in args.inputs],
-        fmt=args.input_format,
-        field_map=args.map,
-        room_id=args.room_id,
-        encoding=args.encoding,
-        rejects_path=out / REJECTS_FILE,
-        strict=args.strict,
-        tz=args.tz,
-    )
+    try:
+        stream = open_comments(
+            [Path(p) for p in args.inputs],
+            fmt=args.input_format,
+            field_map=args.map,
+            room_id=args.room_id,
+            encoding=args.encoding,
+            rejects_path=out / REJECTS_FILE,
+            strict=args.strict,
+            tz=args.tz,
+        )
+    except ValueError as exc:  # unknown format/encoding/zone, malformed --map
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     show = not args.no_progress and sys.stderr.isatty()
     n_bot = 0
     try:

@@ -1,0 +1,59 @@
+"""Every subcommand, fed the usual user errors (missing files and folders, a file where a
+folder belongs, bad numbers, unknown formats), ends with a message and a non-zero exit code:
+never a Python traceback, never an exception out of ``main``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from botcomments.cli import main
+
+CASES: list[tuple[str, list[str]]] = [
+    ("score-missing-input", ["score", "{tmp}/nope.jsonl", "--out", "{tmp}/o", "--no-model"]),
+    ("score-missing-model", ["score", "{chat}", "--out", "{tmp}/o", "--model", "{tmp}/nomodel"]),
+    ("score-out-is-a-file", ["score", "{chat}", "--out", "{file}/sub", "--no-model"]),
+    ("score-bad-threshold", ["score", "{chat}", "--out", "{tmp}/o", "--threshold", "2"]),
+    ("score-bad-format", ["score", "{chat}", "--out", "{tmp}/o", "--no-model",
+                          "--input-format", "xls"]),
+    ("score-bad-tz", ["score", "{chat}", "--out", "{tmp}/o", "--no-model", "--tz", "Mars/Base"]),
+    ("score-bad-map", ["score", "{chat}", "--out", "{tmp}/o", "--no-model", "--map", "txt"]),
+    ("score-bad-lang", ["score", "{chat}", "--out", "{tmp}/o", "--no-model", "--lang", "fr"]),
+    ("score-bad-precision", ["score", "{chat}", "--out", "{tmp}/o", "--precision", "fp8"]),
+    ("read-missing-input", ["read", "{tmp}/nope.jsonl"]),
+    ("read-bad-encoding", ["read", "{chat}", "--encoding", "klingon"]),
+    ("classify-missing-input", ["classify", "{tmp}/nope.txt", "--out", "{tmp}/o.jsonl"]),
+    ("watch-missing-input", ["watch", "{tmp}/nope.jsonl", "--no-model"]),
+    ("watch-out-is-a-file", ["watch", "{chat}", "--no-model", "--out", "{file}/sub"]),
+    ("serve-bad-limit", ["serve", "--no-model", "--max-comments", "0"]),
+    ("train-missing-data", ["train", "--data", "{tmp}/nope.csv", "--out", "{tmp}/m"]),
+    ("train-bad-map", ["train", "--data", "{chat}", "--out", "{tmp}/m", "--map", "x=y"]),
+    ("train-fusion-missing-model", ["train-fusion", "--model", "{tmp}/nomodel", "--data",
+                                    "{chat}"]),
+    ("evaluate-missing-model", ["evaluate", "--model", "{tmp}/nomodel", "--data", "{chat}"]),
+    ("simulate-bad-rooms", ["simulate", "--rooms", "-3", "--out", "{tmp}/s.jsonl"]),
+    ("bench-missing-model", ["bench", "--model", "{tmp}/nomodel", "--n", "50"]),
+    ("unknown-subcommand", ["frobnicate"]),
+]
+
+
+@pytest.mark.parametrize("argv", [c[1] for c in CASES], ids=[c[0] for c in CASES])
+def test_user_error_ends_in_a_message_not_a_traceback(
+        argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        caplog: pytest.LogCaptureFixture) -> None:
+    chat = tmp_path / "chat.jsonl"
+    chat.write_text(json.dumps({"text": "主播好美", "room_id": "r1", "ts": 1_700_000_000,
+                                "user_id": "u1"}, ensure_ascii=False) + "\n", "utf-8")
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x", "utf-8")
+    args = [a.format(tmp=tmp_path, chat=chat, file=a_file) for a in argv]
+    try:
+        code = main(args)
+    except SystemExit as exc:  # argparse's own usage errors
+        code = exc.code if isinstance(exc.code, int) else 2
+    printed = capsys.readouterr()
+    assert code != 0, printed.out + printed.err
+    assert "Traceback" not in printed.out + printed.err + caplog.text
+    assert (printed.err + printed.out + caplog.text).strip()  # it said why
