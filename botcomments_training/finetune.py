@@ -11,6 +11,7 @@ Example:
 from __future__ import annotations
 
 import copy
+import dataclasses
 import logging
 import math
 import time
@@ -208,17 +209,16 @@ LARGE_BASE_LR = 5e-5
 """The usual fine-tuning rate of bert-base-size encoders."""
 
 
-def base_learning_rate(base: str) -> float:
-    """Learning rate for fine-tuning ``base`` (the from-scratch rate would wreck it).
+def base_learning_rate(model: torch.nn.Module) -> float:
+    """Learning rate for fine-tuning a loaded base (the from-scratch rate would wreck it).
 
     Args:
-        base: Hub name or local folder.
+        model: The base model as loaded for fine-tuning.
 
     Returns:
         :data:`SMALL_BASE_LR` for small encoders (<= 50M parameters, like the default
         model), else :data:`LARGE_BASE_LR`.
     """
-    model, _ = load_base(base)
     n_params = sum(p.numel() for p in model.parameters())
     return SMALL_BASE_LR if n_params <= SMALL_BASE_PARAMS else LARGE_BASE_LR
 
@@ -427,6 +427,7 @@ def fine_tune(
     base: str | None = None,
     cfg: TrainConfig | None = None,
     data_info: dict[str, Any] | None = None,
+    base_lr: bool = False,
 ) -> dict[str, Any]:
     """Fine-tune and write a complete model folder.
 
@@ -437,6 +438,8 @@ def fine_tune(
         base: Hub name / local folder of a base encoder; None = built-in encoder.
         cfg: Training config.
         data_info: Free-form description of the data for the model card.
+        base_lr: With a ``base``, replace ``cfg.learning_rate`` by
+            :func:`base_learning_rate` of the loaded base.
 
     Returns:
         The validation report (also saved in ``botcomments.json`` and ``eval_report.json``).
@@ -460,6 +463,9 @@ def fine_tune(
     normalizer = Normalizer()
     train_norm = [n.text for n in normalizer.normalize_batch(train.texts)]
     model, tokenizer, norm_version = prepare_model(train_norm, base, cfg)
+    if base_lr and base is not None:
+        cfg = dataclasses.replace(cfg, learning_rate=base_learning_rate(model))
+        logger.info("fine-tuning %s at learning rate %g", base, cfg.learning_rate)
     if norm_version != normalizer.version:
         normalizer = Normalizer(norm_version)  # raises with the fix when unsupported
     val_norm = [n.text for n in normalizer.normalize_batch(validation.texts)]

@@ -73,17 +73,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         from botcomments_training.config import TrainConfig
         from botcomments_training.data import load_labeled, parse_mapping
-        from botcomments_training.finetune import base_learning_rate, fine_tune
+        from botcomments_training.finetune import fine_tune
     except ImportError as exc:  # pragma: no cover - depends on the install
         return train_extra_missing(exc, "training")
     cfg = TrainConfig.from_file(args.config) if args.config else TrainConfig()
     overrides = {k: v for k, v in (("seed", args.seed), ("epochs", args.epochs),
                                     ("batch_size", args.batch_size),
                                     ("learning_rate", args.lr)) if v is not None}
-    if args.lr is None and args.base and not _config_sets(args.config, "learning_rate"):
-        overrides["learning_rate"] = base_learning_rate(args.base)
-        logger.info("fine-tuning %s at learning rate %g", args.base,
-                    overrides["learning_rate"])
+    base_lr = args.lr is None and bool(args.base) and \
+        not _config_sets(args.config, "learning_rate")
     try:
         cfg = dataclasses.replace(cfg, **overrides)  # validated again
         mapping = parse_mapping(args.mapping)
@@ -93,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     info = data_info(args, train)
-    report = fine_tune(train, val, args.out, args.base, cfg, info)
+    report = fine_tune(train, val, args.out, args.base, cfg, info, base_lr=base_lr)
     base_report = report.pop("base_on_same_validation", None)
     print(format_report(report))
     if base_report is not None:

@@ -93,7 +93,7 @@ def _timeline_plot(report: RoomReport, inputs: ReportInputs, w: dict[str, str]) 
         x_label = w["timeline_x"].format(zone=inputs.zone)
     else:  # rows without a clock start: minutes since the first comment
         xs = [float(r["minute"]) for r in rows]
-        clock, x_label = "{:g}".format, "minute"
+        clock, x_label = "{:g}".format, w["timeline_minutes"]
     return bars_with_share(xs, [r["n"] for r in rows], [r["genuine_share"] for r in rows],
                            x_label=x_label, y_label=w["timeline_y"],
                            share_label=w["genuine_share"], x_format=clock)

@@ -50,6 +50,8 @@ def test_chinese_labelled_csv_to_score_in_two_commands(
     printed = capsys.readouterr().out
     assert "same validation rows" in printed and "fine-tuned" in printed
     assert (new / "fusion.json").is_file()
+    trained = json.loads((new / "botcomments.json").read_text("utf-8"))["training"]["config"]
+    assert trained["learning_rate"] == 2e-4  # a small base's rate, not from-scratch 5e-4
     card = (new / "README.md").read_text("utf-8")
     assert str(tmp_path) not in card and "Base model tiny" in card
     chat = tmp_path / "chat.jsonl"
