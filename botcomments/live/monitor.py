@@ -47,6 +47,7 @@ Example:
 
 from __future__ import annotations
 
+import copy
 import gzip
 import json
 import math
@@ -246,7 +247,7 @@ class RoomMonitor:
             KeyError: For a room that is not open.
         """
         session = self._session(room_id)
-        acc = RoomAccumulator.from_state(session.closed.state())
+        acc = copy.deepcopy(session.closed)  # the open slice is added to a copy
         if session.comments:
             self._accumulate_open(acc, session)
         return room_report(acc, self.scorer.quantifier)
