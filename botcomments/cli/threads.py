@@ -8,7 +8,9 @@ threads ran at 811-947/s against 1,264-1,348/s with ``PASSIVE``, below even one 
 (1,100-1,496/s); on a quiet machine ``PASSIVE`` costs 6-12 % (1,641-1,724 vs
 1,834-1,867/s). The slow case is the one to avoid by default, so the CLI sets
 ``OMP_WAIT_POLICY=PASSIVE`` before torch loads (unless the environment sets it; export
-``OMP_WAIT_POLICY=ACTIVE`` on a dedicated machine). And torch counts the machine's cores,
+``OMP_WAIT_POLICY=ACTIVE`` on a dedicated machine). Those runs used the int8 text model;
+one run with the bf16 default: busy 855 (spinning) vs 1,680/s (sleeping), quiet 2,324 vs
+2,462/s. And torch counts the machine's cores,
 not the ones a container's CPU quota or the process's affinity allows: torch gets
 :func:`usable_cores` threads unless ``--threads`` says otherwise. Tokenizers' own thread
 pool stays off (``TOKENIZERS_PARALLELISM=false``) so the two pools do not oversubscribe.
