@@ -25,6 +25,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "simulate",
     "read",
     "score",
+    "spark_score",
     "watch",
     "serve",
     "bench",

@@ -118,7 +118,16 @@ _KNOWN_SUFFIXES = frozenset(
 )
 
 
-def _expand(paths: str | Path | Iterable[str | Path]) -> list[Path]:
+def expand_inputs(paths: str | Path | Iterable[str | Path]) -> list[Path]:
+    """The input files of a command: files as given, folders expanded (sorted, recursive).
+
+    Args:
+        paths: Files and folders (only files with a known extension, .gz included, and
+            no hidden files are taken from a folder).
+
+    Returns:
+        The files, in reading order.
+    """
     items = [paths] if isinstance(paths, (str, Path)) else list(paths)
     out: list[Path] = []
     for item in items:
@@ -346,7 +355,7 @@ def open_comments(
         except LookupError:
             raise ValueError(f"unknown encoding {encoding!r}; try utf-8 or gb18030") from None
     return CommentStream(
-        _expand(paths),
+        expand_inputs(paths),
         fmt=fmt,
         field_map=parse_field_map(field_map),
         encoding=encoding,

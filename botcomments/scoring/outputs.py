@@ -62,6 +62,22 @@ def comment_record(comment: Comment, verdict: Verdict) -> dict[str, Any]:
     return row
 
 
+def parquet_row(comment: Comment, row: dict[str, Any]) -> dict[str, Any]:
+    """A scored comment as a row of :data:`COMMENTS_PARQUET_SCHEMA`.
+
+    Args:
+        comment: The input comment.
+        row: Its output record (:func:`comment_record`).
+
+    Returns:
+        The flat row: schema columns, ``evidence`` and the other input fields as JSON.
+    """
+    flat = {name: row.get(name) for name in COMMENTS_PARQUET_SCHEMA.names}
+    flat["evidence"] = json_line(row["evidence"])
+    flat["extra"] = json.dumps(json_safe(comment.extra), ensure_ascii=False, default=str)
+    return flat
+
+
 class CommentsWriter(ClosesOnExit):
     """Stream scored comments to ``comments.jsonl`` (and optionally Parquet).
 
@@ -84,10 +100,7 @@ class CommentsWriter(ClosesOnExit):
         row = comment_record(comment, verdict)
         self._jsonl.write(row)
         if self._parquet is not None:
-            flat = {name: row.get(name) for name in COMMENTS_PARQUET_SCHEMA.names}
-            flat["evidence"] = json_line(row["evidence"])
-            flat["extra"] = json.dumps(json_safe(comment.extra), ensure_ascii=False, default=str)
-            self._parquet.write(flat)
+            self._parquet.write(parquet_row(comment, row))
 
     @property
     def n_written(self) -> int:

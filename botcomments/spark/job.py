@@ -1,0 +1,238 @@
+"""The Spark job behind ``botcomments spark-score``: stages, outputs and summary.
+
+Stages (each a Spark job; rooms never cross a task boundary within a shard):
+
+1. **read**: one task per input file with the single-machine readers
+   (:mod:`botcomments.spark.reading`); rejects and per-file counters come out beside the
+   comments; the parsed rows are kept on disk for the stages below.
+2. **rooms**: per room, its size and first input position; the driver ranks rooms by
+   first appearance and assigns each room a shard (a stable hash of its id).
+3. **text**: the text model scores each distinct normal form once, in parallel over the
+   whole archive (skipped with ``--no-model``).
+4. **shards**: per shard, its rooms in input order through one scorer whose detectors
+   carry cross-room memory from room to room (:func:`botcomments.spark.scoring.score_shards`).
+   Shards are scored in parallel.
+
+Equivalence: with one shard (the default) every verdict and room figure equals one
+``botcomments score`` run over the same inputs when each room's comments are contiguous in
+the input or the archive has fewer than ``Scorer.max_buffer`` (200,000) comments (the
+single-machine reader may otherwise cut an interleaved room into slices at other points).
+With N shards, each shard equals one ``botcomments score`` run over that shard's rooms:
+cross-room evidence (a line or an account reused across rooms) then spans the rooms of a
+shard only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+import zlib
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from botcomments.io.readers import expand_inputs
+from botcomments.spark.reading import COMMENT, COUNTS, REJECT, ReadOptions, read_units
+from botcomments.spark.scoring import (
+    COMMENT_ROW,
+    ROOM_ROW,
+    SHARD_INPUT_COLUMNS,
+    ScorerSpec,
+    cached_scorer,
+    score_shards,
+    score_texts,
+)
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+READ_DDL = ("kind string, file_index int, record bigint, room_id string, text string, "
+            "norm string, payload binary, info string")
+TEXT_SCORE_DDL = "norm string, text_score double"
+SCORED_DDL = (
+    "row_kind string, shard int, input_file_index int, input_record bigint, "
+    "platform string, room_id string, user_id string, ts double, text string, "
+    "msg_id string, label bigint, bot_score double, is_bot boolean, flags array<string>, "
+    "text_score double, evidence string, extra string, authenticity_ratio double, "
+    "genuine_user_ratio double, n_comments bigint, n_users bigint, room string"
+)
+"""Spark schemas of the stage outputs (the Arrow schemas of ``reading``/``scoring``)."""
+
+COMMENTS_DIR, ROOMS_DIR, REJECTS_DIR, SUMMARY_FILE = "comments", "rooms", "rejects", "summary.json"
+ROOM_COLUMNS = ("shard", "room_id", "n_comments", "n_users", "authenticity_ratio",
+                "genuine_user_ratio", "room")
+
+
+def shard_of(room_id: str, shards: int) -> int:
+    """The shard of a room: a hash of its id that is the same on every machine.
+
+    Args:
+        room_id: The room.
+        shards: Number of shards.
+
+    Returns:
+        An integer in ``[0, shards)``.
+    """
+    return zlib.crc32(room_id.encode("utf-8", "surrogatepass")) % shards
+
+
+@dataclass
+class SparkScoreSummary:
+    """Counts and timing of one job (written to ``summary.json``).
+
+    Attributes:
+        inputs: The input files, by file index.
+        read: Records read (= accepted + rejected + skipped).
+        accepted: Comments accepted.
+        rejected: Records rejected (listed under ``rejects/``).
+        skipped: Valid non-comment records (gifts, likes, ...).
+        rooms: Rooms scored.
+        flagged: Comments with ``is_bot``.
+        shards: Shards (cross-room memory scopes).
+        mode: Scorer mode ("rules", "fused+text").
+        seconds: Wall time of the whole job.
+    """
+
+    inputs: list[str]
+    read: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    skipped: int = 0
+    rooms: int = 0
+    flagged: int = 0
+    shards: int = 1
+    mode: str = ""
+    seconds: float = 0.0
+    by_file: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def comments_per_second(self) -> float:
+        """Accepted comments per second of wall time."""
+        return self.accepted / self.seconds if self.seconds > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary."""
+        return {**asdict(self), "comments_per_second": round(self.comments_per_second, 1)}
+
+
+def spark_score(spark: SparkSession, inputs: Sequence[str | Path], out: Path,
+                options: ReadOptions, spec: ScorerSpec, *, shards: int = 1,
+                partition_by: str | None = None) -> SparkScoreSummary:
+    """Score an archive with Spark and write ``comments/``, ``rooms/``, ``rejects/``.
+
+    Args:
+        spark: The session (any master).
+        inputs: Input files and folders (folders expanded as ``botcomments score`` does).
+        out: Output folder (replaced parts: ``comments/``, ``rooms/``, ``rejects/``,
+            ``summary.json``).
+        options: Reading options.
+        spec: Scorer spec; its ``model_dir`` must be readable by the executors.
+        shards: Cross-room memory scopes scored in parallel (1: exactly one
+            ``botcomments score`` run).
+        partition_by: Output column to partition ``comments/`` by (e.g. ``platform``).
+
+    Returns:
+        The summary (also written to ``out/summary.json``).
+
+    Raises:
+        ValueError: On no input files, shards < 1, or bad reading options.
+    """
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+
+    if shards < 1:
+        raise ValueError(f"shards {shards} must be >= 1")
+    options.check()
+    # built here too: fails early on a bad model folder or threshold
+    scorer, _ = cached_scorer(dataclasses.replace(spec, model_shipped=False))
+    files = [str(p) for p in expand_inputs(inputs)]
+    if not files:
+        raise ValueError("no input files (folders are searched for known extensions)")
+    started = time.perf_counter()
+    summary = SparkScoreSummary(inputs=files, shards=shards)
+    units = spark.sparkContext.parallelize(list(enumerate(files)), len(files)).toDF(
+        "file_index int, path string")
+    parsed = units.mapInArrow(partial(read_units, options=options), READ_DDL).persist(
+        StorageLevel.DISK_ONLY)
+    _count_reads(parsed.filter(F.col("kind") == COUNTS).select("file_index", "info")
+                 .collect(), summary)
+    comments = parsed.filter(F.col("kind") == COMMENT)
+    rooms = _room_table(spark, comments, shards)
+    scored = _scored(comments, rooms, spec, shards).persist(StorageLevel.DISK_ONLY)
+    _write_outputs(scored, parsed, out, partition_by)
+    summary.rooms = scored.filter(F.col("row_kind") == ROOM_ROW).count()
+    summary.flagged = scored.filter((F.col("row_kind") == COMMENT_ROW) & F.col("is_bot")).count()
+    summary.mode = scorer.mode
+    summary.seconds = round(time.perf_counter() - started, 3)
+    scored.unpersist()
+    parsed.unpersist()
+    out.mkdir(parents=True, exist_ok=True)
+    (out / SUMMARY_FILE).write_text(
+        json.dumps(summary.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+    return summary
+
+
+def _count_reads(rows: Sequence[Any], summary: SparkScoreSummary) -> None:
+    """Add the per-file counters of the read stage to the summary."""
+    for row in sorted(rows, key=lambda r: r["file_index"]):
+        counts = json.loads(row["info"])
+        summary.by_file.append({"file": summary.inputs[row["file_index"]], **counts})
+        for key in ("read", "accepted", "rejected", "skipped"):
+            setattr(summary, key, getattr(summary, key) + int(counts[key]))
+
+
+def _room_table(spark: SparkSession, comments: DataFrame, shards: int) -> DataFrame:
+    """Rooms ranked by first input position, each with its shard."""
+    from pyspark.sql import functions as F
+
+    firsts = (comments.groupBy("room_id")
+              .agg(F.min(F.struct("file_index", "record")).alias("first")).collect())
+    ordered = sorted(firsts, key=lambda r: (r["first"]["file_index"], r["first"]["record"]))
+    table = [(r["room_id"], rank, shard_of(r["room_id"], shards))
+             for rank, r in enumerate(ordered)]
+    return spark.createDataFrame(table, "room_id string, room_rank int, shard int")
+
+
+def _scored(comments: DataFrame, rooms: DataFrame, spec: ScorerSpec, shards: int
+            ) -> DataFrame:
+    """The text and shard stages: verdict rows and room rows."""
+    from pyspark.sql import functions as F
+
+    placed = comments.join(F.broadcast(rooms), "room_id")
+    if spec.model_dir is None:
+        placed = placed.withColumn("text_score", F.lit(None).cast("double"))
+    else:
+        distinct = comments.groupBy("norm").agg(F.first("text").alias("text"))
+        text_scores = distinct.mapInArrow(partial(score_texts, spec=spec), TEXT_SCORE_DDL)
+        placed = placed.join(text_scores, "norm", "left")
+    return (placed.select(*SHARD_INPUT_COLUMNS)
+            .repartition(shards, "shard")
+            .sortWithinPartitions("shard", "room_rank", "file_index", "record")
+            .mapInArrow(partial(score_shards, spec=spec), SCORED_DDL))
+
+
+def _write_outputs(scored: DataFrame, parsed: DataFrame, out: Path,
+                   partition_by: str | None) -> None:
+    """Write ``comments/``, ``rooms/`` and ``rejects/`` as Parquet."""
+    from pyspark.sql import functions as F
+
+    room_only = ("row_kind", "authenticity_ratio", "genuine_user_ratio", "n_comments",
+                 "n_users", "room")
+    comment_rows = scored.filter(F.col("row_kind") == COMMENT_ROW).drop(*room_only)
+    writer = comment_rows.write.mode("overwrite")
+    if partition_by:
+        writer = writer.partitionBy(partition_by)
+    writer.parquet(str(out / COMMENTS_DIR))
+    (scored.filter(F.col("row_kind") == ROOM_ROW).select(*ROOM_COLUMNS)
+     .write.mode("overwrite").parquet(str(out / ROOMS_DIR)))
+    (parsed.filter(F.col("kind") == REJECT)
+     .select(F.col("file_index").alias("input_file_index"),
+             F.col("record").alias("input_record"),
+             F.get_json_object("info", "$.file").alias("file"),
+             F.get_json_object("info", "$.reason").alias("reason"),
+             F.get_json_object("info", "$.detail").alias("detail"),
+             F.col("info").alias("reject"))
+     .write.mode("overwrite").parquet(str(out / REJECTS_DIR)))
