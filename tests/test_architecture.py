@@ -1,4 +1,4 @@
-"""The import graph points one way: cli -> service -> live -> scoring -> fusion ->
+"""The import graph points one way: cli -> service -> {live, spark} -> scoring -> fusion ->
 {quantify, simulate} -> {detectors, model} -> {text, io, baselines} -> core; the runtime
 never imports the training layer or the benchmarks (the CLI may load the training layer lazily), and
 importing the scoring pipeline pulls no fitting or plotting library.
@@ -32,6 +32,7 @@ LAYERS: dict[str, int] = {
     "fusion": 4,
     "scoring": 5,
     "live": 6,
+    "spark": 6,
     "service": 7,
     "cli": 8,
 }

@@ -3,7 +3,7 @@
 Example:
     botcomments spark-score archive/ --out out/spark --master 'local[*]' --shards 8
 
-On a cluster: ``spark-submit --master yarn "$(python -m botcomments.spark.submit)"
+On a cluster: ``spark-submit --master yarn "$(python -m botcomments.cli.spark_submit)"
 archive/ --out DIR`` (see docs/spark.md).
 """
 

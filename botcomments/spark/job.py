@@ -45,6 +45,7 @@ from botcomments.spark.scoring import (
     score_shards,
     score_texts,
 )
+from botcomments.spark.session import quiet_pandas_notice
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -145,6 +146,7 @@ def spark_score(spark: SparkSession, inputs: Sequence[str | Path], out: Path,
 
     if shards < 1:
         raise ValueError(f"shards {shards} must be >= 1")
+    quiet_pandas_notice()
     options.check()
     # built here too: fails early on a bad model folder or threshold
     scorer, _ = cached_scorer(dataclasses.replace(spec, model_shipped=False))

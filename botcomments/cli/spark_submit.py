@@ -1,11 +1,11 @@
 """The ``spark-submit`` entry point of ``spark-score``.
 
-``python -m botcomments.spark.submit`` prints this file's path, the application file
+``python -m botcomments.cli.spark_submit`` prints this file's path, the application file
 ``spark-submit`` wants; run by ``spark-submit`` the file scores like ``botcomments
 spark-score`` (same arguments).
 
 Example:
-    spark-submit --master yarn "$(python -m botcomments.spark.submit)" archive/ --out out/
+    spark-submit --master yarn "$(python -m botcomments.cli.spark_submit)" archive/ --out out/
 """
 
 from __future__ import annotations
