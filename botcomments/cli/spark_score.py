@@ -112,7 +112,12 @@ def run(args: argparse.Namespace) -> int:
     assert isinstance(conf, dict)
     options = ReadOptions(fmt=args.input_format, field_map=args.map, encoding=args.encoding,
                           room_id=args.room_id, tz=args.tz)
-    spark = start_session(args.master, conf)
+    try:
+        spark = start_session(args.master, conf)
+    except Exception as exc:  # pyspark raises its own error types when the JVM fails
+        print(f"error: Spark did not start ({type(exc).__name__}: {exc}); it needs a Java "
+              "17+ runtime (java on PATH or JAVA_HOME) and a valid --master", file=sys.stderr)
+        return 2
     spec = ScorerSpec(
         model_dir=None if model_dir is None else str(Path(model_dir).resolve()),
         model_shipped=model_dir is not None,

@@ -24,11 +24,12 @@ shard only.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import time
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
@@ -63,6 +64,11 @@ SCORED_DDL = (
 """Spark schemas of the stage outputs (the Arrow schemas of ``reading``/``scoring``)."""
 
 COMMENTS_DIR, ROOMS_DIR, REJECTS_DIR, SUMMARY_FILE = "comments", "rooms", "rejects", "summary.json"
+ROOM_ONLY_COLUMNS = ("row_kind", "authenticity_ratio", "genuine_user_ratio", "n_comments",
+                     "n_users", "room")
+COMMENT_COLUMNS = tuple(c.split()[0] for c in SCORED_DDL.split(", ")
+                        if c.split()[0] not in ROOM_ONLY_COLUMNS)
+"""Columns of ``comments/``."""
 ROOM_COLUMNS = ("shard", "room_id", "n_comments", "n_users", "authenticity_ratio",
                 "genuine_user_ratio", "room")
 
@@ -95,6 +101,9 @@ class SparkScoreSummary:
         shards: Shards (cross-room memory scopes).
         mode: Scorer mode ("rules", "fused+text").
         seconds: Wall time of the whole job.
+        distinct_texts: Normal forms the text model scored (0 without a model).
+        stage_seconds: Wall time per stage (read, rooms, text, shards incl. writing).
+        by_file: Read counters per input file.
     """
 
     inputs: list[str]
@@ -107,6 +116,8 @@ class SparkScoreSummary:
     shards: int = 1
     mode: str = ""
     seconds: float = 0.0
+    distinct_texts: int = 0
+    stage_seconds: dict[str, float] = field(default_factory=dict)
     by_file: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -139,13 +150,17 @@ def spark_score(spark: SparkSession, inputs: Sequence[str | Path], out: Path,
         The summary (also written to ``out/summary.json``).
 
     Raises:
-        ValueError: On no input files, shards < 1, or bad reading options.
+        ValueError: On no input files, shards < 1, an unknown ``partition_by`` column, or
+            bad reading options.
     """
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
     if shards < 1:
         raise ValueError(f"shards {shards} must be >= 1")
+    if partition_by is not None and partition_by not in COMMENT_COLUMNS:
+        raise ValueError(f"--partition-by {partition_by!r} is not an output column; choose "
+                         f"one of {', '.join(COMMENT_COLUMNS)}")
     quiet_pandas_notice()
     options.check()
     # built here too: fails early on a bad model folder or threshold
@@ -154,27 +169,52 @@ def spark_score(spark: SparkSession, inputs: Sequence[str | Path], out: Path,
     if not files:
         raise ValueError("no input files (folders are searched for known extensions)")
     started = time.perf_counter()
-    summary = SparkScoreSummary(inputs=files, shards=shards)
+    summary = SparkScoreSummary(inputs=files, shards=shards, mode=scorer.mode)
+    clock = _StageClock(summary.stage_seconds)
     units = spark.sparkContext.parallelize(list(enumerate(files)), len(files)).toDF(
         "file_index int, path string")
     parsed = units.mapInArrow(partial(read_units, options=options), READ_DDL).persist(
         StorageLevel.DISK_ONLY)
-    _count_reads(parsed.filter(F.col("kind") == COUNTS).select("file_index", "info")
-                 .collect(), summary)
+    with clock("read"):
+        _count_reads(parsed.filter(F.col("kind") == COUNTS).select("file_index", "info")
+                     .collect(), summary)
     comments = parsed.filter(F.col("kind") == COMMENT)
-    rooms = _room_table(spark, comments, shards)
-    scored = _scored(comments, rooms, spec, shards).persist(StorageLevel.DISK_ONLY)
-    _write_outputs(scored, parsed, out, partition_by)
-    summary.rooms = scored.filter(F.col("row_kind") == ROOM_ROW).count()
-    summary.flagged = scored.filter((F.col("row_kind") == COMMENT_ROW) & F.col("is_bot")).count()
-    summary.mode = scorer.mode
+    with clock("rooms"):
+        rooms = _room_table(spark, comments, shards)
+    text_scores = None
+    if spec.model_dir is not None:
+        text_scores = _text_scores(comments, spec).persist(StorageLevel.DISK_ONLY)
+        with clock("text"):
+            summary.distinct_texts = text_scores.count()
+    scored = _scored(comments, rooms, text_scores, spec, shards).persist(
+        StorageLevel.DISK_ONLY)
+    with clock("shards"):
+        _write_outputs(scored, parsed, out, partition_by)
+        summary.rooms = scored.filter(F.col("row_kind") == ROOM_ROW).count()
+        summary.flagged = scored.filter(
+            (F.col("row_kind") == COMMENT_ROW) & F.col("is_bot")).count()
     summary.seconds = round(time.perf_counter() - started, 3)
+    if text_scores is not None:
+        text_scores.unpersist()
     scored.unpersist()
     parsed.unpersist()
     out.mkdir(parents=True, exist_ok=True)
     (out / SUMMARY_FILE).write_text(
         json.dumps(summary.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
     return summary
+
+
+class _StageClock:
+    """Times the stages of a job into a dict (``with clock("read"): ...``)."""
+
+    def __init__(self, seconds: dict[str, float]) -> None:
+        self.seconds = seconds
+
+    @contextlib.contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        self.seconds[stage] = round(time.perf_counter() - started, 3)
 
 
 def _count_reads(rows: Sequence[Any], summary: SparkScoreSummary) -> None:
@@ -193,25 +233,61 @@ def _room_table(spark: SparkSession, comments: DataFrame, shards: int) -> DataFr
     firsts = (comments.groupBy("room_id")
               .agg(F.min(F.struct("file_index", "record")).alias("first")).collect())
     ordered = sorted(firsts, key=lambda r: (r["first"]["file_index"], r["first"]["record"]))
-    table = [(r["room_id"], rank, shard_of(r["room_id"], shards))
-             for rank, r in enumerate(ordered)]
-    return spark.createDataFrame(table, "room_id string, room_rank int, shard int")
+    keys = _partition_keys(spark, shards)
+    table = []
+    for rank, r in enumerate(ordered):
+        shard = shard_of(r["room_id"], shards)
+        table.append((r["room_id"], rank, shard, keys[shard]))
+    return spark.createDataFrame(table,
+                                 "room_id string, room_rank int, shard int, part_key int")
 
 
-def _scored(comments: DataFrame, rooms: DataFrame, spec: ScorerSpec, shards: int
-            ) -> DataFrame:
-    """The text and shard stages: verdict rows and room rows."""
+def _partition_keys(spark: SparkSession, shards: int) -> list[int]:
+    """Per shard, an int that Spark's hash partitioning into ``shards`` partitions sends to
+    partition ``shard``: repartitioning by it gives every shard a task of its own (hashing
+    the shard number itself can put two shards in one task and leave another idle).
+
+    Args:
+        spark: The session.
+        shards: Number of shards (= partitions).
+
+    Returns:
+        The key of each shard.
+    """
+    from pyspark.sql import functions as F
+
+    keys: dict[int, int] = {}
+    start, width = 0, 64 * shards
+    while len(keys) < shards:
+        candidates = spark.range(start, start + width).select(
+            F.col("id").cast("int").alias("key"))
+        for row in candidates.select(
+                "key", F.expr(f"pmod(hash(key), {shards})").alias("partition")).collect():
+            keys.setdefault(row["partition"], row["key"])
+        start += width
+    return [keys[s] for s in range(shards)]
+
+
+def _text_scores(comments: DataFrame, spec: ScorerSpec) -> DataFrame:
+    """The text stage: one text-model score per distinct normal form."""
+    from pyspark.sql import functions as F
+
+    distinct = comments.groupBy("norm").agg(F.first("text").alias("text"))
+    return distinct.mapInArrow(partial(score_texts, spec=spec), TEXT_SCORE_DDL)
+
+
+def _scored(comments: DataFrame, rooms: DataFrame, text_scores: DataFrame | None,
+            spec: ScorerSpec, shards: int) -> DataFrame:
+    """The shard stage: verdict rows and room rows."""
     from pyspark.sql import functions as F
 
     placed = comments.join(F.broadcast(rooms), "room_id")
-    if spec.model_dir is None:
+    if text_scores is None:
         placed = placed.withColumn("text_score", F.lit(None).cast("double"))
     else:
-        distinct = comments.groupBy("norm").agg(F.first("text").alias("text"))
-        text_scores = distinct.mapInArrow(partial(score_texts, spec=spec), TEXT_SCORE_DDL)
         placed = placed.join(text_scores, "norm", "left")
-    return (placed.select(*SHARD_INPUT_COLUMNS)
-            .repartition(shards, "shard")
+    return (placed.repartition(shards, "part_key")
+            .select(*SHARD_INPUT_COLUMNS)
             .sortWithinPartitions("shard", "room_rank", "file_index", "record")
             .mapInArrow(partial(score_shards, spec=spec), SCORED_DDL))
 
@@ -221,9 +297,7 @@ def _write_outputs(scored: DataFrame, parsed: DataFrame, out: Path,
     """Write ``comments/``, ``rooms/`` and ``rejects/`` as Parquet."""
     from pyspark.sql import functions as F
 
-    room_only = ("row_kind", "authenticity_ratio", "genuine_user_ratio", "n_comments",
-                 "n_users", "room")
-    comment_rows = scored.filter(F.col("row_kind") == COMMENT_ROW).drop(*room_only)
+    comment_rows = scored.filter(F.col("row_kind") == COMMENT_ROW).drop(*ROOM_ONLY_COLUMNS)
     writer = comment_rows.write.mode("overwrite")
     if partition_by:
         writer = writer.partitionBy(partition_by)

@@ -218,8 +218,11 @@ def test_cli_writes_the_outputs_and_refuses_bad_usage(spark: Any, archive: list[
     assert main(["spark-score", str(archive[0]), "--out", str(out), "--no-model",
                  "--shards", "0"]) == 2
     assert main(["spark-score", str(archive[0]), "--out", str(archive[0]), "--no-model"]) == 2
+    assert main(["spark-score", str(archive[0]), "--out", str(out), "--no-model",
+                 "--partition-by", "nope"]) == 2
     errors = capsys.readouterr().err
     assert "missing.jsonl" in errors and "KEY=VALUE" in errors and "--shards" in errors
+    assert "'nope' is not an output column" in errors
 
 
 def test_lookup_model_answers_what_it_was_told_and_names_a_miss() -> None:
@@ -231,3 +234,16 @@ def test_lookup_model_answers_what_it_was_told_and_names_a_miss() -> None:
     lookup.remember("c", 0.5)  # evicts "a", the oldest
     with pytest.raises(KeyError, match="'a'"):
         lookup.bot_scores(["a"])
+
+
+def test_every_shard_gets_a_task_of_its_own(spark: Any) -> None:
+    """Shards are spread one per partition (hashing shard numbers can pair them up)."""
+    from botcomments.spark.job import _partition_keys
+
+    for shards in (2, 3, 8):
+        keys = _partition_keys(spark, shards)
+        rows = [(s, keys[s]) for s in range(shards) for _ in range(3)]
+        frame = spark.createDataFrame(rows, "shard int, part_key int").repartition(
+            shards, "part_key")
+        per_task = frame.rdd.glom().map(lambda part: sorted({r["shard"] for r in part})).collect()
+        assert sorted(per_task) == [[s] for s in range(shards)]
