@@ -63,22 +63,30 @@ def timed(cmd: list[str]) -> float:
     return seconds
 
 
-def same_verdicts(single: Path, spark: Path) -> tuple[int, int]:
-    """(comments, comments whose verdict differs) between the two outputs."""
+def differences(single: Path, spark: Path) -> str:
+    """How the spark-score outputs differ from the single process's, in words."""
     table = pq.read_table(spark / "comments", columns=[
         "input_file_index", "input_record", "bot_score", "is_bot", "flags"]).sort_by(
         [("input_file_index", "ascending"), ("input_record", "ascending")])
     scores = table.column("bot_score").to_pylist()
     bots = table.column("is_bot").to_pylist()
     flags = table.column("flags").to_pylist()
-    differ = n = 0
+    n = decisions = flag_sets = 0
+    max_delta = 0.0
     with (single / "comments.jsonl").open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, start=1):
+        for i, line in enumerate(fh):
             row = json.loads(line)
-            i = n - 1
-            differ += (row["bot_score"], row["is_bot"], row["flags"]) != (
-                scores[i], bots[i], flags[i])
-    return n, differ
+            n += 1
+            decisions += row["is_bot"] != bots[i]
+            flag_sets += row["flags"] != flags[i]
+            max_delta = max(max_delta, abs(row["bot_score"] - scores[i]))
+    rooms = {r["room_id"]: r for r in json.loads((single / "rooms.json").read_text("utf-8"))}
+    spark_rooms = pq.read_table(spark / "rooms").to_pylist()
+    ratio_delta = [abs(rooms[r["room_id"]]["authenticity_ratio"] - r["authenticity_ratio"])
+                   for r in spark_rooms]
+    return (f"{decisions} of {n} decisions and {flag_sets} flag lists differ, max |bot_score "
+            f"difference| {max_delta:.4f}; room ratios differ by at most "
+            f"{max(ratio_delta):.4f} (mean {sum(ratio_delta) / len(ratio_delta):.4f})")
 
 
 def main() -> None:
@@ -88,7 +96,14 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=4242)
     ap.add_argument("--work", type=Path, default=Path("runs/spark_bench"))
     ap.add_argument("--no-model", action="store_true")
+    ap.add_argument("--compare-only", action="store_true",
+                    help="only compare the outputs a previous run left in --work")
     args = ap.parse_args()
+    if args.compare_only:
+        for shards in (1, 2):
+            print(f"--shards {shards} vs score: "
+                  f"{differences(args.work / 'single', args.work / f'spark-{shards}')}")
+        return
     parts = build_archive(args.work / f"archive-{args.comments}", args.comments, args.files,
                           args.seed)
     model = ["--no-model"] if args.no_model else []
@@ -101,8 +116,7 @@ def main() -> None:
         results[f"spark-score local[2] --shards {shards}"] = timed(
             ["botcomments", "spark-score", *inputs, "--out", str(out), "--master", "local[2]",
              "--shards", str(shards), *model])
-        n, differ = same_verdicts(single_out, out)
-        print(f"--shards {shards} vs score: {differ} of {n} verdicts differ", flush=True)
+        print(f"--shards {shards} vs score: {differences(single_out, out)}", flush=True)
     n = int(json.loads((args.work / "spark-1" / "summary.json").read_text())["accepted"])
     base = results["score (1 process)"]
     print(f"\n{n:,} comments, {len(parts)} files, {'rules' if args.no_model else 'default model'}")
