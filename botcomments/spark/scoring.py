@@ -2,8 +2,9 @@
 
 - **Text stage** (:func:`score_texts`): the text model scores each distinct normal form
   once, wherever it occurs in the archive (chat repeats many lines). The model reads a
-  comment's normal form, and the default CPU precisions (bf16, fp32) give a text the same
-  score in any batch, so these are the scores ``botcomments score`` computes.
+  comment's normal form and pads each text to a length of its own, so these are the
+  scores ``botcomments score`` computes: bit for bit in fp32, within 1e-4 in bf16 (its
+  matrix kernels round differently for other batch sizes).
 - **Shard stage** (:func:`score_shards`): the rooms of one shard, in input order, through
   one :class:`~botcomments.scoring.pipeline.Scorer` whose detectors carry their cross-room
   memory from room to room, exactly as one ``botcomments score`` run over those rooms
