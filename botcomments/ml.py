@@ -24,6 +24,10 @@ from typing import Any
 
 import numpy as np
 
+LEAF_WALK_CELLS = 1 << 20
+"""Rows x trees walked at once by :meth:`TreeStack.leaf_values`: its temporaries are a few
+arrays of this many int64 cells (8 MiB each), whatever the number of rows."""
+
 
 def signed_log1p(x: np.ndarray) -> np.ndarray:
     """``sign(x) * log1p(|x|)``: compresses heavy-tailed counts, keeps the sign."""
@@ -212,6 +216,16 @@ class TreeStack:
         Returns:
             Values, shape (n, n_trees).
         """
+        n_trees = len(self.left)
+        out = np.empty((len(x32), n_trees), dtype=np.float64)
+        step = max(1, LEAF_WALK_CELLS // max(n_trees, 1))
+        for start in range(0, len(x32), step):  # rows in blocks: the walk's temporaries
+            block = x32[start:start + step]     # are (rows, trees) arrays, kept small
+            out[start:start + len(block)] = self._walk(block)
+        return out
+
+    def _walk(self, x32: np.ndarray) -> np.ndarray:
+        """Leaf values of a block of rows: all trees walked level by level at once."""
         n_trees = len(self.left)
         node = np.zeros((len(x32), n_trees), dtype=np.int64)
         tree = np.arange(n_trees)[None, :]

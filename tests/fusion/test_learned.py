@@ -161,3 +161,18 @@ def test_stacked_trees_give_bit_identical_scores(labeled_table: tuple) -> None:
                                fusion.intercept)
     np.testing.assert_array_equal(stacked, one_by_one)
     assert boosted_log_odds([], z[:3], 0.1, 0.5).tolist() == [0.5] * 3
+
+
+def test_leaf_walk_in_row_blocks_changes_nothing(labeled_table: tuple,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows walked in small blocks (bounded memory) give the same leaves as all at once."""
+    import botcomments.ml as ml
+
+    table, y, groups = labeled_table
+    fusion, _ = fit_learned_fusion(table, y, groups, kind="gbdt")
+    z = fusion.preprocessor.transform(table.select(fusion.feature_names)).astype(np.float32)
+    stack = ml.TreeStack.of(fusion.trees)
+    whole = stack.leaf_values(z)
+    monkeypatch.setattr(ml, "LEAF_WALK_CELLS", 7 * len(fusion.trees))  # blocks of 7 rows
+    assert len(z) > 7
+    np.testing.assert_array_equal(stack.leaf_values(z), whole)
