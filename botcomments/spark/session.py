@@ -7,6 +7,7 @@ workers use this interpreter, so they import the same ``botcomments``.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import warnings
@@ -44,6 +45,7 @@ def start_session(master: str | None = None, conf: Mapping[str, str] | None = No
     from pyspark.sql import SparkSession
 
     quiet_pandas_notice()
+    logging.getLogger("py4j").setLevel(logging.WARNING)  # "Closing down clientserver ..."
     builder = SparkSession.builder.appName(APP_NAME)
     if master is None and not launched_by_spark_submit():
         master = "local[*]"
