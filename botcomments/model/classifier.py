@@ -111,15 +111,17 @@ MIN_BUCKET = 8
 """Shortest padded token length of the bf16/fp32 path (lengths pad to powers of two)."""
 PRECISIONS: tuple[str, ...] = ("int8", "bf16", "fp32")
 """Inference precisions: int8 dynamic quantisation (CPU; a score moves with its batch by
-up to ~0.06), bf16 and fp32 (each text padded to a length of its own, a power of two:
-a score does not depend on its batch)."""
+up to ~0.06), bf16 and fp32 (each text padded to a length of its own, a power of two; a
+score moves with its batch by at most 3e-7 in fp32 and up to ~1e-3 in bf16, whose kernels
+round differently for other batch sizes: ``benchmarks/batch_invariance.py``)."""
 
 
 def default_precision(device: torch.device, quantize: bool | None = None) -> str:
     """The precision used when none is asked for.
 
     CPU: bf16 where the CPU computes it natively (AVX512-BF16/AMX, per oneDNN), else fp32:
-    both give a comment the same score in any batch, and on this project's AMX machines
+    a comment's score moves with its batch by at most 3e-7 (fp32) or ~1e-3 (bf16), and on
+    this project's AMX machines
     bf16 matched int8's speed (real-background benchmark 1,868 vs 2,087 comments/s on runs
     whose rules-only rates differed by 15 %) with the same accuracy. ``quantize=True``
     still selects int8 (fast on CPUs without bf16, but batch-dependent). GPU: fp32.

@@ -14,10 +14,11 @@ Stages (each a Spark job; rooms never cross a task boundary within a shard):
    Shards are scored in parallel.
 
 Equivalence: with one shard (the default) every verdict and room figure equals one
-``botcomments score`` run over the same inputs (exactly without a model or with an fp32
-text model; with bf16, text scores agree within 1e-4) when each room's comments are contiguous in
-the input or the archive has fewer than ``Scorer.max_buffer`` (200,000) comments (the
-single-machine reader may otherwise cut an interleaved room into slices at other points).
+``botcomments score`` run over the same inputs (exactly without a model; with a text model
+up to its precision's batch effect, see :mod:`botcomments.spark.scoring`) when each room's
+comments are contiguous in the input or the archive has fewer than ``Scorer.max_buffer``
+(200,000) comments (the single-machine reader may otherwise cut an interleaved room into
+slices at other points).
 With N shards, each shard equals one ``botcomments score`` run over that shard's rooms:
 cross-room evidence (a line or an account reused across rooms) then spans the rooms of a
 shard only.
