@@ -1,5 +1,5 @@
 """Helpers shared by the benchmark scripts: one-core setup, memory figures, CPU/wall timing,
-room-ratio metrics.
+room-ratio metrics, spark-score vs score differences.
 
 Not a benchmark itself. Scripts are run as ``python benchmarks/NAME.py``, which puts this
 folder first on ``sys.path``, so they import it as ``common``. Importing it loads only the
@@ -14,6 +14,7 @@ import os
 import resource
 import sys
 import time
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -116,3 +117,41 @@ def ratio_metrics(result: ScoreResult, truth: dict[str, float], users: bool = Fa
         cover.append(lo - 1e-9 <= t <= hi + 1e-9)
         width.append(hi - lo)
     return float(np.mean(err)), float(np.mean(cover)), float(np.mean(width))
+
+
+def spark_differences(single: Path, spark: Path) -> str:
+    """How spark-score's outputs in ``spark`` differ from ``botcomments score``'s in ``single``.
+
+    Args:
+        single: ``score --out`` folder (comments.jsonl, rooms.json).
+        spark: ``spark-score --out`` folder (comments/, rooms/).
+
+    Returns:
+        Decisions, flag lists, largest bot-score and room-ratio differences, in words.
+    """
+    import json
+
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(spark / "comments", columns=[
+        "input_file_index", "input_record", "bot_score", "is_bot", "flags"]).sort_by(
+        [("input_file_index", "ascending"), ("input_record", "ascending")])
+    scores = table.column("bot_score").to_pylist()
+    bots = table.column("is_bot").to_pylist()
+    flags = table.column("flags").to_pylist()
+    n = decisions = flag_sets = 0
+    max_delta = 0.0
+    with (single / "comments.jsonl").open(encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            row = json.loads(line)
+            n += 1
+            decisions += row["is_bot"] != bots[i]
+            flag_sets += row["flags"] != flags[i]
+            max_delta = max(max_delta, abs(row["bot_score"] - scores[i]))
+    rooms = {r["room_id"]: r for r in json.loads((single / "rooms.json").read_text("utf-8"))}
+    spark_rooms = pq.read_table(spark / "rooms").to_pylist()
+    ratio_delta = [abs(rooms[r["room_id"]]["authenticity_ratio"] - r["authenticity_ratio"])
+                   for r in spark_rooms]
+    return (f"{decisions} of {n} decisions and {flag_sets} flag lists differ, max |bot_score "
+            f"difference| {max_delta:.4f}; room ratios differ by at most "
+            f"{max(ratio_delta):.4f} (mean {sum(ratio_delta) / len(ratio_delta):.4f})")

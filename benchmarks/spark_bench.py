@@ -27,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-import pyarrow.parquet as pq
+from common import spark_differences
 
 from botcomments.simulate import SimulationConfig, simulate
 
@@ -63,32 +63,6 @@ def timed(cmd: list[str]) -> float:
     return seconds
 
 
-def differences(single: Path, spark: Path) -> str:
-    """How the spark-score outputs differ from the single process's, in words."""
-    table = pq.read_table(spark / "comments", columns=[
-        "input_file_index", "input_record", "bot_score", "is_bot", "flags"]).sort_by(
-        [("input_file_index", "ascending"), ("input_record", "ascending")])
-    scores = table.column("bot_score").to_pylist()
-    bots = table.column("is_bot").to_pylist()
-    flags = table.column("flags").to_pylist()
-    n = decisions = flag_sets = 0
-    max_delta = 0.0
-    with (single / "comments.jsonl").open(encoding="utf-8") as fh:
-        for i, line in enumerate(fh):
-            row = json.loads(line)
-            n += 1
-            decisions += row["is_bot"] != bots[i]
-            flag_sets += row["flags"] != flags[i]
-            max_delta = max(max_delta, abs(row["bot_score"] - scores[i]))
-    rooms = {r["room_id"]: r for r in json.loads((single / "rooms.json").read_text("utf-8"))}
-    spark_rooms = pq.read_table(spark / "rooms").to_pylist()
-    ratio_delta = [abs(rooms[r["room_id"]]["authenticity_ratio"] - r["authenticity_ratio"])
-                   for r in spark_rooms]
-    return (f"{decisions} of {n} decisions and {flag_sets} flag lists differ, max |bot_score "
-            f"difference| {max_delta:.4f}; room ratios differ by at most "
-            f"{max(ratio_delta):.4f} (mean {sum(ratio_delta) / len(ratio_delta):.4f})")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--comments", type=int, default=1_000_000)
@@ -102,7 +76,7 @@ def main() -> None:
     if args.compare_only:
         for shards in (1, 2):
             print(f"--shards {shards} vs score: "
-                  f"{differences(args.work / 'single', args.work / f'spark-{shards}')}")
+                  f"{spark_differences(args.work / 'single', args.work / f'spark-{shards}')}")
         return
     parts = build_archive(args.work / f"archive-{args.comments}", args.comments, args.files,
                           args.seed)
@@ -116,7 +90,7 @@ def main() -> None:
         results[f"spark-score local[2] --shards {shards}"] = timed(
             ["botcomments", "spark-score", *inputs, "--out", str(out), "--master", "local[2]",
              "--shards", str(shards), *model])
-        print(f"--shards {shards} vs score: {differences(single_out, out)}", flush=True)
+        print(f"--shards {shards} vs score: {spark_differences(single_out, out)}", flush=True)
     n = int(json.loads((args.work / "spark-1" / "summary.json").read_text())["accepted"])
     base = results["score (1 process)"]
     print(f"\n{n:,} comments, {len(parts)} files, {'rules' if args.no_model else 'default model'}")

@@ -38,11 +38,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from botcomments.io.readers import expand_inputs
-from botcomments.spark.reading import COMMENT, COUNTS, REJECT, ReadOptions, read_units
+from botcomments.spark.reading import (
+    COMMENT,
+    COUNTS,
+    READ_SCHEMA,
+    REJECT,
+    ReadOptions,
+    read_units,
+)
 from botcomments.spark.scoring import (
     COMMENT_ROW,
     ROOM_ROW,
+    SCORED_SCHEMA,
     SHARD_INPUT_COLUMNS,
+    TEXT_SCORE_SCHEMA,
     ScorerSpec,
     cached_scorer,
     score_shards,
@@ -51,28 +60,31 @@ from botcomments.spark.scoring import (
 from botcomments.spark.session import quiet_pandas_notice
 
 if TYPE_CHECKING:
+    import pyarrow as pa
     from pyspark.sql import DataFrame, SparkSession
-
-READ_DDL = ("kind string, file_index int, record bigint, room_id string, text string, "
-            "norm string, payload binary, info string")
-TEXT_SCORE_DDL = "norm string, text_score double"
-SCORED_DDL = (
-    "row_kind string, shard int, input_file_index int, input_record bigint, "
-    "platform string, room_id string, user_id string, ts double, text string, "
-    "msg_id string, label bigint, bot_score double, is_bot boolean, flags array<string>, "
-    "text_score double, evidence string, extra string, authenticity_ratio double, "
-    "genuine_user_ratio double, n_comments bigint, n_users bigint, room string"
-)
-"""Spark schemas of the stage outputs (the Arrow schemas of ``reading``/``scoring``)."""
+    from pyspark.sql.types import StructType
 
 COMMENTS_DIR, ROOMS_DIR, REJECTS_DIR, SUMMARY_FILE = "comments", "rooms", "rejects", "summary.json"
 ROOM_ONLY_COLUMNS = ("row_kind", "authenticity_ratio", "genuine_user_ratio", "n_comments",
                      "n_users", "room")
-COMMENT_COLUMNS = tuple(c.split()[0] for c in SCORED_DDL.split(", ")
-                        if c.split()[0] not in ROOM_ONLY_COLUMNS)
+COMMENT_COLUMNS = tuple(c for c in SCORED_SCHEMA.names if c not in ROOM_ONLY_COLUMNS)
 """Columns of ``comments/``."""
 ROOM_COLUMNS = ("shard", "room_id", "n_comments", "n_users", "authenticity_ratio",
                 "genuine_user_ratio", "room")
+
+
+def spark_schema(schema: pa.Schema) -> StructType:
+    """The Spark schema of a stage's Arrow schema (one declaration per stage output).
+
+    Args:
+        schema: Arrow schema (``READ_SCHEMA``, ``TEXT_SCORE_SCHEMA``, ``SCORED_SCHEMA``).
+
+    Returns:
+        The same columns as a Spark ``StructType``.
+    """
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    return from_arrow_schema(schema)
 
 
 def shard_of(room_id: str, shards: int) -> int:
@@ -175,7 +187,8 @@ def spark_score(spark: SparkSession, inputs: Sequence[str | Path], out: Path,
     clock = _StageClock(summary.stage_seconds)
     units = spark.sparkContext.parallelize(list(enumerate(files)), len(files)).toDF(
         "file_index int, path string")
-    parsed = units.mapInArrow(partial(read_units, options=options), READ_DDL).persist(
+    parsed = units.mapInArrow(partial(read_units, options=options),
+                                 spark_schema(READ_SCHEMA)).persist(
         StorageLevel.DISK_ONLY)
     with clock("read"):
         _count_reads(parsed.filter(F.col("kind") == COUNTS).select("file_index", "info")
@@ -275,7 +288,8 @@ def _text_scores(comments: DataFrame, spec: ScorerSpec) -> DataFrame:
     from pyspark.sql import functions as F
 
     distinct = comments.groupBy("norm").agg(F.first("text").alias("text"))
-    return distinct.mapInArrow(partial(score_texts, spec=spec), TEXT_SCORE_DDL)
+    return distinct.mapInArrow(partial(score_texts, spec=spec),
+                               spark_schema(TEXT_SCORE_SCHEMA))
 
 
 def _scored(comments: DataFrame, rooms: DataFrame, text_scores: DataFrame | None,
@@ -291,7 +305,7 @@ def _scored(comments: DataFrame, rooms: DataFrame, text_scores: DataFrame | None
     return (placed.repartition(shards, "part_key")
             .select(*SHARD_INPUT_COLUMNS)
             .sortWithinPartitions("shard", "room_rank", "file_index", "record")
-            .mapInArrow(partial(score_shards, spec=spec), SCORED_DDL))
+            .mapInArrow(partial(score_shards, spec=spec), spark_schema(SCORED_SCHEMA)))
 
 
 def _write_outputs(scored: DataFrame, parsed: DataFrame, out: Path,
