@@ -154,3 +154,95 @@ class Comment:
         if self.label is not None:
             out["label"] = self.label
         return out
+
+
+ENGAGEMENT_KINDS: dict[str, str] = {
+    "enter": "an account entered the room (blivedm INTERACT_WORD msg_type 1, Douyin MemberMessage)",
+    "like": "likes sent; count = likes in this event (LIKE_INFO_V3_CLICK, Douyin LikeMessage)",
+    "viewers": (
+        "a viewer/online count snapshot shown by the platform; count = the number shown "
+        "(ONLINE_RANK_COUNT, WATCHED_CHANGE, Douyin RoomUserSeqMessage)"
+    ),
+    "gift": "a gift; count = number of gift items (SEND_GIFT, <gift>, GiftMessage)",
+    "follow": "an account followed the host (INTERACT_WORD msg_type 2, Douyin SocialMessage)",
+}
+"""Engagement event kinds and what ``count`` means for each."""
+
+
+@dataclass(slots=True)
+class EngagementEvent:
+    """One non-comment engagement event of a live room: an enter, likes, a viewer count...
+
+    Args:
+        kind: One of :data:`ENGAGEMENT_KINDS`.
+        room_id: Room / stream identifier, always a string.
+        ts: Unix seconds as float, or None when the source has no timestamp.
+        user_id: Account id as a string; None for counts the platform shows (``viewers``)
+            and for anonymous events.
+        count: Non-negative integer; its meaning depends on ``kind`` (1 for an enter).
+        platform: Source platform name.
+        label: 0 genuine, 1 bought (simulator output and labelled data), None when unknown.
+        extra: Every other input field worth keeping (gift name, price, ...).
+
+    Integer ids become strings and epoch numbers are read by magnitude, as for
+    :class:`Comment`.
+
+    Raises:
+        ValueError: If ``kind`` is unknown, ``count`` is not a non-negative integer, ``ts``
+            is not a finite non-negative number of seconds or ``label`` is not 0/1/None.
+        TypeError: If an id is neither str nor integer or ``ts`` is not a number.
+
+    Example:
+        >>> e = EngagementEvent("like", room_id=5050, ts=1714565703123, user_id=42, count=3)
+        >>> e.room_id, e.ts, e.user_id, e.count
+        ('5050', 1714565703.123, '42', 3)
+    """
+
+    kind: str
+    room_id: str
+    ts: float | None = None
+    user_id: str | None = None
+    count: int = 1
+    platform: str = "unknown"
+    label: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.kind not in ENGAGEMENT_KINDS:
+            raise ValueError(
+                f"engagement kind {self.kind!r} is not one of {sorted(ENGAGEMENT_KINDS)}"
+            )
+        if type(self.room_id) is not str:
+            self.room_id = _id_or_none(self.room_id, "room_id") or ""
+        if self.user_id is not None and type(self.user_id) is not str:
+            self.user_id = _id_or_none(self.user_id, "user_id")
+        count: object = self.count
+        if isinstance(count, float) and count.is_integer():
+            self.count = int(count)
+        if isinstance(self.count, bool) or not isinstance(self.count, int) or self.count < 0:
+            raise ValueError(f"count {self.count!r} must be a non-negative integer")
+        if self.ts is not None:
+            if isinstance(self.ts, bool) or not isinstance(self.ts, (int, float)):
+                raise TypeError(f"ts {self.ts!r} is a {type(self.ts).__name__}; pass unix seconds")
+            self.ts = float(self.ts)
+            if math.isfinite(self.ts) and self.ts >= EPOCH_SECONDS_BOUND:
+                self.ts = epoch_seconds(self.ts)[0]
+            if not math.isfinite(self.ts) or self.ts < 0:
+                raise ValueError(f"timestamp {self.ts!r} is not a finite non-negative number")
+        if self.label not in (None, 0, 1):
+            raise ValueError(f"label {self.label!r} must be 0 (genuine), 1 (bought) or empty")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the event as a flat JSON-ready dict (extra fields first, core fields win)."""
+        out: dict[str, Any] = dict(self.extra)
+        out.update(
+            kind=self.kind,
+            platform=self.platform,
+            room_id=self.room_id,
+            user_id=self.user_id,
+            ts=self.ts,
+            count=self.count,
+        )
+        if self.label is not None:
+            out["label"] = self.label
+        return out
