@@ -239,6 +239,48 @@ class TreeStack:
             node = np.where(inner, nxt, node)
         return self.value[tree, node]
 
+    def contributions(self, x32: np.ndarray, learning_rate: float) -> np.ndarray:
+        """Per-feature credits of the ensemble's log-odds, every tree walked at once.
+
+        The same Saabas path attribution as :meth:`TreeArrays.contributions` summed over the
+        trees and scaled by ``learning_rate``; only the order of the float additions differs
+        (a few ulps). Rows go in blocks like :meth:`leaf_values`.
+
+        Args:
+            x32: Matrix (n, d) as float32.
+            learning_rate: Shrinkage applied to every tree.
+
+        Returns:
+            Credits in log-odds, shape (n, d).
+        """
+        out = np.zeros(x32.shape, dtype=np.float64)
+        step = max(1, LEAF_WALK_CELLS // max(len(self.left), 1))
+        for start in range(0, len(x32), step):
+            block = x32[start:start + step]
+            out[start:start + len(block)] = self._credits(block, learning_rate)
+        return out
+
+    def _credits(self, x32: np.ndarray, learning_rate: float) -> np.ndarray:
+        """Credits of a block of rows: per level, each (row, tree) step credits its feature."""
+        n_rows, n_features = x32.shape
+        credits = np.zeros(n_rows * n_features, dtype=np.float64)
+        node = np.zeros((n_rows, len(self.left)), dtype=np.int64)
+        tree = np.arange(len(self.left))[None, :]
+        rows = np.broadcast_to(np.arange(n_rows)[:, None], node.shape)
+        while True:
+            inner = self.left[tree, node] >= 0
+            if not inner.any():
+                break
+            feat = self.feature[tree, node]
+            go_left = x32[rows, feat] <= self.threshold[tree, node]
+            nxt = np.where(inner, np.where(go_left, self.left[tree, node],
+                                           self.right[tree, node]), node)
+            step = self.value[tree, nxt] - self.value[tree, node]  # 0 where already a leaf
+            credits += np.bincount((rows * n_features + feat)[inner], weights=step[inner],
+                                   minlength=credits.size)
+            node = nxt
+        return learning_rate * credits.reshape(n_rows, n_features)
+
 
 def boosted_log_odds(
     trees: Sequence[TreeArrays] | TreeStack,
@@ -267,22 +309,22 @@ def boosted_log_odds(
 
 
 def boosted_contributions(
-    trees: Sequence[TreeArrays], x32: np.ndarray, learning_rate: float
+    trees: Sequence[TreeArrays] | TreeStack, x32: np.ndarray, learning_rate: float
 ) -> np.ndarray:
     """Per-feature credits of a boosted ensemble's log-odds (see :meth:`TreeArrays.contributions`).
 
     Args:
-        trees: The ensemble's regression trees.
+        trees: The ensemble's regression trees, or their :class:`TreeStack` (walked at
+            once: a few numpy calls per level instead of per tree and level, which made
+            explaining one verdict cost ~17 ms with 300 trees).
         x32: Inputs (n, d) as float32.
         learning_rate: Shrinkage applied to every tree.
 
     Returns:
         Credits in log-odds, shape (n, d).
     """
-    out = np.zeros(x32.shape, dtype=np.float64)
-    for tree in trees:
-        out += learning_rate * tree.contributions(x32)
-    return out
+    stack = trees if isinstance(trees, TreeStack) else TreeStack.of(trees)
+    return stack.contributions(x32, learning_rate)
 
 
 @dataclass(frozen=True)

@@ -132,7 +132,7 @@ class LearnedFusion:
         z = self.preprocessor.transform(x)
         if self.kind == "logistic":
             return z * np.asarray(self.coef)
-        return boosted_contributions(self.trees, z.astype(np.float32), self.learning_rate)
+        return boosted_contributions(self.tree_stack, z.astype(np.float32), self.learning_rate)
 
     def reasons(self, table: FeatureTable, rows: np.ndarray) -> list[Reason]:
         """The flag whose features pushed each row's score up the most.

@@ -176,3 +176,22 @@ def test_leaf_walk_in_row_blocks_changes_nothing(labeled_table: tuple,
     monkeypatch.setattr(ml, "LEAF_WALK_CELLS", 7 * len(fusion.trees))  # blocks of 7 rows
     assert len(z) > 7
     np.testing.assert_array_equal(stack.leaf_values(z), whole)
+
+
+def test_stacked_credits_equal_tree_by_tree_credits(labeled_table: tuple,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """All trees walked at once credit the same features as one tree at a time."""
+    import botcomments.ml as ml
+
+    table, y, groups = labeled_table
+    fusion, _ = fit_learned_fusion(table, y, groups, kind="gbdt")
+    z = fusion.preprocessor.transform(table.select(fusion.feature_names)).astype(np.float32)
+    one_by_one = np.zeros(z.shape)
+    for tree in fusion.trees:
+        one_by_one += fusion.learning_rate * tree.contributions(z)
+    assert np.abs(one_by_one).sum() > 0
+    stacked = ml.boosted_contributions(ml.TreeStack.of(fusion.trees), z, fusion.learning_rate)
+    np.testing.assert_allclose(stacked, one_by_one, rtol=0, atol=1e-12)
+    monkeypatch.setattr(ml, "LEAF_WALK_CELLS", 5 * len(fusion.trees))  # blocks of 5 rows
+    blocked = ml.boosted_contributions(fusion.trees, z, fusion.learning_rate)
+    np.testing.assert_allclose(blocked, one_by_one, rtol=0, atol=1e-12)
