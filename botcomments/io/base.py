@@ -1,13 +1,17 @@
 """Shared pieces of every reader: what a reader yields besides comments, and reject reasons.
 
-A format reader is a generator of ``Comment | Rejected | Skipped``. ``CommentStream``
-(see ``readers.py``) counts the three, writes the rejects and hands on the comments, so
-no reader can drop a record without it being counted.
+A format reader is a generator of :data:`Item`: ``(Comment, ts_unit)``,
+``(EngagementEvent, ts_unit)``, ``Rejected`` or ``Skipped``. ``CommentStream`` (see
+``readers.py``) counts the four, writes the rejects, hands the events to its callback and
+the comments on, so no reader can drop a record without it being counted.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeAlias
+
+from botcomments.records import Comment, EngagementEvent
 
 RAW_PREVIEW_CHARS = 500
 """Raw input kept per rejected record (characters)."""
@@ -28,6 +32,10 @@ REJECT_REASONS: dict[str, str] = {
     ),
     "bad_label": "label must be 0/1, human/bot or empty",
     "bad_record": "the record does not have the structure of its format; check --format",
+    "bad_event": (
+        "an engagement event (enter/like/viewers/gift/follow) needs a known kind and a "
+        "non-negative integer count (always for viewers); fix the field or remove the record"
+    ),
     "invalid_csv": "the CSV row cannot be parsed (unbalanced quotes?); fix the quoting",
     "invalid_xml": (
         "the XML is malformed or truncated here; everything after this point was not read. "
@@ -95,13 +103,19 @@ class Rejected:
 
 @dataclass(frozen=True, slots=True)
 class Skipped:
-    """A valid record that is not a comment (gift, like, enter-room...).
+    """A valid record that is neither a comment nor an engagement event (e.g. a toast).
 
     Attributes:
-        kind: The record kind, e.g. "gift", "LikeMessage", "INTERACT_WORD".
+        kind: The record kind, e.g. "toast", "ROOM_RANK", "INTERACT_WORD" (a share).
     """
 
     kind: str
+
+
+Built: TypeAlias = tuple[Comment | EngagementEvent, str] | Skipped
+"""What a record builder returns: a comment or an event with its timestamp unit, or a skip."""
+Item: TypeAlias = Built | Rejected
+"""What a format reader yields."""
 
 
 def preview(raw: str | bytes) -> str:

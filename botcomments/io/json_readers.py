@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from botcomments.io.base import Location, RecordError, Rejected, Skipped, preview
+from botcomments.io.base import Built, Item, Location, RecordError, Rejected, preview
 from botcomments.io.sources import (
     Opener,
     RawLine,
@@ -22,10 +22,8 @@ from botcomments.io.sources import (
     open_binary,
     peek,
 )
-from botcomments.records import Comment
 
-Item = tuple[Comment, str] | Rejected | Skipped
-Builder = Callable[[Mapping[str, Any]], tuple[Comment, str] | Skipped]
+Builder = Callable[[Mapping[str, Any]], Built]
 
 _ARRAY_CHUNK = 64 * 1024
 _WS = " \t\r\n"
@@ -91,14 +89,14 @@ def read_json_lines(
 
     Args:
         path: The file (``.gz`` allowed).
-        builder: Turns one object into a comment or a skip.
+        builder: Turns one object into a comment, an engagement event or a skip.
         encoding: Text encoding, or None to detect UTF-8 vs GB18030.
         max_line_bytes: Longer lines are rejected (``line_too_long``) without being held.
         on_encoding: Called once with the encoding used.
         opener: Opens the file (``io.follow.Follower.open`` follows a growing file).
 
     Yields:
-        ``(Comment, ts_unit)``, ``Rejected`` or ``Skipped`` items.
+        ``(Comment | EngagementEvent, ts_unit)``, ``Rejected`` or ``Skipped`` items.
     """
     encoding = encoding or detect_encoding(peek(path))
     on_encoding(encoding)
@@ -125,13 +123,14 @@ def read_json_array(
 
     Args:
         path: The file (``.gz`` allowed).
-        builder: Turns one object into a comment or a skip.
+        builder: Turns one object into a comment, an engagement event or a skip.
         encoding: Text encoding, or None to detect UTF-8 vs GB18030.
         max_line_bytes: Largest element (in characters) held in memory.
         on_encoding: Called once with the encoding used.
 
     Yields:
-        ``(Comment, ts_unit)``, ``Rejected`` or ``Skipped`` items; ``Location.line`` is
+        ``(Comment | EngagementEvent, ts_unit)``, ``Rejected`` or ``Skipped`` items;
+        ``Location.line`` is
         the element number and ``offset`` its character offset.
     """
     encoding = encoding or detect_encoding(peek(path))

@@ -4,6 +4,8 @@ A field map says which input field feeds which ``Comment`` field, e.g. the CLI's
 ``--map text=content,user_id=uid``. Unmapped ``Comment`` fields fall back to common
 aliases (``DEFAULT_ALIASES``); a mapped source may be a dotted path into nested JSON
 (``user_id=user.id``). Every input field not used is kept in ``Comment.extra``.
+A record with a ``kind`` (one of ``records.ENGAGEMENT_KINDS``) and no text is an
+:class:`~botcomments.records.EngagementEvent` instead (:func:`record_from_mapping`).
 
 Example:
     >>> fm = parse_field_map("text=content,user_id=uid")
@@ -22,7 +24,13 @@ from typing import Any
 
 from botcomments.io.base import RecordError
 from botcomments.io.timestamps import TimestampError, parse_timestamp
-from botcomments.records import CORE_FIELDS, LABEL_NAMES, Comment
+from botcomments.records import (
+    CORE_FIELDS,
+    ENGAGEMENT_KINDS,
+    LABEL_NAMES,
+    Comment,
+    EngagementEvent,
+)
 
 DEFAULT_ALIASES: dict[str, tuple[str, ...]] = {
     "text": ("text", "content", "comment", "message", "msg", "danmaku"),
@@ -32,8 +40,15 @@ DEFAULT_ALIASES: dict[str, tuple[str, ...]] = {
     "msg_id": ("msg_id", "message_id", "id"),
     "platform": ("platform",),
     "label": ("label",),
+    "kind": ("kind",),
+    "count": ("count",),
 }
-"""Input field names tried, in order, for each unmapped Comment field."""
+"""Input field names tried, in order, for each unmapped Comment/EngagementEvent field."""
+
+MAPPABLE_FIELDS: tuple[str, ...] = (*CORE_FIELDS, "kind", "count")
+"""Fields ``--map`` may name: the Comment fields plus an event's ``kind`` and ``count``."""
+MAX_COUNT = 2**63 - 1
+"""Largest event count accepted (an int64, as every output can store it)."""
 
 _LABEL_WORDS: dict[str, int] = {name: i for i, name in LABEL_NAMES.items()}
 _MISSING = object()
@@ -51,10 +66,10 @@ def parse_field_map(spec: str | Mapping[str, str] | None) -> dict[str, str]:
         spec: The map, or None for no explicit mapping.
 
     Returns:
-        Comment field -> input field.
+        Record field -> input field.
 
     Raises:
-        ValueError: On a malformed pair or an unknown Comment field.
+        ValueError: On a malformed pair or a field not in ``MAPPABLE_FIELDS``.
     """
     if spec is None:
         return {}
@@ -70,9 +85,11 @@ def parse_field_map(spec: str | Mapping[str, str] | None) -> dict[str, str]:
                 )
             pairs[target.strip()] = source.strip()
         spec = pairs
-    unknown = sorted(set(spec) - set(CORE_FIELDS))
+    unknown = sorted(set(spec) - set(MAPPABLE_FIELDS))
     if unknown:
-        raise ValueError(f"cannot map {unknown}: mappable fields are {', '.join(CORE_FIELDS)}")
+        raise ValueError(
+            f"cannot map {unknown}: mappable fields are {', '.join(MAPPABLE_FIELDS)}"
+        )
     return dict(spec)
 
 
@@ -275,3 +292,146 @@ def checked_extra(extra: dict[str, Any]) -> dict[str, Any]:
         elif isinstance(value, list):
             stack.extend((f"{name}[{i}]", v) for i, v in enumerate(value))
     return extra
+
+
+def as_count(value: Any, *, default: int | None, what: str = "count") -> int:
+    """Parse an engagement event's count: a non-negative integer (numeric strings allowed).
+
+    Args:
+        value: Raw count; None/missing/"" means none was given.
+        default: Count when none was given; None when a count is required.
+        what: The field as the rejection names it (e.g. ``"LikeMessage count"``).
+
+    Returns:
+        The count.
+
+    Raises:
+        RecordError: ``bad_event`` for a missing required count, a negative, fractional,
+            non-numeric or boolean value, or one above ``MAX_COUNT``.
+
+    Example:
+        >>> as_count("3", default=1), as_count(None, default=1)
+        (3, 1)
+    """
+    if value is _MISSING or value is None or value == "":
+        if default is None:
+            raise RecordError("bad_event", f"the event has no {what}")
+        return default
+    number: Any = value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            number = int(text) if text.isascii() and text.isdigit() else float(text)
+        except ValueError:
+            number = None
+    if isinstance(number, float) and number.is_integer():
+        number = int(number)
+    if isinstance(number, bool) or not isinstance(number, int) or not 0 <= number <= MAX_COUNT:
+        raise RecordError(
+            "bad_event", f"{what} {str(value)[:40]!r} is not a non-negative integer"
+        )
+    return number
+
+
+def build_event(
+    kind: str,
+    *,
+    room_id: str,
+    when: tuple[float | None, str],
+    user_id: str | None = None,
+    count: int = 1,
+    platform: str,
+    label: int | None = None,
+    extra: dict[str, Any] | None = None,
+) -> tuple[EngagementEvent, str]:
+    """Build an engagement event from checked values.
+
+    Args:
+        kind: One of ``records.ENGAGEMENT_KINDS``.
+        room_id: Room id.
+        when: ``(unix seconds or None, ts_unit)`` as :func:`as_ts` returns it.
+        user_id: Account id, or None.
+        count: Checked count (:func:`as_count`).
+        platform: Source platform name.
+        label: 0/1/None.
+        extra: Other fields to keep.
+
+    Returns:
+        ``(EngagementEvent, ts_unit)``.
+
+    Raises:
+        RecordError: ``invalid_encoding`` for lone surrogates in a side field.
+    """
+    event = EngagementEvent(kind, room_id=room_id, ts=when[0], user_id=user_id, count=count,
+                            platform=platform, label=label, extra=checked_extra(extra or {}))
+    return event, when[1]
+
+
+def _blank(value: Any) -> bool:
+    return value is _MISSING or value is None or (isinstance(value, str) and not value.strip())
+
+
+def record_from_mapping(
+    record: Mapping[str, Any],
+    field_map: Mapping[str, str],
+    *,
+    default_room: str,
+    default_platform: str,
+) -> tuple[Comment | EngagementEvent, str]:
+    """Build a comment, or an engagement event when the record has a ``kind`` and no text.
+
+    A record whose ``kind`` (or the ``--map kind=`` column) is set and whose text is
+    missing or blank is an event: ``kind`` must be one of ``records.ENGAGEMENT_KINDS``
+    (any case), ``count`` defaults to 1 except for ``viewers``. A record with text is a
+    comment whatever its ``kind`` (kept in ``extra``, e.g. ``superchat``).
+
+    Args:
+        record: One input record (JSON object, CSV row, Parquet row).
+        field_map: Record field -> input field (from ``parse_field_map``).
+        default_room: Room id when the record has none.
+        default_platform: Platform when the record has none.
+
+    Returns:
+        ``(Comment | EngagementEvent, ts_unit)``.
+
+    Raises:
+        RecordError: When the record can become neither; ``bad_event`` for an unknown
+            kind or a bad count.
+
+    Example:
+        >>> e, unit = record_from_mapping({"kind": "like", "uid": 7, "ts": 1714565703,
+        ...                                "count": "5"}, {}, default_room="r",
+        ...                               default_platform="csv")
+        >>> e.kind, e.user_id, e.count, unit
+        ('like', '7', 5, 's')
+    """
+    used: set[str] = set()
+    kind = _pick(record, "kind", field_map, used)
+    if _blank(kind) or not _blank(_pick(record, "text", field_map, used)):
+        return comment_from_mapping(
+            record, field_map, default_room=default_room, default_platform=default_platform
+        )
+    name = kind.strip().lower() if isinstance(kind, str) else ""
+    if name not in ENGAGEMENT_KINDS:
+        raise RecordError(
+            "bad_event",
+            f"kind {str(kind)[:40]!r} is not one of {', '.join(ENGAGEMENT_KINDS)} "
+            "and the record has no text",
+        )
+    count = as_count(_pick(record, "count", field_map, used),
+                     default=None if name == "viewers" else 1, what=f"{name} count")
+    when = as_ts(_pick(record, "ts", field_map, used))
+    label = as_label(_pick(record, "label", field_map, used))
+    room = as_id(_pick(record, "room_id", field_map, used)) or default_room
+    user_id = as_id(_pick(record, "user_id", field_map, used))
+    platform = _pick(record, "platform", field_map, used)
+    return build_event(
+        name,
+        room_id=room,
+        when=when,
+        user_id=user_id,
+        count=count,
+        platform=str(platform) if platform not in (_MISSING, None, "") else default_platform,
+        label=label,
+        extra={k: v for k, v in record.items() if k not in used},
+    )

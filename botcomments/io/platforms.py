@@ -1,7 +1,8 @@
-"""Record builders for platform dumps: blivedm JSON, Douyin webcast JSON, Bilibili XML ``<d>``.
+"""Record builders for platform dumps: blivedm JSON, Douyin webcast JSON, Bilibili XML.
 
 Each builder takes one decoded record and returns ``(Comment, ts_unit)`` for a comment,
-``Skipped(kind)`` for a valid non-comment event, or raises ``RecordError``.
+``(EngagementEvent, ts_unit)`` for an enter/like/viewer count/gift/follow, ``Skipped(kind)``
+for any other valid message, or raises ``RecordError``.
 
 Example:
     >>> msg = {"cmd": "DANMU_MSG",
@@ -14,15 +15,20 @@ Example:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from botcomments.io.base import RecordError, Skipped
-from botcomments.io.mapping import as_id, as_text, as_ts
+from botcomments.io.base import Built, RecordError, Skipped
+from botcomments.io.mapping import as_count, as_id, as_text, as_ts, build_event
 from botcomments.io.timestamps import TimestampError, resolve_relative
-from botcomments.records import Comment
+from botcomments.records import Comment, EngagementEvent
 
-Built = tuple[Comment, str] | Skipped
+Event = tuple[EngagementEvent, str]
+
+
+def _present(fields: dict[str, Any]) -> dict[str, Any]:
+    """The side fields of an event that the message carried (no ``None`` values)."""
+    return {k: v for k, v in fields.items() if v is not None}
 
 
 def guest_user_id(masked_name: str) -> str:
@@ -62,18 +68,20 @@ def blivedm_record(obj: Mapping[str, Any], *, default_room: str) -> Built:
 
     ``DANMU_MSG`` (text ``info[1]``, uid ``info[2][0]``, name ``info[2][1]``, ms timestamp
     ``info[0][4]``) and ``SUPER_CHAT_MESSAGE`` (kept with ``extra["kind"]="superchat"``)
-    become comments; every other ``cmd`` is skipped by kind. Room id from a top-level
-    ``room_id``/``roomid`` field, else ``default_room``.
+    become comments; the ``cmd``s of :data:`BLIVEDM_EVENTS` become engagement events;
+    every other ``cmd`` is skipped by kind. Room id from a top-level ``room_id``/``roomid``
+    field, else ``default_room``.
 
     Args:
         obj: The decoded JSON message.
         default_room: Room id when the message carries none.
 
     Returns:
-        ``(Comment, ts_unit)`` or ``Skipped``.
+        ``(Comment, ts_unit)``, ``(EngagementEvent, ts_unit)`` or ``Skipped``.
 
     Raises:
-        RecordError: When the message lacks ``cmd`` or has a malformed ``info``/``data``.
+        RecordError: When the message lacks ``cmd`` or has a malformed ``info``/``data``
+            (``bad_event`` for an event without its ``data`` or count).
     """
     cmd = obj.get("cmd")
     if not isinstance(cmd, str):
@@ -84,6 +92,12 @@ def blivedm_record(obj: Mapping[str, Any], *, default_room: str) -> Built:
         return _danmu(obj.get("info"), room, cmd)
     if kind == "SUPER_CHAT_MESSAGE":
         return _superchat(obj.get("data"), room)
+    build = BLIVEDM_EVENTS.get(kind)
+    if build is not None:
+        data = obj.get("data")
+        if not isinstance(data, Mapping):
+            raise RecordError("bad_event", f"{kind} has no 'data' object")
+        return build(data, _BiliEvent(obj, data, room, cmd))
     return Skipped(kind)
 
 
@@ -124,28 +138,123 @@ def _superchat(data: Any, room: str) -> tuple[Comment, str]:
     return comment, unit
 
 
+class _BiliEvent:
+    """What every blivedm event shares: room, timestamp, ``cmd``; builds the event."""
+
+    def __init__(self, obj: Mapping[str, Any], data: Mapping[str, Any], room: str,
+                 cmd: str) -> None:
+        self.obj, self.data, self.room, self.cmd = obj, data, room, cmd
+
+    def make(self, kind: str, count: int, *, ts: Any = None, user: str | None = "uid",
+             name: str = "uname", **extra: Any) -> Event:
+        """The event (``user=None``: a room count, no account); ``ts`` falls back to the
+        dump's top-level ``ts``/``timestamp`` (blivedm itself stamps few events)."""
+        fields: dict[str, Any] = {"cmd": self.cmd, **extra}
+        user_id = None
+        if user is not None and user in self.data:
+            user_name = self.data.get(name)
+            fields["user_name"] = user_name
+            user_id = _user(self.data.get(user), user_name if isinstance(user_name, str)
+                            else None, fields)
+        raw_ts = ts or self.obj.get("ts") or self.obj.get("timestamp") or None
+        return build_event(kind, room_id=self.room, when=as_ts(raw_ts), user_id=user_id,
+                           count=count, platform="bilibili", extra=_present(fields))
+
+
+_INTERACT_KINDS: dict[int, str] = {1: "enter", 2: "follow", 4: "follow", 5: "follow"}
+"""INTERACT_WORD ``msg_type`` -> event kind (4 special follow, 5 mutual follow; 3 share
+and 6 like are skipped)."""
+
+
+def _interact_word(data: Mapping[str, Any], ev: _BiliEvent) -> Built:
+    msg_type = data.get("msg_type")
+    if isinstance(msg_type, bool) or not isinstance(msg_type, int):
+        raise RecordError("bad_event", f"INTERACT_WORD msg_type {msg_type!r} is not an integer")
+    kind = _INTERACT_KINDS.get(msg_type)
+    if kind is None:
+        return Skipped("INTERACT_WORD")
+    return ev.make(kind, 1, ts=data.get("timestamp"), msg_type=msg_type)
+
+
+def _like_click(data: Mapping[str, Any], ev: _BiliEvent) -> Event:
+    return ev.make("like", 1)
+
+
+def _like_total(data: Mapping[str, Any], ev: _BiliEvent) -> Event:
+    total = as_count(data.get("click_count"), default=None, what=f"{ev.cmd} data.click_count")
+    return ev.make("like", 0, user=None, total=total)
+
+
+def _online_count(data: Mapping[str, Any], ev: _BiliEvent) -> Event:
+    shown = data.get("count")
+    count = as_count(data.get("online_count") if shown is None else shown, default=None,
+                     what=f"{ev.cmd} data.count")
+    return ev.make("viewers", count, user=None)
+
+
+def _watched(data: Mapping[str, Any], ev: _BiliEvent) -> Event:
+    count = as_count(data.get("num"), default=None, what=f"{ev.cmd} data.num")
+    return ev.make("viewers", count, user=None)
+
+
+def _send_gift(data: Mapping[str, Any], ev: _BiliEvent) -> Event:
+    count = as_count(data.get("num"), default=1, what=f"{ev.cmd} data.num")
+    return ev.make("gift", count, ts=data.get("timestamp"),
+                   gift_name=data.get("giftName"), gift_id=data.get("giftId"),
+                   price=data.get("price"), coin_type=data.get("coin_type"))
+
+
+def _guard_buy(data: Mapping[str, Any], ev: _BiliEvent) -> Event:
+    count = as_count(data.get("num"), default=1, what=f"{ev.cmd} data.num")
+    return ev.make("gift", count, ts=data.get("start_time"),
+                   name="username", gift_name=data.get("gift_name"),
+                   guard_level=data.get("guard_level"), price=data.get("price"))
+
+
+BLIVEDM_EVENTS: dict[str, Callable[[Mapping[str, Any], _BiliEvent], Built]] = {
+    "INTERACT_WORD": _interact_word,
+    "LIKE_INFO_V3_CLICK": _like_click,
+    "LIKE_INFO_V3_UPDATE": _like_total,
+    "ONLINE_RANK_COUNT": _online_count,
+    "WATCHED_CHANGE": _watched,
+    "SEND_GIFT": _send_gift,
+    "GUARD_BUY": _guard_buy,
+}
+"""blivedm ``cmd``s read as engagement events:
+
+- ``INTERACT_WORD``: ``data.msg_type`` 1 enter, 2/4/5 follow (others skipped);
+- ``LIKE_INFO_V3_CLICK``: a like (count 1);
+- ``LIKE_INFO_V3_UPDATE``: the room's like total (``like`` with count 0 and
+  ``extra["total"]`` = ``data.click_count``);
+- ``ONLINE_RANK_COUNT`` (``data.count``, else ``data.online_count``) and ``WATCHED_CHANGE``
+  (``data.num``, viewers so far): ``viewers`` with count = the number shown;
+- ``SEND_GIFT`` and ``GUARD_BUY``: a gift, count = ``data.num`` (default 1).
+"""
+
+
 # ----------------------------------------------------------------------------- Douyin
 
 
 def douyin_record(obj: Mapping[str, Any], *, default_room: str) -> Built:
-    """Build a comment from one Douyin webcast message.
+    """Build a comment or an engagement event from one Douyin webcast message.
 
     Accepts a bare message (``{"common": {...}, "user": {...}, "content": ...}``) or a
     wrapper ``{"method": "WebcastChatMessage", "payload": {...}}``. The kind comes from
-    ``method`` / ``common.method`` ("WebcastChatMessage" -> "ChatMessage"); only
-    ChatMessage becomes a comment, LikeMessage/MemberMessage/GiftMessage/... are skipped.
-    Ids are kept as strings (they are uint64). A missing or zero ``createTime`` gives
-    ``ts=None``; seconds or milliseconds are told apart by magnitude.
+    ``method`` / ``common.method`` ("WebcastChatMessage" -> "ChatMessage"); ChatMessage
+    becomes a comment, the kinds of :data:`DOUYIN_EVENTS` engagement events, every other
+    kind is skipped. Ids are kept as strings (they are uint64). A missing or zero
+    ``createTime`` gives ``ts=None``; seconds or milliseconds are told apart by magnitude.
 
     Args:
         obj: The decoded JSON message.
         default_room: Room id when ``common.roomId`` is missing.
 
     Returns:
-        ``(Comment, ts_unit)`` or ``Skipped``.
+        ``(Comment, ts_unit)``, ``(EngagementEvent, ts_unit)`` or ``Skipped``.
 
     Raises:
-        RecordError: When the message is not a Douyin message or has a malformed user.
+        RecordError: When the message is not a Douyin message or has a malformed user,
+            ``bad_event`` for an event with a missing or bad count.
     """
     payload = obj.get("payload")
     msg: Mapping[str, Any] = payload if isinstance(payload, Mapping) else obj
@@ -158,23 +267,100 @@ def douyin_record(obj: Mapping[str, Any], *, default_room: str) -> Built:
         kind = "ChatMessage"
     else:
         raise RecordError("bad_record", "no 'method' and no 'content': not a Douyin message")
+    build = DOUYIN_EVENTS.get(kind)
+    if build is not None:
+        return build(msg, _DouyinEvent(msg, common, default_room))
     if kind != "ChatMessage":
         return Skipped(kind)
-    user = msg.get("user")
-    user = user if isinstance(user, Mapping) else {}
-    name = user.get("nickName") or user.get("nickname")
-    extra: dict[str, Any] = {"user_name": name, "sec_uid": user.get("secUid")}
+    user_id, extra = _douyin_user(msg)
     ts, unit = as_ts(common.get("createTime") or None)
     comment = Comment(
         text=as_text(msg.get("content")),
         room_id=as_id(common.get("roomId")) or default_room,
         ts=ts,
-        user_id=as_id(user.get("idStr") or user.get("id")) or as_id(user.get("secUid")),
+        user_id=user_id,
         msg_id=as_id(common.get("msgId")),
         platform="douyin",
         extra=extra,
     )
     return comment, unit
+
+
+def _douyin_user(msg: Mapping[str, Any]) -> tuple[str | None, dict[str, Any]]:
+    """The sender's id (``idStr``/``id``, else ``secUid``) and the name fields for ``extra``."""
+    user = msg.get("user")
+    user = user if isinstance(user, Mapping) else {}
+    name = user.get("nickName") or user.get("nickname")
+    extra: dict[str, Any] = {"user_name": name, "sec_uid": user.get("secUid")}
+    return as_id(user.get("idStr") or user.get("id")) or as_id(user.get("secUid")), extra
+
+
+class _DouyinEvent:
+    """What every Douyin event shares: room, ``createTime``, sender; builds the event."""
+
+    def __init__(self, msg: Mapping[str, Any], common: Mapping[str, Any], default_room: str
+                 ) -> None:
+        self.msg, self.common, self.default_room = msg, common, default_room
+
+    def make(self, kind: str, count: int, *, with_user: bool = True, **extra: Any) -> Event:
+        """The event (``with_user=False``: a room count, no account)."""
+        user_id, fields = _douyin_user(self.msg) if with_user else (None, {})
+        fields.update(extra)
+        return build_event(kind, room_id=as_id(self.common.get("roomId")) or self.default_room,
+                           when=as_ts(self.common.get("createTime") or None), user_id=user_id,
+                           count=count, platform="douyin", extra=_present(fields))
+
+
+def _douyin_like(msg: Mapping[str, Any], ev: _DouyinEvent) -> Event:
+    count = as_count(msg.get("count"), default=None, what="LikeMessage count")
+    return ev.make("like", count, total=msg.get("total"))
+
+
+def _douyin_member(msg: Mapping[str, Any], ev: _DouyinEvent) -> Event:
+    return ev.make("enter", 1, member_count=msg.get("memberCount"), action=msg.get("action"))
+
+
+def _douyin_viewers(msg: Mapping[str, Any], ev: _DouyinEvent) -> Event:
+    online = msg.get("total")
+    count = as_count(msg.get("totalUser") if online is None else online, default=None,
+                     what="RoomUserSeqMessage total")
+    return ev.make("viewers", count, with_user=False, total_user=msg.get("totalUser"))
+
+
+def _douyin_gift(msg: Mapping[str, Any], ev: _DouyinEvent) -> Event:
+    gift = msg.get("gift")
+    gift = gift if isinstance(gift, Mapping) else {}
+    repeat = msg.get("repeatCount")
+    count = as_count(msg.get("comboCount") if repeat is None else repeat, default=1,
+                     what="GiftMessage repeatCount")
+    return ev.make("gift", count, gift_name=gift.get("name"), gift_id=msg.get("giftId"),
+                   diamond_count=gift.get("diamondCount"), repeat_end=msg.get("repeatEnd"))
+
+
+def _douyin_social(msg: Mapping[str, Any], ev: _DouyinEvent) -> Built:
+    action = msg.get("action")
+    if action not in (None, 1, "1"):
+        return Skipped("SocialMessage")  # 3 is a share
+    return ev.make("follow", 1, follow_count=msg.get("followCount"))
+
+
+DOUYIN_EVENTS: dict[str, Callable[[Mapping[str, Any], _DouyinEvent], Built]] = {
+    "LikeMessage": _douyin_like,
+    "MemberMessage": _douyin_member,
+    "RoomUserSeqMessage": _douyin_viewers,
+    "GiftMessage": _douyin_gift,
+    "SocialMessage": _douyin_social,
+}
+"""Douyin message kinds read as engagement events:
+
+- ``LikeMessage``: ``like``, count = ``count`` (required), ``extra["total"]`` = ``total``;
+- ``MemberMessage``: ``enter`` of ``user``, ``extra["member_count"]`` = ``memberCount``;
+- ``RoomUserSeqMessage``: ``viewers``, count = ``total`` (online now; ``totalUser`` when
+  ``total`` is absent), ``extra["total_user"]`` = ``totalUser``;
+- ``GiftMessage``: ``gift``, count = ``repeatCount`` (else ``comboCount``, else 1); a combo
+  is sent as several messages with a growing ``repeatCount`` (``extra["repeat_end"]``);
+- ``SocialMessage``: ``follow`` when ``action`` is 1 or absent (3, a share, is skipped).
+"""
 
 
 # ----------------------------------------------------------------------------- Bilibili XML
@@ -263,6 +449,40 @@ def bililive_superchat(
         extra=extra,
     )
     return comment, unit
+
+
+def bililive_gift(
+    tag: str, attrs: Mapping[str, str], *, room: str, start: float | None
+) -> Event:
+    """Build a ``gift`` event from a BililiveRecorder ``<gift>`` or ``<guard>``.
+
+    ``<gift ts user uid giftname giftcount>``: count = ``giftcount``; ``<guard ts user uid
+    level count>`` (a captain membership bought): count = ``count``, ``extra["guard_level"]``.
+    A missing count is 1; ``ts`` (relative) is resolved as for comments.
+
+    Args:
+        tag: "gift" or "guard".
+        attrs: The element's attributes.
+        room: Room id of the file.
+        start: Recording start (unix seconds) or None.
+
+    Returns:
+        ``(EngagementEvent, ts_unit)``.
+
+    Raises:
+        RecordError: ``bad_timestamp`` on a bad ``ts``, ``bad_event`` on a bad count.
+    """
+    name = attrs.get("user")
+    if tag == "guard":
+        extra: dict[str, Any] = {"gift_name": "guard", "guard_level": attrs.get("level")}
+        count = as_count(attrs.get("count"), default=1, what="<guard> count")
+    else:
+        extra = {"gift_name": attrs.get("giftname")}
+        count = as_count(attrs.get("giftcount"), default=1, what="<gift> giftcount")
+    extra["user_name"] = name
+    return build_event("gift", room_id=room, when=_relative_ts(attrs.get("ts", ""), start),
+                       user_id=_user(attrs.get("uid"), name, extra), count=count,
+                       platform="bilibili", extra=_present(extra))
 
 
 def video_danmaku(attrs: Mapping[str, str], text: str, *, room: str) -> tuple[Comment, str]:

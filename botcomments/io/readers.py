@@ -12,6 +12,18 @@ Example:
     >>> s = stream.stats
     >>> s.read, s.accepted, s.rejected, dict(s.rejected_by_reason)
     (2, 1, 1, {'invalid_json': 1})
+
+Engagement events (enters, likes, viewer counts, gifts, follows) are not comments: they
+are counted in ``stats.events_by_kind`` and handed to ``on_event``:
+
+    >>> _ = (d / "room8.jsonl").write_text(
+    ...     json.dumps({"kind": "like", "uid": 2, "ts": 1714565704, "count": 3}) + "\\n",
+    ...     encoding="utf-8")
+    >>> events = []
+    >>> list(open_comments(d / "room8.jsonl", on_event=events.append))
+    []
+    >>> events[0].kind, events[0].room_id, events[0].count
+    ('like', 'room8', 3)
 """
 
 from __future__ import annotations
@@ -22,17 +34,17 @@ import gzip
 import logging
 import re
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import tzinfo
 from pathlib import Path
 
 import pyarrow as pa
 
-from botcomments.io.base import Location, Rejected, Skipped
+from botcomments.io.base import Item, Location, Rejected, Skipped
 from botcomments.io.closing import ClosesOnExit
 from botcomments.io.follow import FOLLOWABLE_FORMATS
 from botcomments.io.json_readers import Builder, read_json_array, read_json_lines
-from botcomments.io.mapping import comment_from_mapping, parse_field_map
+from botcomments.io.mapping import parse_field_map, record_from_mapping
 from botcomments.io.platforms import blivedm_record, douyin_record
 from botcomments.io.sources import (
     DEFAULT_MAX_LINE_BYTES,
@@ -48,7 +60,7 @@ from botcomments.io.tabular import read_csv, read_parquet
 from botcomments.io.timestamps import NAIVE_UNITS, naive_in_zone, time_zone
 from botcomments.io.writers import RecordWriter
 from botcomments.io.xml_readers import read_xml, sniff_xml_format
-from botcomments.records import Comment
+from botcomments.records import Comment, EngagementEvent
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +75,9 @@ FORMATS: tuple[str, ...] = (
     "bilibili_xml",
 )
 """Reader formats. "json" is accepted as an alias of "jsonl" (JSON arrays are detected)."""
+
+EventCallback = Callable[[EngagementEvent], None]
+"""Receives each engagement event as it is read."""
 
 _LOGGED_REJECTS = 10
 _BLIVEDM = re.compile(rb'"cmd"\s*:')
@@ -151,12 +166,15 @@ class CommentStream(ClosesOnExit):
     """Iterable of ``Comment`` over one or more files, with counters in ``.stats``.
 
     Iterate once (a second iteration raises ``RuntimeError``). Rejected records go to
-    the rejects file (JSONL) when one was given, and are always counted. Use as a
-    context manager (or call ``close``) when you may stop before the end.
+    the rejects file (JSONL) when one was given, and are always counted. Engagement
+    events are counted by kind and passed to ``on_event`` (when given) as they are
+    read, between the comments around them; they are never yielded. Use as a context
+    manager (or call ``close``) when you may stop before the end.
 
     Attributes:
         paths: The input files.
-        stats: ``ReadStats``; ``read == accepted + rejected + skipped`` at every moment.
+        stats: ``ReadStats``; ``read == accepted + rejected + skipped + events`` at every
+            moment.
     """
 
     def __init__(
@@ -172,8 +190,10 @@ class CommentStream(ClosesOnExit):
         max_line_bytes: int,
         zone: tzinfo | None = None,
         opener: Opener | None = None,
+        on_event: EventCallback | None = None,
     ) -> None:
         self.paths = paths
+        self._on_event = on_event
         self._opener = opener
         self._zone = zone
         self.stats = ReadStats()
@@ -225,6 +245,12 @@ class CommentStream(ClosesOnExit):
                     comment, unit = item
                     if self._zone is not None and unit in NAIVE_UNITS and comment.ts is not None:
                         comment.ts = naive_in_zone(comment.ts, self._zone)
+                    if type(comment) is EngagementEvent:
+                        stats.count_event(name, comment.kind)
+                        if self._on_event is not None:
+                            self._on_event(comment)
+                        continue
+                    assert type(comment) is Comment
                     stats.accepted += 1
                     stats.ts_units[unit] += 1
                     fstats.accepted += 1
@@ -239,7 +265,7 @@ class CommentStream(ClosesOnExit):
             detail = f"{type(exc).__name__}: {exc}; records after this point were not read"
             self._reject(Rejected(Location(name), "unreadable_file", detail))
 
-    def _items(self, path: Path, fmt: str) -> Iterator[tuple[Comment, str] | Rejected | Skipped]:
+    def _items(self, path: Path, fmt: str) -> Iterator[Item]:
         room = self._room_id or stem_of(path)
         fstats = self.stats.file(str(path))
 
@@ -296,7 +322,7 @@ class CommentStream(ClosesOnExit):
         if fmt == "douyin":
             return functools.partial(douyin_record, default_room=room)
         return functools.partial(
-            comment_from_mapping,
+            record_from_mapping,
             field_map=self._field_map,
             default_room=room,
             default_platform="jsonl",
@@ -315,6 +341,7 @@ def open_comments(
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     tz: str | None = None,
     opener: Opener | None = None,
+    on_event: EventCallback | None = None,
 ) -> CommentStream:
     """Open chat logs of any supported format as one stream of ``Comment``.
 
@@ -337,6 +364,9 @@ def open_comments(
             epoch numbers are unaffected.
         opener: Opens each file (None: plain or gzip). ``io.follow.Follower().open``
             follows files still being written (formats in ``FOLLOWABLE_FORMATS``).
+        on_event: Called with each engagement event (enter, like, viewers, gift, follow;
+            see ``docs/input-formats.md``) as it is read. Events are counted in
+            ``stats.events_by_kind`` whether or not a callback is given.
 
     Returns:
         A single-use ``CommentStream``; its ``stats`` fill while iterating.
@@ -365,4 +395,5 @@ def open_comments(
         max_line_bytes=max_line_bytes,
         zone=time_zone(tz) if tz else None,
         opener=opener,
+        on_event=on_event,
     )

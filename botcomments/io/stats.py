@@ -1,11 +1,12 @@
-"""Read counters. Invariant: ``read == accepted + rejected + skipped`` at every moment.
+"""Read counters. Invariant: ``read == accepted + rejected + skipped + events`` at every moment.
 
 Example:
     >>> s = ReadStats()
     >>> s.count_accepted("a.jsonl", "ms")
-    >>> s.count_skipped("a.jsonl", "gift")
-    >>> s.read, s.accepted, s.skipped, s.ts_units["ms"]
-    (2, 1, 1, 1)
+    >>> s.count_skipped("a.jsonl", "toast")
+    >>> s.count_event("a.jsonl", "like")
+    >>> s.read, s.accepted, s.skipped, s.events, s.ts_units["ms"]
+    (3, 1, 1, 1, 1)
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ class Counts:
     Attributes:
         accepted: Records that became comments.
         rejected_by_reason: Rejected records per reason code.
-        skipped_by_kind: Valid non-comment records (gifts, likes, ...) per kind.
+        skipped_by_kind: Valid records that are neither comments nor engagement events,
+            per kind (toasts, rank updates, ...).
+        events_by_kind: Engagement events read (enter, like, viewers, gift, follow) per
+            kind; they are not comments and are handed to the reader's ``on_event``.
         ts_units: Accepted comments per timestamp unit assumed ("s", "ms", "iso8601", ...,
             "relative" for offsets resolved against a recording start, "none" when the
             record has no timestamp).
@@ -31,6 +35,7 @@ class Counts:
     accepted: int = 0
     rejected_by_reason: Counter[str] = field(default_factory=Counter)
     skipped_by_kind: Counter[str] = field(default_factory=Counter)
+    events_by_kind: Counter[str] = field(default_factory=Counter)
     ts_units: Counter[str] = field(default_factory=Counter)
 
     @property
@@ -40,13 +45,18 @@ class Counts:
 
     @property
     def skipped(self) -> int:
-        """Number of skipped (non-comment) records."""
+        """Number of skipped records (neither comments nor engagement events)."""
         return sum(self.skipped_by_kind.values())
 
     @property
+    def events(self) -> int:
+        """Number of engagement events read."""
+        return sum(self.events_by_kind.values())
+
+    @property
     def read(self) -> int:
-        """Records read: accepted + rejected + skipped, by construction."""
-        return self.accepted + self.rejected + self.skipped
+        """Records read: accepted + rejected + skipped + events, by construction."""
+        return self.accepted + self.rejected + self.skipped + self.events
 
     @property
     def missing_ts(self) -> int:
@@ -60,8 +70,10 @@ class Counts:
             "accepted": self.accepted,
             "rejected": self.rejected,
             "skipped": self.skipped,
+            "events": self.events,
             "rejected_by_reason": dict(self.rejected_by_reason),
             "skipped_by_kind": dict(self.skipped_by_kind),
+            "events_by_kind": dict(self.events_by_kind),
             "ts_units": dict(self.ts_units),
         }
 
@@ -112,9 +124,14 @@ class ReadStats(Counts):
         self.file(path).rejected_by_reason[reason] += 1
 
     def count_skipped(self, path: str, kind: str) -> None:
-        """Count one skipped non-comment record."""
+        """Count one skipped record (neither a comment nor an engagement event)."""
         self.skipped_by_kind[kind] += 1
         self.file(path).skipped_by_kind[kind] += 1
+
+    def count_event(self, path: str, kind: str) -> None:
+        """Count one engagement event of the given kind (``records.ENGAGEMENT_KINDS``)."""
+        self.events_by_kind[kind] += 1
+        self.file(path).events_by_kind[kind] += 1
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready summary with per-file entries."""

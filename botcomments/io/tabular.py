@@ -10,12 +10,9 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from botcomments.io.base import Location, RecordError, Rejected, Skipped, preview
-from botcomments.io.mapping import comment_from_mapping
+from botcomments.io.base import Item, Location, RecordError, Rejected, preview
+from botcomments.io.mapping import record_from_mapping
 from botcomments.io.sources import RawLine, detect_encoding, iter_raw_lines, open_binary, peek
-from botcomments.records import Comment
-
-Item = tuple[Comment, str] | Rejected | Skipped
 
 PARQUET_BATCH_ROWS = 8192
 
@@ -73,8 +70,9 @@ def read_csv(
         on_encoding: Called once with the encoding used.
 
     Yields:
-        ``(Comment, ts_unit)`` or ``Rejected`` items; ``Location.line`` is the first
-        physical line of the row.
+        ``(Comment | EngagementEvent, ts_unit)`` or ``Rejected`` items (a row with a
+        ``kind`` and no text is an event, see ``mapping.record_from_mapping``);
+        ``Location.line`` is the first physical line of the row.
     """
     encoding = encoding or detect_encoding(peek(path))
     on_encoding(encoding)
@@ -128,7 +126,7 @@ def _row_item(
         detail = f"the row has {len(row)} fields but the header has {len(header)}"
         return Rejected(loc, "invalid_csv", detail, preview(raw))
     try:
-        return comment_from_mapping(
+        return record_from_mapping(
             dict(zip(header, row, strict=False)),
             field_map,
             default_room=default_room,
@@ -147,7 +145,8 @@ def read_parquet(path: Path, *, field_map: Mapping[str, str], default_room: str)
         default_room: Room id for rows without one.
 
     Yields:
-        ``(Comment, ts_unit)`` or ``Rejected`` items; ``Location.line`` is the 1-based row.
+        ``(Comment | EngagementEvent, ts_unit)`` or ``Rejected`` items; ``Location.line``
+        is the 1-based row.
     """
     name = str(path)
     rowno = 0
@@ -162,7 +161,7 @@ def _parquet_item(
     row: dict[str, Any], rowno: int, name: str, field_map: Mapping[str, str], default_room: str
 ) -> Item:
     try:
-        return comment_from_mapping(
+        return record_from_mapping(
             row, field_map, default_room=default_room, default_platform="parquet"
         )
     except RecordError as exc:

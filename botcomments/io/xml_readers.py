@@ -1,7 +1,8 @@
 """Streaming readers for BililiveRecorder live XML and Bilibili video danmaku XML.
 
 The file is fed to the expat pull parser in 64 KiB chunks and each ``<d>``/``<sc>``/
-``<gift>``/``<guard>`` element is turned into a record as soon as it closes; no tree
+``<gift>``/``<guard>`` element is turned into a record (a comment, or a ``gift``
+engagement event for ``<gift>``/``<guard>``) as soon as it closes; no tree
 is built, so memory stays bounded whatever the file size, and every record knows its
 line number. A parse error (truncated recording, invalid character) stops that file:
 the rest is counted as one ``invalid_xml`` rejection at the error's line.
@@ -16,21 +17,19 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
-from botcomments.io.base import Location, RecordError, Rejected, Skipped, preview
+from botcomments.io.base import Item, Location, RecordError, Rejected, Skipped, preview
 from botcomments.io.platforms import (
     bililive_danmaku,
+    bililive_gift,
     bililive_superchat,
     video_danmaku,
 )
 from botcomments.io.sources import SNIFF_BYTES, Opener, detect_encoding, open_binary
 from botcomments.io.timestamps import TimestampError, parse_timestamp
-from botcomments.records import Comment
-
-Item = tuple[Comment, str] | Rejected | Skipped
 
 _CHUNK = 64 * 1024
 _TEXT_TAGS = frozenset({"d", "sc"})
-_SKIP_KINDS = frozenset({"gift", "guard", "toast"})
+_EVENT_TAGS = frozenset({"gift", "guard"})
 _METADATA_TAGS = frozenset(
     {
         "i",
@@ -129,6 +128,8 @@ class _XmlState:
                 return video_danmaku(self._attrs, text, room=self.room)
             if tag == "sc" and self.live:
                 return bililive_superchat(self._attrs, text, room=self.room, start=self.start)
+            if tag in _EVENT_TAGS and self.live:
+                return bililive_gift(tag, self._attrs, room=self.room, start=self.start)
         except RecordError as exc:
             attrs = " ".join(f'{k}="{v}"' for k, v in self._attrs.items())
             raw = preview(f"<{tag} {attrs}>{text}</{tag}>")
@@ -157,7 +158,8 @@ def read_xml(
         opener: Opens the file (``io.follow.Follower.open`` follows a growing file).
 
     Yields:
-        ``(Comment, ts_unit)``, ``Rejected`` or ``Skipped`` items.
+        ``(Comment, ts_unit)``, ``(EngagementEvent, ts_unit)`` (``<gift>``, ``<guard>``),
+        ``Rejected`` or ``Skipped`` items.
     """
     with opener(path) as fh:
         head = fh.read(SNIFF_BYTES)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -44,10 +45,12 @@ def _read_all(path: Path | list[Path], **kwargs: Any) -> tuple[list[Comment], Re
 
 
 def _assert_identity(stats: ReadStats) -> None:
-    assert stats.read == stats.accepted + stats.rejected + stats.skipped
+    assert stats.read == stats.accepted + stats.rejected + stats.skipped + stats.events
     for fs in stats.files.values():
-        assert fs.read == fs.accepted + fs.rejected + fs.skipped
+        assert fs.read == fs.accepted + fs.rejected + fs.skipped + fs.events
     assert stats.read == sum(fs.read for fs in stats.files.values())
+    assert stats.events_by_kind == sum((fs.events_by_kind for fs in stats.files.values()),
+                                       Counter())
 
 
 @pytest.fixture(scope="session")
@@ -58,7 +61,7 @@ def read_all() -> ReadAll:
 
 @pytest.fixture(scope="session")
 def assert_identity() -> Callable[[ReadStats], None]:
-    """Assert read = accepted + rejected + skipped, overall and per file."""
+    """Assert read = accepted + rejected + skipped + events, overall and per file."""
     return _assert_identity
 
 

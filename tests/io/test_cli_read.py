@@ -18,7 +18,8 @@ def test_read_summary_and_jsonl_out(
     code = main(["read", str(fixtures_dir / "bililive.xml"), "--out", str(out), "--json"])
     assert code == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["reading"]["read"] == 35 and report["reading"]["skipped"] == 4
+    assert report["reading"]["read"] == 35 and report["reading"]["events"] == 4
+    assert report["reading"]["events_by_kind"] == {"gift": 4}  # 3 <gift>, 1 <guard>
     assert report["comments"]["comments"] == 31 and report["comments"]["rooms"] == 1
     assert report["comments"]["share_zero_width"] > 0  # the 加\u200b微\u200b信 line
     rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]

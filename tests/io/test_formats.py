@@ -21,7 +21,7 @@ START = 1714565700.0
 
 
 @pytest.mark.parametrize(
-    ("name", "fmt", "read", "accepted", "skipped", "rooms"),
+    ("name", "fmt", "read", "accepted", "events", "rooms"),
     [
         pytest.param("chat.jsonl", "jsonl", 36, 36, {}, {"22625025", "chat"}, id="jsonl"),
         pytest.param("chat.csv", "csv", 32, 32, {}, {"7301"}, id="csv"),
@@ -30,7 +30,7 @@ START = 1714565700.0
             "bililive_xml",
             35,
             31,
-            {"gift": 3, "guard": 1},
+            {"gift": 4},
             {"21452505"},
             id="bililive-recorder-xml",
         ),
@@ -40,7 +40,7 @@ START = 1714565700.0
             "blivedm",
             33,
             25,
-            {"INTERACT_WORD": 4, "SEND_GIFT": 3, "ONLINE_RANK_COUNT": 1},
+            {"enter": 4, "gift": 3, "viewers": 1},
             {"5050"},
             id="blivedm",
         ),
@@ -49,7 +49,7 @@ START = 1714565700.0
             "douyin",
             36,
             26,
-            {"LikeMessage": 5, "MemberMessage": 5},
+            {"like": 5, "enter": 5},
             {"7363900000000000001"},
             id="douyin-jsonl",
         ),
@@ -58,7 +58,7 @@ START = 1714565700.0
             "douyin",
             6,
             5,
-            {"GiftMessage": 1},
+            {"gift": 1},
             {"7363900000000000001"},
             id="douyin-json-array",
         ),
@@ -70,7 +70,7 @@ def test_fixture_counts(
     fmt: str,
     read: int,
     accepted: int,
-    skipped: dict[str, int],
+    events: dict[str, int],
     rooms: set[str],
     read_all: ReadAll,
     assert_identity: Callable[[ReadStats], None],
@@ -79,7 +79,8 @@ def test_fixture_counts(
     assert detect_format(path) == fmt
     comments, stats = read_all(path)
     assert (stats.read, stats.accepted, stats.rejected) == (read, accepted, 0)
-    assert dict(stats.skipped_by_kind) == skipped
+    assert dict(stats.events_by_kind) == events
+    assert stats.skipped == 0
     assert {c.room_id for c in comments} == rooms
     assert all(c.text.strip() for c in comments)
     assert_identity(stats)

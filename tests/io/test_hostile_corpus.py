@@ -2,8 +2,8 @@
 
 Every case goes through ``botcomments score --no-model`` as a user would run it and must
 hold the guarantees of docs/input-formats.md: exit code 0 (a bad record never fails the
-run), ``read = accepted + rejected + skipped`` in the summary, every rejected record in
-``rejects.jsonl``, the input untouched, valid JSON out. One more case scores a file whose
+run), ``read = accepted + rejected + skipped + events`` in the summary, every rejected
+record in ``rejects.jsonl``, the input untouched, valid JSON out. One more case scores a file whose
 timestamps include the year 9999 in a child process and checks its peak memory.
 """
 
@@ -195,7 +195,8 @@ def test_the_corpus_is_large_and_covers_every_format() -> None:
                      "live"}
 
 
-SUMMARY = re.compile(r"read (\d+), accepted (\d+), rejected (\d+).*?skipped (\d+)")
+SUMMARY = re.compile(
+    r"read (\d+), accepted (\d+), rejected (\d+).*?skipped (\d+)(?:, events (\d+))?")
 
 
 @pytest.mark.parametrize(("name", "filename", "data"), CASES, ids=[c[0] for c in CASES])
@@ -211,8 +212,8 @@ def test_hostile_input_scores_without_losing_anything(
     assert "Traceback" not in printed.out + printed.err
     found = SUMMARY.search(printed.out)
     assert found, printed.out
-    read, accepted, rejected, skipped = map(int, found.groups())
-    assert read == accepted + rejected + skipped
+    read, accepted, rejected, skipped, events = (int(g or 0) for g in found.groups())
+    assert read == accepted + rejected + skipped + events
     rejects = out / "rejects.jsonl"
     entries = rejects.read_text("utf-8").splitlines() if rejects.exists() else []
     assert len(entries) == rejected
