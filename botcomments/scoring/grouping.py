@@ -125,6 +125,38 @@ def room_slices(
         yield _time_ordered(rid, open_rooms[rid])
 
 
+def slice_groups(slices: Iterable[RoomSlice], max_comments: int) -> Iterator[list[RoomSlice]]:
+    """Gather consecutive slices into groups of at most ``max_comments`` comments.
+
+    A slice of ``max_comments`` or more goes alone; order is kept. Lets the caller do
+    per-call work (a text-model forward pass) once per group of small rooms.
+
+    Args:
+        slices: Room slices (streamed once).
+        max_comments: Most comments per group of several slices.
+
+    Yields:
+        Non-empty lists of slices.
+
+    Example:
+        >>> sizes = [1, 2, 5, 1, 1]
+        >>> pieces = [RoomSlice(f"r{n}", [0] * n, [Comment("a", f"r{n}")] * n) for n in sizes]
+        >>> groups = slice_groups(pieces, 4)
+        >>> [[len(s) for s in g] for g in groups]
+        [[1, 2], [5], [1, 1]]
+    """
+    group: list[RoomSlice] = []
+    size = 0
+    for piece in slices:
+        if group and size + len(piece) > max_comments:
+            yield group
+            group, size = [], 0
+        group.append(piece)
+        size += len(piece)
+    if group:
+        yield group
+
+
 class InputOrder(Generic[T]):
     """Re-sequence results that finish out of order back into input order.
 

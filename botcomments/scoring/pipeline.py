@@ -37,7 +37,7 @@ from botcomments.quantify.rates import ClassifierRates
 from botcomments.records import Comment
 from botcomments.scoring.authenticity import room_report
 from botcomments.scoring.consistency import check_detector_configs, warn_threshold_mismatch
-from botcomments.scoring.grouping import InputOrder, RoomSlice, room_slices
+from botcomments.scoring.grouping import InputOrder, RoomSlice, room_slices, slice_groups
 from botcomments.scoring.rooms import RoomAccumulator
 from botcomments.scoring.stats import CalibrationBins, ScoreHistogram
 from botcomments.scoring.types import RoomReport, ScoreResult, Verdict
@@ -47,6 +47,11 @@ logger = logging.getLogger(__name__)
 
 TEXT_CACHE_SIZE = 200_000
 """Distinct texts whose text-model score is remembered across slices."""
+
+TEXT_BATCH_COMMENTS = 1024
+"""Consecutive small room slices are gathered up to this many comments and their new
+lines scored by the text model in one call (a forward pass per one-comment room cost
+~7 ms, most of a small room's time); slices at least this large go on their own."""
 
 
 class TextModel(Protocol):
@@ -177,17 +182,37 @@ class FeatureExtractor:
         for det in self.detectors:
             det.reset()
 
-    def extract(self, room_id: str, comments: Sequence[Comment]) -> Extracted:
+    def prepare(self, comments: Sequence[Comment]) -> list[NormalizedText]:
+        """Normalise comments and score their new lines with the text model in one call.
+
+        The scores land in the text cache, so slices of these comments extracted next
+        need no model call: many small rooms share one forward pass instead of one each.
+
+        Args:
+            comments: Comments of one or more upcoming slices.
+
+        Returns:
+            Their normal forms, same order (pass each slice's share to :meth:`extract`).
+        """
+        normalized = self.normalizer.normalize_batch([c.text for c in comments])
+        if self._text is not None:
+            self._text([c.text for c in comments], [n.text for n in normalized])
+        return normalized
+
+    def extract(self, room_id: str, comments: Sequence[Comment],
+                normalized: Sequence[NormalizedText] | None = None) -> Extracted:
         """Features of one time-ordered slice of one room.
 
         Args:
             room_id: The room.
             comments: Its comments, time-ordered.
+            normalized: Their normal forms when already computed (:meth:`prepare`).
 
         Returns:
             The extracted features.
         """
-        normalized = self.normalizer.normalize_batch([c.text for c in comments])
+        normalized = (list(normalized) if normalized is not None
+                      else self.normalizer.normalize_batch([c.text for c in comments]))
         batch = RoomBatch(room_id, comments, normalized)
         outputs = [det.detect(batch) for det in self.detectors]
         text_scores = (self._text([c.text for c in comments], [n.text for n in normalized])
@@ -314,17 +339,20 @@ class Scorer:
         """Forget cross-room detector state."""
         self.extractor.reset()
 
-    def score_slice(self, room_id: str, comments: Sequence[Comment]) -> SliceScores:
+    def score_slice(self, room_id: str, comments: Sequence[Comment],
+                    normalized: Sequence[NormalizedText] | None = None) -> SliceScores:
         """Score one time-ordered slice of one room.
 
         Args:
             room_id: The room.
             comments: Its comments, time-ordered.
+            normalized: Their normal forms when already computed
+                (:meth:`FeatureExtractor.prepare`).
 
         Returns:
             Features, detector outputs, scores and verdicts (slice order).
         """
-        ex = self.extractor.extract(room_id, comments)
+        ex = self.extractor.extract(room_id, comments, normalized)
         strengths = self.flagger.strengths(ex.features)
         if self.flagger is self.fusion:  # rule combiner: its score is its rules' strengths
             scores = self.flagger.proba_from_strengths(strengths)
@@ -518,9 +546,15 @@ class ScoringRun:
         slices = room_slices(
             self.comments, max_buffer=self.scorer.max_buffer, max_slice=self.scorer.max_slice
         )
-        for piece in slices:
-            self._score_piece(piece, order, accumulators)
-            yield from order.ready()
+        for group in slice_groups(slices, TEXT_BATCH_COMMENTS):
+            normalized = self.scorer.extractor.prepare(
+                [c for piece in group for c in piece.comments])
+            start = 0
+            for piece in group:
+                self._score_piece(piece, order, accumulators,
+                                  normalized[start:start + len(piece)])
+                start += len(piece)
+                yield from order.ready()
         yield from order.ready()
         if len(order):
             raise RuntimeError(f"{len(order)} scored comments were never written (bug)")
@@ -533,8 +567,9 @@ class ScoringRun:
         piece: RoomSlice,
         order: InputOrder[tuple[Comment, Verdict]],
         accumulators: dict[str, RoomAccumulator],
+        normalized: Sequence[NormalizedText],
     ) -> None:
-        result = self.scorer.score_slice(piece.room_id, piece.comments)
+        result = self.scorer.score_slice(piece.room_id, piece.comments, normalized)
         acc = accumulators.get(piece.room_id)
         if acc is None:
             acc = accumulators[piece.room_id] = RoomAccumulator(piece.room_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import pytest
 
 from botcomments.scoring.pipeline import _TextCache
 
@@ -55,3 +56,41 @@ def test_lines_with_one_normal_form_share_one_model_call() -> None:
     out = cache(texts, [normalize(t).text for t in texts])
     assert model.n_scored == 2
     assert out[0] == out[1] == out[2]
+
+
+class CallCountingModel(CountingModel):
+    """Also counts model calls (forward passes)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.n_calls = 0
+
+    def bot_scores(self, texts: Sequence[str]) -> np.ndarray:
+        self.n_calls += 1
+        return super().bot_scores(texts)
+
+
+def test_small_rooms_share_one_model_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    """300 one-comment rooms: one text-model call per group of rooms, same verdicts."""
+    import botcomments.scoring.pipeline as pipeline
+    from botcomments.fusion.rules import RuleFusion
+    from botcomments.records import Comment
+    from botcomments.text.normalize import normalize
+
+    comments = [Comment(f"主播好美{i % 200}{'加V' * (i % 2)}", f"r{i}", ts=1e9 + i,
+                        user_id=f"u{i % 50}") for i in range(300)]
+
+    def run(group_size: int) -> tuple[list[tuple[float, bool, tuple[str, ...]]], int]:
+        monkeypatch.setattr(pipeline, "TEXT_BATCH_COMMENTS", group_size)
+        model = CallCountingModel()
+        scorer = pipeline.Scorer(RuleFusion.default(), text_model=model)
+        result = scorer.score(comments)
+        return [(v.bot_score, v.is_bot, v.flags)
+                for v in result.verdicts], model.n_calls
+
+    grouped, calls_grouped = run(128)
+    alone, calls_alone = run(1)
+    assert calls_grouped == 2  # groups of 128 rooms; the third group's 44 lines are cached
+    # alone: one call per room whose line (normal form) was not seen before
+    assert calls_alone == len({normalize(c.text).text for c in comments}) > 150
+    assert grouped == alone
