@@ -302,10 +302,13 @@ def boosted_log_odds(
     """
     stack = trees if isinstance(trees, TreeStack) else TreeStack.of(trees)
     values = stack.leaf_values(x32)
-    z = np.full(len(x32), float(intercept))
-    for t in range(values.shape[1]):  # tree by tree: the same float sums as one at a time
-        z += learning_rate * values[:, t]
-    return z
+    steps = np.empty((len(x32), values.shape[1] + 1))
+    steps[:, 0] = float(intercept)
+    np.multiply(learning_rate, values, out=steps[:, 1:])
+    # add.accumulate sums left to right: the same float sums as adding tree by tree, in
+    # one call instead of one per tree (~0.35 ms for 300 trees even on one row)
+    result: np.ndarray = np.add.accumulate(steps, axis=1)[:, -1]
+    return result
 
 
 def boosted_contributions(
