@@ -11,6 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from botcomments.io import open_comments
+from botcomments.io.writers import json_line
+from botcomments.records import ENGAGEMENT_KINDS, EngagementEvent
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
@@ -49,7 +51,7 @@ def _check(data: bytes, suffix: str, fmt: str | None) -> None:
         stream = open_comments(path, fmt=fmt, rejects_path=rejects)
         comments = list(stream)
         s = stream.stats
-        assert s.read == s.accepted + s.rejected + s.skipped
+        assert s.read == s.accepted + s.rejected + s.skipped + s.events
         assert len(comments) == s.accepted
         assert rejects.read_text("utf-8").count("\n") == s.rejected  # not splitlines: U+0085
         for c in comments:
@@ -70,3 +72,44 @@ def test_jsonl_ish_lines_never_crash(
 @given(data=st.binary(max_size=200))
 def test_random_bytes_never_crash(suffix: str, data: bytes) -> None:
     _check(data, suffix, None)
+
+
+kinds = st.sampled_from([*ENGAGEMENT_KINDS, "Like", " gift ", "", "dislike", "superchat"])
+event_record = st.fixed_dictionaries(
+    {"kind": kinds | json_values},
+    optional={
+        "text": st.sampled_from(["", "  ", "主播好美"]) | json_values,
+        "count": st.integers(-3, 2**64) | st.sampled_from(["3", "-1", "2.0", "x"]) | json_values,
+        "ts": json_values,
+        "uid": json_values,
+        "room_id": json_values,
+        "label": json_values,
+        "side": json_values,
+    },
+)
+
+
+def _no_constant(name: str) -> object:
+    raise AssertionError(f"bare {name} written")
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(event_record, min_size=1, max_size=6))
+def test_any_object_with_a_kind_is_one_of_four_outcomes(records: list[dict[str, object]]) -> None:
+    """Each record is a comment, an event, a reject or skipped; never a crash; counts add up."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "in.jsonl"
+        path.write_bytes(b"".join(json.dumps(r, allow_nan=True).encode() + b"\n"
+                                  for r in records))
+        rejects = Path(tmp) / "rejects.jsonl"
+        events: list[EngagementEvent] = []
+        stream = open_comments(path, fmt="jsonl", rejects_path=rejects, on_event=events.append)
+        comments = list(stream)
+        s = stream.stats
+        assert s.read == len(records) == s.accepted + s.rejected + s.skipped + s.events
+        assert (len(comments), len(events)) == (s.accepted, s.events)
+        assert rejects.read_text("utf-8").count("\n") == s.rejected
+        assert s.events_by_kind == {k: sum(e.kind == k for e in events) for k in s.events_by_kind}
+        for e in events:
+            assert e.kind in ENGAGEMENT_KINDS and e.count >= 0
+            json.loads(json_line(e.to_dict()), parse_constant=_no_constant)  # read --events
