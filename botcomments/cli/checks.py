@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from botcomments.io.stats import ReadStats
@@ -128,3 +128,20 @@ def zone_note(stats: ReadStats, tz: str | None) -> str | None:
         return None
     hint = "" if tz else " (pass --tz ZONE if the source wrote local times, e.g. Asia/Shanghai)"
     return f"{naive} timestamps without a zone were read as {tz or 'UTC'}{hint}"
+
+
+def events_note(events_by_kind: Mapping[str, int]) -> str:
+    """The events part of a read-counts line: ``", events 7 (like 5, enter 2)"``.
+
+    Args:
+        events_by_kind: Engagement events read per kind (``ReadStats.events_by_kind``).
+
+    Returns:
+        The note (kinds by decreasing count), or "" when no event was read, so chat-only
+        summaries read as before.
+    """
+    total = sum(events_by_kind.values())
+    if not total:
+        return ""
+    kinds = sorted(events_by_kind.items(), key=lambda kv: (-kv[1], kv[0]))
+    return f", events {total} (" + ", ".join(f"{k} {n}" for k, n in kinds if n) + ")"

@@ -2,6 +2,7 @@
 
 Example:
     botcomments read chat.jsonl room.xml --rejects rejects.jsonl --out normalised.parquet
+    botcomments read blivedm.jsonl --events events.jsonl
 """
 
 from __future__ import annotations
@@ -17,7 +18,13 @@ from typing import Any
 
 import pyarrow as pa
 
-from botcomments.cli.checks import add_tz_option, missing_inputs, overwrites_input, zone_note
+from botcomments.cli.checks import (
+    add_tz_option,
+    events_note,
+    missing_inputs,
+    overwrites_input,
+    zone_note,
+)
 from botcomments.io.readers import FORMATS, RejectedRecordError, open_comments
 from botcomments.io.stats import ReadStats
 from botcomments.io.writers import CORE_PARQUET_FIELDS, RecordWriter, format_for_path
@@ -152,9 +159,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Stream INPUT files (JSONL, JSON, CSV/TSV, Parquet, BililiveRecorder XML, Bilibili "
             "danmaku XML, blivedm dumps, Douyin webcast JSON; .gz allowed; directories are "
-            "read recursively), normalise each comment and print counts. Bad records never "
-            "stop the run: they are counted and, with --rejects, written with file, line and "
-            "reason."
+            "read recursively), normalise each comment and print counts. Engagement events "
+            "(enters, likes, viewer counts, gifts, follows) are counted and, with --events, "
+            "written as JSON lines. Bad records never stop the run: they are counted and, "
+            "with --rejects, written with file, line and reason."
         ),
     )
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="input files or directories")
@@ -174,6 +182,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--out", type=Path, metavar="FILE", help="write records + text_norm (.jsonl/.parquet)"
     )
+    parser.add_argument(
+        "--events", type=Path, metavar="FILE.jsonl",
+        help="write the engagement events (enter/like/viewers/gift/follow) as JSON lines",
+    )
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.set_defaults(func=run)
 
@@ -187,13 +199,20 @@ def run(args: argparse.Namespace) -> int:
     Returns:
         0 on success, 1 on a --strict rejection, 2 on a usage error.
     """
-    outputs = [Path(x) for x in (args.out, args.rejects) if x is not None]
-    clash = missing_inputs(args.inputs) or overwrites_input(outputs, args.inputs)
+    outputs = [Path(x) for x in (args.out, args.rejects, args.events) if x is not None]
+    clash = (missing_inputs(args.inputs) or overwrites_input(outputs, args.inputs)
+             or _same_output(outputs))
     if clash:
         print(f"error: {clash}", file=sys.stderr)
         return 2
+    events = None
     try:
         parquet = args.out is not None and format_for_path(args.out) == "parquet"
+        if args.events is not None and format_for_path(args.events) != "jsonl":
+            raise ValueError(f"--events {args.events}: events are written as JSON lines; "
+                             "use a .jsonl name")
+        if args.events is not None:
+            events = RecordWriter(args.events, fmt="jsonl")
         stream = open_comments(
             args.inputs,
             fmt=args.input_format,
@@ -203,8 +222,11 @@ def run(args: argparse.Namespace) -> int:
             strict=args.strict,
             room_id=args.room_id,
             tz=args.tz,
+            on_event=None if events is None else (lambda e: events.write(e.to_dict())),
         )
     except ValueError as exc:
+        if events is not None:
+            events.close()
         print(f"error: {exc}", file=sys.stderr)
         return 2
     summary = NormSummary()
@@ -222,10 +244,20 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:
-        if writer is not None:
-            writer.close()
+        for out in (writer, events):
+            if out is not None:
+                out.close()
     _print_summary(stream.stats, summary, args)
     return 0
+
+
+def _same_output(outputs: list[Path]) -> str | None:
+    """Name an output given twice (``--out``, ``--rejects``, ``--events``), or None."""
+    resolved = [p.resolve() for p in outputs]
+    for i, path in enumerate(resolved):
+        if path in resolved[:i]:
+            return f"{outputs[i]} is given as two outputs; give each output its own file"
+    return None
 
 
 def _print_summary(stats: ReadStats, summary: NormSummary, args: argparse.Namespace) -> None:
@@ -235,16 +267,18 @@ def _print_summary(stats: ReadStats, summary: NormSummary, args: argparse.Namesp
         return
     print(
         f"read {stats.read}: accepted {stats.accepted}, rejected {stats.rejected}, "
-        f"skipped {stats.skipped} (non-comment events)"
+        f"skipped {stats.skipped} (neither comments nor engagement events), "
+        f"events {stats.events}"
     )
     for path, fs in stats.files.items():
         print(
             f"  {path} [{fs.fmt}, {fs.encoding or '-'}]: read {fs.read}, accepted {fs.accepted}, "
-            f"rejected {fs.rejected}, skipped {fs.skipped}"
+            f"rejected {fs.rejected}, skipped {fs.skipped}{events_note(fs.events_by_kind)}"
         )
     for name, counter in (
         ("rejected by reason", stats.rejected_by_reason),
         ("skipped by kind", stats.skipped_by_kind),
+        ("events by kind", stats.events_by_kind),
         ("timestamp units", stats.ts_units),
     ):
         if counter:
@@ -258,3 +292,5 @@ def _print_summary(stats: ReadStats, summary: NormSummary, args: argparse.Namesp
         print(f"{key}: {value}")
     if args.out is not None:
         print(f"wrote {summary.n} records to {args.out}")
+    if args.events is not None:
+        print(f"wrote {stats.events} events to {args.events}")

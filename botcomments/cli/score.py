@@ -12,12 +12,13 @@ import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tqdm import tqdm
 
 from botcomments.cli.checks import (
     add_tz_option,
+    events_note,
     missing_inputs,
     overwrites_input,
     probability,
@@ -207,6 +208,7 @@ def run(args: argparse.Namespace) -> int:
     from botcomments.io.readers import open_comments
     from botcomments.scoring.accounts import ACCOUNTS_FILE, AccountTable
     from botcomments.scoring.outputs import (
+        COMMENTS_FILE,
         REJECTS_FILE,
         REPORT_FILE,
         ROOMS_FILE,
@@ -214,6 +216,7 @@ def run(args: argparse.Namespace) -> int:
         write_rooms,
     )
     from botcomments.scoring.report import ReportInputs, write_report
+    from botcomments.scoring.room_events import RoomEvents
 
     out: Path = args.out
     scorer = checked_scorer(args, missing_inputs(args.inputs)
@@ -222,6 +225,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
+    room_events = RoomEvents()
     try:
         stream = open_comments(
             [Path(p) for p in args.inputs],
@@ -232,6 +236,7 @@ def run(args: argparse.Namespace) -> int:
             rejects_path=out / REJECTS_FILE,
             strict=args.strict,
             tz=args.tz,
+            on_event=room_events.add_event,
         )
     except ValueError as exc:  # unknown format/encoding/zone, malformed --map
         print(f"error: {exc}", file=sys.stderr)
@@ -245,6 +250,7 @@ def run(args: argparse.Namespace) -> int:
             for comment, verdict in run_:
                 writer.write(comment, verdict)
                 n_bot += verdict.is_bot
+                room_events.add_scored(comment, verdict)
                 if accounts is not None:
                     accounts.add(comment, verdict)
             paths = writer.paths
@@ -254,19 +260,24 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     elapsed = time.perf_counter() - started
-    write_rooms(out / ROOMS_FILE, run_.rooms)
+    engagement = room_events.finish(run_.rooms, out / COMMENTS_FILE)
+    write_rooms(out / ROOMS_FILE, run_.rooms, engagement)
     stats = stream.stats
-    summary = {
+    summary: dict[str, Any] = {
         "mode": scorer.mode,
         "threshold": round(scorer.threshold, 3),
         "read": stats.read,
         "accepted": stats.accepted,
         "rejected": stats.rejected,
         "skipped": stats.skipped,
+    }
+    if stats.events:
+        summary["events"] = stats.events
+    summary.update({
         "zone of naive times": args.tz or "UTC",
         "rooms": len(run_.rooms),
         "flagged": n_bot,
-    }
+    })
     write_report(out / REPORT_FILE, ReportInputs(run_.rooms, run_.histogram, run_.calibration,
                                                  summary, lang=args.lang,
                                                  alert_below=args.alert_below,
@@ -275,10 +286,12 @@ def run(args: argparse.Namespace) -> int:
     rejects_note = f" (see {out / REJECTS_FILE})" if stats.rejected else ""
     print(
         f"read {stats.read}, accepted {stats.accepted}, rejected {stats.rejected}"
-        f"{rejects_note}, skipped {stats.skipped}; "
+        f"{rejects_note}, skipped {stats.skipped}{events_note(stats.events_by_kind)}; "
         f"scored {run_.n_scored} comments in {len(run_.rooms)} rooms "
         f"({rate:,.0f}/s, mode {scorer.mode}); flagged {n_bot}"
     )
+    if engagement:
+        print(f"engagement estimated for {len(engagement)} rooms with events")
     note = zone_note(stats, args.tz)
     if note:
         print(note)

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from botcomments.cli.checks import add_tz_option, missing_inputs, probability
+from botcomments.cli.checks import add_tz_option, events_note, missing_inputs, probability
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -132,8 +132,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     print(
         f"read {summary.read}, accepted {summary.accepted}, rejected {summary.rejected}, "
-        f"skipped {summary.skipped}; scored {summary.accepted} comments in {summary.rooms} "
-        f"rooms ({summary.comments_per_second:,.0f}/s, mode {summary.mode}, "
+        f"skipped {summary.skipped}{events_note(summary.events_by_kind)}; "
+        f"scored {summary.accepted} comments in {summary.rooms} rooms "
+        f"({summary.comments_per_second:,.0f}/s, mode {summary.mode}, "
         f"{summary.shards} shard(s)); flagged {summary.flagged}"
     )
     for name in (COMMENTS_DIR, ROOMS_DIR, REJECTS_DIR, "summary.json"):

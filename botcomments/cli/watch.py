@@ -23,6 +23,7 @@ from typing import IO, Any, BinaryIO, cast
 
 from botcomments.cli.checks import (
     add_tz_option,
+    events_note,
     missing_inputs,
     probability,
     zone_note,
@@ -198,7 +199,8 @@ def run(args: argparse.Namespace) -> int:
         print(_summary_line(report), file=talk)
     stats = stream.stats
     print(f"read {stats.read}, accepted {stats.accepted}, rejected {stats.rejected}, "
-          f"skipped {stats.skipped}; {len(reports)} rooms", file=talk)
+          f"skipped {stats.skipped}{events_note(stats.events_by_kind)}; {len(reports)} rooms",
+          file=talk)
     note = zone_note(stats, args.tz)
     if note:
         print(note, file=talk)

@@ -7,14 +7,17 @@ Output contract (other tools depend on it):
 - ``comments.parquet`` (optional): the same rows with a fixed schema: core fields,
   ``flags`` as a list column, ``evidence`` and the other input fields (``extra``) as JSON
   strings;
-- ``rooms.json``: list of room objects (see ``RoomReport``);
+- ``rooms.json``: list of room objects (see ``RoomReport``); a room whose input carried
+  engagement events (likes, enters, viewer counts, gifts, follows) also has an
+  ``engagement`` block, and a room with events but no comments is an entry
+  ``{"room_id", "n_comments": 0, "engagement"}`` after the scored rooms;
 - ``report.html``: the self-contained report.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -122,19 +125,46 @@ class CommentsWriter(ClosesOnExit):
             self._parquet.close()
 
 
-def write_rooms(path: Path | str, rooms: Sequence[RoomReport]) -> Path:
+def room_entries(rooms: Sequence[RoomReport],
+                 engagement: Mapping[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """The ``rooms.json`` entries: room reports, with their engagement blocks.
+
+    Args:
+        rooms: Room reports.
+        engagement: Room id -> ``engagement`` block (``scoring.room_events``), for the
+            rooms whose input had engagement events; None or empty for chat only.
+
+    Returns:
+        One dict per report (with ``engagement`` when it has one), then one
+        ``{"room_id", "n_comments": 0, "engagement"}`` per room with events only.
+    """
+    entries = [r.to_dict() for r in rooms]
+    if not engagement:
+        return entries
+    for entry in entries:
+        block = engagement.get(entry["room_id"])
+        if block is not None:
+            entry["engagement"] = json_safe(block)
+    scored = {r.room_id for r in rooms}
+    entries.extend({"room_id": room, "n_comments": 0, "engagement": json_safe(block)}
+                   for room, block in engagement.items() if room not in scored)
+    return entries
+
+
+def write_rooms(path: Path | str, rooms: Sequence[RoomReport],
+                engagement: Mapping[str, dict[str, Any]] | None = None) -> Path:
     """Write ``rooms.json``.
 
     Args:
         path: Output file.
         rooms: Room reports.
+        engagement: Room id -> ``engagement`` block (see :func:`room_entries`).
 
     Returns:
         The path.
     """
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_text(
-        json.dumps([r.to_dict() for r in rooms], ensure_ascii=False, indent=1), encoding="utf-8"
-    )
+    p.write_text(json.dumps(room_entries(rooms, engagement), ensure_ascii=False, indent=1),
+                 encoding="utf-8")
     return p

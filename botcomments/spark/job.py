@@ -106,10 +106,13 @@ class SparkScoreSummary:
 
     Attributes:
         inputs: The input files, by file index.
-        read: Records read (= accepted + rejected + skipped).
+        read: Records read (= accepted + rejected + skipped + events).
         accepted: Comments accepted.
         rejected: Records rejected (listed under ``rejects/``).
-        skipped: Valid non-comment records (gifts, likes, ...).
+        skipped: Valid records that are neither comments nor engagement events.
+        events: Engagement events read (enters, likes, viewer counts, gifts, follows);
+            counted, not scored.
+        events_by_kind: Those events per kind.
         rooms: Rooms scored.
         flagged: Comments with ``is_bot``.
         shards: Shards (cross-room memory scopes).
@@ -125,6 +128,8 @@ class SparkScoreSummary:
     accepted: int = 0
     rejected: int = 0
     skipped: int = 0
+    events: int = 0
+    events_by_kind: dict[str, int] = field(default_factory=dict)
     rooms: int = 0
     flagged: int = 0
     shards: int = 1
@@ -237,8 +242,10 @@ def _count_reads(rows: Sequence[Any], summary: SparkScoreSummary) -> None:
     for row in sorted(rows, key=lambda r: r["file_index"]):
         counts = json.loads(row["info"])
         summary.by_file.append({"file": summary.inputs[row["file_index"]], **counts})
-        for key in ("read", "accepted", "rejected", "skipped"):
+        for key in ("read", "accepted", "rejected", "skipped", "events"):
             setattr(summary, key, getattr(summary, key) + int(counts[key]))
+        for kind, n in counts["events_by_kind"].items():
+            summary.events_by_kind[kind] = summary.events_by_kind.get(kind, 0) + int(n)
 
 
 def _room_table(spark: SparkSession, comments: DataFrame, shards: int) -> DataFrame:

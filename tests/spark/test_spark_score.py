@@ -129,8 +129,9 @@ def test_rule_only_equals_single_machine(spark: Any, archive: list[Path], tmp_pa
     assert {r["room_id"]: r for r in rooms} == spark_rooms
     assert max(r["n_comments"] for r in rooms) > SLICE  # scored in several slices
     # counts and rejects: the same records rejected for the same reasons
-    assert (summary.read, summary.accepted, summary.rejected, summary.skipped) == (
-        stats.read, stats.accepted, stats.rejected, stats.skipped)
+    assert (summary.read, summary.accepted, summary.rejected, summary.skipped,
+            summary.events) == (stats.read, stats.accepted, stats.rejected, stats.skipped,
+                                stats.events)
     assert summary.rejected == 4 and summary.rooms == len(rooms)
     assert summary.flagged == sum(r["is_bot"] for r in single)
     expected = [json.loads(line)
