@@ -47,8 +47,8 @@ BURST_Z = 3.0
 INTERACTION_SHARE_FLOOR = 0.05
 """Lowest share of genuine viewers who ever comment, like, gift or follow: a prior from
 public descriptions of live rooms (interaction rates of a few % to over half), not
-measured; the simulator draws genuine shares from 0.05 to 0.6."""
-INTERACTION_NORM = (0.05, 0.6)
+measured; the simulator draws genuine shares from 0.05 to 0.8."""
+INTERACTION_NORM = (0.05, 0.8)
 """Platform-norm range of the share of viewers who ever interact (prior, not measured)."""
 COMMENTER_NORM = (0.01, 0.3)
 """Platform-norm range of commenters per viewer (prior, not measured)."""
@@ -56,16 +56,34 @@ HUMAN_MAX_LIKE_RATE = 12.0
 """Likes per second one person can sustain by tapping (public tapping-speed figures)."""
 LIKE_SPAN_SLACK_S = 2.0
 """Seconds added to an account's like span (platforms batch taps into events)."""
+EVENT_TAP_LIMIT = int(HUMAN_MAX_LIKE_RATE * LIKE_SPAN_SLACK_S)
+"""Most likes one person taps into one like event (platforms batch about a second or two)."""
 MIN_MACHINE_LIKES = 60
 """Fewest likes for an account to be judged by its rate (short bursts are noise)."""
+TAPPER_MIN_LIKES = 30
+"""Fewest likes of an account judged as non-stop tapping."""
+TAPPER_RATE = 1.5
+"""Sustained likes per second (over the account's like span) of non-stop tapping."""
+LOCKSTEP_WINDOW_S = 60.0
+LOCKSTEP_MIN = 3
+"""Other non-stop tappers starting within the window that make a like farm. Real rooms
+where the host calls for likes can do this too (not simulated; docs/engagement.md)."""
 JUMP_MIN = 20
 """Smallest shown-count rise judged as a jump."""
 N_BOOT = 200
-CONFORMAL: dict[str, tuple[float, float]] = {"viewers": (1.645, 1.645), "likes": (1.645, 1.645)}
-"""(below, above) multipliers of the bootstrap standard deviation. Fitted by
-``python benchmarks/engagement_bench.py --fit`` on calibration seeds (see docs)."""
+CONFORMAL: dict[str, tuple[float, float]] = {
+    "viewers": (4.585, 1.127),
+    "likes": (15.043, 3.154),
+}
+"""(below, above) multipliers of the error scales (:func:`spreads`): one-sided 95 %
+split-conformal quantiles of the normalised errors on 300 calibration rooms, so each
+interval aims at 90 %. Fitted by ``python benchmarks/engagement_bench.py --fit --rooms 60``
+(simulator seeds 0-40059, disjoint from the evaluation seeds 100000+). The large factor
+below for likes is the like bursts at human tapping speed that nothing flags."""
 MIN_SD = 0.01
 """Floor of the standard deviation of a share before widening."""
+DRIP_SCALE = 0.1
+"""Weight of the idle accounts counted genuine in the scale of the error below."""
 
 
 @dataclass
@@ -84,6 +102,7 @@ class AccountTable:
     like_last: np.ndarray
     gifts: np.ndarray
     follows: np.ndarray
+    fast_likes: np.ndarray
 
     def __len__(self) -> int:
         return len(self.first_enter)
@@ -95,6 +114,8 @@ class RoomSeries:
 
     like_seconds: np.ndarray
     like_counts: np.ndarray
+    anonymous_counts: np.ndarray
+    like_event_counts: np.ndarray
     viewer_seconds: np.ndarray
     viewer_counts: np.ndarray
     anonymous_likes: int = 0
@@ -142,11 +163,15 @@ class BubbleEstimate:
         genuine_viewers_ci: Interval of ``genuine_viewers``.
         genuine_viewer_share: ``genuine_viewers / n_viewers`` (NaN without viewers).
         genuine_viewer_share_ci: Its interval.
+        genuine_viewer_share_sd: Bootstrap standard deviation before conformal widening.
+        idle_counted_share: Share of accounts idle outside entry bursts yet counted
+            genuine (what a slow drip of idle bought accounts would hide in).
         n_likes: Likes in all events.
         genuine_likes: Estimated genuine likes.
         genuine_likes_ci: Its interval.
         genuine_like_share: ``genuine_likes / n_likes`` (NaN without likes).
         genuine_like_share_ci: Its interval.
+        genuine_like_share_sd: Bootstrap standard deviation before conformal widening.
         peak_shown_viewers: Highest viewer count the platform showed (None if none).
         evidence: The evidence items.
         notes: What the estimate cannot know for this room, as ``{code, text}``.
@@ -160,11 +185,14 @@ class BubbleEstimate:
     genuine_viewers_ci: tuple[float, float]
     genuine_viewer_share: float
     genuine_viewer_share_ci: tuple[float, float]
+    genuine_viewer_share_sd: float
+    idle_counted_share: float
     n_likes: int
     genuine_likes: float
     genuine_likes_ci: tuple[float, float]
     genuine_like_share: float
     genuine_like_share_ci: tuple[float, float]
+    genuine_like_share_sd: float
     peak_shown_viewers: int | None
     evidence: list[EvidenceItem] = field(default_factory=list)
     notes: list[dict[str, str]] = field(default_factory=list)
@@ -179,11 +207,14 @@ class BubbleEstimate:
             "genuine_viewers_ci": _num([round(x, 1) for x in self.genuine_viewers_ci]),
             "genuine_viewer_share": _num(round(self.genuine_viewer_share, 4)),
             "genuine_viewer_share_ci": _num([round(x, 4) for x in self.genuine_viewer_share_ci]),
+            "genuine_viewer_share_sd": _num(round(self.genuine_viewer_share_sd, 4)),
+            "idle_counted_share": _num(round(self.idle_counted_share, 4)),
             "n_likes": self.n_likes,
             "genuine_likes": _num(round(self.genuine_likes, 1)),
             "genuine_likes_ci": _num([round(x, 1) for x in self.genuine_likes_ci]),
             "genuine_like_share": _num(round(self.genuine_like_share, 4)),
             "genuine_like_share_ci": _num([round(x, 4) for x in self.genuine_like_share_ci]),
+            "genuine_like_share_sd": _num(round(self.genuine_like_share_sd, 4)),
             "peak_shown_viewers": self.peak_shown_viewers,
             "evidence": [e.to_dict() for e in self.evidence],
             "notes": [dict(n) for n in self.notes],
@@ -201,6 +232,34 @@ def _num(value: Any) -> Any:
     return x if math.isfinite(x) else None
 
 
+def lockstep_tappers(t: AccountTable, rate: np.ndarray) -> np.ndarray:
+    """Accounts that tap non-stop in step with others: a like farm.
+
+    A *tapper* sends at least :data:`TAPPER_MIN_LIKES` likes at a sustained
+    :data:`TAPPER_RATE` per second or more and never comments or gifts; it is in lockstep
+    when at least :data:`LOCKSTEP_MIN` other tappers start within
+    :data:`LOCKSTEP_WINDOW_S` of it.
+
+    Args:
+        t: The accounts.
+        rate: Likes per second over each account's like span.
+
+    Returns:
+        Boolean mask per account.
+    """
+    tapper = ((t.likes >= TAPPER_MIN_LIKES) & (rate >= TAPPER_RATE) & (t.comments == 0)
+              & (t.gifts == 0) & np.isfinite(t.like_first))
+    out = np.zeros(len(t), dtype=bool)
+    if tapper.sum() <= LOCKSTEP_MIN:
+        return out
+    starts = np.sort(t.like_first[tapper])
+    own = t.like_first[tapper]
+    near = (np.searchsorted(starts, own + LOCKSTEP_WINDOW_S, "right")
+            - np.searchsorted(starts, own - LOCKSTEP_WINDOW_S, "left") - 1)
+    out[np.flatnonzero(tapper)[near >= LOCKSTEP_MIN]] = True
+    return out
+
+
 def account_flags(t: AccountTable) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per-account evidence flags.
 
@@ -209,12 +268,14 @@ def account_flags(t: AccountTable) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
 
     Returns:
         ``(known_bought, strong, interacting, like_rate)``: bought for sure (bot comments
-        only, or likes faster than a human taps), commented or gifted, commented/liked/
-        gifted/followed (not bought), and likes per second over the account's like span.
+        only, likes faster than a human taps, or lockstep tapping), commented or gifted,
+        commented/liked/gifted/followed (not bought), and likes per second over the
+        account's like span.
     """
     span = np.nan_to_num(t.like_last - t.like_first, nan=0.0) + LIKE_SPAN_SLACK_S
     rate = t.likes / span
     machine = (t.likes >= MIN_MACHINE_LIKES) & (rate > HUMAN_MAX_LIKE_RATE)
+    machine |= lockstep_tappers(t, rate)
     known = ((t.bot_comments > 0) & (t.comments == 0)) | machine
     strong = ((t.comments > 0) | (t.gifts > 0)) & ~known
     interacting = (strong | (t.likes > 0) | (t.follows > 0)) & ~known
@@ -223,7 +284,21 @@ def account_flags(t: AccountTable) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
 
 @dataclass
 class EntryBins:
-    """Accounts binned by first enter (only bins holding accounts), and the burst fit."""
+    """Accounts binned by first enter (only bins holding accounts), and the burst fit.
+
+    Attributes:
+        keys: Bin index (entry second // BIN_S), ascending.
+        n: Accounts per bin.
+        known: Surely bought accounts per bin.
+        k: Interacting (not surely bought) accounts per bin.
+        ks: Commenting or gifting accounts per bin.
+        window_k: Interacting accounts in the neighbour bins.
+        expected: Genuine entrants the neighbours' interacting entrants explain.
+        burst: Bins with more entrants than explained by far.
+        q: Interaction share of entrants in non-burst bins.
+        qs: Comment-or-gift share of entrants in non-burst bins.
+        f: Interaction share of the bought accounts in bursts (bots acting to look real).
+    """
 
     keys: np.ndarray
     n: np.ndarray
@@ -235,12 +310,33 @@ class EntryBins:
     burst: np.ndarray
     q: float
     qs: float
+    f: float = 0.0
 
-    def genuine(self, expected: np.ndarray | None = None) -> np.ndarray:
-        """Genuine entrants per bin: all of a normal bin, the explained part of a burst."""
-        e = self.expected if expected is None else expected
-        free = self.n - self.known
-        return np.where(self.burst, np.clip(e, self.ks, free), free).astype(float)
+    @property
+    def free(self) -> np.ndarray:
+        """Accounts per bin that are not surely bought."""
+        return (self.n - self.known).astype(float)
+
+    def genuine(self, k: np.ndarray | None = None, q: float | np.ndarray | None = None
+                ) -> np.ndarray:
+        """Genuine entrants per bin: all of a normal bin; in a burst, the mixture solution
+        ``(k - free * f) / (q - f)`` (interacting genuine at share q, bots at share f).
+
+        Args:
+            k: Interacting accounts per bin (default: observed); rows for replicates.
+            q: Interaction share(s) of genuine entrants (default: fitted), per row.
+
+        Returns:
+            Genuine entrants per bin (same shape as ``k``).
+        """
+        k = self.k if k is None else k
+        q = self.q if q is None else q
+        qa = np.asarray(q, dtype=float)
+        if qa.ndim == 1:
+            qa = qa[:, None]
+        mix = (k - self.free * self.f) / np.maximum(qa - self.f, 1e-3)
+        g = np.clip(mix, self.ks, self.free)
+        return np.where(self.burst, g, self.free)
 
 
 def _neighbour_rate(keys: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -255,6 +351,14 @@ def _neighbour_rate(keys: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.nda
     return rate.astype(float), np.where(length > 0, total, k)
 
 
+def _bot_interaction(free: np.ndarray, k: np.ndarray, burst: np.ndarray, q: float) -> float:
+    """Interaction share of bought accounts: pooled over burst bins acting at under q/2."""
+    low = burst & (k < 0.5 * q * free)
+    if not low.any():
+        return 0.0
+    return min(float(k[low].sum() / max(free[low].sum(), 1.0)), 0.5 * q)
+
+
 def fit_entry_bins(
     when: np.ndarray, known: np.ndarray, strong: np.ndarray, interacting: np.ndarray
 ) -> EntryBins:
@@ -265,8 +369,7 @@ def fit_entry_bins(
         known, strong, interacting: Flags per timed account (see :func:`account_flags`).
 
     Returns:
-        The bins with expected genuine entrants, burst flags and the interaction shares
-        ``q`` (any interaction) and ``qs`` (comment or gift) of non-burst entrants.
+        The bins with expected genuine entrants, burst flags and the interaction shares.
     """
     keys_all = np.floor(when / BIN_S).astype(np.int64)
     keys, inv = np.unique(keys_all, return_inverse=True)
@@ -286,30 +389,42 @@ def fit_entry_bins(
         qs = float(ks[clean].sum()) / denom
         e = rate / q
         if qs > 0:
-            e = np.maximum(e, ks / qs)
+            e = np.maximum(e, np.maximum(ks - 2.0 * np.sqrt(ks), 0.0) / qs)
         sd = np.sqrt(e + e**2 / (window_k + 1.0))
         new = free > e + BURST_Z * sd + 2.0
         if np.array_equal(new, burst):
             break
         burst = new
-    return EntryBins(keys, n, kn, k, ks, window_k.astype(float), e, burst, q, qs)
+    f = _bot_interaction(free.astype(float), k, burst, q)
+    return EntryBins(keys, n, kn, k, ks, window_k.astype(float), e, burst, q, qs, f)
 
 
 @dataclass
 class ViewerFit:
-    """The genuine-viewer estimate of a room and what it rests on."""
+    """The genuine-viewer estimate of a room and what it rests on.
+
+    Attributes:
+        n: Accounts.
+        genuine: Estimated genuine accounts.
+        share: ``genuine / n``.
+        sd: Bootstrap standard deviation of the share.
+        idle_counted: Share of all accounts that are idle, outside bursts and counted
+            genuine (the room's room for undetected slow drips).
+        bins: The entry bins (None without timestamps).
+        bought_p: Per account (table order), probability the account is bought.
+        floor_applied: Whether the interaction-share floor capped the estimate.
+        n_interacting: Accounts that interacted (not surely bought).
+    """
 
     n: int
     genuine: float
     share: float
     sd: float
+    idle_counted: float
     bins: EntryBins | None
     bought_p: np.ndarray
-    """Per account (table order): probability the account is bought."""
     floor_applied: bool
     n_interacting: int
-    replicates: np.ndarray
-    """Bootstrap replicates of the per-bin genuine entrants (rows) for the like bootstrap."""
 
 
 def fit_viewers(t: AccountTable, rng: np.random.Generator) -> ViewerFit:
@@ -331,68 +446,74 @@ def fit_viewers(t: AccountTable, rng: np.random.Generator) -> ViewerFit:
     if not timed.any():
         genuine = float(n_all - known.sum())
         share = genuine / n_all if n_all else math.nan
-        return ViewerFit(n_all, genuine, share, MIN_SD, None, bought_p, False, n_int,
-                         np.zeros((0, 0)))
+        return ViewerFit(n_all, genuine, share, MIN_SD, 0.0, None, bought_p, False, n_int)
     bins = fit_entry_bins(when[timed], known[timed], strong[timed], interacting[timed])
     g_bins = bins.genuine()
     untimed_free = float((~timed & ~known).sum())
-    timed_share = g_bins.sum() / max(float((bins.n - bins.known).sum()), 1.0)
+    timed_share = g_bins.sum() / max(float(bins.free.sum()), 1.0)
     genuine = float(g_bins.sum()) + untimed_free * timed_share
     floor_applied = n_int < INTERACTION_SHARE_FLOOR * genuine
     if floor_applied:
         genuine = n_int / INTERACTION_SHARE_FLOOR
-    _account_p(bought_p, timed, when, bins, g_bins, strong, known, genuine, floor_applied,
-               interacting)
-    reps, shares = _viewer_bootstrap(bins, untimed_free, n_all, rng)
+    idx = np.searchsorted(bins.keys, np.floor(when[timed] / BIN_S).astype(np.int64))
+    _account_p(bought_p, timed, idx, bins, g_bins, strong, interacting, known)
+    if floor_applied:
+        _floor_p(bought_p, interacting, known, genuine)
+    shares = _viewer_bootstrap(bins, untimed_free, n_all, rng)
+    clean = ~bins.burst
+    idle = float((bins.free[clean] - bins.k[clean]).sum()) / max(n_all, 1)
     share = genuine / n_all if n_all else math.nan
-    return ViewerFit(n_all, genuine, share, float(np.std(shares)), bins, bought_p,
-                     floor_applied, n_int, reps)
+    return ViewerFit(n_all, genuine, share, float(np.std(shares)), idle, bins, bought_p,
+                     floor_applied, n_int)
 
 
 def _account_p(
     p: np.ndarray,
     timed: np.ndarray,
-    when: np.ndarray,
+    idx: np.ndarray,
     bins: EntryBins,
     g_bins: np.ndarray,
     strong: np.ndarray,
-    known: np.ndarray,
-    genuine: float,
-    floor_applied: bool,
     interacting: np.ndarray,
+    known: np.ndarray,
 ) -> None:
-    """Fill per-account bought probabilities: a burst bin's bought part falls on its
-    accounts that never commented or gifted; the floor's part on idle accounts."""
-    idx = np.searchsorted(bins.keys, np.floor(when[timed] / BIN_S).astype(np.int64))
-    free = bins.n - bins.known
-    weak = ~strong & ~known
-    n_weak = np.bincount(idx, weights=weak[timed], minlength=len(bins.keys))
-    bought = free - g_bins
-    frac = np.where(n_weak > 0, bought / np.maximum(n_weak, 1), 0.0)
+    """Per-account bought probability in burst bins: the bought part of a bin falls on its
+    interacting accounts in the bots' interaction share, the rest on its idle accounts."""
+    m = len(bins.keys)
+    weak_act = (interacting & ~strong)[timed]
+    idle = (~interacting & ~known)[timed]
+    bought = bins.free - g_bins
+    n_act = np.bincount(idx, weights=weak_act, minlength=m)
+    n_idle = np.bincount(idx, weights=idle, minlength=m)
+    p_act = np.clip(bought * bins.f / np.maximum(n_act, 1.0), 0.0, 1.0)
+    p_idle = np.clip((bought - p_act * n_act) / np.maximum(n_idle, 1.0), 0.0, 1.0)
     sub = p[timed]
-    sub[weak[timed]] = np.clip(frac[idx][weak[timed]], 0.0, 1.0)
+    sub[weak_act] = p_act[idx][weak_act]
+    sub[idle] = p_idle[idx][idle]
     p[timed] = sub
-    if floor_applied:
-        idle = ~interacting & ~known
-        extra = max(float((1 - p[idle]).sum()) - (genuine - float(interacting.sum())), 0.0)
-        if idle.any() and extra > 0:
-            left = 1 - p[idle]
-            p[idle] += left * min(extra / max(float(left.sum()), 1e-9), 1.0)
+
+
+def _floor_p(p: np.ndarray, interacting: np.ndarray, known: np.ndarray, genuine: float) -> None:
+    """Spread the interaction-floor's bought part over the idle accounts."""
+    idle = ~interacting & ~known
+    left = 1 - p[idle]
+    extra = float(left.sum()) - (genuine - float(interacting.sum()))
+    if idle.any() and extra > 0:
+        p[idle] += left * min(extra / max(float(left.sum()), 1e-9), 1.0)
 
 
 def _viewer_bootstrap(
     bins: EntryBins, untimed_free: float, n_all: int, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
-    """Bootstrap replicates of per-bin genuine entrants and of the genuine share."""
+) -> np.ndarray:
+    """Bootstrap replicates of the genuine share (bins resampled, q and k redrawn)."""
     m = len(bins.keys)
-    free = bins.n - bins.known
+    free = bins.free
     clean = ~bins.burst
     k_clean = float(bins.k[clean].sum())
     n_clean = float(free[clean].sum())
     q_r = rng.beta(k_clean + 1.0, max(n_clean - k_clean, 0.0) + 1.0, size=N_BOOT)
-    noise = rng.gamma(bins.window_k + 1.0, 1.0 / (bins.window_k + 1.0), size=(N_BOOT, m))
-    e_r = bins.expected[None, :] * (bins.q / q_r)[:, None] * noise
-    g_r = np.where(bins.burst[None, :], np.clip(e_r, bins.ks, free), free)
+    k_r = rng.poisson(np.broadcast_to(bins.k, (N_BOOT, m))).astype(float)
+    g_r = bins.genuine(k_r, q_r)
     w = rng.poisson(1.0, size=(N_BOOT, m)).astype(float)
     tot = (w * bins.n).sum(axis=1)
     free_tot = (w * free).sum(axis=1)
@@ -401,7 +522,7 @@ def _viewer_bootstrap(
     scale = n_all / np.maximum(tot + untimed_free, 1.0)
     genuine = (g_tot + untimed_free * g_tot / np.maximum(free_tot, 1.0)) * scale
     genuine = np.minimum(genuine, k_tot * scale / INTERACTION_SHARE_FLOOR)
-    return g_r, genuine / max(n_all, 1)
+    return genuine / max(n_all, 1)
 
 
 @dataclass
@@ -417,24 +538,22 @@ class LikeFit:
     excess_seconds: int
 
 
-def _capacity(t: AccountTable, rate: np.ndarray, seconds: np.ndarray) -> np.ndarray:
-    """Likes the accounts liking around each second can send in it."""
-    has = t.likes > 0
-    start = np.nan_to_num(t.like_first[has], nan=-np.inf) - LIKE_SPAN_SLACK_S
-    end = np.nan_to_num(t.like_last[has], nan=np.inf) + LIKE_SPAN_SLACK_S
-    weight = np.maximum(rate[has], HUMAN_MAX_LIKE_RATE) * LIKE_SPAN_SLACK_S
-    so, eo = np.argsort(start), np.argsort(end)
-    cs = np.concatenate([[0.0], np.cumsum(weight[so])])
-    ce = np.concatenate([[0.0], np.cumsum(weight[eo])])
-    started = cs[np.searchsorted(start[so], seconds, "right")]
-    ended = ce[np.searchsorted(end[eo], seconds, "left")]
-    return started - ended + HUMAN_MAX_LIKE_RATE
+def _anonymous_excess(s: RoomSeries) -> np.ndarray:
+    """Per second, the anonymous likes beyond what the accounts liking in it can tap."""
+    capacity = s.like_event_counts * float(EVENT_TAP_LIMIT)
+    attributed = s.like_counts - s.anonymous_counts
+    room = np.maximum(capacity - attributed, 0.0)
+    return np.maximum(s.anonymous_counts - room, 0.0)
 
 
 def fit_likes(
     t: AccountTable, s: RoomSeries, viewers: ViewerFit, rng: np.random.Generator
 ) -> LikeFit:
     """Estimate a room's genuine likes.
+
+    Bought: the likes of bought accounts (weighted by their probability), the likes of
+    other accounts beyond one person's taps per event, and anonymous likes beyond the
+    tapping capacity of the accounts liking in the same second.
 
     Args:
         t: The room's accounts.
@@ -448,32 +567,47 @@ def fit_likes(
     total = int(s.like_counts.sum()) + s.untimed_likes
     if total == 0:
         return LikeFit(0, 0.0, math.nan, MIN_SD, 0.0, 0)
-    _, _, _, rate = account_flags(t)
-    cap = _capacity(t, rate, s.like_seconds.astype(float))
-    excess = np.maximum(s.like_counts - cap, 0.0)
-    account_bought = t.likes * viewers.bought_p
-    bought = min(float(account_bought.sum() + excess.sum()), float(total))
+    excess = _anonymous_excess(s)
+    p = viewers.bought_p
+    fast = t.fast_likes * (1.0 - p)
+    bought = min(float((t.likes * p).sum() + fast.sum() + excess.sum()), float(total))
     genuine = total - bought
     w = rng.poisson(1.0, size=(N_BOOT, len(t))).astype(float)
-    p_noise = np.clip(
-        viewers.bought_p[None, :] * rng.normal(1.0, 0.15, size=(N_BOOT, 1)), 0.0, 1.0
-    )
+    p_r = np.clip(p[None, :] * rng.normal(1.0, 0.15, size=(N_BOOT, 1)), 0.0, 1.0)
     anon = float(total - t.likes.sum())
-    b_r = (w * t.likes * p_noise).sum(axis=1) + excess.sum()
+    b_r = (w * (t.likes * p_r + t.fast_likes * (1 - p_r))).sum(axis=1) + excess.sum()
     tot_r = (w * t.likes).sum(axis=1) + anon
     shares = 1.0 - np.minimum(b_r / np.maximum(tot_r, 1.0), 1.0)
-    machine = float((t.likes * (viewers.bought_p >= 1.0)).sum() + excess.sum())
+    machine = float((t.likes * (p >= 1.0)).sum() + fast.sum() + excess.sum())
     return LikeFit(total, genuine, genuine / total, float(np.std(shares)), machine,
                    int((excess > 0).sum()))
 
 
-def interval(share: float, sd: float, which: str) -> tuple[float, float]:
+def spreads(sd: float, idle_counted: float) -> tuple[float, float]:
+    """Scales of the error below and above the estimate: the bootstrap standard deviation
+    (at least :data:`MIN_SD`), and below also :data:`DRIP_SCALE` times the idle accounts
+    counted genuine (undetected slow drips can only make the truth lower).
+
+    Args:
+        sd: Bootstrap standard deviation.
+        idle_counted: Share of accounts idle outside bursts (0 for likes).
+
+    Returns:
+        ``(below, above)``.
+    """
+    sd = max(sd, MIN_SD)
+    return (math.hypot(sd, DRIP_SCALE * idle_counted), sd)
+
+
+def interval(share: float, sd: float, which: str, idle_counted: float = 0.0
+             ) -> tuple[float, float]:
     """Conformal-widened interval of a share.
 
     Args:
         share: Point estimate.
         sd: Bootstrap standard deviation.
         which: ``"viewers"`` or ``"likes"`` (selects the :data:`CONFORMAL` factors).
+        idle_counted: Share of accounts idle outside bursts (widens below).
 
     Returns:
         ``(lo, hi)`` within [0, 1]; (0, 1) when the share is NaN.
@@ -481,5 +615,5 @@ def interval(share: float, sd: float, which: str) -> tuple[float, float]:
     if not math.isfinite(share):
         return (0.0, 1.0)
     below, above = CONFORMAL[which]
-    sd = max(sd, MIN_SD)
-    return (max(share - below * sd, 0.0), min(share + above * sd, 1.0))
+    s_below, s_above = spreads(sd, idle_counted)
+    return (max(share - below * s_below, 0.0), min(share + above * s_above, 1.0))

@@ -26,6 +26,7 @@ import numpy as np
 
 from botcomments.quantify import bubble_evidence as ev
 from botcomments.quantify.bubble import (
+    EVENT_TAP_LIMIT,
     AccountTable,
     BubbleEstimate,
     RoomSeries,
@@ -79,6 +80,7 @@ class AccountActivity:
         like_last: Last like event.
         gifts: Gift items.
         follows: Follow events.
+        fast_likes: Likes beyond what one person taps in one event's batching window.
     """
 
     first_enter: float = _NO_TS
@@ -93,6 +95,7 @@ class AccountActivity:
     like_last: float = _NO_TS
     gifts: int = 0
     follows: int = 0
+    fast_likes: int = 0
 
     def seen(self, ts: float | None) -> None:
         """Extend the account's activity span with ``ts`` (None is ignored)."""
@@ -120,6 +123,10 @@ class RoomEngagement:
         self.likes_by_second: dict[int, int] = {}
         """Second -> likes from every event (accounts and anonymous)."""
         self.anonymous_likes = 0
+        self.anonymous_by_second: dict[int, int] = {}
+        """Second -> likes of events without an account."""
+        self.like_events_by_second: dict[int, int] = {}
+        """Second -> like events of accounts (each at most one person's taps)."""
         self.untimed_likes = 0
         self.viewer_counts: dict[int, int] = {}
         """Second -> last viewer/online count shown in that second."""
@@ -171,6 +178,7 @@ class RoomEngagement:
         elif event.kind == "like":
             acc.like_events += 1
             acc.likes += event.count
+            acc.fast_likes += max(event.count - EVENT_TAP_LIMIT, 0)
             if event.ts is not None:
                 if not event.ts >= acc.like_first:
                     acc.like_first = event.ts
@@ -189,6 +197,10 @@ class RoomEngagement:
             return
         sec = int(event.ts)
         self.likes_by_second[sec] = self.likes_by_second.get(sec, 0) + event.count
+        if event.user_id is None:
+            self.anonymous_by_second[sec] = self.anonymous_by_second.get(sec, 0) + event.count
+        else:
+            self.like_events_by_second[sec] = self.like_events_by_second.get(sec, 0) + 1
 
     def add_comment(self, user_id: str | None, ts: float | None, is_bot: bool) -> None:
         """Add one comment of this room with the scorer's verdict.
@@ -232,15 +244,20 @@ class RoomEngagement:
             like_last=col("like_last", float),
             gifts=col("gifts", np.int64),
             follows=col("follows", np.int64),
+            fast_likes=col("fast_likes", np.int64),
         )
 
     def series(self) -> RoomSeries:
         """The per-second like totals and viewer-count snapshots, sorted by second."""
         like_sec = np.array(sorted(self.likes_by_second), dtype=np.int64)
         view_sec = np.array(sorted(self.viewer_counts), dtype=np.int64)
+        secs = like_sec.tolist()
         return RoomSeries(
             like_seconds=like_sec,
-            like_counts=np.array([self.likes_by_second[s] for s in like_sec.tolist()], np.int64),
+            like_counts=np.array([self.likes_by_second[s] for s in secs], np.int64),
+            anonymous_counts=np.array([self.anonymous_by_second.get(s, 0) for s in secs], np.int64),
+            like_event_counts=np.array([self.like_events_by_second.get(s, 0) for s in secs],
+                                       np.int64),
             viewer_seconds=view_sec,
             viewer_counts=np.array([self.viewer_counts[s] for s in view_sec.tolist()], np.int64),
             anonymous_likes=self.anonymous_likes,
@@ -300,7 +317,7 @@ def estimate_bubble(
     rng = np.random.default_rng([seed, len(table), n_events, n_comments])
     vf = fit_viewers(table, rng)
     lf = fit_likes(table, series, vf, rng)
-    v_ci = interval(vf.share, vf.sd, "viewers")
+    v_ci = interval(vf.share, vf.sd, "viewers", vf.idle_counted)
     l_ci = interval(lf.share, lf.sd, "likes")
     peak = int(series.viewer_counts.max()) if len(series.viewer_counts) else None
     evidence = [
@@ -322,11 +339,14 @@ def estimate_bubble(
         genuine_viewers_ci=(v_ci[0] * vf.n, v_ci[1] * vf.n),
         genuine_viewer_share=vf.share,
         genuine_viewer_share_ci=v_ci,
+        genuine_viewer_share_sd=vf.sd,
+        idle_counted_share=vf.idle_counted,
         n_likes=lf.total,
         genuine_likes=lf.genuine,
         genuine_likes_ci=(l_ci[0] * lf.total, l_ci[1] * lf.total),
         genuine_like_share=lf.share,
         genuine_like_share_ci=l_ci,
+        genuine_like_share_sd=lf.sd,
         peak_shown_viewers=peak,
         evidence=evidence,
         notes=_notes(vf, kind_counts, len(table)),
