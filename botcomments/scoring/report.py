@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from botcomments.io.timestamps import time_zone
+from botcomments.scoring.report_engagement import engagement_panel, events_only_section
 from botcomments.scoring.report_text import estimator_meaning, words
 from botcomments.scoring.stats import CalibrationBins, ScoreHistogram
 from botcomments.scoring.svg import bar_chart, bars_with_share, line_chart
@@ -52,6 +53,8 @@ class ReportInputs:
         lang: ``en`` or ``zh``.
         alert_below: Genuine shares below this are shown in red.
         zone: IANA zone of the timeline's clock times (default UTC).
+        engagement: Room id -> ``rooms.json`` ``engagement`` block, for rooms whose input
+            had engagement events (their panel is shown; none for chat-only input).
     """
 
     rooms: Sequence[RoomReport]
@@ -61,6 +64,7 @@ class ReportInputs:
     lang: str = "en"
     alert_below: float = DEFAULT_ALERT_BELOW
     zone: str = "UTC"
+    engagement: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 def _histogram_plot(hist: ScoreHistogram, threshold: float | None, w: dict[str, str]
@@ -167,8 +171,11 @@ def _room_section(report: RoomReport, inputs: ReportInputs, w: dict[str, str]) -
         f"<h4>{w['groups_heading']}</h4>",
         _columns(report.top_account_groups,
                  ("group", "flagged", "evidence", "members", "examples"), w),
-        "</div>",
     ]
+    block = inputs.engagement.get(report.room_id)
+    if block:
+        parts.append(engagement_panel(block, w, inputs.lang))
+    parts.append("</div>")
     return "\n".join(parts)
 
 
@@ -229,6 +236,8 @@ def render_report(inputs: ReportInputs) -> str:
     if len(ranked) > MAX_ROOMS_DETAILED:
         more = w["more_rooms"].format(n=len(ranked) - MAX_ROOMS_DETAILED)
         parts.append(f"<p class='muted'>{more}</p>")
+    parts.append(events_only_section(inputs.engagement, {r.room_id for r in inputs.rooms}, w,
+                                     inputs.lang))
     parts.append("</body></html>")
     return "\n".join(parts)
 

@@ -125,6 +125,105 @@ TEXT: dict[str, dict[str, str]] = {
 }
 """Label key -> text, per language."""
 
+ENGAGEMENT_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "eng_heading": "Bought viewers and likes",
+        "eng_guide": (
+            "From the room's engagement events (enters, likes, viewer counts, gifts, "
+            "follows). <b>Genuine viewers</b> are the accounts estimated to be real among all "
+            "accounts seen entering or acting; <b>genuine likes</b> the likes estimated to "
+            "come from real viewers. Intervals aim at 90 %. Each evidence line says what it "
+            "compares; the notes say what the feed cannot show."
+        ),
+        "eng_viewers": "Genuine viewers", "eng_likes": "Genuine likes",
+        "eng_of": "{genuine} of {total} ({share}, interval {lo}–{hi})",
+        "eng_peak": "Highest viewer count shown by the platform",
+        "eng_evidence": "Evidence", "eng_notes": "What the feed cannot tell",
+        "eng_item": "evidence", "eng_value": "value", "eng_reference": "compared with",
+        "eng_flagged": "points at bought", "eng_reason": "reason", "yes": "yes", "no": "no",
+        "eng_out_of_range": "Outside the range the intervals were calibrated on: read the "
+                            "figures as indications.",
+        "eng_only_heading": "Rooms with engagement events but no comments",
+        "ev_viewer_jumps": "shown-count rises without entries",
+        "ev_shown_vs_accounts": "peak shown count / accounts seen",
+        "ev_entry_bursts": "entry bursts beyond interacting entrants",
+        "ev_idle_entrants": "entrants who never act or stay",
+        "ev_interaction_share": "share of viewers who interact",
+        "ev_commenters_per_viewer": "commenters per viewer",
+        "ev_machine_likes": "likes at machine rates",
+        "ev_like_history": "likes in minutes far above the room's own history",
+        "ev_likes_per_commenter": "likes per commenting account",
+        "ev_likes_per_viewer_peers": "likes per viewer against peer rooms",
+    },
+    "zh": {
+        "eng_heading": "购买的观众与点赞",
+        "eng_guide": (
+            "依据直播间的互动事件（进入、点赞、观众人数、礼物、关注）。<b>真实观众</b>是在所有"
+            "进入或有互动的账号中估计为真实的账号；<b>真实点赞</b>是估计来自真实观众的点赞。"
+            "区间的目标覆盖率为 90%。每条证据说明它与什么比较；附注说明数据无法反映的部分。"
+        ),
+        "eng_viewers": "真实观众", "eng_likes": "真实点赞",
+        "eng_of": "{genuine} / {total}（{share}，区间 {lo}–{hi}）",
+        "eng_peak": "平台显示的最高观众人数",
+        "eng_evidence": "证据", "eng_notes": "数据无法说明的部分",
+        "eng_item": "证据", "eng_value": "数值", "eng_reference": "比较基准",
+        "eng_flagged": "指向购买", "eng_reason": "说明", "yes": "是", "no": "否",
+        "eng_out_of_range": "超出区间的校准范围：数字仅供参考。",
+        "eng_only_heading": "只有互动事件、没有评论的直播间",
+        "ev_viewer_jumps": "没有进入事件对应的显示人数跃升",
+        "ev_shown_vs_accounts": "最高显示人数 / 出现过的账号数",
+        "ev_entry_bursts": "超出互动进入者所能解释的集中进入",
+        "ev_idle_entrants": "进入后既不互动也不停留的账号",
+        "ev_interaction_share": "有互动的观众比例",
+        "ev_commenters_per_viewer": "每位观众的评论者数",
+        "ev_machine_likes": "机器速度的点赞",
+        "ev_like_history": "远高于本直播间常态的分钟点赞",
+        "ev_likes_per_commenter": "每个评论账号的点赞数",
+        "ev_likes_per_viewer_peers": "与同批直播间相比的每位观众点赞数",
+    },
+}
+"""The engagement panel's words (merged into :data:`TEXT`)."""
+
+ENGAGEMENT_REASONS_ZH: dict[str, str] = {
+    "viewer_jumps": "两次人数快照之间显示人数的上升远多于期间进入的账号：没有进入事件的观众"
+                    "（购买的人数或平台虚增，数据无法区分）。",
+    "shown_vs_accounts": (
+        "大于 1 表示显示人数包含任何事件都看不到的观众（累计人数、未显示的游客或虚增）。"
+    ),
+    "entry_bursts": (
+        "某些分钟进入的账号远多于本直播间互动进入者所能解释的数量：一次性投放的观众套餐。"
+    ),
+    "idle_entrants": (
+        "进入后从不评论、点赞、送礼或关注，之后也再未出现的账号比例；超过平台常态即可疑。"
+    ),
+    "interaction_share": "曾经互动的观众比例，与平台常态（来自公开描述的先验）比较；远低于常态说明"
+                         "观众中有闲置的购买账号。",
+    "commenters_per_viewer": (
+        "评论者占观众的比例：过低说明观众被填充，过高说明评论由只评论的账号填充。"
+    ),
+    "machine_likes": "快于人手点击速度的点赞（单账号或同一秒内所有点赞账号的能力之外）。",
+    "like_history": "落在点赞数超过本直播间分钟中位数 10 倍的分钟内的点赞比例。",
+    "likes_per_commenter": "每个评论或送礼账号的点赞数；直播间足够多时与同批直播间比较。",
+    "likes_per_viewer_peers": "每位观众的点赞数与同批直播间的中位数比较；超过 10 倍即可疑。",
+}
+"""Chinese explanation per evidence item (the English reason carries the room's figures)."""
+
+NOTES_ZH: dict[str, str] = {
+    "priors": "真实观众的常态（互动比例、评论者比例、点击速度）是来自公开描述的范围，并未在真实"
+              "直播间上测量。",
+    "slow_drip": "缓慢、均匀投放且互动比例仍在常态内的闲置购买账号看起来像潜水观众，会被计为真实。",
+    "shown_count": (
+        "平台在没有账号事件的情况下加到显示人数上的观众无法计数，只表现为无法解释的跃升。"
+    ),
+    "no_enters": "数据中没有进入事件：观众只包括有过互动的账号。",
+    "floor": "互动的观众少于平台常态下限：多出的闲置账号计为购买，因此数字依赖这一先验。",
+    "few_accounts": "账号少于 30 个：超出区间的校准范围。",
+}
+"""Chinese text per note code (the English text is in the engagement block)."""
+
+for _lang in LANGUAGES:
+    TEXT[_lang].update(ENGAGEMENT_TEXT[_lang])
+
 
 def words(lang: str) -> dict[str, str]:
     """The report's words in one language.

@@ -1,0 +1,149 @@
+"""Room engagement accumulator and bubble estimate: clean rooms read genuine, bought
+entry bursts, machine likes and anonymous like counters read bought, memory is bounded by
+accounts and distinct seconds, and the rooms.json block is strict JSON."""
+
+from __future__ import annotations
+
+import json
+import tracemalloc
+
+import numpy as np
+import pytest
+
+from botcomments.quantify.bubble_evidence import add_peer_evidence
+from botcomments.quantify.engagement import RoomEngagement
+from botcomments.records import EngagementEvent
+
+T0 = 1_714_565_700.0
+
+
+def audience(room: RoomEngagement, n: int, seed: int = 0, interact: float = 0.3,
+             span: float = 7200.0, prefix: str = "g") -> None:
+    """Genuine-looking viewers entering over ``span``; a share likes or comments later."""
+    rng = np.random.default_rng(seed)
+    for i, t in enumerate(np.sort(rng.uniform(0, span, n)).tolist()):
+        uid = f"{prefix}{i}"
+        room.add_event(EngagementEvent("enter", room.room_id, ts=T0 + t, user_id=uid))
+        if rng.random() < interact:
+            room.add_event(EngagementEvent("like", room.room_id, ts=T0 + t + 40, user_id=uid,
+                                           count=int(rng.integers(1, 8))))
+        if rng.random() < 0.1:
+            room.add_comment(uid, T0 + t + 90, is_bot=False)
+
+
+def idle_burst(room: RoomEngagement, n: int, at: float, width: float = 120.0) -> None:
+    """Accounts delivered at once that never act."""
+    for i in range(n):
+        room.add_event(EngagementEvent("enter", room.room_id, ts=T0 + at + width * i / n,
+                                       user_id=f"b{i}"))
+
+
+def test_room_without_bought_engagement_reads_genuine() -> None:
+    room = RoomEngagement("r1")
+    audience(room, 600)
+    est = room.estimate()
+    assert est.n_viewers == 600
+    assert est.genuine_viewer_share >= 0.95
+    assert est.genuine_like_share >= 0.95
+    lo, hi = est.genuine_viewer_share_ci
+    assert lo <= 1.0 <= hi + 1e-9
+
+
+def test_eighty_percent_idle_entrants_read_bought_and_the_interval_covers() -> None:
+    room = RoomEngagement("r1")
+    audience(room, 200, interact=0.4)
+    idle_burst(room, 800, at=3000.0)
+    est = room.estimate()
+    assert est.n_viewers == 1000
+    assert est.genuine_viewer_share < 0.4
+    lo, hi = est.genuine_viewer_share_ci
+    assert lo <= 0.2 <= hi
+    bursts = next(e for e in est.evidence if e.name == "entry_bursts")
+    assert bursts.flagged and bursts.value > 500
+
+
+def test_machine_rate_likes_and_anonymous_counter_read_bought() -> None:
+    room = RoomEngagement("r1")
+    audience(room, 300, interact=0.5)
+    genuine_likes = room.estimate().n_likes
+    room.add_event(EngagementEvent("enter", "r1", ts=T0 + 100, user_id="farm"))
+    for s in range(20):  # 40 likes a second from one account
+        room.add_event(EngagementEvent("like", "r1", ts=T0 + 200 + s, user_id="farm", count=40))
+    for s in range(30):  # an anonymous counter, nobody liking around
+        room.add_event(EngagementEvent("like", "r1", ts=T0 + 7500 + s, count=100))
+    est = room.estimate()
+    assert est.n_likes == genuine_likes + 800 + 3000
+    assert est.genuine_likes == pytest.approx(genuine_likes, rel=0.05)
+    machine = next(e for e in est.evidence if e.name == "machine_likes")
+    assert machine.flagged
+
+
+def test_interaction_share_floor_caps_an_even_drip() -> None:
+    room = RoomEngagement("r1")
+    audience(room, 100, interact=0.2, seed=3)
+    rng = np.random.default_rng(1)
+    for i, t in enumerate(np.sort(rng.uniform(0, 7200, 1900)).tolist()):
+        room.add_event(EngagementEvent("enter", "r1", ts=T0 + t, user_id=f"d{i}"))
+    est = room.estimate()
+    assert est.genuine_viewer_share < 0.5
+    assert "floor" in {n["code"] for n in est.notes}
+
+
+def test_memory_is_bounded_by_seconds_with_events_not_the_time_span() -> None:
+    room = RoomEngagement("r1")
+    far = 253_402_300_799.0  # 9999-12-31T23:59:59Z, read as seconds
+    room.add_event(EngagementEvent("enter", "r1", ts=0.0, user_id="a"))
+    room.add_event(EngagementEvent("like", "r1", ts=far, user_id="a", count=3))
+    room.add_event(EngagementEvent("viewers", "r1", ts=1.0, count=5))
+    room.add_event(EngagementEvent("viewers", "r1", ts=far, count=9))
+    tracemalloc.start()
+    est = room.estimate()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 20 * 2**20
+    assert len(room.likes_by_second) == 1 and len(room.viewer_counts) == 2
+    assert est.n_viewers == 1 and est.peak_shown_viewers == 9
+
+
+def test_to_dict_is_strict_json_with_reasons_and_notes() -> None:
+    room = RoomEngagement("r1")
+    room.add_event(EngagementEvent("viewers", "r1", ts=T0, count=10))
+    block = room.estimate().to_dict()
+    text = json.dumps(block, allow_nan=False)
+    back = json.loads(text)
+    assert back["n_viewers"] == 0 and back["genuine_viewer_share"] is None
+    assert all(e["reason"] for e in back["evidence"])
+    assert {"priors", "slow_drip", "shown_count", "no_enters"} <= {n["code"] for n in
+                                                                  back["notes"]}
+    assert back["in_range"] is False
+
+
+def test_events_of_another_room_are_refused() -> None:
+    room = RoomEngagement("r1")
+    with pytest.raises(ValueError, match="one RoomEngagement per room"):
+        room.add_event(EngagementEvent("enter", "r2", ts=T0, user_id="a"))
+
+
+def test_bot_commenters_are_bought_viewers() -> None:
+    room = RoomEngagement("r1")
+    audience(room, 300)
+    for i in range(100):
+        room.add_event(EngagementEvent("enter", "r1", ts=T0 + 10 * i, user_id=f"x{i}"))
+        room.add_comment(f"x{i}", T0 + 10 * i + 5, is_bot=True)
+    est = room.estimate()
+    assert est.genuine_viewer_share == pytest.approx(0.75, abs=0.05)
+
+
+def test_peer_rooms_flag_far_more_likes_per_viewer() -> None:
+    rooms = []
+    for r in range(4):
+        room = RoomEngagement(f"r{r}")
+        audience(room, 100, seed=r, prefix="g")
+        if r == 3:
+            for s in range(60):
+                room.add_event(EngagementEvent("like", "r3", ts=T0 + s, count=500))
+        rooms.append(room.estimate())
+    add_peer_evidence(rooms)
+    flags = [next(e for e in est.evidence if e.name == "likes_per_viewer_peers").flagged
+             for est in rooms]
+    assert flags == [False, False, False, True]
