@@ -18,8 +18,9 @@ The same seed gives the same events.
 
 Example:
     >>> room = simulate_engagement("r1", seed=3, bought_viewers=0.5, bought_likes=0.5)
-    >>> round(room.truth.genuine_viewer_share, 1), room.events[0].kind
-    (0.5, 'enter')
+    >>> kinds = {e.kind for e in room.events}
+    >>> round(room.truth.genuine_viewer_share, 1), {"enter", "like", "viewers"} <= kinds
+    (0.5, True)
 """
 
 from __future__ import annotations
