@@ -110,7 +110,7 @@ def add_device_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--precision", choices=("int8", "bf16", "fp32"), default=None,
                    help="text-model precision (default: bf16 on CPUs that compute it "
                    "natively, else fp32; fp32 on a GPU); a score moves with its batch by "
-                   "<= 3e-7 in fp32, ~1e-3 in bf16, ~0.06 in int8")
+                   "<= 3e-7 in fp32, 0 in bf16, ~0.06 in int8")
 
 
 def build_scorer(args: argparse.Namespace) -> Scorer | None:

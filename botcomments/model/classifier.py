@@ -109,18 +109,24 @@ def same_length_batches(lengths: Sequence[int], batch_size: int) -> list[list[in
 
 MIN_BUCKET = 8
 """Shortest padded token length of the bf16/fp32 path (lengths pad to powers of two)."""
+BF16_MIN_ROWS = 32
+"""Fewest rows of a bf16 forward pass: smaller batches are padded with copies of their
+first text. oneDNN's bf16 kernels accumulate in another order for some small shapes
+(e.g. 3-15 rows of 16 tokens moved a score by up to 9e-4); from 32 rows on, a text's
+score was the same in every batch measured (``benchmarks/batch_invariance.py``)."""
 PRECISIONS: tuple[str, ...] = ("int8", "bf16", "fp32")
 """Inference precisions: int8 dynamic quantisation (CPU; a score moves with its batch by
-up to ~0.06), bf16 and fp32 (each text padded to a length of its own, a power of two; a
-score moves with its batch by at most 3e-7 in fp32 and up to ~1e-3 in bf16, whose kernels
-round differently for other batch sizes: ``benchmarks/batch_invariance.py``)."""
+up to ~0.06), bf16 and fp32 (each text padded to a length of its own, a power of two, and
+bf16 batches to at least :data:`BF16_MIN_ROWS` rows; measured on CPU, a score moves with
+its batch by at most 3e-7 in fp32 and not at all in bf16:
+``benchmarks/batch_invariance.py``)."""
 
 
 def default_precision(device: torch.device, quantize: bool | None = None) -> str:
     """The precision used when none is asked for.
 
     CPU: bf16 where the CPU computes it natively (AVX512-BF16/AMX, per oneDNN), else fp32:
-    a comment's score moves with its batch by at most 3e-7 (fp32) or ~1e-3 (bf16), and on
+    a comment's score moves with its batch by at most 3e-7 (fp32) or not at all (bf16), and on
     this project's AMX machines
     bf16 matched int8's speed (real-background benchmark 1,868 vs 2,087 comments/s on runs
     whose rules-only rates differed by 15 %) with the same accuracy. ``quantize=True``
@@ -341,13 +347,16 @@ class BotCommentClassifier:
         norm = [self._readable_part(t) for t in self.normalize(texts)]
         out = np.zeros((len(norm), len(self.id2label)), dtype=np.float32)
         for batch, pad_to in self._batches(norm):
-            enc = self._encode([norm[i] for i in batch], pad_to)
+            rows = [norm[i] for i in batch]
+            if self.precision == "bf16" and len(rows) < BF16_MIN_ROWS:
+                rows += [rows[0]] * (BF16_MIN_ROWS - len(rows))
+            enc = self._encode(rows, pad_to)
             owner = enc.pop("overflow_to_sample_mapping", None)
             enc = {k: v.to(self.device) for k, v in enc.items() if k != "token_type_ids"}
             probs = torch.softmax(self._runner(**enc).logits.float(), dim=-1).cpu().numpy()
-            out[batch] = probs if owner is None else most_bot_like(
-                probs, owner.numpy(), len(batch), self.bot_index
-            )
+            if owner is not None:
+                probs = most_bot_like(probs, owner.numpy(), len(rows), self.bot_index)
+            out[batch] = probs[: len(batch)]
         return out
 
     def _batches(self, norm: list[str]) -> list[tuple[list[int], int | None]]:

@@ -52,3 +52,24 @@ def test_same_length_batches_cover_every_item_once() -> None:
     batches = same_length_batches(lengths, 2)
     assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
     assert all(len({lengths[i] for i in b}) == 1 and len(b) <= 2 for b in batches)
+
+
+def test_shipped_model_scores_do_not_depend_on_the_batch() -> None:
+    """The shipped CPU path (default precision) on real demo lines: issue 13 asks <= 1e-4.
+
+    The three lines first moved by 9e-4 in bf16 between a batch of 128 and batches of 7
+    (oneDNN kernels for 3-15 rows of 16 tokens), before bf16 batches got a row floor.
+    """
+    import json
+
+    root = Path(__file__).resolve().parents[2]
+    clf = BotCommentClassifier.from_pretrained(root / "models" / "default", device="cpu",
+                                               batch_size=128)
+    with (root / "data" / "demo" / "chat.jsonl").open(encoding="utf-8") as fh:
+        demo = sorted({json.loads(line)["text"] for line in fh})
+    texts = ["再上点库存[捂脸]", "主播姐姐能回复我吗[捂脸]", "主播身材好好🔥", *demo[:200]]
+    together = clf.bot_scores(texts)
+    sevens = np.concatenate([clf.bot_scores(texts[i:i + 7]) for i in range(0, len(texts), 7)])
+    alone = np.array([clf.bot_scores([t])[0] for t in texts[:20]])
+    assert np.abs(together - sevens).max() <= 1e-4
+    assert np.abs(together[:20] - alone).max() <= 1e-4
