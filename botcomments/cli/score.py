@@ -281,7 +281,8 @@ def run(args: argparse.Namespace) -> int:
     write_report(out / REPORT_FILE, ReportInputs(run_.rooms, run_.histogram, run_.calibration,
                                                  summary, lang=args.lang,
                                                  alert_below=args.alert_below,
-                                                 zone=args.tz or "UTC"))
+                                                 zone=args.tz or "UTC",
+                                                 engagement=engagement))
     rate = run_.n_scored / elapsed if elapsed > 0 else 0.0
     rejects_note = f" (see {out / REJECTS_FILE})" if stats.rejected else ""
     print(

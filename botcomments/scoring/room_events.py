@@ -115,7 +115,17 @@ class RoomEvents:
                   if scored.get(room, 0) > fed}
         if missed:
             self._replay(missed, comments_path)
-        return {room: acc.estimate().to_dict() for room, acc in self._accumulators.items()}
+        estimates = {room: acc.estimate() for room, acc in self._accumulators.items()}
+        self._compare_peers(list(estimates.values()))
+        return {room: est.to_dict() for room, est in estimates.items()}
+
+    def _compare_peers(self, estimates: list[EngagementEstimate]) -> None:
+        """Add the likes-per-viewer comparison across this run's rooms (shipped estimator)."""
+        from botcomments.quantify.bubble import BubbleEstimate
+        from botcomments.quantify.bubble_evidence import add_peer_evidence
+
+        if estimates and all(isinstance(e, BubbleEstimate) for e in estimates):
+            add_peer_evidence([e for e in estimates if isinstance(e, BubbleEstimate)])
 
     def _replay(self, missed: Mapping[str, int], comments_path: Path) -> None:
         """Feed each room's first ``missed[room]`` comments from ``comments.jsonl``."""

@@ -196,3 +196,20 @@ def test_read_events_refuses_bad_outputs(tmp_path: Path, capsys: pytest.CaptureF
     code = main(["read", str(source), "--out", str(tmp_path / "out.jsonl"), "--events", target])
     assert code == 2 and "error:" in capsys.readouterr().err
     assert source.read_bytes() == before
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_report_shows_the_engagement_panel_only_with_events(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str) -> None:
+    from botcomments.scoring.report_text import words
+
+    w = words(lang)
+    source = mixed_blivedm(tmp_path / "live.jsonl")
+    chat = jsonl(tmp_path / "chat.jsonl", [danmu(i) for i in range(40)])
+    score(capsys, str(source), "--out", str(tmp_path / "with"), "--lang", lang)
+    score(capsys, str(chat), "--out", str(tmp_path / "without"), "--lang", lang)
+    with_events = (tmp_path / "with" / "report.html").read_text("utf-8")
+    chat_only = (tmp_path / "without" / "report.html").read_text("utf-8")
+    assert with_events.count(w["eng_heading"]) == 2  # room 5050 and the gift-only room 7070
+    assert w["eng_only_heading"] in with_events
+    assert w["eng_heading"] not in chat_only and w["eng_only_heading"] not in chat_only
