@@ -48,6 +48,11 @@ logger = logging.getLogger(__name__)
 TEXT_CACHE_SIZE = 200_000
 """Distinct texts whose text-model score is remembered across slices."""
 
+QUIET_ROOM_COMMENTS = 200_000
+"""A room none of whose comments came among the stream's last this many is compacted
+(:meth:`RoomAccumulator.compact`): archives of thousands of rooms keep ~25 instead of
+~75 bytes per comment until the reports are made at the end."""
+
 TEXT_BATCH_COMMENTS = 1024
 """Consecutive small room slices are gathered up to this many comments and their new
 lines scored by the text model in one call (a forward pass per one-comment room cost
@@ -539,6 +544,8 @@ class ScoringRun:
     calibration: CalibrationBins = field(default_factory=CalibrationBins)
     n_scored: int = 0
     _first_index: dict[str, int] = field(default_factory=dict, repr=False)
+    _last_index: dict[str, int] = field(default_factory=dict, repr=False)
+    _checked_quiet_at: int = 0
 
     def __iter__(self) -> Iterator[tuple[Comment, Verdict]]:
         order: InputOrder[tuple[Comment, Verdict]] = InputOrder()
@@ -555,12 +562,27 @@ class ScoringRun:
                                   normalized[start:start + len(piece)])
                 start += len(piece)
                 yield from order.ready()
+            self._compact_quiet_rooms(accumulators)
         yield from order.ready()
         if len(order):
             raise RuntimeError(f"{len(order)} scored comments were never written (bug)")
         quantifier = self.scorer.quantifier
-        ordered = sorted(accumulators.values(), key=lambda a: self._first_index[a.room_id])
-        self.rooms = [room_report(acc, quantifier) for acc in ordered]
+        self.rooms = []
+        for room_id in sorted(accumulators, key=self._first_index.__getitem__):
+            # each room's comment arrays are freed once its report is made: the reports
+            # of a large archive never sit in memory beside all the accumulators
+            self.rooms.append(room_report(accumulators.pop(room_id), quantifier))
+
+    def _compact_quiet_rooms(self, accumulators: dict[str, RoomAccumulator]) -> None:
+        """Compact the accumulators of rooms quiet for ``QUIET_ROOM_COMMENTS`` comments."""
+        if self.n_scored - self._checked_quiet_at < QUIET_ROOM_COMMENTS // 4:
+            return
+        self._checked_quiet_at = self.n_scored
+        newest = max(self._last_index.values(), default=0)
+        for room_id, last in list(self._last_index.items()):
+            if last < newest - QUIET_ROOM_COMMENTS:
+                accumulators[room_id].compact()
+                del self._last_index[room_id]  # back when the room gets comments again
 
     def _score_piece(
         self,
@@ -574,6 +596,8 @@ class ScoringRun:
         if acc is None:
             acc = accumulators[piece.room_id] = RoomAccumulator(piece.room_id)
             self._first_index[piece.room_id] = min(piece.indices)
+        self._last_index[piece.room_id] = max(self._last_index.get(piece.room_id, -1),
+                                              max(piece.indices))
         verdicts = result.verdicts
         accumulate(acc, piece.comments, result.scores, verdicts,
                    detector_evidence(result.outputs, len(verdicts)))

@@ -72,6 +72,15 @@ class TopGroups:
         keep = sorted(self._groups.values(), key=lambda g: -g.size)[: self.max_tracked // 2]
         self._groups = {g.key: g for g in keep}
 
+    def shrink(self, n: int = TOP_N) -> None:
+        """Keep only the ``n`` groups :meth:`top` ranks first (for a room gone quiet).
+
+        Args:
+            n: Groups kept.
+        """
+        ranked = sorted(self._groups.values(), key=lambda g: (-g.size, g.key))[:n]
+        self._groups = {g.key: g for g in ranked}
+
     def top(self, n: int = TOP_N, min_size: int = 2) -> list[_Group]:
         """The ``n`` largest groups with at least ``min_size`` comments."""
         ranked = sorted(self._groups.values(), key=lambda g: (-g.size, g.key))
@@ -112,6 +121,8 @@ class RoomAccumulator:
         self._users: list[np.ndarray] = []
         self._ts: list[np.ndarray] = []
         self._user_codes: dict[str, int] = {}
+        self._hashed_users = np.zeros(0, dtype=np.int64)  # sorted hashes (after compact)
+        self._hashed_codes = np.zeros(0, dtype=np.int64)
         self.flag_counts: Counter[str] = Counter()
         self.clusters = TopGroups()
         self.templates = TopGroups()
@@ -141,10 +152,7 @@ class RoomAccumulator:
         """
         codes = np.empty(len(user_ids), dtype=np.int64)
         for i, uid in enumerate(user_ids):
-            if uid is None:
-                codes[i] = -1
-            else:
-                codes[i] = self._user_codes.setdefault(uid, len(self._user_codes))
+            codes[i] = -1 if uid is None else self._code(uid)
         self._scores.append(np.asarray(scores, dtype=np.float32))
         self._is_bot.append(np.asarray(is_bot, dtype=bool))
         self._users.append(codes)
@@ -154,6 +162,44 @@ class RoomAccumulator:
         for ev, text, bot in zip(evidence, texts, is_bot, strict=True):
             if bot:
                 self._track(ev, text)
+
+    def _code(self, uid: str) -> int:
+        """The room-local code of a user id (new ids get the next code)."""
+        code = self._user_codes.get(uid)
+        if code is not None:
+            return code
+        if len(self._hashed_users):
+            h = hash(uid)
+            k = int(np.searchsorted(self._hashed_users, h))
+            if k < len(self._hashed_users) and self._hashed_users[k] == h:
+                return int(self._hashed_codes[k])
+        code = self._user_codes[uid] = self.n_users
+        return code
+
+    def compact(self) -> None:
+        """Shrink a room that has gone quiet (batch scoring of large archives).
+
+        One array per column; user ids kept as sorted 64-bit string hashes (16 bytes per
+        user instead of ~110; a user seen again still gets its code, unless two ids of
+        the room collide, ~1e-10 for 100k users); clusters, templates and account
+        groups cut to the ones the report shows. The report stays the same; a room
+        that comes back later is still counted, its groups restart from the top ones.
+        :meth:`state` is not available afterwards (the live monitor never compacts).
+        """
+        for parts in (self._scores, self._is_bot, self._users, self._ts):
+            if len(parts) > 1:
+                parts[:] = [np.concatenate(parts)]
+        if self._user_codes:
+            hashes = np.fromiter((hash(u) for u in self._user_codes), np.int64,
+                                 len(self._user_codes))
+            codes = np.fromiter(self._user_codes.values(), np.int64, len(self._user_codes))
+            hashes = np.concatenate([self._hashed_users, hashes])
+            codes = np.concatenate([self._hashed_codes, codes])
+            order = np.argsort(hashes, kind="stable")
+            self._hashed_users, self._hashed_codes = hashes[order], codes[order]
+            self._user_codes = {}
+        for groups in (self.clusters, self.templates, self.account_groups):
+            groups.shrink()
 
     def _track(self, ev: dict[str, dict[str, Any]], text: str) -> None:
         dup = ev.get("dup") or {}
@@ -186,7 +232,13 @@ class RoomAccumulator:
 
         Returns:
             Everything the accumulator holds.
+
+        Raises:
+            RuntimeError: After :meth:`compact` (user ids are kept as hashes only).
         """
+        if len(self._hashed_users):
+            raise RuntimeError(f"room {self.room_id}: a compacted accumulator has no state")
+
         def cat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
             return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
 
@@ -236,7 +288,7 @@ class RoomAccumulator:
     @property
     def n_users(self) -> int:
         """Distinct non-null user ids."""
-        return len(self._user_codes)
+        return len(self._user_codes) + len(self._hashed_users)
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Concatenated (scores, is_bot, user codes, ts) of every slice.
