@@ -54,6 +54,35 @@ def _user(uid: Any, name: str | None, extra: dict[str, Any]) -> str | None:
     return user_id
 
 
+def _path(obj: Any, *keys: str) -> Any:
+    """``obj[k1][k2]...``, or None where a level is missing or not a mapping."""
+    for key in keys:
+        if not isinstance(obj, Mapping):
+            return None
+        obj = obj.get(key)
+    return obj
+
+
+def user_level(value: Any) -> int | None:
+    """An account level as a non-negative int (ints and digit strings; else None).
+
+    Stored as ``extra["user_level"]`` on enter events, where the room engagement estimate
+    compares the levels of idle entrants with those of the room's interacting accounts
+    (docs/engagement.md). A malformed level is left out, the event kept.
+
+    Example:
+        >>> user_level(12), user_level("7"), user_level(True), user_level(-1)
+        (12, 7, None, None)
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
 def _seq(value: Any, min_len: int, what: str) -> Sequence[Any]:
     if not isinstance(value, list) or len(value) < min_len:
         raise RecordError("bad_record", f"{what} must be a list of at least {min_len} items")
@@ -173,7 +202,8 @@ def _interact_word(data: Mapping[str, Any], ev: _BiliEvent) -> Built:
     kind = _INTERACT_KINDS.get(msg_type)
     if kind is None:
         return Skipped("INTERACT_WORD")
-    return ev.make(kind, 1, ts=data.get("timestamp"), msg_type=msg_type)
+    level = user_level(_path(data, "uinfo", "wealth", "level"))
+    return ev.make(kind, 1, ts=data.get("timestamp"), msg_type=msg_type, user_level=level)
 
 
 def _like_click(data: Mapping[str, Any], ev: _BiliEvent) -> Event:
@@ -223,6 +253,7 @@ BLIVEDM_EVENTS: dict[str, Callable[[Mapping[str, Any], _BiliEvent], Built]] = {
 """blivedm ``cmd``s read as engagement events:
 
 - ``INTERACT_WORD``: ``data.msg_type`` 1 enter, 2/4/5 follow (others skipped);
+  ``extra["user_level"]`` = ``data.uinfo.wealth.level`` (the wealth level) when present;
 - ``LIKE_INFO_V3_CLICK``: a like (count 1);
 - ``LIKE_INFO_V3_UPDATE``: the room's like total (``like`` with count 0 and
   ``extra["total"]`` = ``data.click_count``);
@@ -317,7 +348,9 @@ def _douyin_like(msg: Mapping[str, Any], ev: _DouyinEvent) -> Event:
 
 
 def _douyin_member(msg: Mapping[str, Any], ev: _DouyinEvent) -> Event:
-    return ev.make("enter", 1, member_count=msg.get("memberCount"), action=msg.get("action"))
+    level = user_level(_path(msg, "user", "payGrade", "level"))
+    return ev.make("enter", 1, member_count=msg.get("memberCount"), action=msg.get("action"),
+                   user_level=level)
 
 
 def _douyin_viewers(msg: Mapping[str, Any], ev: _DouyinEvent) -> Event:
@@ -354,7 +387,8 @@ DOUYIN_EVENTS: dict[str, Callable[[Mapping[str, Any], _DouyinEvent], Built]] = {
 """Douyin message kinds read as engagement events:
 
 - ``LikeMessage``: ``like``, count = ``count`` (required), ``extra["total"]`` = ``total``;
-- ``MemberMessage``: ``enter`` of ``user``, ``extra["member_count"]`` = ``memberCount``;
+- ``MemberMessage``: ``enter`` of ``user``, ``extra["member_count"]`` = ``memberCount``,
+  ``extra["user_level"]`` = ``user.payGrade.level`` (the pay grade) when present;
 - ``RoomUserSeqMessage``: ``viewers``, count = ``total`` (online now; ``totalUser`` when
   ``total`` is absent), ``extra["total_user"]`` = ``totalUser``;
 - ``GiftMessage``: ``gift``, count = ``repeatCount`` (else ``comboCount``, else 1); a combo
