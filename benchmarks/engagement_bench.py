@@ -8,14 +8,15 @@ bucket and by package type, and the share of rooms without bought engagement rea
 >= 0.95 genuine. Calibration seeds (``--fit``) and evaluation seeds are disjoint: ``--fit``
 prints the split-conformal factors to paste into ``botcomments.quantify.bubble.CONFORMAL``.
 
-Run (about a minute each):
+Run (one to two minutes each):
     python benchmarks/engagement_bench.py            # evaluate, seeds 100000+
-    python benchmarks/engagement_bench.py --fit      # fit CONFORMAL, seeds 0+
+    python benchmarks/engagement_bench.py --fit --rooms 200   # fit CONFORMAL, seeds 0+
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +27,10 @@ from botcomments.simulate.engagement import LIKE_PACKAGES, VIEWER_PACKAGES, simu
 
 FIT_SEED0 = 0
 EVAL_SEED0 = 100_000
+FIT_LEVEL = 0.96
+"""Level of each one-sided quantile (above 0.95 for a margin: bucket-conditional coverage
+varies around the regime's)."""
+MIN_REGIME_ROOMS = 60
 BUCKETS = ((0.0, 0.0), (0.0, 0.25), (0.25, 0.5), (0.5, 0.75), (0.75, 0.95))
 
 
@@ -45,6 +50,9 @@ class Row:
     est_l: float
     ci_l: tuple[float, float]
     sd_l: float
+    regime_v: str = "all"
+    regime_l: str = "all"
+    levels: bool = False
 
 
 def bucket_name(lo: float, hi: float) -> str:
@@ -70,7 +78,8 @@ def run_room(seed: int, lo: float, hi: float) -> Row:
                est.genuine_viewer_share_ci, est.genuine_viewer_share_sd,
                est.idle_counted_share,
                room.truth.genuine_like_share, est.genuine_like_share,
-               est.genuine_like_share_ci, est.genuine_like_share_sd)
+               est.genuine_like_share_ci, est.genuine_like_share_sd,
+               est.viewer_regime, est.like_regime, bool(room.truth.params["level_feed"]))
 
 
 def run(n_per_bucket: int, seed0: int) -> list[Row]:
@@ -101,6 +110,10 @@ def table(rows: list[Row]) -> None:
     groups += [(f"viewers: {p}", [r for r in rows if r.viewer_package == p])
                for p in VIEWER_PACKAGES]
     groups += [(f"likes: {p}", [r for r in rows if r.like_package == p]) for p in LIKE_PACKAGES]
+    groups += [("feed with levels", [r for r in rows if r.levels]),
+               ("feed without levels", [r for r in rows if not r.levels]),
+               ("drip: enter_idle, no levels", [r for r in rows if not r.levels
+                                                and r.viewer_package == "enter_idle"])]
     for name, group in groups:
         if not group:
             continue
@@ -115,17 +128,37 @@ def table(rows: list[Row]) -> None:
               f"likes {l_ok:.1%}")
 
 
-def fit(rows: list[Row], level: float = 0.95) -> None:
-    """Print one-sided split-conformal factors (each side at ``level``) per quantity."""
+def conformal_quantile(scores: np.ndarray, level: float) -> float:
+    """The split-conformal quantile: the ceil((n + 1) * level)-th smallest score."""
+    n = len(scores)
+    k = min(math.ceil((n + 1) * level), n)
+    return float(np.sort(scores)[k - 1])
+
+
+def fit(rows: list[Row], level: float = FIT_LEVEL) -> None:
+    """Print one-sided split-conformal factors (each side at ``level``) per quantity and
+    regime (Mondrian: the rooms of each regime give its own factors; ``all`` pools them)."""
     for which, name in (("v", "viewers"), ("l", "likes")):
         true = np.array([getattr(r, f"true_{which}") for r in rows])
         est = np.array([getattr(r, f"est_{which}") for r in rows])
-        scales = np.array([spreads(getattr(r, f"sd_{which}"), r.idle_v if which == "v" else 0.0)
-                           for r in rows])
+        scales = np.array([spreads(getattr(r, f"sd_{which}"), r.idle_v if which == "v" else 0.0,
+                                   getattr(r, f"est_{which}")) for r in rows])
+        regime = np.array([getattr(r, f"regime_{which}") for r in rows])
         ok = np.isfinite(true) & np.isfinite(est)
-        below = np.quantile(np.maximum(est - true, 0)[ok] / scales[ok, 0], level)
-        above = np.quantile(np.maximum(true - est, 0)[ok] / scales[ok, 1], level)
-        print(f'"{name}": ({below:.3f}, {above:.3f}),')
+        below_s = np.maximum(est - true, 0) / scales[:, 0]
+        above_s = np.maximum(true - est, 0) / scales[:, 1]
+        print(f'"{name}": {{')
+        bands = sorted({r.rsplit("/", 1)[-1] for r in regime[ok].tolist()} - set(regime.tolist()))
+        band_of = np.array([r.rsplit("/", 1)[-1] for r in regime.tolist()])
+        for reg in ["all", *bands, *sorted(set(regime[ok].tolist()))]:
+            sel = ok & ((regime == reg) | (band_of == reg) | (reg == "all"))
+            if sel.sum() < MIN_REGIME_ROOMS:
+                print(f"    # {reg}: {int(sel.sum())} rooms, too few: uses its band or all")
+                continue
+            lo = conformal_quantile(below_s[sel], level)
+            hi = conformal_quantile(above_s[sel], level)
+            print(f'    "{reg}": ({lo:.3f}, {hi:.3f}),  # {int(sel.sum())} rooms')
+        print("},")
 
 
 def main() -> None:

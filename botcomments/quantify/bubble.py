@@ -12,7 +12,10 @@ like, gift or follow): a bin is a *bought-entry burst* when its entrants exceed 
 interacting entrants of its neighbour bins (or its own commenters and gifters) explain by
 far, given the interaction share ``q`` of entrants in the non-burst bins (estimated
 iteratively). In a burst bin the genuine entrants are the explained part; elsewhere all
-entrants count as genuine. Finally the room's interaction share may not fall below the
+entrants count as genuine. When enter events carry account levels, the idle accounts
+outside bursts are compared with the room's interacting accounts (:func:`fit_levels`):
+low-level idle accounts beyond what the interactors' levels explain are bought. Finally the
+room's interaction share may not fall below the
 platform-norm floor :data:`INTERACTION_SHARE_FLOOR` (a prior, not measured): beyond it
 the idle entrants are bought. What this cannot see: idle bought accounts delivered slowly
 and evenly over the session at an interaction share still inside the norm (they look like
@@ -25,8 +28,8 @@ which catches anonymous counter inflation; likes of accounts that entered in a b
 and never commented or gifted count bought in the bin's bought proportion.
 
 Intervals: a bootstrap over bins (Poisson weights), with the interaction share and the
-explained entrants redrawn from their counts, then widened by split-conformal factors
-(:data:`CONFORMAL`) fitted on simulator seeds disjoint from the evaluation seeds
+explained entrants redrawn from their counts, then widened by split-conformal factors per
+observable regime (:data:`CONFORMAL`) fitted on simulator seeds disjoint from the evaluation seeds
 (``python benchmarks/engagement_bench.py --fit``; docs/engagement.md).
 """
 
@@ -68,22 +71,58 @@ LOCKSTEP_WINDOW_S = 60.0
 LOCKSTEP_MIN = 3
 """Other non-stop tappers starting within the window that make a like farm. Real rooms
 where the host calls for likes can do this too (not simulated; docs/engagement.md)."""
+LOCKSTEP_Z = 4.0
+"""Poisson standard deviations above the chance count of tappers starting together."""
 JUMP_MIN = 20
 """Smallest shown-count rise judged as a jump."""
 N_BOOT = 200
-CONFORMAL: dict[str, tuple[float, float]] = {
-    "viewers": (4.585, 1.127),
-    "likes": (15.043, 3.154),
+CONFORMAL: dict[str, dict[str, tuple[float, float]]] = {
+    "viewers": {
+        "all": (3.573, 0.955),
+        "high": (4.868, 1.445),
+        "low": (2.403, 0.575),
+        "lowest": (0.870, 0.479),
+        "mid": (5.616, 0.691),
+        "levels/high": (5.316, 1.383),
+        "levels/low": (2.507, 0.575),
+        "levels/lowest": (0.606, 0.479),
+        "levels/mid": (4.827, 0.700),
+        "no_levels/high": (4.868, 1.645),
+    },
+    "likes": {
+        "all": (5.403, 1.650),
+        "high": (6.622, 1.814),
+        "low": (5.312, 1.029),
+        "lowest": (3.633, 0.535),
+        "mid": (3.447, 2.595),
+    },
 }
-"""(below, above) multipliers of the error scales (:func:`spreads`): one-sided 95 %
-split-conformal quantiles of the normalised errors on 300 calibration rooms, so each
-interval aims at 90 %. Fitted by ``python benchmarks/engagement_bench.py --fit --rooms 60``
-(simulator seeds 0-40059, disjoint from the evaluation seeds 100000+). The large factor
-below for likes is the like bursts at human tapping speed that nothing flags."""
+"""Per quantity and regime (:func:`viewer_regime`, :func:`like_regime`), the (below,
+above) multipliers of the error scales (:func:`spreads`): one-sided split-conformal
+quantiles of the normalised errors of the calibration rooms in that regime (Mondrian
+conformal: each regime gets its own factors, each side at 96 %, so each regime aims at
+90 % with a margin). Fitted by ``python benchmarks/engagement_bench.py --fit --rooms 200``
+on simulator seeds 0-40199 (1,000 rooms), disjoint from the evaluation seeds 100000+;
+regimes with under 60 calibration rooms use their band's factors, ``"all"`` is the last
+fallback."""
 MIN_SD = 0.01
 """Floor of the standard deviation of a share before widening."""
 DRIP_SCALE = 0.1
 """Weight of the idle accounts counted genuine in the scale of the error below."""
+LEVEL_SCALE = 0.1
+"""Weight of the share (below) and of the bought share (above) in the error scales."""
+LEVEL_MIN_COVERAGE = 0.8
+"""Smallest share of timed accounts with a known level for the level comparison."""
+LEVEL_MIN_REFERENCE = 20
+"""Fewest interacting accounts with a known level (the room's own reference)."""
+LEVEL_REF_TARGET = 0.7
+"""Share of the reference at or above the level threshold aimed at (a low threshold: the
+comparison then rests on the low tail, where fresh bought accounts are, and a slight
+shift of the genuine lurkers' levels moves few accounts across it)."""
+LEVEL_REF_SHARE = (0.5, 0.97)
+"""Range the reference's share at or above the level threshold must fall in."""
+LEVEL_Z = 2.0
+"""Standard deviations of the level excess given the benefit of the doubt (kept genuine)."""
 
 
 @dataclass
@@ -103,6 +142,8 @@ class AccountTable:
     gifts: np.ndarray
     follows: np.ndarray
     fast_likes: np.ndarray
+    level: np.ndarray | None = None
+    """Platform level per account, -1 where unknown (None: no levels at all)."""
 
     def __len__(self) -> int:
         return len(self.first_enter)
@@ -176,6 +217,8 @@ class BubbleEstimate:
         evidence: The evidence items.
         notes: What the estimate cannot know for this room, as ``{code, text}``.
         in_range: Whether the room is within what the estimate was calibrated on.
+        viewer_regime: Calibration regime of the viewer interval (:func:`viewer_regime`).
+        like_regime: Calibration regime of the like interval (:func:`like_regime`).
     """
 
     room_id: str
@@ -197,6 +240,8 @@ class BubbleEstimate:
     evidence: list[EvidenceItem] = field(default_factory=list)
     notes: list[dict[str, str]] = field(default_factory=list)
     in_range: bool = True
+    viewer_regime: str = "all"
+    like_regime: str = "all"
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict (NaN becomes None), the rooms.json ``engagement`` block."""
@@ -219,6 +264,8 @@ class BubbleEstimate:
             "evidence": [e.to_dict() for e in self.evidence],
             "notes": [dict(n) for n in self.notes],
             "in_range": self.in_range,
+            "viewer_regime": self.viewer_regime,
+            "like_regime": self.like_regime,
         }
 
 
@@ -238,7 +285,9 @@ def lockstep_tappers(t: AccountTable, rate: np.ndarray) -> np.ndarray:
     A *tapper* sends at least :data:`TAPPER_MIN_LIKES` likes at a sustained
     :data:`TAPPER_RATE` per second or more and never comments or gifts; it is in lockstep
     when at least :data:`LOCKSTEP_MIN` other tappers start within
-    :data:`LOCKSTEP_WINDOW_S` of it.
+    :data:`LOCKSTEP_WINDOW_S` of it, and far more than the room's own tappers, spread
+    over its session, put there by chance (:data:`LOCKSTEP_Z` Poisson standard deviations
+    above their mean: genuine fans tapping non-stop now and then are not a farm).
 
     Args:
         t: The accounts.
@@ -250,13 +299,17 @@ def lockstep_tappers(t: AccountTable, rate: np.ndarray) -> np.ndarray:
     tapper = ((t.likes >= TAPPER_MIN_LIKES) & (rate >= TAPPER_RATE) & (t.comments == 0)
               & (t.gifts == 0) & np.isfinite(t.like_first))
     out = np.zeros(len(t), dtype=bool)
-    if tapper.sum() <= LOCKSTEP_MIN:
+    n_tap = int(tapper.sum())
+    if n_tap <= LOCKSTEP_MIN:
         return out
     starts = np.sort(t.like_first[tapper])
     own = t.like_first[tapper]
     near = (np.searchsorted(starts, own + LOCKSTEP_WINDOW_S, "right")
             - np.searchsorted(starts, own - LOCKSTEP_WINDOW_S, "left") - 1)
-    out[np.flatnonzero(tapper)[near >= LOCKSTEP_MIN]] = True
+    span = float(np.nanmax(t.last_ts) - np.nanmin(t.first_ts)) if len(t) else 0.0
+    lam = (n_tap - 1) * min(2.0 * LOCKSTEP_WINDOW_S / max(span, 2.0 * LOCKSTEP_WINDOW_S), 1.0)
+    need = max(float(LOCKSTEP_MIN), lam + LOCKSTEP_Z * math.sqrt(lam) + 1.0)
+    out[np.flatnonzero(tapper)[near >= need]] = True
     return out
 
 
@@ -414,6 +467,7 @@ class ViewerFit:
         bought_p: Per account (table order), probability the account is bought.
         floor_applied: Whether the interaction-share floor capped the estimate.
         n_interacting: Accounts that interacted (not surely bought).
+        levels: The level comparison of the idle accounts (None when not made).
     """
 
     n: int
@@ -425,6 +479,77 @@ class ViewerFit:
     bought_p: np.ndarray
     floor_applied: bool
     n_interacting: int
+    levels: LevelFit | None = None
+
+
+@dataclass
+class LevelFit:
+    """Idle accounts' platform levels against the room's interacting accounts.
+
+    Genuine viewers who never interact are assumed to have about the levels of those who
+    do (room-relative: no platform prior); fresh, low-level bought accounts make the idle
+    accounts' share at or above the threshold fall short of the reference's.
+
+    Attributes:
+        threshold: Level with about :data:`LEVEL_REF_TARGET` of the reference at or above.
+        ref_share: Share of the interacting accounts at or above ``threshold``.
+        n_ref: Interacting accounts with a level.
+        n_idle: Idle accounts outside bursts with a level.
+        n_high: Those at or above ``threshold``.
+        excess: Idle accounts beyond what ``n_high / ref_share`` explains (raw).
+        sd: Standard deviation of ``excess`` (counts and the reference share).
+        bought: Idle accounts counted bought: ``excess`` less :data:`LEVEL_Z` × ``sd``,
+            scaled to idle accounts without a level.
+    """
+
+    threshold: int
+    ref_share: float
+    n_ref: int
+    n_idle: int
+    n_high: int
+    excess: float
+    sd: float
+    bought: float
+
+
+def fit_levels(t: AccountTable, cand: np.ndarray, interacting: np.ndarray, timed: np.ndarray
+               ) -> LevelFit | None:
+    """Compare the levels of idle accounts outside bursts with the interacting accounts'.
+
+    Args:
+        t: The room's accounts.
+        cand: Idle accounts outside entry bursts (counted genuine so far).
+        interacting: Interacting, not surely bought accounts.
+        timed: Accounts with a time.
+
+    Returns:
+        The comparison, or None without enough levels.
+    """
+    if t.level is None or not timed.any():
+        return None
+    has = t.level >= 0
+    if has[timed].mean() < LEVEL_MIN_COVERAGE:
+        return None
+    ref = t.level[interacting & has]
+    if len(ref) < LEVEL_MIN_REFERENCE:
+        return None
+    values = np.unique(ref[ref >= 1])
+    if not len(values):
+        return None
+    shares = np.array([(ref >= v).mean() for v in values.tolist()])
+    best = int(np.argmin(np.abs(shares - LEVEL_REF_TARGET)))
+    v, share = int(values[best]), float(shares[best])
+    if not LEVEL_REF_SHARE[0] <= share <= LEVEL_REF_SHARE[1]:
+        return None
+    idle = cand & has
+    n_idle, n_high = int(idle.sum()), int((idle & (t.level >= v)).sum())
+    explained = n_high / share
+    excess = n_idle - explained
+    var = n_high * (1 - share) / share**2 + explained**2 * (1 - share) / (share * len(ref))
+    sd = math.sqrt(max(var, 0.0))
+    bought = min(max(excess - LEVEL_Z * sd, 0.0), float(n_idle - n_high))
+    bought *= int(cand.sum()) / max(n_idle, 1)
+    return LevelFit(v, share, len(ref), n_idle, n_high, excess, sd, bought)
 
 
 def fit_viewers(t: AccountTable, rng: np.random.Generator) -> ViewerFit:
@@ -452,19 +577,44 @@ def fit_viewers(t: AccountTable, rng: np.random.Generator) -> ViewerFit:
     untimed_free = float((~timed & ~known).sum())
     timed_share = g_bins.sum() / max(float(bins.free.sum()), 1.0)
     genuine = float(g_bins.sum()) + untimed_free * timed_share
+    idx = np.searchsorted(bins.keys, np.floor(when[timed] / BIN_S).astype(np.int64))
+    cand = np.zeros(n_all, dtype=bool)
+    cand[timed] = ~bins.burst[idx]
+    cand &= ~interacting & ~known
+    levels = fit_levels(t, cand, interacting, timed)
+    if levels is not None:
+        genuine -= levels.bought
     floor_applied = n_int < INTERACTION_SHARE_FLOOR * genuine
     if floor_applied:
         genuine = n_int / INTERACTION_SHARE_FLOOR
-    idx = np.searchsorted(bins.keys, np.floor(when[timed] / BIN_S).astype(np.int64))
     _account_p(bought_p, timed, idx, bins, g_bins, strong, interacting, known)
+    if levels is not None:
+        _level_p(bought_p, t, cand, levels)
     if floor_applied:
         _floor_p(bought_p, interacting, known, genuine)
     shares = _viewer_bootstrap(bins, untimed_free, n_all, rng)
+    sd = float(np.std(shares))
     clean = ~bins.burst
     idle = float((bins.free[clean] - bins.k[clean]).sum()) / max(n_all, 1)
+    if levels is not None:
+        sd = math.hypot(sd, levels.sd / max(n_all, 1))
+        idle = max(idle - levels.bought / max(n_all, 1), 0.0)
     share = genuine / n_all if n_all else math.nan
-    return ViewerFit(n_all, genuine, share, float(np.std(shares)), idle, bins, bought_p,
-                     floor_applied, n_int)
+    return ViewerFit(n_all, genuine, share, sd, idle, bins, bought_p, floor_applied, n_int,
+                     levels)
+
+
+def _level_p(p: np.ndarray, t: AccountTable, cand: np.ndarray, lv: LevelFit) -> None:
+    """Spread the level comparison's bought accounts over the low-level idle accounts (and,
+    in proportion, over idle accounts without a level)."""
+    if lv.bought <= 0 or t.level is None:
+        return
+    low = cand & (t.level >= 0) & (t.level < lv.threshold)
+    none = cand & (t.level < 0)
+    frac = lv.bought / max(int(cand.sum()), 1)
+    p[none] = np.maximum(p[none], frac)
+    rest = lv.bought - frac * int(none.sum())
+    p[low] = np.maximum(p[low], min(rest / max(int(low.sum()), 1), 1.0))
 
 
 def _account_p(
@@ -583,24 +733,48 @@ def fit_likes(
                    int((excess > 0).sum()))
 
 
-def spreads(sd: float, idle_counted: float) -> tuple[float, float]:
+def spreads(sd: float, idle_counted: float, share: float = 0.0) -> tuple[float, float]:
     """Scales of the error below and above the estimate: the bootstrap standard deviation
-    (at least :data:`MIN_SD`), and below also :data:`DRIP_SCALE` times the idle accounts
-    counted genuine (undetected slow drips can only make the truth lower).
+    (at least :data:`MIN_SD`); below also :data:`DRIP_SCALE` times the idle accounts
+    counted genuine (undetected slow drips can only make the truth lower) and
+    :data:`LEVEL_SCALE` times the share itself (errors at low shares are relative: a room
+    read 0.2 genuine may be 0.05), above :data:`LEVEL_SCALE` times the bought share.
 
     Args:
         sd: Bootstrap standard deviation.
         idle_counted: Share of accounts idle outside bursts (0 for likes).
+        share: The estimated share.
 
     Returns:
         ``(below, above)``.
     """
     sd = max(sd, MIN_SD)
-    return (math.hypot(sd, DRIP_SCALE * idle_counted), sd)
+    share = min(max(share, 0.0), 1.0) if math.isfinite(share) else 0.0
+    return (math.hypot(sd, DRIP_SCALE * idle_counted, LEVEL_SCALE * share),
+            math.hypot(sd, LEVEL_SCALE * (1.0 - share)))
 
 
-def interval(share: float, sd: float, which: str, idle_counted: float = 0.0
-             ) -> tuple[float, float]:
+def share_band(share: float) -> str:
+    """Band of an estimated share: ``high`` (>= 0.9), ``mid`` (>= 0.6), ``low`` (>= 0.3)
+    or ``lowest``."""
+    if share >= 0.9:
+        return "high"
+    return "mid" if share >= 0.6 else "low" if share >= 0.3 else "lowest"
+
+
+def viewer_regime(fit: ViewerFit) -> str:
+    """Calibration regime of a viewer estimate, from observable quantities only: whether
+    the level comparison was made, and the band of the estimate."""
+    return f"{'levels' if fit.levels is not None else 'no_levels'}/{share_band(fit.share)}"
+
+
+def like_regime(fit: LikeFit) -> str:
+    """Calibration regime of a like estimate: the band of the estimate."""
+    return share_band(fit.share)
+
+
+def interval(share: float, sd: float, which: str, idle_counted: float = 0.0,
+             regime: str = "all") -> tuple[float, float]:
     """Conformal-widened interval of a share.
 
     Args:
@@ -608,12 +782,17 @@ def interval(share: float, sd: float, which: str, idle_counted: float = 0.0
         sd: Bootstrap standard deviation.
         which: ``"viewers"`` or ``"likes"`` (selects the :data:`CONFORMAL` factors).
         idle_counted: Share of accounts idle outside bursts (widens below).
+        regime: Calibration regime (:func:`viewer_regime`, :func:`like_regime`); a regime
+            without factors of its own (too few calibration rooms) uses its band's (the
+            part after ``/``), else the ``"all"`` factors.
 
     Returns:
         ``(lo, hi)`` within [0, 1]; (0, 1) when the share is NaN.
     """
     if not math.isfinite(share):
         return (0.0, 1.0)
-    below, above = CONFORMAL[which]
-    s_below, s_above = spreads(sd, idle_counted)
+    factors = CONFORMAL[which]
+    band = regime.rsplit("/", 1)[-1]
+    below, above = factors.get(regime) or factors.get(band) or factors["all"]
+    s_below, s_above = spreads(sd, idle_counted, share)
     return (max(share - below * s_below, 0.0), min(share + above * s_above, 1.0))

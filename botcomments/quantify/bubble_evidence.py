@@ -20,6 +20,7 @@ from botcomments.quantify.bubble import (
     AccountTable,
     BubbleEstimate,
     EvidenceItem,
+    LevelFit,
     LikeFit,
     RoomSeries,
     ViewerFit,
@@ -81,8 +82,9 @@ def entry_bursts(fit: ViewerFit) -> EvidenceItem:
     )
 
 
-def idle_entrants(t: AccountTable) -> EvidenceItem:
-    """Entering accounts that never comment, like, gift, follow or act after entering."""
+def idle_entrants(t: AccountTable, levels: LevelFit | None = None) -> EvidenceItem:
+    """Entering accounts that never comment, like, gift, follow or act after entering; with
+    account levels, also how many idle accounts the room's interactors' levels explain."""
     entered = t.n_enters > 0
     acts = (t.comments + t.bot_comments + t.likes + t.gifts + t.follows) > 0
     stayed = np.nan_to_num(t.last_ts - t.first_enter, nan=0.0) > 0
@@ -91,12 +93,17 @@ def idle_entrants(t: AccountTable) -> EvidenceItem:
     dwell = np.nan_to_num(t.last_ts - t.first_enter, nan=0.0)[entered & acts]
     med = float(np.median(dwell)) if len(dwell) else math.nan
     limit = 1.0 - INTERACTION_NORM[0]
-    return EvidenceItem(
-        "idle_entrants", share, limit, share > limit,
-        f"{share:.1%} of entering accounts never act and never show up after entering (dwell 0; "
-        f"accounts that act stay a median {med:.0f} s); above {limit:.0%} is more idle than "
-        "the platform norm allows.",
-    )
+    reason = (f"{share:.1%} of entering accounts never act and never show up after entering "
+              f"(dwell 0; accounts that act stay a median {med:.0f} s); above {limit:.0%} is "
+              "more idle than the platform norm allows.")
+    if levels is not None:
+        reason += (
+            f" Levels: {levels.ref_share:.0%} of the interacting accounts are at level "
+            f"{levels.threshold} or above, so the {levels.n_high} idle accounts there explain "
+            f"{levels.n_high / levels.ref_share:.0f} of the {levels.n_idle} idle accounts "
+            f"outside bursts; {levels.bought:.0f} low-level idle accounts count bought.")
+    return EvidenceItem("idle_entrants", share, limit,
+                        share > limit or bool(levels is not None and levels.bought > 0), reason)
 
 
 def interaction_share(fit: ViewerFit) -> EvidenceItem:

@@ -34,10 +34,16 @@ from botcomments.quantify.bubble import (
     fit_likes,
     fit_viewers,
     interval,
+    like_regime,
+    viewer_regime,
 )
 from botcomments.records import ENGAGEMENT_KINDS, EngagementEvent
 
 _NO_TS = math.nan
+USER_LEVEL_KEY = "user_level"
+"""``EngagementEvent.extra`` key of the account's platform level (a non-negative int: the
+Bilibili wealth level, the Douyin pay grade; see docs/engagement.md). Readers put it on the
+events that carry it; without it the estimate does without levels."""
 MIN_ACCOUNTS = 30
 """Fewer accounts than this: the estimate is outside the calibrated range."""
 NOTES: dict[str, str] = {
@@ -81,6 +87,7 @@ class AccountActivity:
         gifts: Gift items.
         follows: Follow events.
         fast_likes: Likes beyond what one person taps in one event's batching window.
+        level: The account's platform level (last one read), -1 when no event carried one.
     """
 
     first_enter: float = _NO_TS
@@ -96,6 +103,7 @@ class AccountActivity:
     gifts: int = 0
     follows: int = 0
     fast_likes: int = 0
+    level: int = -1
 
     def seen(self, ts: float | None) -> None:
         """Extend the account's activity span with ``ts`` (None is ignored)."""
@@ -171,6 +179,9 @@ class RoomEngagement:
             return
         acc = self._account(event.user_id)
         acc.seen(event.ts)
+        level = event.extra.get(USER_LEVEL_KEY) if event.extra else None
+        if isinstance(level, int) and not isinstance(level, bool) and level >= 0:
+            acc.level = level
         if event.kind == "enter":
             acc.n_enters += 1
             if event.ts is not None and not event.ts >= acc.first_enter:
@@ -245,6 +256,7 @@ class RoomEngagement:
             gifts=col("gifts", np.int64),
             follows=col("follows", np.int64),
             fast_likes=col("fast_likes", np.int64),
+            level=col("level", np.int64),
         )
 
     def series(self) -> RoomSeries:
@@ -317,14 +329,15 @@ def estimate_bubble(
     rng = np.random.default_rng([seed, len(table), n_events, n_comments])
     vf = fit_viewers(table, rng)
     lf = fit_likes(table, series, vf, rng)
-    v_ci = interval(vf.share, vf.sd, "viewers", vf.idle_counted)
-    l_ci = interval(lf.share, lf.sd, "likes")
+    v_regime, l_regime = viewer_regime(vf), like_regime(lf)
+    v_ci = interval(vf.share, vf.sd, "viewers", vf.idle_counted, v_regime)
+    l_ci = interval(lf.share, lf.sd, "likes", regime=l_regime)
     peak = int(series.viewer_counts.max()) if len(series.viewer_counts) else None
     evidence = [
         ev.viewer_jumps(table, series),
         ev.shown_vs_accounts(peak, vf.n),
         ev.entry_bursts(vf),
-        ev.idle_entrants(table),
+        ev.idle_entrants(table, vf.levels),
         ev.interaction_share(vf),
         ev.commenters_per_viewer(table),
         ev.machine_likes(lf),
@@ -351,4 +364,6 @@ def estimate_bubble(
         evidence=evidence,
         notes=_notes(vf, kind_counts, len(table)),
         in_range=len(table) >= MIN_ACCOUNTS and bool(kind_counts.get("enter")),
+        viewer_regime=v_regime,
+        like_regime=l_regime,
     )

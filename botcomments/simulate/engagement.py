@@ -10,7 +10,8 @@ enter over a window, from a minute to the whole session, and leave without actin
 (anonymous like-counter increments). Some bought accounts like, follow or comment a
 little to look real, and the scorer misses some of their comments. The shown viewer count
 is the accounts present, delayed, rounded and (in some rooms) multiplied by a platform
-inflation factor.
+inflation factor. In most rooms enter events carry the account's level
+(``extra["user_level"]``; :func:`draw_level_params`).
 
 Every genuine-audience parameter is drawn per room from a wide range (domain
 randomisation): they are ranges from public descriptions of live rooms, not measured.
@@ -38,6 +39,8 @@ VIEWER_PACKAGES: tuple[str, ...] = ("viewers_for_minutes", "enter_idle")
 LIKE_PACKAGES: tuple[str, ...] = ("like_burst", "like_counter")
 PACKAGE_TYPES: tuple[str, ...] = VIEWER_PACKAGES + LIKE_PACKAGES
 MAX_BOUGHT = 0.95
+LEVEL_FEED_SHARE = 0.8
+"""Share of simulated rooms whose enter events carry ``extra["user_level"]``."""
 
 
 @dataclass
@@ -175,6 +178,60 @@ def draw_params(rng: np.random.Generator) -> dict[str, float]:
         "count_delay_s": rng.uniform(0, 20),
         "inflation": 1.0 if rng.random() < 0.6 else rng.uniform(1.0, 3.0),
     }
+
+
+def draw_level_params(rng: np.random.Generator) -> dict[str, float]:
+    """Draw one room's account-level parameters (``extra["user_level"]`` on enter events).
+
+    Genuine levels are log-normal around a room median (2-30, spread 0.4-1.2) plus a share
+    of fresh accounts at level 0-2; viewers who never interact are a little lower (their
+    log-level shifted down by 0-0.1, 0-3 % more fresh accounts), so the room's interactors
+    are not a perfect reference. Bought accounts are fresh (level 0 to 1-5) except an aged
+    share (0-40 %) drawn like genuine viewers, which no level comparison can see. In
+    :data:`LEVEL_FEED_SHARE` of the rooms the feed carries levels. All ranges are guesses
+    from public descriptions (accounts sold for viewers are mostly new, low level), not
+    measured.
+
+    Args:
+        rng: Random generator (a stream of its own: the other draws do not depend on it).
+
+    Returns:
+        Parameter name -> value.
+    """
+    return {
+        "level_feed": float(rng.random() < LEVEL_FEED_SHARE),
+        "level_median": _loguniform(rng, 2, 30),
+        "level_sigma": rng.uniform(0.4, 1.2),
+        "level_new_share": rng.uniform(0.0, 0.25),
+        "lurker_level_shift": rng.uniform(0.0, 0.1),
+        "lurker_new_extra": rng.uniform(0.0, 0.03),
+        "bought_aged_share": rng.uniform(0.0, 0.4),
+        "bought_level_max": float(rng.integers(1, 6)),
+    }
+
+
+def _levels(room: _Room, rng: np.random.Generator, p: dict[str, float]) -> list[int]:
+    """One level per account: genuine (lurkers a little lower), bought fresh or aged."""
+    acted = {a[2] for a in room.actions if a[1] != "viewers" and a[2] is not None}
+    acted |= {c[0] for c in room.comments}
+    n = len(room.ids)
+    log_lv = rng.normal(math.log(p["level_median"]), p["level_sigma"], n)
+    u = rng.random(n)
+    fresh = rng.integers(0, 3, n)
+    bought_lv = rng.integers(0, int(p["bought_level_max"]) + 1, n)
+    out = []
+    for i in range(n):
+        lurker = room.ids[i] not in acted
+        if room.label[i] == 1 and u[i] >= p["bought_aged_share"]:
+            out.append(int(bought_lv[i]))
+            continue
+        shift = p["lurker_level_shift"] if lurker else 0.0
+        new = p["level_new_share"] + (p["lurker_new_extra"] if lurker else 0.0)
+        if room.label[i] == 0 and u[i] < new:
+            out.append(int(fresh[i]))
+        else:
+            out.append(int(min(max(round(math.exp(log_lv[i] - shift)), 0), 99)))
+    return out
 
 
 def _arrivals(rng: np.random.Generator, n: int, duration: float, p: dict[str, float],
@@ -368,6 +425,7 @@ def simulate_engagement(
     duration: float | None = None,
     commenters: Sequence[Commenter] = (),
     platform: str = "sim",
+    user_levels: bool | None = None,
 ) -> EngagementRoom:
     """Simulate one room's engagement events with known bought shares.
 
@@ -382,6 +440,8 @@ def simulate_engagement(
         commenters: The room's commenters (e.g. :func:`commenters_from_chat`); when
             empty, genuine commenters are drawn from the audience.
         platform: Platform name of the events.
+        user_levels: Whether enter events carry ``extra["user_level"]`` (default: drawn,
+            true in :data:`LEVEL_FEED_SHARE` of the rooms; see :func:`draw_level_params`).
 
     Returns:
         The events, comments and truth.
@@ -414,7 +474,12 @@ def simulate_engagement(
     pk += _bought_likes(room, rng, want, [k for k in packages if k in LIKE_PACKAGES])
     _viewer_counts(room, rng, p)
     _chat(room, [*audience, *bots])
-    return _finish(room, platform, p, pk, bought_viewers, bought_likes)
+    rng_lv = np.random.default_rng([seed, 18, *room_id.encode()])
+    lp = draw_level_params(rng_lv)
+    use = user_levels if user_levels is not None else bool(lp["level_feed"])
+    levels = _levels(room, rng_lv, lp) if use else None
+    return _finish(room, platform, {**p, **lp, "level_feed": float(use)}, pk, bought_viewers,
+                   bought_likes, levels)
 
 
 def _chat(room: _Room, commenters: Sequence[Commenter]) -> None:
@@ -425,15 +490,18 @@ def _chat(room: _Room, commenters: Sequence[Commenter]) -> None:
 
 
 def _finish(room: _Room, platform: str, p: dict[str, float], pk: list[dict[str, Any]],
-            bv: float, bl: float) -> EngagementRoom:
-    """Enter events for every account, sort, count the truth."""
+            bv: float, bl: float, levels: list[int] | None = None) -> EngagementRoom:
+    """Enter events for every account (with its level when given), sort, count the truth."""
     for idx, t in enumerate(room.enter):
         room.act(t, "enter", idx)
     room.actions.sort(key=lambda a: (a[0], a[1] != "enter"))
+    level_of = dict(zip(room.ids, levels, strict=True)) if levels is not None else {}
     events = [
         EngagementEvent(kind, room.room_id, ts=round(room.start + t, 3), user_id=uid,
                         count=count, platform=platform,
-                        label=None if kind == "viewers" else label)
+                        label=None if kind == "viewers" else label,
+                        extra={"user_level": level_of[uid]} if kind == "enter" and uid in
+                        level_of else {})
         for t, kind, uid, count, label in room.actions
     ]
     likes = [(e.count, e.label) for e in events if e.kind == "like"]

@@ -147,3 +147,48 @@ def test_peer_rooms_flag_far_more_likes_per_viewer() -> None:
     flags = [next(e for e in est.evidence if e.name == "likes_per_viewer_peers").flagged
              for est in rooms]
     assert flags == [False, False, False, True]
+
+
+def leveled_room(drip: int, levels: bool, seed: int = 5) -> RoomEngagement:
+    """400 genuine viewers (levels around 10 whether they interact or not, 30 % liking) and
+    an even drip of ``drip`` idle fresh accounts (level 0-2) over the whole session."""
+    rng = np.random.default_rng(seed)
+    room = RoomEngagement("r1")
+    entrants = [(t, f"g{i}", True) for i, t in enumerate(rng.uniform(0, 7200, 400).tolist())]
+    entrants += [(t, f"d{i}", False) for i, t in enumerate(rng.uniform(0, 7200, drip).tolist())]
+    for t, uid, genuine in sorted(entrants):
+        level = int(rng.lognormal(np.log(10), 0.6)) if genuine else int(rng.integers(0, 3))
+        room.add_event(EngagementEvent("enter", "r1", ts=T0 + t, user_id=uid,
+                                       extra={"user_level": level} if levels else {}))
+        if genuine and rng.random() < 0.3:
+            room.add_event(EngagementEvent("like", "r1", ts=T0 + t + 30, user_id=uid, count=3))
+    return room
+
+
+def test_an_even_drip_of_fresh_idle_accounts_is_seen_only_through_levels() -> None:
+    without = leveled_room(400, levels=False).estimate()
+    with_levels = leveled_room(400, levels=True).estimate()
+    assert without.genuine_viewer_share > 0.8  # looks like lurkers: the slow-drip blind spot
+    assert with_levels.genuine_viewer_share == pytest.approx(0.5, abs=0.08)
+    lo, hi = with_levels.genuine_viewer_share_ci
+    assert lo <= 0.5 <= hi
+    assert with_levels.viewer_regime.startswith("levels/")
+    assert without.viewer_regime.startswith("no_levels/")
+    idle = next(e for e in with_levels.evidence if e.name == "idle_entrants")
+    assert "level" in idle.reason
+
+
+def test_clean_room_with_levels_reads_genuine() -> None:
+    est = leveled_room(0, levels=True).estimate()
+    assert est.genuine_viewer_share >= 0.95
+    lo, hi = est.genuine_viewer_share_ci
+    assert lo <= 1.0 <= hi + 1e-9
+
+
+@pytest.mark.parametrize("value, kept", [(7, 7), (0, 0), (True, -1), (-3, -1), ("7", -1),
+                                         (None, -1)], ids=str)
+def test_user_level_is_read_from_extra_as_a_non_negative_int(value: object, kept: int) -> None:
+    room = RoomEngagement("r1")
+    room.add_event(EngagementEvent("enter", "r1", ts=T0, user_id="a",
+                                   extra={"user_level": value}))
+    assert room.accounts["a"].level == kept

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from botcomments.simulate.engagement import (
@@ -70,3 +71,18 @@ def test_invalid_share_or_package_is_refused() -> None:
         simulate_engagement("r1", seed=0, bought_viewers=0.99)
     with pytest.raises(ValueError, match="unknown package"):
         simulate_engagement("r1", seed=0, packages=("bots",))
+
+
+def test_levels_ride_on_enter_events_when_asked_and_bought_accounts_are_lower() -> None:
+    room = simulate_engagement("r1", seed=4, bought_viewers=0.5, packages=("enter_idle",),
+                               user_levels=True)
+    enters = [e for e in room.events if e.kind == "enter"]
+    assert all(isinstance(e.extra["user_level"], int) for e in enters)
+    assert all("user_level" not in e.extra for e in room.events if e.kind != "enter")
+    med = {lab: np.median([e.extra["user_level"] for e in enters if e.label == lab])
+           for lab in (0, 1)}
+    assert med[1] < med[0]
+    bare = simulate_engagement("r1", seed=4, bought_viewers=0.5, packages=("enter_idle",),
+                               user_levels=False)
+    assert not any("user_level" in e.extra for e in bare.events)
+    assert [e.ts for e in bare.events] == [e.ts for e in room.events]  # levels change nothing else
