@@ -24,7 +24,7 @@ normaliser v2 rule would newly mask (prototyped here as a rewrite before the cur
 normaliser; botcomments/text is not changed), and how many perturbed ads it recovers.
 
 Run:
-    python benchmarks/evasion_bench.py                  # full table (~6 min on 2 cores)
+    python benchmarks/evasion_bench.py                  # full table (~11 min on 2 shared cores)
     python benchmarks/evasion_bench.py --ads 60 --ordinary 60 --no-fused   # quick
     python benchmarks/evasion_bench.py --false-masks    # false-mask risk of the fixes
 """
