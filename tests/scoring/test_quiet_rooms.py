@@ -35,7 +35,7 @@ def test_compacting_keeps_codes_counts_and_the_report() -> None:
         compacted.state()
     # the room comes back: returning users keep their codes, new users get new ones
     for acc in (plain, compacted):
-        _feed(acc, np.random.default_rng(2), 200, users + ["new1", "new2"])
+        _feed(acc, np.random.default_rng(2), 200, [*users, "new1", "new2"])
     for got, want in zip(compacted.arrays(), plain.arrays(), strict=True):
         np.testing.assert_array_equal(got, want)
     assert compacted.n_users == plain.n_users
