@@ -16,7 +16,10 @@ Readers can take naive wall-clock times in another zone instead (``--tz``,
   nanoseconds.
 
 NaN, infinity, negative values, booleans and anything else raise ``TimestampError``
-with a reason that says how to fix the input.
+with a reason that says how to fix the input. So does a date/time after year 5138
+(unix seconds >= ``records.EPOCH_SECONDS_BOUND``): such seconds would read as
+milliseconds wherever a number is interpreted by magnitude (``Comment``), so they are
+refused rather than silently moved to the 1970s.
 
 Example:
     >>> parse_timestamp("1714565703123")
@@ -33,7 +36,7 @@ from datetime import datetime, timezone, tzinfo
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from botcomments.records import epoch_seconds
+from botcomments.records import EPOCH_SECONDS_BOUND, epoch_seconds
 
 TIMESTAMP_UNITS: tuple[str, ...] = (
     "s",
@@ -51,6 +54,8 @@ NAIVE_UNITS: tuple[str, ...] = ("iso8601_naive_utc", "datetime_naive_utc")
 
 _EXTRA_FORMATS: tuple[str, ...] = ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d")
 _LONG_FRACTION = re.compile(r"(\.\d{6})\d+")
+_NAIVE_MARGIN_S = 2 * 86_400.0
+"""A naive time may still move by its zone's offset (``--tz``): keep it clear of the bound."""
 _FIX_HINT = "use ISO-8601 (2024-05-01T20:15:03+08:00) or unix seconds/milliseconds"
 
 
@@ -148,6 +153,12 @@ def _from_datetime(parsed: datetime, shown: str, unit: str) -> ParsedTime:
     seconds = parsed.timestamp()
     if seconds < 0:
         raise TimestampError(f"timestamp {shown[:40]!r} is before 1970; {_FIX_HINT}")
+    bound = EPOCH_SECONDS_BOUND - (_NAIVE_MARGIN_S if unit in NAIVE_UNITS else 0.0)
+    if seconds >= bound:
+        raise TimestampError(
+            f"timestamp {shown[:40]!r} is a date after year 5138 (unix seconds >= "
+            f"{EPOCH_SECONDS_BOUND:.0e}, which would read as milliseconds); {_FIX_HINT}"
+        )
     return ParsedTime(seconds, unit)
 
 

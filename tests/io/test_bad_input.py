@@ -126,6 +126,14 @@ CASES: list[Any] = [
         (1, 0, 1, 0),
         {"bad_label": 1},
     ),
+    (
+        "iso-date-after-5138-rejected",  # its seconds would read as ms (1970s) otherwise
+        "a.jsonl",
+        GOOD + b'{"text": "a", "ts": "9999-12-31T23:59:59Z"}\n' + GOOD,
+        {},
+        (3, 2, 1, 0),
+        {"bad_timestamp": 1},
+    ),
     ("one-mb-line-accepted", "a.jsonl", jsonl("哈" * 330_000) + GOOD, {}, (2, 2, 0, 0), {}),
     (
         "two-mb-line-rejected",

@@ -60,6 +60,19 @@ def test_parse_timestamp_rejects(value: object, words: str) -> None:
     assert "ISO-8601" in str(info.value)  # every message says how to fix it
 
 
+@pytest.mark.parametrize("value", [
+    "9999-12-31T23:59:59Z", "5138-11-16T09:46:40Z", "6000-01-01 00:00:00", "9999/12/31",
+], ids=["year-9999", "at-the-bound", "naive-6000", "slashes-9999"])
+def test_dates_after_year_5138_are_refused(value: str) -> None:
+    """Their unix seconds (>= 1e11) would read as milliseconds: refused, not moved to 1970s."""
+    with pytest.raises(TimestampError, match="after year 5138"):
+        parse_timestamp(value)
+
+
+def test_date_just_below_the_bound_is_kept() -> None:
+    assert parse_timestamp("5138-11-16T09:46:39Z") == (99_999_999_999.0, "iso8601")
+
+
 def test_resolve_relative() -> None:
     assert resolve_relative("12.5", T) == T + 12.5
     assert resolve_relative(3, None) is None
