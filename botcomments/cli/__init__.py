@@ -2,6 +2,10 @@
 
 Each module in ``SUBCOMMANDS`` defines ``register(subparsers)`` that adds its parser and
 sets ``func`` to a callable taking the parsed args and returning an exit code.
+
+A standard output closed early by its reader (``botcomments read x.jsonl | head -1``)
+ends the command quietly with exit 0 (:data:`CLOSED_STDOUT_EXIT`): the reader had what
+it wanted, as with most Unix tools in a pipe. Files written so far stay as they are.
 """
 
 from __future__ import annotations
@@ -15,6 +19,9 @@ from collections.abc import Sequence
 
 from botcomments import __version__
 from botcomments.cli.threads import quiet_openmp
+
+CLOSED_STDOUT_EXIT = 0
+"""Exit code when the reader of standard output closed it first (``| head``)."""
 
 SUBCOMMANDS: tuple[str, ...] = (
     # one line per working subcommand module in botcomments/cli/
@@ -58,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv: Arguments (defaults to ``sys.argv[1:]``).
 
     Returns:
-        Process exit code.
+        Process exit code (:data:`CLOSED_STDOUT_EXIT` when stdout was closed early).
     """
     quiet_openmp()  # before torch loads: OpenMP workers sleep, tokenizers' pool stays off
     # transformers draws a "Loading weights" bar on every model load; the CLI has its own
@@ -69,7 +76,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    return int(args.func(args))
+    try:
+        code = int(args.func(args))
+        sys.stdout.flush()  # a closed pipe shows here, not in the flush at exit
+    except BrokenPipeError:
+        _silence_stdout()
+        return CLOSED_STDOUT_EXIT
+    return code
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's own flush at exit cannot fail again."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # replaced stdout (tests): nothing to do
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ never a Python traceback, never an exception out of ``main``."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -57,3 +59,18 @@ def test_user_error_ends_in_a_message_not_a_traceback(
     assert code != 0, printed.out + printed.err
     assert "Traceback" not in printed.out + printed.err + caplog.text
     assert (printed.err + printed.out + caplog.text).strip()  # it said why
+
+
+def test_closed_stdout_pipe_ends_quietly_with_exit_0(tmp_path: Path) -> None:
+    """``botcomments read x.jsonl | head -1`` with head gone first: no BrokenPipeError."""
+    chat = tmp_path / "chat.jsonl"
+    chat.write_text("".join(json.dumps({"text": f"主播好美{i}", "room_id": "r1"},
+                                       ensure_ascii=False) + "\n" for i in range(50)), "utf-8")
+    code = "import sys; from botcomments.cli import main; sys.exit(main(sys.argv[1:]))"
+    proc = subprocess.Popen([sys.executable, "-c", code, "read", str(chat)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the first line is written
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0, err
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
