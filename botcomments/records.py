@@ -168,6 +168,12 @@ ENGAGEMENT_KINDS: dict[str, str] = {
 }
 """Engagement event kinds and what ``count`` means for each."""
 
+VIEWER_COUNTER_KEY = "counter"
+"""``extra`` key of a ``viewers`` event saying what the number counts: ``"online"``
+(viewers in the room now; the default when absent) or ``"watched"`` (everyone who has
+watched so far, a cumulative counter such as blivedm ``WATCHED_CHANGE``). The two never
+share one curve."""
+
 
 @dataclass(slots=True)
 class EngagementEvent:

@@ -21,7 +21,7 @@ from typing import Any
 from botcomments.io.base import Built, RecordError, Skipped
 from botcomments.io.mapping import as_count, as_id, as_text, as_ts, build_event
 from botcomments.io.timestamps import TimestampError, resolve_relative
-from botcomments.records import Comment, EngagementEvent
+from botcomments.records import VIEWER_COUNTER_KEY, Comment, EngagementEvent
 
 Event = tuple[EngagementEvent, str]
 
@@ -219,12 +219,12 @@ def _online_count(data: Mapping[str, Any], ev: _BiliEvent) -> Event:
     shown = data.get("count")
     count = as_count(data.get("online_count") if shown is None else shown, default=None,
                      what=f"{ev.cmd} data.count")
-    return ev.make("viewers", count, user=None)
+    return ev.make("viewers", count, user=None, **{VIEWER_COUNTER_KEY: "online"})
 
 
 def _watched(data: Mapping[str, Any], ev: _BiliEvent) -> Event:
     count = as_count(data.get("num"), default=None, what=f"{ev.cmd} data.num")
-    return ev.make("viewers", count, user=None)
+    return ev.make("viewers", count, user=None, **{VIEWER_COUNTER_KEY: "watched"})
 
 
 def _send_gift(data: Mapping[str, Any], ev: _BiliEvent) -> Event:
@@ -257,8 +257,9 @@ BLIVEDM_EVENTS: dict[str, Callable[[Mapping[str, Any], _BiliEvent], Built]] = {
 - ``LIKE_INFO_V3_CLICK``: a like (count 1);
 - ``LIKE_INFO_V3_UPDATE``: the room's like total (``like`` with count 0 and
   ``extra["total"]`` = ``data.click_count``);
-- ``ONLINE_RANK_COUNT`` (``data.count``, else ``data.online_count``) and ``WATCHED_CHANGE``
-  (``data.num``, viewers so far): ``viewers`` with count = the number shown;
+- ``ONLINE_RANK_COUNT`` (``data.count``, else ``data.online_count``; ``extra["counter"] =
+  "online"``) and ``WATCHED_CHANGE`` (``data.num``, viewers so far; ``"watched"``):
+  ``viewers`` with count = the number shown;
 - ``SEND_GIFT`` and ``GUARD_BUY``: a gift, count = ``data.num`` (default 1).
 """
 
@@ -357,7 +358,9 @@ def _douyin_viewers(msg: Mapping[str, Any], ev: _DouyinEvent) -> Event:
     online = msg.get("total")
     count = as_count(msg.get("totalUser") if online is None else online, default=None,
                      what="RoomUserSeqMessage total")
-    return ev.make("viewers", count, with_user=False, total_user=msg.get("totalUser"))
+    counter = "watched" if online is None else "online"
+    return ev.make("viewers", count, with_user=False, total_user=msg.get("totalUser"),
+                   **{VIEWER_COUNTER_KEY: counter})
 
 
 def _douyin_gift(msg: Mapping[str, Any], ev: _DouyinEvent) -> Event:
@@ -389,8 +392,9 @@ DOUYIN_EVENTS: dict[str, Callable[[Mapping[str, Any], _DouyinEvent], Built]] = {
 - ``LikeMessage``: ``like``, count = ``count`` (required), ``extra["total"]`` = ``total``;
 - ``MemberMessage``: ``enter`` of ``user``, ``extra["member_count"]`` = ``memberCount``,
   ``extra["user_level"]`` = ``user.payGrade.level`` (the pay grade) when present;
-- ``RoomUserSeqMessage``: ``viewers``, count = ``total`` (online now; ``totalUser`` when
-  ``total`` is absent), ``extra["total_user"]`` = ``totalUser``;
+- ``RoomUserSeqMessage``: ``viewers``, count = ``total`` (online now,
+  ``extra["counter"] = "online"``; else ``totalUser``, viewers so far, ``"watched"``),
+  ``extra["total_user"]`` = ``totalUser``;
 - ``GiftMessage``: ``gift``, count = ``repeatCount`` (else ``comboCount``, else 1); a combo
   is sent as several messages with a growing ``repeatCount`` (``extra["repeat_end"]``);
 - ``SocialMessage``: ``follow`` when ``action`` is 1 or absent (3, a share, is skipped).

@@ -161,6 +161,7 @@ class RoomSeries:
     viewer_counts: np.ndarray
     anonymous_likes: int = 0
     untimed_likes: int = 0
+    watched_max: int | None = None
 
 
 @dataclass
@@ -213,7 +214,8 @@ class BubbleEstimate:
         genuine_like_share: ``genuine_likes / n_likes`` (NaN without likes).
         genuine_like_share_ci: Its interval.
         genuine_like_share_sd: Bootstrap standard deviation before conformal widening.
-        peak_shown_viewers: Highest viewer count the platform showed (None if none).
+        peak_shown_viewers: Highest online viewer count the platform showed (None if none).
+        peak_watched: Highest cumulative "watched so far" count shown (None if none).
         evidence: The evidence items.
         notes: What the estimate cannot know for this room, as ``{code, text}``.
         in_range: Whether the room is within what the estimate was calibrated on.
@@ -237,6 +239,7 @@ class BubbleEstimate:
     genuine_like_share_ci: tuple[float, float]
     genuine_like_share_sd: float
     peak_shown_viewers: int | None
+    peak_watched: int | None = None
     evidence: list[EvidenceItem] = field(default_factory=list)
     notes: list[dict[str, str]] = field(default_factory=list)
     in_range: bool = True
@@ -261,6 +264,7 @@ class BubbleEstimate:
             "genuine_like_share_ci": _num([round(x, 4) for x in self.genuine_like_share_ci]),
             "genuine_like_share_sd": _num(round(self.genuine_like_share_sd, 4)),
             "peak_shown_viewers": self.peak_shown_viewers,
+            "peak_watched": self.peak_watched,
             "evidence": [e.to_dict() for e in self.evidence],
             "notes": [dict(n) for n in self.notes],
             "in_range": self.in_range,

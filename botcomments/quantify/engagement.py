@@ -37,7 +37,7 @@ from botcomments.quantify.bubble import (
     like_regime,
     viewer_regime,
 )
-from botcomments.records import ENGAGEMENT_KINDS, EngagementEvent
+from botcomments.records import ENGAGEMENT_KINDS, VIEWER_COUNTER_KEY, EngagementEvent
 
 _NO_TS = math.nan
 USER_LEVEL_KEY = "user_level"
@@ -137,7 +137,9 @@ class RoomEngagement:
         """Second -> like events of accounts (each at most one person's taps)."""
         self.untimed_likes = 0
         self.viewer_counts: dict[int, int] = {}
-        """Second -> last viewer/online count shown in that second."""
+        """Second -> last online viewer count shown in that second."""
+        self.watched_max: int | None = None
+        """Highest cumulative "watched so far" count shown (``VIEWER_COUNTER_KEY``)."""
         self.kind_counts: dict[str, int] = dict.fromkeys(ENGAGEMENT_KINDS, 0)
         self.n_comments = 0
         self._n_events = 0
@@ -170,7 +172,9 @@ class RoomEngagement:
         self._n_events += 1
         self.kind_counts[event.kind] += 1
         if event.kind == "viewers":
-            if event.ts is not None:
+            if event.extra.get(VIEWER_COUNTER_KEY) == "watched":  # cumulative: not a curve
+                self.watched_max = max(self.watched_max or 0, event.count)
+            elif event.ts is not None:
                 self.viewer_counts[int(event.ts)] = event.count
             return
         if event.kind == "like":
@@ -274,6 +278,7 @@ class RoomEngagement:
             viewer_counts=np.array([self.viewer_counts[s] for s in view_sec.tolist()], np.int64),
             anonymous_likes=self.anonymous_likes,
             untimed_likes=self.untimed_likes,
+            watched_max=self.watched_max,
         )
 
     def estimate(self) -> BubbleEstimate:
@@ -335,7 +340,10 @@ def estimate_bubble(
     peak = int(series.viewer_counts.max()) if len(series.viewer_counts) else None
     evidence = [
         ev.viewer_jumps(table, series),
-        ev.shown_vs_accounts(peak, vf.n),
+        # a cumulative counter counts everyone who came: the fairer match for every
+        # account ever seen; an online peak is a lower bound of it
+        ev.shown_vs_accounts(series.watched_max if series.watched_max is not None else peak,
+                             vf.n),
         ev.entry_bursts(vf),
         ev.idle_entrants(table, vf.levels),
         ev.interaction_share(vf),
@@ -361,6 +369,7 @@ def estimate_bubble(
         genuine_like_share_ci=l_ci,
         genuine_like_share_sd=lf.sd,
         peak_shown_viewers=peak,
+        peak_watched=series.watched_max,
         evidence=evidence,
         notes=_notes(vf, kind_counts, len(table)),
         in_range=len(table) >= MIN_ACCOUNTS and bool(kind_counts.get("enter")),

@@ -192,3 +192,22 @@ def test_user_level_is_read_from_extra_as_a_non_negative_int(value: object, kept
     room.add_event(EngagementEvent("enter", "r1", ts=T0, user_id="a",
                                    extra={"user_level": value}))
     assert room.accounts["a"].level == kept
+
+
+def test_cumulative_watched_counts_stay_out_of_the_online_curve() -> None:
+    """An online count and a "watched so far" counter in one feed: two numbers, two uses."""
+    room = RoomEngagement("r")
+    for i in range(20):
+        room.add_event(EngagementEvent("enter", "r", ts=1e9 + i, user_id=f"u{i}"))
+        room.add_event(EngagementEvent("viewers", "r", ts=1e9 + i, count=15,
+                                       extra={"counter": "online"}))
+        room.add_event(EngagementEvent("viewers", "r", ts=1e9 + i, count=1000 + 40 * i,
+                                       extra={"counter": "watched"}))
+    series = room.series()
+    assert series.viewer_counts.tolist() == [15] * 20 and series.watched_max == 1760
+    block = room.estimate().to_dict()
+    assert block["peak_shown_viewers"] == 15 and block["peak_watched"] == 1760
+    jumps = next(e for e in block["evidence"] if e["name"] == "viewer_jumps")
+    shown = next(e for e in block["evidence"] if e["name"] == "shown_vs_accounts")
+    assert not jumps["flagged"]  # alternating 15 / 1,000+ would have read as jumps
+    assert shown["flagged"] and shown["value"] == pytest.approx(1760 / 20)
