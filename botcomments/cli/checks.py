@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import math
 import os
+import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -62,6 +65,47 @@ def overwrites_input(outputs: Iterable[Path], inputs: Iterable[str | Path]) -> s
             if _same(out, inp):
                 return (f"output {out} is the input {inp}; it would be overwritten. "
                         "Write to another path")
+    return None
+
+
+def unwritable_output(path: Path, option: str, folder: bool = False) -> str | None:
+    """Why an output cannot be written (None when it can), found before any work is done.
+
+    Creates the missing folders (the parents and, for a folder output, the folder itself)
+    and a file in them, then removes all of that again (an existing output file is only
+    checked with ``os.access``). This finds what
+    permission bits do not show (``/proc``, read-only mounts, running as root) and a file
+    where a folder belongs.
+
+    Args:
+        path: The output file, or folder when ``folder`` is True.
+        option: The option that named it, for the message (e.g. ``--out``).
+        folder: True when ``path`` is a folder the command writes files into.
+
+    Returns:
+        A one-line message naming the path, the reason and the fix, or None.
+    """
+    where = path if folder else path.parent
+    existing = next((p for p in (where, *where.parents) if p.exists()), None)
+    created = [p for p in (where, *where.parents) if not p.exists()]  # deepest first
+    try:
+        if existing is not None and not existing.is_dir():
+            raise NotADirectoryError(f"{existing} is a file, not a folder")
+        if path.is_dir() and not folder:
+            raise IsADirectoryError(f"{path} is a folder, not a file")
+        where.mkdir(parents=True, exist_ok=True)
+        if folder or not path.exists():
+            fd, probe = tempfile.mkstemp(dir=where, prefix=".botcomments-probe-")
+            os.close(fd)
+            os.unlink(probe)
+        elif path.is_file() and not os.access(path, os.W_OK):  # not opened: no side effect
+            raise PermissionError(errno.EACCES, "permission denied")
+    except OSError as exc:
+        return f"cannot write {path}: {exc.strerror or exc}; choose another {option}"
+    finally:
+        for made in created:  # the command creates them again when it runs
+            with contextlib.suppress(OSError):
+                made.rmdir()
     return None
 
 

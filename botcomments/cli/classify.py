@@ -20,7 +20,13 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from botcomments.cli.checks import add_tz_option, missing_inputs, overwrites_input, zone_note
+from botcomments.cli.checks import (
+    add_tz_option,
+    missing_inputs,
+    overwrites_input,
+    unwritable_output,
+    zone_note,
+)
 from botcomments.io.writers import RecordWriter
 
 logger = logging.getLogger(__name__)
@@ -148,13 +154,15 @@ def run(args: argparse.Namespace) -> int:
 
     Returns:
         Exit code: 0 (even when some records had errors; they are counted in the log),
-        2 when an output path is the input.
+        2 when an output path is the input or cannot be written.
     """
     from botcomments.model import BotCommentClassifier
 
     rejects = Path(args.rejects) if args.rejects else Path(f"{args.out}.rejects.jsonl")
-    clash = missing_inputs([args.input]) or overwrites_input([Path(args.out), rejects],
-                                                              [args.input])
+    clash = (missing_inputs([args.input])
+             or overwrites_input([Path(args.out), rejects], [args.input])
+             or unwritable_output(Path(args.out), "--out")
+             or unwritable_output(rejects, "--rejects"))
     if clash:
         print(f"error: {clash}", file=sys.stderr)
         return 2

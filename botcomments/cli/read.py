@@ -23,6 +23,7 @@ from botcomments.cli.checks import (
     events_note,
     missing_inputs,
     overwrites_input,
+    unwritable_output,
     zone_note,
 )
 from botcomments.io.readers import FORMATS, RejectedRecordError, open_comments
@@ -201,7 +202,10 @@ def run(args: argparse.Namespace) -> int:
     """
     outputs = [Path(x) for x in (args.out, args.rejects, args.events) if x is not None]
     clash = (missing_inputs(args.inputs) or overwrites_input(outputs, args.inputs)
-             or _same_output(outputs))
+             or _same_output(outputs)
+             or next(filter(None, (unwritable_output(path, option) for path, option in (
+                 (args.out, "--out"), (args.rejects, "--rejects"), (args.events, "--events"))
+                 if path is not None)), None))
     if clash:
         print(f"error: {clash}", file=sys.stderr)
         return 2

@@ -22,6 +22,7 @@ from botcomments.cli.checks import (
     missing_inputs,
     overwrites_input,
     probability,
+    unwritable_output,
     zone_note,
 )
 from botcomments.cli.threads import set_torch_threads
@@ -193,7 +194,7 @@ def output_folder_problem(out: Path, inputs: list[str],
             return f"--out {out}: {parent} is a file, not a folder; pass a folder path"
     if out.exists() and not os.access(out, os.W_OK):
         return f"--out {out} is not writable; pass a folder you can write to"
-    return None
+    return unwritable_output(out, "--out", folder=True)
 
 
 def run(args: argparse.Namespace) -> int:

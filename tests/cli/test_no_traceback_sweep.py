@@ -29,6 +29,16 @@ CASES: list[tuple[str, list[str]]] = [
     ("classify-missing-input", ["classify", "{tmp}/nope.txt", "--out", "{tmp}/o.jsonl"]),
     ("watch-missing-input", ["watch", "{tmp}/nope.jsonl", "--no-model"]),
     ("watch-out-is-a-file", ["watch", "{chat}", "--no-model", "--out", "{file}/sub"]),
+    ("score-out-under-proc", ["score", "{chat}", "--out", "/proc/botcomments-x/o",
+                              "--no-model"]),
+    ("watch-out-under-proc", ["watch", "{chat}", "--no-model", "--out", "/proc/botcomments-x"]),
+    ("read-out-under-a-file", ["read", "{chat}", "--out", "{file}/sub/o.jsonl"]),
+    ("read-out-under-proc", ["read", "{chat}", "--out", "/proc/botcomments-x.jsonl"]),
+    ("read-rejects-under-a-file", ["read", "{chat}", "--rejects", "{file}/r.jsonl"]),
+    ("read-events-under-proc", ["read", "{chat}", "--events", "/proc/botcomments-x.jsonl"]),
+    ("classify-out-under-a-file", ["classify", "{chat}", "--out", "{file}/o.jsonl"]),
+    ("classify-rejects-under-proc", ["classify", "{chat}", "--out", "{tmp}/c.jsonl",
+                                     "--rejects", "/proc/botcomments-x.jsonl"]),
     ("serve-bad-limit", ["serve", "--no-model", "--max-comments", "0"]),
     ("train-missing-data", ["train", "--data", "{tmp}/nope.csv", "--out", "{tmp}/m"]),
     ("train-bad-map", ["train", "--data", "{chat}", "--out", "{tmp}/m", "--map", "x=y"]),
@@ -44,7 +54,7 @@ CASES: list[tuple[str, list[str]]] = [
 @pytest.mark.parametrize("argv", [c[1] for c in CASES], ids=[c[0] for c in CASES])
 def test_user_error_ends_in_a_message_not_a_traceback(
         argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str],
-        caplog: pytest.LogCaptureFixture) -> None:
+        caplog: pytest.LogCaptureFixture, request: pytest.FixtureRequest) -> None:
     chat = tmp_path / "chat.jsonl"
     chat.write_text(json.dumps({"text": "主播好美", "room_id": "r1", "ts": 1_700_000_000,
                                 "user_id": "u1"}, ensure_ascii=False) + "\n", "utf-8")
@@ -59,6 +69,10 @@ def test_user_error_ends_in_a_message_not_a_traceback(
     assert code != 0, printed.out + printed.err
     assert "Traceback" not in printed.out + printed.err + caplog.text
     assert (printed.err + printed.out + caplog.text).strip()  # it said why
+    if "-under-" in request.node.callspec.id:  # an unwritable output: one line, exit 2
+        assert code == 2, printed.err
+        assert printed.err.startswith("error: cannot write "), printed.err
+        assert printed.err.count("\n") == 1 and "; choose another --" in printed.err
 
 
 def test_closed_stdout_pipe_ends_quietly_with_exit_0(tmp_path: Path) -> None:
