@@ -175,18 +175,17 @@ def run(args: argparse.Namespace) -> int:
         0 on success, 2 when no model can be found.
     """
 
-    from botcomments.cli.score import default_model_dir
+    from botcomments.cli.score import find_model_dir
 
+    model_dir, problem = (None, "") if args.no_model else find_model_dir(args.model)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     args.threads = set_torch_threads(args.threads)
     comments = _simulated(args.n, args.seed)
     print(f"{len(comments)} simulated comments; torch threads {args.threads}; "
           f"OMP_WAIT_POLICY {os.environ.get('OMP_WAIT_POLICY', 'unset')}")
-    if not args.no_model:
-        model_dir = args.model or default_model_dir()
-        if model_dir is None:
-            print("error: no model found (models/default missing); pass --model DIR or "
-                  "--no-model", file=sys.stderr)
-            return 2
+    if model_dir is not None:
         args.model = model_dir
         try:
             bench_text_model(model_dir, [c.text for c in comments], args.pipeline_n,

@@ -27,6 +27,7 @@ from botcomments.cli.checks import (
     unwritable_output,
     zone_note,
 )
+from botcomments.cli.score import find_model_dir
 from botcomments.io.writers import RecordWriter
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """
     p = subparsers.add_parser("classify", help="score texts alone with a text model")
     p.add_argument("input", help="comments file (.jsonl, .txt, or any format the readers know)")
-    p.add_argument("--model", default="models/default", help="model folder")
+    p.add_argument("--model", type=Path, default=None,
+                   help="model folder (default: models/default in the working directory, "
+                        "else next to the package)")
     p.add_argument("--out", required=True, help="output .jsonl or .parquet")
     p.add_argument("--batch-size", type=int, default=128, help="texts per forward pass")
     p.add_argument("--map", dest="mapping", help="field mapping, e.g. text=content")
@@ -154,7 +157,7 @@ def run(args: argparse.Namespace) -> int:
 
     Returns:
         Exit code: 0 (even when some records had errors; they are counted in the log),
-        2 when an output path is the input or cannot be written.
+        2 when an output path is the input or cannot be written, or the model is missing.
     """
     from botcomments.model import BotCommentClassifier
 
@@ -163,10 +166,16 @@ def run(args: argparse.Namespace) -> int:
              or overwrites_input([Path(args.out), rejects], [args.input])
              or unwritable_output(Path(args.out), "--out")
              or unwritable_output(rejects, "--rejects"))
-    if clash:
-        print(f"error: {clash}", file=sys.stderr)
+    model_dir, problem = find_model_dir(args.model, fallback="")
+    if clash or model_dir is None:
+        print(f"error: {clash or problem}", file=sys.stderr)
         return 2
-    clf = BotCommentClassifier.from_pretrained(args.model, batch_size=args.batch_size)
+    try:
+        clf = BotCommentClassifier.from_pretrained(model_dir, batch_size=args.batch_size)
+    except (OSError, ValueError) as exc:  # a folder without (readable) weights or tokenizer
+        print(f"error: cannot load the model in {model_dir}: {exc}; pass --model DIR (a "
+              "folder written by botcomments train)", file=sys.stderr)
+        return 2
     records, stream = read_records(Path(args.input), args.mapping, rejects, args.tz)
     n_err = 0
     with RecordWriter(args.out) as writer:

@@ -35,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
     Returns:
         Exit code.
     """
+    from botcomments.cli.score import find_model_dir
     from botcomments.model import BotCommentClassifier
     from botcomments.model.evaluation import (
         evaluation_report,
@@ -47,6 +48,10 @@ def run(args: argparse.Namespace) -> int:
         from botcomments_training.data import load_labeled, parse_mapping
     except ImportError as exc:  # pragma: no cover - depends on the install
         return train_extra_missing(exc, "evaluate (reading labeled data)")
+    model_dir, problem = find_model_dir(Path(args.model), fallback="")
+    if model_dir is None:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     try:
         data = load_labeled(args.data, parse_mapping(args.mapping))
         clf = BotCommentClassifier.from_pretrained(args.model)

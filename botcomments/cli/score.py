@@ -50,6 +50,30 @@ def default_model_dir() -> Path | None:
     return None
 
 
+def find_model_dir(given: Path | None, fallback: str = "--no-model") -> tuple[Path | None, str]:
+    """The text-model folder to load: ``--model`` as given, else :func:`default_model_dir`.
+
+    Args:
+        given: The ``--model`` value, or None.
+        fallback: The other way to run, named in the message (e.g. ``--no-model``), or "".
+
+    Returns:
+        ``(folder, "")``, or ``(None, message)`` saying what is missing and what to pass.
+    """
+    other = f", or run without a text model: {fallback}" if fallback else ""
+    if given is None:
+        found = default_model_dir()
+        if found is not None:
+            return found, ""
+        return None, ("no --model given and the default model (models/default) is not "
+                      "installed here (looked in the working directory and next to the "
+                      f"package); pass --model DIR{other}")
+    if not given.is_dir():
+        return None, (f"model folder {given} does not exist; pass --model DIR (a folder "
+                      f"written by botcomments train){other}")
+    return given, ""
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``score`` subcommand."""
     p = subparsers.add_parser(
@@ -127,14 +151,9 @@ def build_scorer(args: argparse.Namespace) -> Scorer | None:
 
     if args.no_model:
         return Scorer.rule_only(threshold=args.threshold)
-    model_dir = args.model or default_model_dir()
+    model_dir, problem = find_model_dir(args.model)
     if model_dir is None:
-        print(
-            "error: no --model given and the default model (models/default) is not "
-            "installed here.\n  Score without a text model:  botcomments score ... --no-model"
-            "\n  or point to a model folder:  botcomments score ... --model DIR",
-            file=sys.stderr,
-        )
+        print(f"error: {problem}", file=sys.stderr)
         return None
     set_torch_threads(getattr(args, "threads", None))
     try:

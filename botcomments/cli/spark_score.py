@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     Returns:
         0 on success, 2 on a usage or input error.
     """
-    from botcomments.cli.score import default_model_dir, output_folder_problem
+    from botcomments.cli.score import find_model_dir, output_folder_problem
 
     try:
         from botcomments.spark.job import COMMENTS_DIR, REJECTS_DIR, ROOMS_DIR, spark_score
@@ -97,15 +97,13 @@ def run(args: argparse.Namespace) -> int:
               "(Spark also needs a Java 17+ runtime)", file=sys.stderr)
         return 2
     conf = _conf(args.conf)
-    model_dir = None if args.no_model else (args.model or default_model_dir())
+    model_dir, model_problem = (None, "") if args.no_model else find_model_dir(args.model)
     problem = (missing_inputs(args.inputs)
                or output_folder_problem(args.out, args.inputs,
                                         names=(COMMENTS_DIR, ROOMS_DIR, REJECTS_DIR))
                or (conf if isinstance(conf, str) else None)
                or (f"--shards {args.shards} must be >= 1" if args.shards < 1 else None)
-               or (None if args.no_model or model_dir is not None else
-                   "no --model given and models/default is not installed here; pass "
-                   "--model DIR or --no-model"))
+               or model_problem)
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2

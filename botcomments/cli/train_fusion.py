@@ -59,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
     Returns:
         0 on success, 2 on bad input.
     """
+    from botcomments.cli.score import find_model_dir
     from botcomments.fusion.features import DEFAULT_FEATURE_SET
     from botcomments_training.fitting.combiner import GbdtSettings
     from botcomments_training.fitting.combiner_training import (
@@ -67,6 +68,10 @@ def run(args: argparse.Namespace) -> int:
         train_fusion,
     )
 
+    model_dir, problem = find_model_dir(args.model, fallback="")
+    if model_dir is None:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     gbdt = GbdtSettings(n_estimators=args.trees or SHIPPED_GBDT.n_estimators,
                         max_depth=args.depth or SHIPPED_GBDT.max_depth)
 

@@ -57,3 +57,27 @@ def test_naive_times_follow_tz_and_the_summary_says_so(
     assert json.loads(out.read_text("utf-8"))["ts"] == expected_ts
     note = json.loads(capsys.readouterr().out.splitlines()[-1])["note"]
     assert f"read as {tz or 'UTC'}" in note
+
+
+def test_default_model_is_found_next_to_the_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --model, classify looks where score does (cli.score.default_model_dir)."""
+    model = build_tiny_model(tmp_path / "model", dict(LABEL_NAMES))
+    monkeypatch.setattr("botcomments.cli.score.default_model_dir", lambda: model)
+    monkeypatch.chdir(tmp_path)  # no models/default in the working directory
+    src = tmp_path / "in.txt"
+    src.write_text("主播好美\n", "utf-8")
+    out = tmp_path / "scored.jsonl"
+    assert main(["classify", str(src), "--out", str(out)]) == 0
+    assert len(out.read_text("utf-8").splitlines()) == 1
+
+
+def test_no_default_model_is_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("botcomments.cli.score.default_model_dir", lambda: None)
+    src = tmp_path / "in.txt"
+    src.write_text("主播好美\n", "utf-8")
+    assert main(["classify", str(src), "--out", str(tmp_path / "o.jsonl")]) == 2
+    assert "pass --model DIR" in capsys.readouterr().err

@@ -26,6 +26,10 @@ CASES: list[tuple[str, list[str]]] = [
     ("score-bad-precision", ["score", "{chat}", "--out", "{tmp}/o", "--precision", "fp8"]),
     ("read-missing-input", ["read", "{tmp}/nope.jsonl"]),
     ("read-bad-encoding", ["read", "{chat}", "--encoding", "klingon"]),
+    ("classify-missing-model", ["classify", "{chat}", "--out", "{tmp}/c.jsonl", "--model",
+                                "{tmp}/nomodel"]),
+    ("classify-empty-model-folder", ["classify", "{chat}", "--out", "{tmp}/c.jsonl",
+                                     "--model", "{tmp}"]),
     ("classify-missing-input", ["classify", "{tmp}/nope.txt", "--out", "{tmp}/o.jsonl"]),
     ("watch-missing-input", ["watch", "{tmp}/nope.jsonl", "--no-model"]),
     ("watch-out-is-a-file", ["watch", "{chat}", "--no-model", "--out", "{file}/sub"]),
@@ -68,11 +72,15 @@ def test_user_error_ends_in_a_message_not_a_traceback(
     printed = capsys.readouterr()
     assert code != 0, printed.out + printed.err
     assert "Traceback" not in printed.out + printed.err + caplog.text
+    assert code == 2 or "unknown" in request.node.callspec.id, printed.err
     assert (printed.err + printed.out + caplog.text).strip()  # it said why
     if "-under-" in request.node.callspec.id:  # an unwritable output: one line, exit 2
         assert code == 2, printed.err
         assert printed.err.startswith("error: cannot write "), printed.err
         assert printed.err.count("\n") == 1 and "; choose another --" in printed.err
+    if "missing-model" in request.node.callspec.id:  # names the folder, not models/default
+        assert code == 2 and "nomodel does not exist; pass --model DIR" in printed.err
+        assert "pass models/default" not in printed.err
 
 
 def test_closed_stdout_pipe_ends_quietly_with_exit_0(tmp_path: Path) -> None:
