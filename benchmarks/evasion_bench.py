@@ -106,17 +106,7 @@ class PlainKit(ContactKit):
     """``ads.ContactKit`` (fresh contacts per line) with plain ASCII contacts and cues."""
 
     def __init__(self, rnd: random.Random) -> None:
-        super().__init__(rnd, PLAIN_SLOTS)
-
-    def __getitem__(self, key: str) -> Sequence[str]:
-        make = _PLAIN_CONTACTS.get(key)
-        if make is None:
-            return self._base[key]
-        if key not in self._drawn:
-            self._drawn[key] = (make(self._rnd),)
-        if key not in self.used:
-            self.used.append(key)
-        return self._drawn[key]
+        super().__init__(rnd, PLAIN_SLOTS, _PLAIN_CONTACTS)
 
 
 def make_ads(n: int, seed: int = AD_SEED) -> list[str]:

@@ -117,16 +117,19 @@ class ContactKit(Mapping[str, Sequence[str]]):
     Args:
         rnd: Random source for drawing contacts.
         base: Static slot vocabularies.
+        contacts: Slot -> function drawing one contact (default :data:`CONTACT_SLOTS`).
     """
 
-    def __init__(self, rnd: random.Random, base: Mapping[str, Sequence[str]] = AD_SLOTS):
+    def __init__(self, rnd: random.Random, base: Mapping[str, Sequence[str]] = AD_SLOTS,
+                 contacts: Mapping[str, Callable[[random.Random], str]] | None = None):
         self._rnd = rnd
         self._base = base
+        self._contacts = CONTACT_SLOTS if contacts is None else contacts
         self._drawn: dict[str, tuple[str]] = {}
         self.used: list[str] = []
 
     def __getitem__(self, key: str) -> Sequence[str]:
-        make = CONTACT_SLOTS.get(key)
+        make = self._contacts.get(key)
         if make is None:
             return self._base[key]
         if key not in self._drawn:
@@ -137,10 +140,10 @@ class ContactKit(Mapping[str, Sequence[str]]):
 
     def __iter__(self) -> Iterator[str]:
         yield from self._base
-        yield from (k for k in CONTACT_SLOTS if k not in self._base)
+        yield from (k for k in self._contacts if k not in self._base)
 
     def __len__(self) -> int:
-        return len(self._base) + sum(k not in self._base for k in CONTACT_SLOTS)
+        return len(self._base) + sum(k not in self._base for k in self._contacts)
 
 
 _BANKS: dict[str, dict[str, tuple[Template, ...]]] = {
