@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -158,6 +159,21 @@ def parse_mapping(spec: str | None) -> dict[str, str]:
             raise ValueError(f"--map field {name!r} unknown; use text=, label= or room_id=")
         mapping[field] = column.strip()
     return mapping
+
+
+DATA_MODULES: tuple[str, ...] = ("datasets",)
+"""Modules :func:`load_table` imports when it runs (the ``train`` extra): a command's import
+guard imports them first, so a missing extra is its install hint, not a traceback."""
+
+
+def require_data_modules() -> None:
+    """Import what reading data files needs, so a missing extra shows before any work.
+
+    Raises:
+        ImportError: When one is not installed (``pip install 'botcomments[train]'``).
+    """
+    for name in DATA_MODULES:
+        importlib.import_module(name)
 
 
 def load_table(path: Path | str) -> list[dict[str, Any]]:

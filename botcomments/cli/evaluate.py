@@ -45,8 +45,10 @@ def run(args: argparse.Namespace) -> int:
     )
 
     try:
-        from botcomments_training.data import load_labeled, parse_mapping
-    except ImportError as exc:  # pragma: no cover - depends on the install
+        from botcomments_training.data import load_labeled, parse_mapping, require_data_modules
+
+        require_data_modules()  # datasets is imported late, by load_table
+    except ImportError as exc:  # the train extra is not installed
         return train_extra_missing(exc, "evaluate (reading labeled data)")
     model_dir, problem = find_model_dir(Path(args.model), fallback="")
     if model_dir is None:

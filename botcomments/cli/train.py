@@ -72,9 +72,11 @@ def run(args: argparse.Namespace) -> int:
     from botcomments.model.evaluation import format_report
     try:
         from botcomments_training.config import TrainConfig
-        from botcomments_training.data import load_labeled, parse_mapping
+        from botcomments_training.data import load_labeled, parse_mapping, require_data_modules
         from botcomments_training.finetune import fine_tune
-    except ImportError as exc:  # pragma: no cover - depends on the install
+
+        require_data_modules()  # datasets is imported late, by load_table
+    except ImportError as exc:  # the train extra is not installed
         return train_extra_missing(exc, "training")
     cfg = TrainConfig.from_file(args.config) if args.config else TrainConfig()
     overrides = {k: v for k, v in (("seed", args.seed), ("epochs", args.epochs),

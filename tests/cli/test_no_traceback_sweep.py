@@ -96,3 +96,21 @@ def test_closed_stdout_pipe_ends_quietly_with_exit_0(tmp_path: Path) -> None:
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 0, err
     assert "Traceback" not in err and "BrokenPipeError" not in err, err
+
+
+@pytest.mark.parametrize("argv", [
+    ["train", "--data", "{chat}", "--out", "{tmp}/m"],
+    ["evaluate", "--model", "{tmp}/nomodel", "--data", "{chat}"],
+], ids=["train", "evaluate"])
+def test_missing_train_extra_is_the_install_hint(
+        argv: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture) -> None:
+    """``datasets`` (read late, by load_table) missing: exit 2 and the pip line."""
+    chat = tmp_path / "chat.jsonl"
+    chat.write_text(json.dumps({"text": "主播好美", "label": 0}, ensure_ascii=False) + "\n",
+                    "utf-8")
+    monkeypatch.setitem(sys.modules, "datasets", None)
+    assert main([a.format(tmp=tmp_path, chat=chat) for a in argv]) == 2
+    printed = capsys.readouterr()
+    assert "pip install 'botcomments[train]'" in caplog.text
+    assert "Traceback" not in printed.out + printed.err + caplog.text
