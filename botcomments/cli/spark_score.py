@@ -88,13 +88,15 @@ def run(args: argparse.Namespace) -> int:
     from botcomments.cli.score import find_model_dir, output_folder_problem
 
     try:
+        import pyspark  # noqa: F401  (the session imports it late: check the extra first)
+
         from botcomments.spark.job import COMMENTS_DIR, REJECTS_DIR, ROOMS_DIR, spark_score
         from botcomments.spark.reading import ReadOptions
         from botcomments.spark.scoring import ScorerSpec
         from botcomments.spark.session import start_session
-    except ModuleNotFoundError as exc:
-        print(f"error: {exc.name} is not installed; pip install 'botcomments[spark]' "
-              "(Spark also needs a Java 17+ runtime)", file=sys.stderr)
+    except ImportError as exc:
+        print(f"error: {exc.name or 'pyspark'} is not installed; pip install "
+              "'botcomments[spark]' (Spark also needs a Java 17+ runtime)", file=sys.stderr)
         return 2
     conf = _conf(args.conf)
     model_dir, model_problem = (None, "") if args.no_model else find_model_dir(args.model)

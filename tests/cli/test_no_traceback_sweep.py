@@ -114,3 +114,16 @@ def test_missing_train_extra_is_the_install_hint(
     printed = capsys.readouterr()
     assert "pip install 'botcomments[train]'" in caplog.text
     assert "Traceback" not in printed.out + printed.err + caplog.text
+
+
+def test_missing_spark_extra_is_the_install_hint(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    chat = tmp_path / "chat.jsonl"
+    chat.write_text(json.dumps({"text": "主播好美"}, ensure_ascii=False) + "\n", "utf-8")
+    monkeypatch.setitem(sys.modules, "pyspark", None)
+    code = main(["spark-score", str(chat), "--out", str(tmp_path / "o"), "--no-model"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "pyspark is not installed; pip install 'botcomments[spark]'" in err
+    assert "did not start" not in err and "Traceback" not in err
