@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 import pytest
@@ -70,3 +71,25 @@ def test_interleaved_rooms_stay_bounded() -> None:
 def test_bad_limits(bad: dict[str, int]) -> None:
     with pytest.raises(ValueError):
         list(room_slices([], **bad))
+
+
+def test_verdicts_do_not_depend_on_the_file_order_of_same_second_comments() -> None:
+    """Whole-second chat: shuffling the comments of each second changes no verdict."""
+    from botcomments.scoring.pipeline import Scorer
+    from botcomments.simulate import SimulationConfig, simulate
+
+    # whole seconds of a busy room: times squeezed 20-fold, then cut to the second
+    comments = [dataclasses.replace(c, ts=float(int((c.ts or 0) / 20))) for c in
+                simulate(3, seed=11, config=SimulationConfig(room_size=(300, 500))).comments]
+    shuffled = list(comments)
+    random.Random(0).shuffle(shuffled)
+    shuffled.sort(key=lambda c: (c.room_id, c.ts))  # per room by second, ties shuffled
+    assert [c.text for c in shuffled] != [c.text for c in sorted(
+        comments, key=lambda c: (c.room_id, c.ts))]
+
+    def verdicts(stream: list[Comment]) -> list[tuple[str, float, str, str, float, tuple]]:
+        result = Scorer.rule_only().score(stream)
+        return sorted((c.room_id, c.ts or 0.0, c.user_id or "", c.text, v.bot_score, v.flags)
+                      for c, v in zip(stream, result.verdicts, strict=True))
+
+    assert verdicts(shuffled) == verdicts(sorted(comments, key=lambda c: (c.room_id, c.ts)))
