@@ -50,21 +50,31 @@ def _same(a: Path, b: Path) -> bool:
 
 
 def overwrites_input(outputs: Iterable[Path], inputs: Iterable[str | Path]) -> str | None:
-    """Name an output path that is also an input (writing it would destroy the input).
+    """Name an output path that is an input, or lies inside an input folder.
+
+    Writing it would destroy the input; inside an input folder (read recursively) it
+    would also be read as input by the next run. Paths are compared resolved (``..``,
+    symbolic links), not as given.
 
     Args:
-        outputs: Files the command will write.
-        inputs: Input paths as given.
+        outputs: Files and folders the command will write.
+        inputs: Input paths as given (files or folders).
 
     Returns:
         An error message naming the clash, or None.
     """
     given = [Path(p) for p in inputs]
+    folders = [(inp, inp.resolve()) for inp in given if inp.is_dir()]
     for out in outputs:
         for inp in given:
             if _same(out, inp):
                 return (f"output {out} is the input {inp}; it would be overwritten. "
                         "Write to another path")
+        resolved = out.resolve()
+        for inp, folder in folders:  # folders are read recursively: outputs would be inputs
+            if resolved == folder or folder in resolved.parents:
+                return (f"output {out} is inside the input folder {inp}: a later run would "
+                        "read it as input and write over it. Write outside that folder")
     return None
 
 

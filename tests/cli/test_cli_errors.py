@@ -47,6 +47,38 @@ def test_never_writes_over_an_input(
     assert chat.read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["score", "{dir}", "--out", "{dir}/out", "--no-model"],
+        ["score", "{dir}", "--out", "{dir}", "--no-model"],
+        ["score", "{tmp}/link", "--out", "{dir}/../in/out", "--no-model"],
+        ["spark-score", "{dir}", "--out", "{dir}/out", "--no-model"],
+        ["read", "{dir}", "--out", "{dir}/normalised.jsonl"],
+        ["read", "{dir}", "--rejects", "{dir}/sub/rejects.jsonl"],
+        ["read", "{dir}", "--events", "{tmp}/link/events.jsonl"],
+        ["classify", "{dir}", "--out", "{dir}/scored.jsonl", "--model", "{tmp}/m"],
+    ],
+    ids=["score-out-in-input", "score-out-is-input", "score-via-link-and-dots",
+         "spark-score", "read-out", "read-rejects",
+         "read-events-via-link", "classify-out"],
+)
+def test_never_writes_inside_an_input_folder(
+    argv: list[str], chat: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An input folder is read recursively: outputs in it would be the next run's inputs."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "chat.jsonl").write_bytes(chat.read_bytes())
+    (tmp_path / "link").symlink_to(folder)
+    before = sorted(p.name for p in folder.rglob("*"))
+    assert main([a.format(dir=folder, tmp=tmp_path) for a in argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "Traceback" not in err
+    assert "inside the input folder" in err or "is the input" in err
+    assert sorted(p.name for p in folder.rglob("*")) == before
+
+
 @pytest.mark.parametrize("value", ["nan", "5", "-1", "0", "1", "abc"])
 def test_threshold_must_be_a_probability(
     value: str, chat: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
