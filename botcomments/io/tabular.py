@@ -17,35 +17,70 @@ from botcomments.io.sources import RawLine, detect_encoding, iter_raw_lines, ope
 PARQUET_BATCH_ROWS = 8192
 
 
-class _DecodedLines:
-    """Decoded lines for ``csv.reader``; remembers undecodable lines and too-long lines.
+MAX_ROW_LINES = 1000
+"""Physical lines one CSV row may span (quoted fields with newlines); a row still open
+after that many lines is an unbalanced quote: its first line is rejected."""
 
-    Undecodable bytes are kept as surrogate escapes so the CSV structure survives, and
-    their line numbers are recorded so the row containing them is rejected. A too-long
-    line is replaced by a blank line (keeping ``csv.reader.line_num`` aligned) and
-    queued as a rejection.
+_UNBALANCED = ("unbalanced quote: the quoted field opened on this line {how}; only this "
+               "line was rejected, reading went on with the next line")
+
+
+class _RowTooLong(Exception):
+    """A row has taken in :data:`MAX_ROW_LINES` lines without ending."""
+
+
+class _DecodedLines:
+    """Decoded lines for ``csv.reader``, one row's worth of lines kept to read them again.
+
+    Remembers undecodable lines and too-long lines. Undecodable bytes are kept as surrogate
+    escapes so the CSV structure survives, and their line numbers are recorded so the row
+    containing them is rejected. A too-long line is replaced by a blank line and queued as
+    a rejection. The lines of the row being read are kept (``row_lines``) so that, when the
+    row turns out to start with an unbalanced quote, all but its first line can be handed
+    back (:meth:`reread`) and read again.
     """
 
     def __init__(self, lines: Iterator[RawLine], encoding: str, path: str) -> None:
         self._lines = lines
         self._encoding = encoding
         self._path = path
+        self._again: list[tuple[int, str]] = []  # lines to read again, last first
         self.bad_lines: set[int] = set()
         self.pending: list[Rejected] = []
+        self.row_lines: list[tuple[int, str]] = []
 
-    def __iter__(self) -> Iterator[str]:
-        for line in self._lines:
-            if line.too_long:
-                loc = Location(self._path, line.lineno, line.offset)
-                detail = "line longer than the limit"
-                self.pending.append(Rejected(loc, "line_too_long", detail, preview(line.data)))
-                yield "\n"
-                continue
-            try:
-                yield line.data.decode(self._encoding) + "\n"
-            except UnicodeDecodeError:
-                self.bad_lines.add(line.lineno)
-                yield line.data.decode(self._encoding, errors="surrogateescape") + "\n"
+    def __iter__(self) -> _DecodedLines:
+        return self
+
+    def __next__(self) -> str:
+        if len(self.row_lines) >= MAX_ROW_LINES:
+            raise _RowTooLong
+        item = self._again.pop() if self._again else self._decode(next(self._lines))
+        self.row_lines.append(item)
+        return item[1]
+
+    def _decode(self, line: RawLine) -> tuple[int, str]:
+        if line.too_long:
+            loc = Location(self._path, line.lineno, line.offset)
+            detail = "line longer than the limit"
+            self.pending.append(Rejected(loc, "line_too_long", detail, preview(line.data)))
+            return line.lineno, "\n"
+        try:
+            return line.lineno, line.data.decode(self._encoding) + "\n"
+        except UnicodeDecodeError:
+            self.bad_lines.add(line.lineno)
+            return line.lineno, line.data.decode(self._encoding, errors="surrogateescape") + "\n"
+
+    def start_row(self) -> None:
+        """Forget the lines of the row read last."""
+        self.row_lines.clear()
+
+    def reread(self) -> tuple[int, str]:
+        """Hand back every line of the current row but its first, which is returned."""
+        first, *rest = self.row_lines
+        self._again.extend(reversed(rest))
+        self.row_lines.clear()
+        return first
 
 
 def read_csv(
@@ -59,6 +94,13 @@ def read_csv(
     on_encoding: Callable[[str], None],
 ) -> Iterator[Item]:
     """Stream a CSV/TSV file with a header row; quoted fields may contain newlines.
+
+    Rows are parsed strictly: a quoted field must close, followed by the delimiter or
+    the end of the line, within :data:`MAX_ROW_LINES` lines and before the end of the
+    file. A row spanning several lines that breaks this starts with an unbalanced quote:
+    its first line is rejected (``invalid_csv``) and reading goes on with the next line,
+    so one stray quote costs one record, not the rest of the file. A one-line row that
+    breaks it only after a closed quote (``"ab"c``) is read leniently, as before.
 
     Args:
         path: The file (``.gz`` allowed).
@@ -79,33 +121,63 @@ def read_csv(
     name = str(path)
     with open_binary(path) as fh:
         lines = _DecodedLines(iter_raw_lines(fh, max_line_bytes), encoding, name)
-        reader = csv.reader(iter(lines), delimiter=delimiter)
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
         try:
             header = next(reader, None)
-        except csv.Error as exc:
-            detail = f"header row unreadable ({exc}); the file was not read"
+        except (csv.Error, _RowTooLong) as exc:
+            detail = f"header row unreadable ({exc or 'unbalanced quote'}); the file was not read"
             yield Rejected(Location(name, 1), "invalid_csv", detail)
             return
         if header is None:
             return
         header = [h.strip() for h in header]
         while True:
-            first_line = reader.line_num + 1
+            lines.start_row()
             error: Rejected | None = None
             try:
                 row = next(reader)
             except StopIteration:
                 break
-            except csv.Error as exc:
-                row, error = [], Rejected(Location(name, first_line), "invalid_csv", str(exc))
+            except (csv.Error, _RowTooLong) as exc:
+                row, error = _broken_row(lines, exc, delimiter, name)
             yield from lines.pending
             lines.pending.clear()
             if error is not None:
                 yield error
             elif row:
-                span = (first_line, reader.line_num)
+                span = (lines.row_lines[0][0], lines.row_lines[-1][0])
                 yield _row_item(row, header, lines.bad_lines, span, name, field_map, default_room)
     yield from lines.pending
+
+
+def _broken_row(lines: _DecodedLines, exc: Exception, delimiter: str, name: str
+                ) -> tuple[list[str], Rejected | None]:
+    """What a row that does not parse strictly becomes: a lenient row, or a rejection.
+
+    Returns:
+        ``(row, None)`` for a one-line row whose quotes close on that line (read as the
+        lenient parser reads it); ``([], rejection)`` otherwise, after handing the row's
+        other lines back to be read again.
+    """
+    if not lines.row_lines:  # nothing read: cannot happen with a line source
+        return [], Rejected(Location(name, 0), "invalid_csv", str(exc))
+    one_line = len(lines.row_lines) == 1
+    if one_line and isinstance(exc, csv.Error) and "unexpected end of data" not in str(exc):
+        lineno, text = lines.row_lines[0]
+        if "field larger than field limit" in str(exc):
+            return [], Rejected(Location(name, lineno), "invalid_csv", str(exc), preview(text))
+        return next(csv.reader([text], delimiter=delimiter), []), None
+    lineno, text = lines.reread()
+    if isinstance(exc, _RowTooLong):
+        how = f"is still open {MAX_ROW_LINES} lines later"
+    elif "unexpected end of data" in str(exc):
+        how = "is still open at the end of the file"
+    elif "field larger than field limit" in str(exc):
+        how = f"grows past the field limit ({exc})"
+    else:
+        how = f"does not close properly ({exc})"
+    return [], Rejected(Location(name, lineno), "invalid_csv", _UNBALANCED.format(how=how),
+                        preview(text))
 
 
 def _row_item(

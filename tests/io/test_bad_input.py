@@ -169,6 +169,30 @@ CASES: list[Any] = [
         {},
     ),
     (
+        "csv-unbalanced-quote-costs-one-line",  # was: one comment swallowing the rest
+        "a.csv",
+        b'text,user_id\nhello,1\n"broken,2\nok3,3\nok4,4\nok5,5\n',
+        {},
+        (5, 4, 1, 0),
+        {"invalid_csv": 1},
+    ),
+    (
+        "csv-quote-closed-badly-later",
+        "a.csv",
+        b'text,user_id\n"open,1\nok2,2\nsaid "hi" x,3\n"ok4",4\n',
+        {},
+        (4, 3, 1, 0),
+        {"invalid_csv": 1},
+    ),
+    (
+        "csv-quoted-newlines-then-unbalanced",
+        "a.csv",
+        '\ufefftext,user_id\n"第一行\n第二行",1\n"x" ,2\n"坏,3\nok,4\n'.encode(),
+        {},
+        (4, 3, 1, 0),
+        {"invalid_csv": 1},
+    ),
+    (
         "csv-too-many-fields",
         "a.csv",
         b"text,user_id\na,1\nb,2,3\n",
@@ -318,3 +342,38 @@ def test_gb18030_file_still_sniffs_as_gb18030() -> None:
     data = ((line + "\n") * (2 * SNIFF_BYTES // len(line))).encode("gb18030")
     assert detect_encoding(data[:SNIFF_BYTES]) == "gb18030"
     assert detect_encoding(data[: SNIFF_BYTES - 1]) == "gb18030"
+
+
+def test_csv_unbalanced_quote_rejects_its_line_only(
+    write_file: Callable[[str, bytes], Path], read_all: ReadAll, tmp_path: Path
+) -> None:
+    """The stray quote's line is the reject (with the line number); the others are read."""
+    path = write_file("q.csv", b'text,user_id\nhello,1\n"broken,2\nok3,3\nok4,4\n')
+    rejects = tmp_path / "rejects.jsonl"
+    comments, _ = read_all(path, rejects_path=rejects)
+    assert [c.text for c in comments] == ["hello", "ok3", "ok4"]
+    entry = json.loads(rejects.read_text("utf-8"))
+    assert (entry["line"], entry["reason"]) == (3, "invalid_csv")
+    assert "unbalanced quote" in entry["detail"] and entry["raw"].startswith('"broken')
+
+
+def test_csv_quote_open_past_the_row_line_limit(
+    write_file: Callable[[str, bytes], Path], read_all: ReadAll
+) -> None:
+    """A quote that would close (validly) only after MAX_ROW_LINES lines is unbalanced."""
+    from botcomments.io.tabular import MAX_ROW_LINES
+
+    body = "".join(f"ok{i},{i}\n" for i in range(MAX_ROW_LINES + 5))
+    path = write_file("q.csv", ('text,user_id\n"open,0\n' + body + 'late",9\n').encode())
+    comments, stats = read_all(path)
+    assert stats.rejected_by_reason == {"invalid_csv": 1}
+    assert [c.text for c in comments[:2]] == ["ok0", "ok1"]
+    assert stats.accepted == MAX_ROW_LINES + 5 + 1  # 'late"' is kept as read leniently
+
+
+def test_csv_legit_multiline_fields_kept(
+    write_file: Callable[[str, bytes], Path], read_all: ReadAll
+) -> None:
+    path = write_file("m.csv", 'text,user_id\n"一\n二\n""三""",1\n"四",2\n'.encode())
+    comments, stats = read_all(path)
+    assert [c.text for c in comments] == ['一\n二\n"三"', "四"] and stats.rejected == 0
