@@ -6,6 +6,9 @@ records the reader rejects are logged, counted and written to the rejects file
 ``text`` field per line) or TXT (one comment per line), and unreadable lines are
 written to OUT with an ``error`` field. Every scored record gets ``bot_score``,
 ``pred_label`` and ``is_bot`` (at the model's saved threshold); an input ``label`` is kept.
+A ``.txt`` line over 1 MiB is a ``line_too_long`` reject. The printed JSON summary counts
+every input record as ``score`` does: ``read = accepted + rejected + skipped + events``
+(engagement events are counted, not classified), then ``scored`` and ``errors``.
 """
 
 from __future__ import annotations
@@ -54,24 +57,55 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _text_lines(path: Path) -> Iterator[dict[str, Any]]:
+class _TextLines:
     """A ``.txt`` file as one comment per non-blank line (UTF-8 or GB18030, detected).
 
-    Lines that do not decode become records with an ``error`` (counted, not dropped).
+    Lines that do not decode become records with an ``error`` (counted, not dropped); a
+    line over the line limit (1 MiB) is a ``line_too_long`` reject, written to the
+    rejects file like the other readers' rejects. ``stats`` counts as they do.
     """
-    from botcomments.io.sources import detect_encoding, iter_raw_lines, open_binary, peek
 
-    encoding = detect_encoding(peek(path))
-    with open_binary(path) as fh:
-        for line in iter_raw_lines(fh):
-            try:
-                text = line.data.decode(encoding)
-            except UnicodeDecodeError as exc:
-                yield {"_line": line.lineno,
-                       "error": f"line {line.lineno}: not {encoding} ({exc.reason})"}
-                continue
-            if text.strip():
-                yield {"_line": line.lineno, "text": text}
+    def __init__(self, path: Path, rejects: Path | None) -> None:
+        from botcomments.io.stats import ReadStats
+
+        self.path = path
+        self.rejects = rejects
+        self.stats = ReadStats()
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        from botcomments.io.base import Location, Rejected, preview
+        from botcomments.io.sources import detect_encoding, iter_raw_lines, open_binary, peek
+
+        name = str(self.path)
+        fstats = self.stats.file(name)
+        encoding = fstats.encoding = detect_encoding(peek(self.path))
+        fstats.fmt = "txt"
+        rejects = RecordWriter(self.rejects, fmt="jsonl") if self.rejects else None
+        try:
+            with open_binary(self.path) as fh:
+                for line in iter_raw_lines(fh):
+                    if line.too_long:
+                        item = Rejected(Location(name, line.lineno, line.offset),
+                                        "line_too_long", "line longer than the limit",
+                                        preview(line.data))
+                        logger.warning("rejected %s", item.message)
+                        self.stats.count_rejected(name, item.reason)
+                        if rejects is not None:
+                            rejects.write(item.to_dict())
+                        continue
+                    try:
+                        text = line.data.decode(encoding)
+                    except UnicodeDecodeError as exc:
+                        self.stats.count_accepted(name, "none")
+                        yield {"_line": line.lineno,
+                               "error": f"line {line.lineno}: not {encoding} ({exc.reason})"}
+                        continue
+                    if text.strip():
+                        self.stats.count_accepted(name, "none")
+                        yield {"_line": line.lineno, "text": text}
+        finally:
+            if rejects is not None:
+                rejects.close()
 
 
 def _plain_records(path: Path) -> Iterator[dict[str, Any]]:
@@ -105,10 +139,11 @@ def read_records(
 
     Returns:
         ``(records, stream)``: an iterator of record dicts and the reader's stream (with
-        ``stats``), or None as stream for the plain fallback.
+        ``stats``: a ``.txt`` file's too), or None as stream for the plain fallback.
     """
     if path.suffix.lower() == ".txt":  # one comment per line, not a CSV with a header
-        return _text_lines(path), None
+        lines = _TextLines(path, rejects)
+        return iter(lines), lines
     try:
         readers = importlib.import_module("botcomments.io.readers")
     except ImportError:
@@ -183,7 +218,8 @@ def run(args: argparse.Namespace) -> int:
             n_err += rec.get("error") is not None
             writer.write(rec)
         n = writer.n_written
-    n_rejected = int(stream.stats.rejected) if stream is not None else 0
+    stats = stream.stats if stream is not None else None
+    n_rejected = int(stats.rejected) if stats is not None else 0
     if n_err or n_rejected:
         logger.warning(
             "%d records not scored (error field in %s), %d rejected by the reader (in %s)",
@@ -192,8 +228,20 @@ def run(args: argparse.Namespace) -> int:
             n_rejected,
             rejects,
         )
-    summary = {"scored": n - n_err, "errors": n_err, "rejected": n_rejected, "out": args.out}
-    note = zone_note(stream.stats, args.tz) if stream is not None else None
+    summary: dict[str, Any] = {}
+    if stats is not None:  # the same counts as score's: read = accepted+rejected+skipped+events
+        summary.update(read=stats.read, accepted=stats.accepted, rejected=stats.rejected,
+                       skipped=stats.skipped, events=stats.events)
+        if stats.events:
+            summary["events_by_kind"] = dict(stats.events_by_kind.most_common())
+            summary["events_note"] = ("engagement events are counted, not classified; "
+                                      "botcomments score uses them")
+        if stats.skipped:
+            summary["skipped_by_kind"] = dict(stats.skipped_by_kind.most_common())
+    summary.update(scored=n - n_err, errors=n_err, rejected=n_rejected, out=args.out)
+    if n_rejected:
+        summary["rejects"] = str(rejects)
+    note = zone_note(stats, args.tz) if stats is not None else None
     if note:
         summary["note"] = note
     print(json.dumps(summary, ensure_ascii=False))

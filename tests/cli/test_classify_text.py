@@ -81,3 +81,57 @@ def test_no_default_model_is_a_message(
     src.write_text("主播好美\n", "utf-8")
     assert main(["classify", str(src), "--out", str(tmp_path / "o.jsonl")]) == 2
     assert "pass --model DIR" in capsys.readouterr().err
+
+
+def test_txt_line_over_the_limit_is_a_reject(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not its first 4 KiB scored as a comment: a line_too_long reject, like the readers."""
+    model = build_tiny_model(tmp_path / "model", dict(LABEL_NAMES))
+    src = tmp_path / "in.txt"
+    src.write_bytes("主播好美\n".encode() + "长".encode() * 400_000 + "\n晚安\n".encode())
+    out = tmp_path / "scored.jsonl"
+    assert main(["classify", str(src), "--model", str(model), "--out", str(out)]) == 0
+    recs = [json.loads(x) for x in out.read_text("utf-8").splitlines()]
+    assert [r["text"] for r in recs] == ["主播好美", "晚安"]
+    rejects = [json.loads(x) for x in
+               Path(f"{out}.rejects.jsonl").read_text("utf-8").splitlines()]
+    assert [(r["line"], r["reason"]) for r in rejects] == [(2, "line_too_long")]
+    summary = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert (summary["read"], summary["accepted"], summary["rejected"]) == (3, 2, 1)
+
+
+def test_summary_counts_skipped_records_and_events(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every input record shows up: scored, rejected, skipped or counted as an event."""
+    model = build_tiny_model(tmp_path / "model", dict(LABEL_NAMES))
+    src = tmp_path / "in.jsonl"
+    rows = [{"text": "主播好美", "room_id": "r1"},
+            {"kind": "like", "room_id": "r1", "count": 3},
+            {"text": "晚安", "room_id": "r1", "label": "maybe"}]
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    out = tmp_path / "scored.jsonl"
+    assert main(["classify", str(src), "--model", str(model), "--out", str(out)]) == 0
+    summary = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert {k: summary[k] for k in ("read", "accepted", "rejected", "skipped", "events",
+                                     "scored")} == {"read": 3, "accepted": 1, "rejected": 1,
+                                                    "skipped": 0, "events": 1, "scored": 1}
+    assert summary["events_by_kind"] == {"like": 1}
+
+
+def test_summary_counts_skipped_blivedm_messages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    model = build_tiny_model(tmp_path / "model", dict(LABEL_NAMES))
+    fixture = Path(__file__).parents[1] / "io" / "fixtures" / "blivedm.jsonl"
+    src = tmp_path / "dump.jsonl"
+    src.write_bytes(fixture.read_bytes()
+                    + b'{"cmd": "STOP_LIVE_ROOM_LIST", "data": {"room_id_list": [1]}}\n')
+    out = tmp_path / "scored.jsonl"
+    assert main(["classify", str(src), "--model", str(model), "--out", str(out)]) == 0
+    summary = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert summary["skipped"] == 1 and summary["events"] > 0
+    assert summary["read"] == (summary["accepted"] + summary["rejected"] + summary["skipped"]
+                               + summary["events"])
+    assert summary["scored"] + summary["errors"] == summary["accepted"]
