@@ -343,19 +343,21 @@ ROOM_KINDS = ("ts_ties",)
 # Rooms and scoring
 # ---------------------------------------------------------------------------------------
 def build_room(room_id: str, bg: Background, text: str, at: float, *, whole_seconds: bool = False,
-               reverse_ties: bool = False) -> tuple[list[Comment], int]:
-    """The room's comments (time order) and the index of the test line."""
+               reverse_ties: bool = False) -> tuple[list[Comment], int, list[int]]:
+    """The room's comments (time order), the index of the test line, and for each comment
+    its position in the untouched time order (so verdicts of two orders can be paired)."""
     rows = [(t, x, u, False) for t, x, u in zip(bg.ts, bg.texts, bg.users, strict=True)]
     rows.append((at, text, TEST_USER, True))
     rows.sort(key=lambda r: r[0])
+    order = list(range(len(rows)))
     if whole_seconds:
         rows = [(float(int(r[0])), *r[1:]) for r in rows]
         if reverse_ties:
-            keyed = sorted(enumerate(rows), key=lambda p: (p[1][0], -p[0]))
-            rows = [r for _, r in keyed]
+            order = sorted(order, key=lambda k: (rows[k][0], -k))
+            rows = [rows[k] for k in order]
     comments = [Comment(text=x, room_id=room_id, ts=t, user_id=u, platform="bilibili")
                 for t, x, u, _ in rows]
-    return comments, next(i for i, r in enumerate(rows) if r[3])
+    return comments, next(i for i, r in enumerate(rows) if r[3]), order
 
 
 @dataclass(frozen=True)
@@ -381,11 +383,15 @@ class Case:
 
 
 def score_room(scorer: object, case: Case, text: str, **kw: bool) -> tuple[Outcome, list[bool]]:
-    """Score the case's room with ``text`` posted; (test outcome, every comment's is_bot)."""
-    comments, idx = build_room(case.room_id, case.bg, text, case.at, **kw)
+    """Score the case's room with ``text`` posted; (test outcome, every comment's is_bot in
+    the untouched time order, whatever order the room was fed in)."""
+    comments, idx, order = build_room(case.room_id, case.bg, text, case.at, **kw)
     verdicts = scorer.score(comments).verdicts  # type: ignore[attr-defined]
     v = verdicts[idx]
-    return Outcome(v.is_bot, v.flags, v.text_score), [x.is_bot for x in verdicts]
+    is_bot = [False] * len(verdicts)
+    for position, original in enumerate(order):
+        is_bot[original] = verdicts[position].is_bot
+    return Outcome(v.is_bot, v.flags, v.text_score), is_bot
 
 
 def make_cases(args: argparse.Namespace) -> list[Case]:
