@@ -4,7 +4,7 @@
   once, wherever it occurs in the archive (chat repeats many lines). The model reads a
   comment's normal form and pads each text to a length of its own, so these are the
   scores ``botcomments score`` computes up to the precision's batch effect (<= 3e-7 in
-  fp32, none in bf16, whose batches are padded to 32 rows).
+  fp32, none in bf16, whose batches are padded to a multiple of 32 rows).
 - **Shard stage** (:func:`score_shards`): the rooms of one shard, in input order, through
   one :class:`~botcomments.scoring.pipeline.Scorer` whose detectors carry their cross-room
   memory from room to room, exactly as one ``botcomments score`` run over those rooms
