@@ -31,6 +31,7 @@ from botcomments.cli.checks import (
     zone_note,
 )
 from botcomments.cli.score import find_model_dir
+from botcomments.io.closing import ClosesOnExit
 from botcomments.io.writers import RecordWriter
 
 logger = logging.getLogger(__name__)
@@ -213,11 +214,15 @@ def run(args: argparse.Namespace) -> int:
         return 2
     records, stream = read_records(Path(args.input), args.mapping, rejects, args.tz)
     n_err = 0
-    with RecordWriter(args.out) as writer:
-        for rec in score_records(records, clf):
-            n_err += rec.get("error") is not None
-            writer.write(rec)
-        n = writer.n_written
+    try:
+        with RecordWriter(args.out) as writer:
+            for rec in score_records(records, clf):
+                n_err += rec.get("error") is not None
+                writer.write(rec)
+            n = writer.n_written
+    finally:
+        if isinstance(stream, ClosesOnExit):  # the reader's rejects file, complete now
+            stream.close()
     stats = stream.stats if stream is not None else None
     n_rejected = int(stats.rejected) if stats is not None else 0
     if n_err or n_rejected:

@@ -283,8 +283,8 @@ class BotCommentClassifier:
         folder = Path(path)
         if not folder.is_dir():
             raise FileNotFoundError(
-                f"model folder {folder} does not exist; train one with `botcomments train` "
-                "or pass models/default"
+                f"model folder {folder} does not exist; pass the folder of a model written "
+                "by `botcomments train` (the shipped one is models/default in the source tree)"
             )
         tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
         model = AutoModelForSequenceClassification.from_pretrained(folder, local_files_only=True)

@@ -135,3 +135,29 @@ def test_summary_counts_skipped_blivedm_messages(
     assert summary["read"] == (summary["accepted"] + summary["rejected"] + summary["skipped"]
                                + summary["events"])
     assert summary["scored"] + summary["errors"] == summary["accepted"]
+
+
+def test_the_rejects_file_is_complete_when_classify_returns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """classify closes the reader's stream: its rejects are on disk before it returns."""
+    from botcomments.io import readers
+
+    closed: list[bool] = []
+    real_close = readers.CommentStream.close
+
+    def spy(stream: readers.CommentStream) -> None:
+        closed.append(True)
+        real_close(stream)
+
+    monkeypatch.setattr(readers.CommentStream, "close", spy)
+    model = build_tiny_model(tmp_path / "model", dict(LABEL_NAMES))
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"text": "主播好美"}\n{oops\n', "utf-8")
+    rejects = tmp_path / "rejects.jsonl"
+    assert main(["classify", str(src), "--model", str(model), "--out",
+                 str(tmp_path / "scored.jsonl"), "--rejects", str(rejects)]) == 0
+    capsys.readouterr()
+    assert closed
+    assert [json.loads(line)["reason"] for line in rejects.read_text("utf-8").splitlines()] \
+        == ["invalid_json"]
