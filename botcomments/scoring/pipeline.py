@@ -357,15 +357,40 @@ class Scorer:
         Returns:
             Features, detector outputs, scores and verdicts (slice order).
         """
-        ex = self.extractor.extract(room_id, comments, normalized)
-        strengths = self.flagger.strengths(ex.features)
+        return self.score_slices([(room_id, comments, normalized)])[0]
+
+    def score_slices(
+        self,
+        pieces: Sequence[tuple[str, Sequence[Comment], Sequence[NormalizedText] | None]],
+    ) -> list[SliceScores]:
+        """Score several time-ordered slices (of one or more rooms), in the given order.
+
+        The detectors see the slices one by one, as :meth:`score_slice` would; the fusion
+        (rule strengths, combiner, explanations) runs once over all their rows, being
+        row by row: many small rooms pay its per-call cost once.
+
+        Args:
+            pieces: ``(room_id, comments, normal forms or None)`` per slice.
+
+        Returns:
+            One result per slice, same order.
+        """
+        exs = [self.extractor.extract(room_id, comments, normalized)
+               for room_id, comments, normalized in pieces]
+        table = exs[0].features if len(exs) == 1 else FeatureTable.concat(
+            [ex.features for ex in exs])
+        strengths = self.flagger.strengths(table)
         if self.flagger is self.fusion:  # rule combiner: its score is its rules' strengths
             scores = self.flagger.proba_from_strengths(strengths)
         else:
-            scores = self.fusion.predict_proba(ex.features)
-        verdicts = self._verdicts(scores, strengths, ex.outputs, ex.normalized, ex.text_scores)
-        self._explain_unflagged(verdicts, ex.features, ex.outputs, ex.normalized)
-        return SliceScores(ex.features, ex.outputs, scores, ex.text_scores, verdicts)
+            scores = self.fusion.predict_proba(table)
+        bounds = np.cumsum([0, *(len(ex.normalized) for ex in exs)])
+        verdicts = [self._verdicts(scores[a:b], strengths[a:b], ex.outputs, ex.normalized,
+                                   ex.text_scores)
+                    for ex, a, b in zip(exs, bounds[:-1], bounds[1:], strict=True)]
+        self._explain_unflagged(verdicts, table, exs, bounds)
+        return [SliceScores(ex.features, ex.outputs, scores[a:b], ex.text_scores, v)
+                for ex, v, a, b in zip(exs, verdicts, bounds[:-1], bounds[1:], strict=True)]
 
     def _verdicts(
         self,
@@ -408,31 +433,34 @@ class Scorer:
 
     def _explain_unflagged(
         self,
-        verdicts: list[Verdict],
+        verdicts: list[list[Verdict]],
         table: FeatureTable,
-        outputs: Sequence[DetectorOutput],
-        normalized: Sequence[Any],
+        exs: Sequence[Extracted],
+        bounds: np.ndarray,
     ) -> None:
         """Give every bot verdict that no rule flagged the combiner's strongest reason.
 
         Args:
-            verdicts: The slice's verdicts (replaced in place).
-            table: The slice's features.
-            outputs: Detector outputs (for the reason's detector evidence).
-            normalized: Normal forms (for masked contacts).
+            verdicts: Each slice's verdicts (replaced in place).
+            table: The features of all slices, stacked.
+            exs: Each slice's extraction (detector evidence, normal forms).
+            bounds: Row offsets of the slices in ``table`` (one more than slices).
         """
-        rows = np.array([i for i, v in enumerate(verdicts) if v.is_bot and not v.flags],
+        rows = np.array([a + i for vs, a in zip(verdicts, bounds[:-1].tolist(), strict=True)
+                         for i, v in enumerate(vs) if v.is_bot and not v.flags],
                         dtype=np.int64)
         if len(rows) == 0:
             return
-        evidence_of = {o.name: o.evidence for o in outputs}
-        for i, reason in zip(rows.tolist(), self.fusion.reasons(table, rows), strict=True):
-            v = verdicts[i]
-            verdicts[i] = dataclasses.replace(
+        for row, reason in zip(rows.tolist(), self.fusion.reasons(table, rows), strict=True):
+            k = int(np.searchsorted(bounds, row, side="right")) - 1
+            i, ex = row - int(bounds[k]), exs[k]
+            v = verdicts[k][i]
+            evidence_of = {o.name: o.evidence for o in ex.outputs}
+            verdicts[k][i] = dataclasses.replace(
                 v,
                 flags=(reason.flag,),
                 evidence={reason.flag: _reason_evidence(
-                    reason, i, evidence_of, normalized, v.text_score
+                    reason, i, evidence_of, ex.normalized, v.text_score
                 )},
             )
 
@@ -556,12 +584,13 @@ class ScoringRun:
         for group in slice_groups(slices, TEXT_BATCH_COMMENTS):
             normalized = self.scorer.extractor.prepare(
                 [c for piece in group for c in piece.comments])
-            start = 0
-            for piece in group:
-                self._score_piece(piece, order, accumulators,
-                                  normalized[start:start + len(piece)])
-                start += len(piece)
-                yield from order.ready()
+            bounds = np.cumsum([0, *(len(piece) for piece in group)]).tolist()
+            results = self.scorer.score_slices(
+                [(piece.room_id, piece.comments, normalized[a:b])
+                 for piece, a, b in zip(group, bounds[:-1], bounds[1:], strict=True)])
+            for piece, result in zip(group, results, strict=True):
+                self._record(piece, result, order, accumulators)
+            yield from order.ready()
             self._compact_quiet_rooms(accumulators)
         yield from order.ready()
         if len(order):
@@ -584,14 +613,14 @@ class ScoringRun:
                 accumulators[room_id].compact()
                 del self._last_index[room_id]  # back when the room gets comments again
 
-    def _score_piece(
+    def _record(
         self,
         piece: RoomSlice,
+        result: SliceScores,
         order: InputOrder[tuple[Comment, Verdict]],
         accumulators: dict[str, RoomAccumulator],
-        normalized: Sequence[NormalizedText],
     ) -> None:
-        result = self.scorer.score_slice(piece.room_id, piece.comments, normalized)
+        """Add one scored slice to its room, the run's figures and the output order."""
         acc = accumulators.get(piece.room_id)
         if acc is None:
             acc = accumulators[piece.room_id] = RoomAccumulator(piece.room_id)

@@ -190,3 +190,34 @@ def test_extractor_adds_account_text_features_on_handmade_room() -> None:
     assert table.column("acct.text_mean")[3] == pytest.approx(own[3])  # guest: own score
     assert np.isnan(table.column("acct.text_mean_others")[[1, 3]]).all()
     assert "acct.n_comments" not in FeatureExtractor().extract("r", comments).features.names
+
+
+@pytest.mark.parametrize("learned", [False, True])
+def test_fusing_a_group_of_slices_at_once_equals_slice_by_slice(
+        sim_comments: list[Comment], learned: bool) -> None:
+    """score_slices runs the fusion once over several rooms' rows; the verdicts, flags,
+    evidence and scores are those of scoring the slices one by one."""
+    from pathlib import Path
+
+    def scorer() -> Scorer:
+        if not learned:
+            return Scorer.rule_only()
+        root = Path(__file__).resolve().parents[2]
+        return Scorer.from_pretrained(root / "models" / "default", precision="fp32")
+
+    rooms: dict[str, list[Comment]] = {}
+    for c in sim_comments:
+        rooms.setdefault(c.room_id, []).append(c)
+    pieces = [(room, part) for room, cs in rooms.items()
+              for part in (cs[:40], cs[40:41], cs[41:90])]  # slices of 40, 1 and 49
+    one, many = scorer(), scorer()
+    one.reset()
+    many.reset()
+    alone = [one.score_slice(room, part) for room, part in pieces]
+    together = many.score_slices([(room, part, None) for room, part in pieces])
+    assert len(together) == len(alone)
+    for a, b in zip(alone, together, strict=True):
+        np.testing.assert_array_equal(a.scores, b.scores)
+        assert a.verdicts == b.verdicts
+    flagged = [v for r in together for v in r.verdicts if v.is_bot]
+    assert flagged and all(v.flags for v in flagged)
