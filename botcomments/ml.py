@@ -18,7 +18,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -216,12 +216,17 @@ class TreeStack:
         Returns:
             Values, shape (n, n_trees).
         """
-        n_trees = len(self.left)
-        out = np.empty((len(x32), n_trees), dtype=np.float64)
-        step = max(1, LEAF_WALK_CELLS // max(n_trees, 1))
-        for start in range(0, len(x32), step):  # rows in blocks: the walk's temporaries
-            block = x32[start:start + step]     # are (rows, trees) arrays, kept small
-            out[start:start + len(block)] = self._walk(block)
+        return self._in_row_blocks(x32, self._walk, len(self.left))
+
+    def _in_row_blocks(self, x32: np.ndarray, walk: Callable[[np.ndarray], np.ndarray],
+                       width: int) -> np.ndarray:
+        """``walk`` over blocks of rows (its temporaries are (rows, trees) arrays, kept to
+        :data:`LEAF_WALK_CELLS` cells), results stacked into an (n, ``width``) array."""
+        out = np.empty((len(x32), width), dtype=np.float64)
+        step = max(1, LEAF_WALK_CELLS // max(len(self.left), 1))
+        for start in range(0, len(x32), step):
+            block = x32[start:start + step]
+            out[start:start + len(block)] = walk(block)
         return out
 
     def _walk(self, x32: np.ndarray) -> np.ndarray:
@@ -253,12 +258,8 @@ class TreeStack:
         Returns:
             Credits in log-odds, shape (n, d).
         """
-        out = np.zeros(x32.shape, dtype=np.float64)
-        step = max(1, LEAF_WALK_CELLS // max(len(self.left), 1))
-        for start in range(0, len(x32), step):
-            block = x32[start:start + step]
-            out[start:start + len(block)] = self._credits(block, learning_rate)
-        return out
+        return self._in_row_blocks(x32, lambda block: self._credits(block, learning_rate),
+                                   x32.shape[1])
 
     def _credits(self, x32: np.ndarray, learning_rate: float) -> np.ndarray:
         """Credits of a block of rows: per level, each (row, tree) step credits its feature."""

@@ -200,12 +200,14 @@ def run(args: argparse.Namespace) -> int:
     Returns:
         0 on success, 1 on a --strict rejection, 2 on a usage error.
     """
-    outputs = [Path(x) for x in (args.out, args.rejects, args.events) if x is not None]
+    named = {option: Path(path) for option, path in (
+        ("--out", args.out), ("--rejects", args.rejects), ("--events", args.events))
+        if path is not None}
+    outputs = list(named.values())
     clash = (missing_inputs(args.inputs) or overwrites_input(outputs, args.inputs)
-             or _same_output(outputs)
-             or next(filter(None, (unwritable_output(path, option) for path, option in (
-                 (args.out, "--out"), (args.rejects, "--rejects"), (args.events, "--events"))
-                 if path is not None)), None))
+             or _same_output(outputs))
+    for option, path in named.items():
+        clash = clash or unwritable_output(path, option)
     if clash:
         print(f"error: {clash}", file=sys.stderr)
         return 2

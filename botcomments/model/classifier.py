@@ -109,7 +109,7 @@ def same_length_batches(lengths: Sequence[int], batch_size: int) -> list[list[in
 
 MIN_BUCKET = 8
 """Shortest padded token length of the bf16/fp32 path (lengths pad to powers of two)."""
-BF16_MIN_ROWS = 32
+BF16_ROW_MULTIPLE = 32
 """bf16 forward passes run on a multiple of this many rows (batches padded with copies of
 their first text). oneDNN's bf16 kernels accumulate in another order for some small shapes
 (e.g. 3-15 rows of 16 tokens moved a score by up to 9e-4); on multiples of 32 rows a
@@ -119,8 +119,8 @@ plateaued at 661 instead of 913 MB RSS, at the same speed."""
 PRECISIONS: tuple[str, ...] = ("int8", "bf16", "fp32")
 """Inference precisions: int8 dynamic quantisation (CPU; a score moves with its batch by
 up to ~0.06), bf16 and fp32 (each text padded to a length of its own, a power of two, and
-bf16 batches to a multiple of :data:`BF16_MIN_ROWS` rows; measured on CPU, a score moves with
-its batch by at most 3e-7 in fp32 and not at all in bf16:
+bf16 batches to a multiple of :data:`BF16_ROW_MULTIPLE` rows; measured on CPU, a score moves
+with its batch by at most 3e-7 in fp32 and not at all in bf16:
 ``benchmarks/batch_invariance.py``)."""
 
 
@@ -350,8 +350,8 @@ class BotCommentClassifier:
         out = np.zeros((len(norm), len(self.id2label)), dtype=np.float32)
         for batch, pad_to in self._batches(norm):
             rows = [norm[i] for i in batch]
-            if self.precision == "bf16":  # a multiple of BF16_MIN_ROWS rows
-                rows += [rows[0]] * (-len(rows) % BF16_MIN_ROWS)
+            if self.precision == "bf16":
+                rows += [rows[0]] * (-len(rows) % BF16_ROW_MULTIPLE)
             enc = self._encode(rows, pad_to)
             owner = enc.pop("overflow_to_sample_mapping", None)
             enc = {k: v.to(self.device) for k, v in enc.items() if k != "token_type_ids"}

@@ -78,13 +78,15 @@ class TopGroups:
         Args:
             n: Groups kept.
         """
-        ranked = sorted(self._groups.values(), key=lambda g: (-g.size, g.key))[:n]
-        self._groups = {g.key: g for g in ranked}
+        self._groups = {g.key: g for g in self._ranked()[:n]}
+
+    def _ranked(self) -> list[_Group]:
+        """Groups largest first, ties by key."""
+        return sorted(self._groups.values(), key=lambda g: (-g.size, g.key))
 
     def top(self, n: int = TOP_N, min_size: int = 2) -> list[_Group]:
         """The ``n`` largest groups with at least ``min_size`` comments."""
-        ranked = sorted(self._groups.values(), key=lambda g: (-g.size, g.key))
-        return [g for g in ranked if g.size >= min_size][:n]
+        return [g for g in self._ranked() if g.size >= min_size][:n]
 
     def state(self) -> dict[str, Any]:
         """JSON-ready state (restore with :meth:`from_state`)."""
