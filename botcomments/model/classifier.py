@@ -321,6 +321,12 @@ class BotCommentClassifier:
         """Decision threshold on P(bot) saved with the model."""
         return self.settings.threshold
 
+    @property
+    def normalizer_version(self) -> str:
+        """Normaliser version the model was trained on (its texts and the features of its
+        combiner are normalised with it; ``FeatureExtractor`` reads this)."""
+        return self.normalizer.version
+
     def normalize(self, texts: Sequence[str]) -> list[str]:
         """Normalise texts with the model's normaliser version.
 

@@ -41,7 +41,7 @@ from botcomments.scoring.grouping import InputOrder, RoomSlice, room_slices, sli
 from botcomments.scoring.rooms import RoomAccumulator
 from botcomments.scoring.stats import CalibrationBins, ScoreHistogram
 from botcomments.scoring.types import RoomReport, ScoreResult, Verdict
-from botcomments.text.normalize import NormalizedText, Normalizer
+from botcomments.text.normalize import NORMALIZER_VERSION, NormalizedText, Normalizer
 
 logger = logging.getLogger(__name__)
 
@@ -170,10 +170,14 @@ class FeatureExtractor:
     Args:
         detectors: Evidence detectors (default: dup, tpl, timing).
         text_model: Text classifier with ``bot_scores(texts)``, or None.
+        normalizer_version: Normaliser version of the features (default: the text
+            model's ``normalizer_version`` when it has one, since its combiner was
+            fitted on that version's features; else the current version).
     """
 
     def __init__(
-        self, detectors: Sequence[Detector] | None = None, text_model: TextModel | None = None
+        self, detectors: Sequence[Detector] | None = None, text_model: TextModel | None = None,
+        normalizer_version: str | None = None,
     ) -> None:
         self.detectors: list[Detector] = (
             list(detectors) if detectors is not None else default_detectors()
@@ -181,7 +185,8 @@ class FeatureExtractor:
         self.text_model = text_model
         self._text = _TextCache(text_model) if text_model is not None else None
         self.text_threshold = float(getattr(text_model, "threshold", 0.5))
-        self.normalizer = Normalizer()
+        self.normalizer = Normalizer(normalizer_version or getattr(
+            text_model, "normalizer_version", NORMALIZER_VERSION))
 
     def reset(self) -> None:
         """Forget cross-room detector state."""
@@ -247,6 +252,8 @@ class Scorer:
             the combiner's).
         max_buffer: Comments buffered across rooms (memory bound).
         max_slice: Comments of one room scored at once.
+        normalizer_version: Normaliser version (default: the text model's, else the
+            current one; see ``FeatureExtractor``).
 
     Raises:
         ValueError: On a threshold outside (0, 1), or detectors configured unlike those
@@ -264,9 +271,10 @@ class Scorer:
         quantifier: ClassifierRates | None = None,
         max_buffer: int = 200_000,
         max_slice: int = 100_000,
+        normalizer_version: str | None = None,
     ) -> None:
         self.fusion = fusion
-        self.extractor = FeatureExtractor(detectors, text_model)
+        self.extractor = FeatureExtractor(detectors, text_model, normalizer_version)
         self.text_model = text_model
         self._text_threshold = float(text_model.threshold) if text_model is not None else 1.0
         self.flagger = flagger or fusion.flag_rules()
