@@ -61,6 +61,30 @@ class RoomBatch:
         return len(self.comments)
 
 
+@dataclass(frozen=True)
+class BatchGroup:
+    """Consecutive room batches (rooms or slices, in scoring order) detected in one pass.
+
+    Each batch is a *segment*: a detector over a group gives, for every batch, exactly
+    what ``detect`` on that batch alone, right after the previous one, would give (the
+    segment is part of every grouping key, see :mod:`botcomments.detectors.segments`),
+    so many small rooms pay a detector's per-call cost once.
+
+    Args:
+        batches: The batches, in order (empty ones allowed).
+    """
+
+    batches: tuple[RoomBatch, ...]
+
+    @classmethod
+    def of(cls, batch: RoomBatch) -> BatchGroup:
+        """The group of one batch."""
+        return cls((batch,))
+
+    def __len__(self) -> int:
+        return sum(len(b) for b in self.batches)
+
+
 @dataclass
 class DetectorOutput:
     """Per-comment output of one detector.
@@ -74,6 +98,19 @@ class DetectorOutput:
     name: str
     features: dict[str, np.ndarray]
     evidence: list[dict[str, Any]] = field(default_factory=list)
+
+    def rows(self, start: int, stop: int) -> DetectorOutput:
+        """The output of comments ``start:stop`` (e.g. one batch of a group's output).
+
+        Args:
+            start: First comment.
+            stop: One past the last comment.
+
+        Returns:
+            A view (feature arrays are slices, evidence dicts shared).
+        """
+        return DetectorOutput(self.name, {k: v[start:stop] for k, v in self.features.items()},
+                              self.evidence[start:stop])
 
 
 class Detector(Protocol):
@@ -92,6 +129,18 @@ class Detector(Protocol):
 
     def reset(self) -> None:
         """Forget cross-room state."""
+        ...
+
+
+class GroupDetector(Detector, Protocol):
+    """A detector that also runs over a :class:`BatchGroup` in one pass."""
+
+    def detect_group(self, group: BatchGroup) -> DetectorOutput:
+        """Features and evidence of every comment of the group, batch after batch.
+
+        Returns:
+            The outputs ``detect`` would give batch by batch, concatenated.
+        """
         ...
 
 

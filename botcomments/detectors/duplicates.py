@@ -37,11 +37,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
 
-from botcomments.detectors.base import DetectorOutput, RoomBatch, gc_paused
+from botcomments.detectors.base import BatchGroup, DetectorOutput, RoomBatch, gc_paused
 from botcomments.detectors.feature_names import (
     DUP_BURST_COUNT,
     DUP_CLUSTER_DISTINCT_USERS,
@@ -159,19 +160,33 @@ class NearDuplicateDetector:
             (an empty dict for singletons never seen in another room). Comments of one
             cluster share one evidence dict: copy it before mutating.
         """
-        with gc_paused():
-            return self._detect(batch)
+        return self.detect_group(BatchGroup.of(batch))
 
-    def _detect(self, batch: RoomBatch) -> DetectorOutput:
-        n = len(batch)
+    def detect_group(self, group: BatchGroup) -> DetectorOutput:
+        """:meth:`detect` over each batch of a group in turn, in one pass.
+
+        Args:
+            group: Consecutive room batches.
+
+        Returns:
+            The batches' outputs, concatenated.
+        """
+        with gc_paused():
+            return self._detect(group)
+
+    def _detect(self, group: BatchGroup) -> DetectorOutput:
+        cols = room_columns(group)
+        n = len(cols.seg)
         if n == 0:
             return DetectorOutput(self.name, {f: np.zeros(0) for f in DUP_FEATURES}, [])
-        cols = room_columns(batch)
         uniq, text_idx = cols.texts, cols.text_index
-        cluster_of_text = self._assign(uniq)
+        bounds = cols.text_starts.tolist()
+        cluster_of_text = np.concatenate(
+            [self._assign(uniq[a:b]) for a, b in pairwise(bounds)])
         cid = cluster_of_text[text_idx]
-        stats = group_stats(cid, cols.user_codes, cols.ts, self.config.burst_window_s)
-        cross = self._rooms.record(batch.room_id, cid[stats.first].tolist())
+        stats = group_stats(cid, cols.user_codes, cols.ts, self.config.burst_window_s, cols.seg)
+        cross = self._rooms.record_segments(cols.room_ids, cols.seg[stats.first],
+                                            cid[stats.first])
         exact_size = cols.text_counts.astype(np.float64)[text_idx]
         distinct_texts = np.bincount(
             stats.local[cols.text_first], minlength=stats.n_groups
@@ -179,13 +194,13 @@ class NearDuplicateDetector:
         text_len = np.fromiter(map(len, uniq), dtype=np.float64, count=len(uniq))[text_idx]
         feats = {
             "dup_text_len": text_len,
-            "dup_max_run": np.fromiter((nt.features.max_run for nt in batch.normalized),
-                                       dtype=np.float64, count=n),
+            "dup_max_run": np.fromiter((nt.features.max_run for b in group.batches
+                                        for nt in b.normalized), dtype=np.float64, count=n),
             "dup_is_short": (text_len <= self.config.short_len).astype(np.float64),
             "dup_is_exact_dup": (exact_size > 1).astype(np.float64),
             "dup_exact_size": exact_size,
             "dup_cluster_size": stats.size,
-            "dup_cluster_share": stats.size / n,
+            "dup_cluster_share": stats.size / cols.sizes.astype(np.float64)[cols.seg],
             "dup_cluster_distinct_texts": distinct_texts[stats.local],
             "dup_cluster_distinct_users": stats.distinct_users,
             "dup_cluster_user_ratio": stats.distinct_users / stats.size,
@@ -263,3 +278,4 @@ class NearDuplicateDetector:
                 "representative": uniq[rep_l[g]],
             })
         return [per_group[g] for g in stats.local.tolist()]
+

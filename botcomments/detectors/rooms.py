@@ -14,7 +14,8 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from itertools import pairwise
 
 import numpy as np
 
@@ -92,6 +93,26 @@ class RoomTracker:
                     stored_in[room_id] = stored_in.get(room_id, 0) + 1
                     this_call.add(key)
         return np.asarray(counts, dtype=np.float64)
+
+    def record_segments(
+        self, room_ids: Sequence[str], key_seg: np.ndarray, keys: np.ndarray
+    ) -> np.ndarray:
+        """:meth:`record` for the segments of a batch group, one after the other.
+
+        Args:
+            room_ids: Room of each segment.
+            key_seg: Segment of each key, non-decreasing.
+            keys: Distinct keys of each segment, segment after segment.
+
+        Returns:
+            Per key, the number of other rooms it appeared in so far.
+        """
+        bounds = np.searchsorted(key_seg, np.arange(len(room_ids) + 1)).tolist()
+        key_list = keys.tolist()
+        counts = [self.record(room_ids[s], key_list[a:b])
+                  for s, (a, b) in enumerate(pairwise(bounds))
+                  if b > a]
+        return np.concatenate(counts) if counts else np.zeros(0)
 
     def _forget(self, rooms: tuple[str, ...]) -> None:
         """Drop the room counts of an evicted key's room tuple."""

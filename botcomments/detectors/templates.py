@@ -26,11 +26,12 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
 
-from botcomments.detectors.base import DetectorOutput, RoomBatch, gc_paused
+from botcomments.detectors.base import BatchGroup, DetectorOutput, RoomBatch, gc_paused
 from botcomments.detectors.feature_names import (
     TPL_CROSS_ROOM_COUNT,
     TPL_TEMPLATE_SHARE,
@@ -277,8 +278,7 @@ class TemplateDetector:
         Returns:
             The skeleton or None.
         """
-        leader = self._leaders.get(template_id)
-        return None if leader is None else render_skeleton(leader)
+        return _display(self._leaders.get(template_id))
 
     def _near_or_new(self, skeleton: str, sketch: _Sketch | None = None) -> int:
         """Template of the most similar verified leader skeleton, or a new template."""
@@ -306,19 +306,31 @@ class TemplateDetector:
             least twice (in the room or across rooms); comments of one template share
             one evidence dict (copy before mutating).
         """
-        with gc_paused():
-            return self._detect(batch)
+        return self.detect_group(BatchGroup.of(batch))
 
-    def _detect(self, batch: RoomBatch) -> DetectorOutput:
-        n = len(batch)
+    def detect_group(self, group: BatchGroup) -> DetectorOutput:
+        """:meth:`detect` over each batch of a group in turn, in one pass.
+
+        Args:
+            group: Consecutive room batches.
+
+        Returns:
+            The batches' outputs, concatenated.
+        """
+        with gc_paused():
+            return self._detect(group)
+
+    def _detect(self, group: BatchGroup) -> DetectorOutput:
+        cols = room_columns(group)
+        n = len(cols.seg)
         if n == 0:
             return DetectorOutput(self.name, {f: np.zeros(0) for f in TPL_FEATURES}, [])
-        cols = room_columns(batch)
         text_idx = cols.text_index
-        matches = self._observe_room(cols.texts)
+        matches, leaders = self._observe_segments(cols.texts, cols.text_starts.tolist())
         tids = np.array([m[0] for m in matches], dtype=np.int64)[text_idx]
-        stats = group_stats(tids, cols.user_codes, cols.ts, self.config.burst_window_s)
-        cross = self._rooms.record(batch.room_id, tids[stats.first].tolist())
+        stats = group_stats(tids, cols.user_codes, cols.ts, self.config.burst_window_s, cols.seg)
+        cross = self._rooms.record_segments(cols.room_ids, cols.seg[stats.first],
+                                            tids[stats.first])
         first_of_text = cols.text_first
         fills_per_group = np.bincount(stats.local[first_of_text], minlength=stats.n_groups)
         distinct_fills = fills_per_group.astype(np.float64)[stats.local]
@@ -326,7 +338,7 @@ class TemplateDetector:
         literal = np.array([m[4] for m in matches], dtype=np.float64)[text_idx]
         feats = {
             "tpl_template_size": stats.size,
-            "tpl_template_share": stats.size / n,
+            "tpl_template_share": stats.size / cols.sizes.astype(np.float64)[cols.seg],
             "tpl_distinct_users": stats.distinct_users,
             "tpl_user_ratio": stats.distinct_users / stats.size,
             "tpl_user_repeats": stats.user_repeats,
@@ -337,8 +349,24 @@ class TemplateDetector:
             "tpl_burst_count": stats.burst_count,
             "tpl_cross_room_count": cross[stats.local],
         }
-        evidence = self._evidence(stats, tids, cross, matches, first_of_text, text_idx)
+        evidence = self._evidence(stats, tids, cross, matches, leaders, first_of_text,
+                                  text_idx)
         return DetectorOutput(self.name, feats, evidence)
+
+    def _observe_segments(
+        self, texts: list[str], bounds: list[int]
+    ) -> tuple[list[_Parse], list[str | None]]:
+        """:meth:`_observe_room` per segment, with each text's template leader (raw
+        skeleton, None once evicted) as it stands right after its segment (a later
+        segment may evict it)."""
+        matches: list[_Parse] = []
+        leaders: list[str | None] = []
+        for a, b in pairwise(bounds):
+            if b > a:
+                room = self._observe_room(texts[a:b])
+                matches.extend(room)
+                leaders.extend(self._leaders.get(m[0]) for m in room)
+        return matches, leaders
 
     def _evidence(
         self,
@@ -346,6 +374,7 @@ class TemplateDetector:
         tids: np.ndarray,
         cross: np.ndarray,
         matches: list[_Parse],
+        leaders: list[str | None],
         first_of_text: np.ndarray,
         text_idx: np.ndarray,
     ) -> list[dict[str, Any]]:
@@ -369,10 +398,15 @@ class TemplateDetector:
                 continue
             per_group.append({
                 "template_id": tid,
-                "skeleton": self.template_skeleton(tid) or matches[text_l[g]][1],
+                "skeleton": _display(leaders[text_l[g]]) or matches[text_l[g]][1],
                 "template_size": counts[g],
                 "example_fills": examples[g],
                 "distinct_accounts": int(users_l[g]),
                 "cross_room_count": int(cross_l[g]),
             })
         return [per_group[g] for g in stats.local.tolist()]
+
+
+def _display(leader: str | None) -> str | None:
+    """Display form of a leader skeleton (None when evicted), as ``template_skeleton``."""
+    return None if leader is None else render_skeleton(leader)

@@ -20,13 +20,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from botcomments.detectors.base import RoomBatch
+from botcomments.detectors.base import BatchGroup, RoomBatch
+from botcomments.detectors.segments import searchsorted_within, single_segment
 from botcomments.records import Comment
 
 
 @dataclass(frozen=True)
 class RoomColumns:
-    """Column view of one room batch, computed once and shared by the detectors.
+    """Column view of one room batch (or a group of them), computed once for the detectors.
+
+    Over a :class:`~botcomments.detectors.base.BatchGroup` every batch is a segment:
+    distinct texts and users are distinct per segment (the same line in two rooms is
+    two entries), in order of first appearance, so each segment's entries are
+    contiguous and in the order the batch alone would give.
 
     Attributes:
         texts: Distinct normal forms, in order of first appearance.
@@ -37,6 +43,11 @@ class RoomColumns:
         user_index: int64 (n,) position of each comment's user in ``user_ids``; -1 for
             a missing user id.
         ts: float64 (n,) timestamps, NaN where missing.
+        seg: int64 (n,) segment (batch number) of each comment.
+        room_ids: Room id of each segment.
+        starts: Offsets of each segment's comments (one more than segments).
+        text_starts: Offsets of each segment's entries in ``texts``.
+        user_starts: Offsets of each segment's entries in ``user_ids``.
     """
 
     texts: list[str]
@@ -46,30 +57,40 @@ class RoomColumns:
     user_ids: list[str]
     user_index: np.ndarray
     ts: np.ndarray
+    seg: np.ndarray
+    room_ids: list[str]
+    starts: np.ndarray
+    text_starts: np.ndarray
+    user_starts: np.ndarray
 
     @property
     def user_codes(self) -> np.ndarray:
         """User codes as :func:`user_codes` returns them (each missing user its own code)."""
         return _fill_missing_users(self.user_index.copy(), len(self.user_ids))
 
+    @property
+    def sizes(self) -> np.ndarray:
+        """Comments per segment."""
+        return np.diff(self.starts)
 
-_LAST: tuple[weakref.ReferenceType[RoomBatch], RoomColumns] | None = None
+
+_LAST: tuple[tuple[weakref.ReferenceType[RoomBatch], ...], RoomColumns] | None = None
 _LAST_LOCK = threading.Lock()
 
 
-def room_columns(batch: RoomBatch) -> RoomColumns:
-    """Deduplicated texts, user codes and timestamps of a batch (cached for the last batch).
+def room_columns(batches: RoomBatch | BatchGroup) -> RoomColumns:
+    """Deduplicated texts, user codes and timestamps of a batch or group (last one cached).
 
     The dup, tpl and timing detectors all need the room's distinct normal forms and its
-    account / time columns; the most recent batch's columns are remembered (through a
-    weak reference, so the cache never keeps a batch alive) and reused by the next
-    detector that sees the same batch object.
+    account / time columns; the most recent batches' columns are remembered (through
+    weak references, so the cache never keeps a batch alive) and reused by the next
+    detector that sees the same batch objects.
 
     Args:
-        batch: One room batch.
+        batches: One room batch, or a group of them.
 
     Returns:
-        Its columns.
+        Their columns.
 
     Example:
         >>> from botcomments.records import Comment
@@ -81,43 +102,54 @@ def room_columns(batch: RoomBatch) -> RoomColumns:
         (['a', 'b'], [0, 1, 0], [0, -1, 1])
     """
     global _LAST
+    group = batches if isinstance(batches, BatchGroup) else BatchGroup.of(batches)
     last = _LAST
-    if last is not None and last[0]() is batch:
+    if last is not None and len(last[0]) == len(group.batches) and all(
+            ref() is b for ref, b in zip(last[0], group.batches, strict=True)):
         return last[1]
-    cols = _compute_columns(batch)
+    cols = _compute_columns(group)
     with _LAST_LOCK:
-        _LAST = (weakref.ref(batch), cols)
+        _LAST = (tuple(weakref.ref(b) for b in group.batches), cols)
     return cols
 
 
-def _compute_columns(batch: RoomBatch) -> RoomColumns:
-    n = len(batch)
-    distinct: dict[str, int] = {}
-    text_index = np.fromiter(
-        (distinct.setdefault(nt.text, len(distinct)) for nt in batch.normalized),
-        dtype=np.int64,
-        count=n,
-    )
+def _compute_columns(group: BatchGroup) -> RoomColumns:
+    sizes = [len(b) for b in group.batches]
+    n = sum(sizes)
+    seg = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+    distinct: dict[tuple[int, str], int] = {}
+    users: dict[tuple[int, str], int] = {}
+    text_starts, user_starts = [0], [0]
+    text_index = np.empty(n, dtype=np.int64)
+    user_index = np.empty(n, dtype=np.int64)
+    ts = np.empty(n, dtype=np.float64)
+    at = 0
+    for s, batch in enumerate(group.batches):
+        k = len(batch)
+        text_index[at:at + k] = [distinct.setdefault((s, nt.text), len(distinct))
+                                 for nt in batch.normalized]
+        user_index[at:at + k] = [-1 if c.user_id is None
+                                 else users.setdefault((s, c.user_id), len(users))
+                                 for c in batch.comments]
+        ts[at:at + k] = [math.nan if c.ts is None else c.ts for c in batch.comments]
+        text_starts.append(len(distinct))
+        user_starts.append(len(users))
+        at += k
     text_first = np.full(len(distinct), n, dtype=np.int64)
     np.minimum.at(text_first, text_index, np.arange(n, dtype=np.int64))
-    users: dict[str, int] = {}
-    comments = batch.comments
-    user_index = np.fromiter(
-        (-1 if c.user_id is None else users.setdefault(c.user_id, len(users)) for c in comments),
-        dtype=np.int64,
-        count=n,
-    )
-    ts = np.fromiter(
-        (math.nan if c.ts is None else c.ts for c in comments), dtype=np.float64, count=n
-    )
     return RoomColumns(
-        texts=list(distinct),
+        texts=[text for _, text in distinct],
         text_index=text_index,
         text_first=text_first,
         text_counts=np.bincount(text_index, minlength=len(distinct)),
-        user_ids=list(users),
+        user_ids=[uid for _, uid in users],
         user_index=user_index,
         ts=ts,
+        seg=seg,
+        room_ids=[b.room_id for b in group.batches],
+        starts=np.r_[0, np.cumsum(sizes)].astype(np.int64),
+        text_starts=np.asarray(text_starts, dtype=np.int64),
+        user_starts=np.asarray(user_starts, dtype=np.int64),
     )
 
 
@@ -196,7 +228,11 @@ class GroupStats:
 
 
 def group_stats(
-    group_ids: np.ndarray, users: np.ndarray, ts: np.ndarray, burst_window_s: float
+    group_ids: np.ndarray,
+    users: np.ndarray,
+    ts: np.ndarray,
+    burst_window_s: float,
+    seg: np.ndarray | None = None,
 ) -> GroupStats:
     """Compute per-comment group statistics.
 
@@ -205,20 +241,25 @@ def group_stats(
         users: int64 (n,) account codes from :func:`user_codes`.
         ts: float64 (n,) timestamps, NaN when unknown.
         burst_window_s: Half-width of the burst window in seconds.
+        seg: int64 (n,) non-decreasing segment of each comment (a group of batches,
+            :class:`RoomColumns`): groups never span segments and each segment's
+            statistics are those of the segment alone. None: one segment.
 
     Returns:
-        The statistics.
+        The statistics (groups numbered by first appearance over all segments).
 
     Raises:
         ValueError: If the arrays differ in length or the window is negative.
     """
     n = len(group_ids)
-    if len(users) != n or len(ts) != n:
-        raise ValueError(f"group_ids, users and ts must have equal lengths, got {n}, "
+    if len(users) != n or len(ts) != n or (seg is not None and len(seg) != n):
+        raise ValueError(f"group_ids, users, ts (and seg) must have equal lengths, got {n}, "
                          f"{len(users)}, {len(ts)}")
     if burst_window_s < 0:
         raise ValueError(f"burst_window_s {burst_window_s!r} must be >= 0")
-    _, first, local = np.unique(group_ids, return_index=True, return_inverse=True)
+    seg = np.zeros(n, dtype=np.int64) if seg is None else seg
+    _, first, local = np.unique(_segment_keys(seg, group_ids), return_index=True,
+                                return_inverse=True)
     # Renumber groups by first appearance so ids are stable and readable.
     order = np.argsort(first, kind="stable")
     rank = np.empty_like(order)
@@ -231,7 +272,7 @@ def group_stats(
     pair = local * n_users + users
     pairs, pair_inv, pair_counts = np.unique(pair, return_inverse=True, return_counts=True)
     distinct = np.bincount(pairs // n_users, minlength=k).astype(np.float64)
-    span, burst = _time_stats(local, ts, k, burst_window_s)
+    span, burst = _time_stats(local, ts, seg[first], burst_window_s)
     return GroupStats(
         local=local,
         first=first,
@@ -243,10 +284,27 @@ def group_stats(
     )
 
 
+def _segment_keys(seg: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """One int64 key per (segment, id) pair (the ids themselves for one segment)."""
+    if single_segment(seg):
+        return ids
+    low = int(ids.min())
+    width = int(ids.max()) - low + 1
+    if width * (int(seg[-1]) + 1) >= 1 << 62:
+        raise ValueError(f"group ids span {width} values: too wide to pair with segments")
+    return seg * width + (ids - low)
+
+
 def _time_stats(
-    local: np.ndarray, ts: np.ndarray, k: int, window: float
+    local: np.ndarray, ts: np.ndarray, group_seg: np.ndarray, window: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per-group time span (k,) and per-comment burst counts (n,)."""
+    """Per-group time span (k,) and per-comment burst counts (n,).
+
+    Burst windows are searched on ``rank-in-segment * stride + (t - t0)`` keys, with
+    ``t0`` and ``stride`` (time range + 2 windows + 1) of the comment's segment, so that
+    groups never reach into each other and each key is the one its segment alone uses.
+    """
+    k = len(group_seg)
     span = np.zeros(k, dtype=np.float64)
     burst = np.zeros(len(local), dtype=np.float64)
     idx = np.flatnonzero(np.isfinite(ts))
@@ -259,10 +317,17 @@ def _time_stats(
     starts = np.flatnonzero(np.r_[True, gs[1:] != gs[:-1]])
     ends = np.r_[starts[1:], len(gs)] - 1
     span[gs[starts]] = tsorted[ends] - tsorted[starts]
-    t0 = tsorted.min()
-    stride = float(tsorted.max() - t0) + 2.0 * window + 1.0
-    key = gs.astype(np.float64) * stride + (tsorted - t0)
-    left = np.searchsorted(key, key - window, side="left")
-    right = np.searchsorted(key, key + window, side="right")
+    seg = group_seg[gs]  # groups are numbered segment by segment: seg is sorted too
+    n_seg = int(group_seg[-1]) + 1
+    t0 = np.full(n_seg, np.inf)
+    top = np.full(n_seg, -np.inf)
+    np.minimum.at(t0, seg, tsorted)
+    np.maximum.at(top, seg, tsorted)
+    stride = (top - t0) + 2.0 * window + 1.0
+    first_group = np.searchsorted(group_seg, np.arange(n_seg))  # each segment's first group
+    rank = (gs - first_group[seg]).astype(np.float64)
+    key = rank * stride[seg] + (tsorted - t0[seg])
+    left = searchsorted_within(seg, key, key - window, "left")
+    right = searchsorted_within(seg, key, key + window, "right")
     burst[idx[order]] = (right - left - 1).astype(np.float64)
     return span, burst

@@ -53,8 +53,9 @@ import numpy as np
 from datasketch import MinHashLSH
 
 from botcomments.detectors.accounts import AccountRegistry, RoomStarts
-from botcomments.detectors.base import DetectorOutput, RoomBatch, gc_paused
+from botcomments.detectors.base import BatchGroup, DetectorOutput, RoomBatch, gc_paused
 from botcomments.detectors.minhash import band_keys, minhash_matrix, new_permutations
+from botcomments.detectors.segments import searchsorted_within, window_sums
 from botcomments.detectors.text_groups import room_columns
 from botcomments.text.normalize import NormalizedText
 
@@ -184,25 +185,62 @@ class TimingConfig:
 
 @dataclass
 class _Columns:
-    """Column view of one batch (NaN timestamps, -1 user codes for anonymous)."""
+    """Column view of one batch or group (NaN timestamps, -1 user codes for anonymous).
+
+    Over a group (see :class:`~botcomments.detectors.base.BatchGroup`) users and line
+    keys are distinct per segment; ``kcode`` numbers the keys within the comment's own
+    segment (as the batch alone would), ``kgroup`` over the whole group.
+    """
 
     ts: np.ndarray
     ucode: np.ndarray
     users: list[str]
     kcode: np.ndarray
+    kgroup: np.ndarray
+    seg: np.ndarray
+    room_ids: list[str]
+    starts: np.ndarray
+    user_starts: np.ndarray
+
+    @property
+    def user_seg(self) -> np.ndarray:
+        """Segment of each user."""
+        return np.repeat(np.arange(len(self.room_ids)), np.diff(self.user_starts))
+
+    def segment(self, s: int) -> _Columns:
+        """The columns of segment ``s`` alone (as its batch alone would have them)."""
+        a, b = int(self.starts[s]), int(self.starts[s + 1])
+        ua, ub = int(self.user_starts[s]), int(self.user_starts[s + 1])
+        ucode = self.ucode[a:b]
+        kgroup = self.kgroup[a:b]
+        return _Columns(
+            ts=self.ts[a:b], ucode=np.where(ucode >= 0, ucode - ua, -1),
+            users=self.users[ua:ub], kcode=self.kcode[a:b], kgroup=kgroup,
+            seg=np.zeros(b - a, dtype=np.int64), room_ids=[self.room_ids[s]],
+            starts=np.array([0, b - a]), user_starts=np.array([0, ub - ua]),
+        )
 
 
-def _columns(batch: RoomBatch) -> _Columns:
-    cols = room_columns(batch)
-    keys: dict[str, int] = {}
+def _columns(group: BatchGroup) -> _Columns:
+    cols = room_columns(group)
+    keys: dict[tuple[int, str], int] = {}
+    text_seg = cols.seg[cols.text_first].tolist()
     key_of_text = np.fromiter(
-        (keys.setdefault(_cached_sync_key(t), len(keys)) for t in cols.texts),
+        (keys.setdefault((s, _cached_sync_key(t)), len(keys))
+         for s, t in zip(text_seg, cols.texts, strict=True)),
         dtype=np.int64,
         count=len(cols.texts),
     )
+    kgroup = key_of_text[cols.text_index]
+    # a segment's first text founds its first key: keys of a segment start there
+    first_text = cols.text_starts[:-1]
+    present = first_text < cols.text_starts[1:]
+    first_key = np.zeros(len(first_text), dtype=np.int64)
+    first_key[present] = key_of_text[first_text[present]]
     return _Columns(
         ts=cols.ts, ucode=cols.user_index, users=cols.user_ids,
-        kcode=key_of_text[cols.text_index],
+        kcode=kgroup - first_key[cols.seg], kgroup=kgroup, seg=cols.seg,
+        room_ids=cols.room_ids, starts=cols.starts, user_starts=cols.user_starts,
     )
 
 
@@ -317,21 +355,31 @@ class MachinePostingDetector:
             Features named in :data:`FEATURE_NAMES` (float arrays of shape (n,)) and one
             evidence dict per comment (empty when nothing suspicious was found).
         """
-        with gc_paused():
-            return self._detect(batch)
+        return self.detect_group(BatchGroup.of(batch))
 
-    def _detect(self, batch: RoomBatch) -> DetectorOutput:
-        n = len(batch)
+    def detect_group(self, group: BatchGroup) -> DetectorOutput:
+        """:meth:`detect` over each batch of a group in turn, in one pass.
+
+        Args:
+            group: Consecutive batches (rooms or slices).
+
+        Returns:
+            The batches' outputs, concatenated.
+        """
+        with gc_paused():
+            return self._detect(group)
+
+    def _detect(self, group: BatchGroup) -> DetectorOutput:
+        cols = _columns(group)
+        n = len(cols.ts)
         if n == 0:
             return DetectorOutput(self.name, {f: np.zeros(0) for f in FEATURE_NAMES}, [])
-        cols = _columns(batch)
-        timed = ~np.isnan(cols.ts)
-        room_start = self._room_starts.update(
-            batch.room_id, float(np.nanmin(cols.ts)) if timed.any() else math.nan
-        )
+        room_start = self._room_starts_of(cols)
         bstats = _batch_account_stats(cols)
-        acc = self._merge_accounts(batch.room_id, cols.users, bstats)
-        feats = self._account_features(cols, acc, bstats, room_start)
+        user_seg = cols.user_seg
+        acc = self._merge_accounts([cols.room_ids[s] for s in user_seg.tolist()], cols.users,
+                                   bstats)
+        feats = self._account_features(cols, acc, room_start[user_seg])
         fresh = np.zeros(n, dtype=bool)
         has_first = bstats.first_pos >= 0
         fresh[bstats.first_pos[has_first]] = acc.n_before[has_first] == 0
@@ -340,17 +388,28 @@ class MachinePostingDetector:
         known = cols.ucode >= 0
         multi_room[known] = acc.rooms[cols.ucode[known]] >= 2
         feats.update(self._burst_features(cols, fresh, multi_room))
-        group_id, group_size, shared = self._lockstep(cols)
+        group_id, group_size, shared = self._lockstep_segments(cols)
         feats["timing_lockstep_group_size"] = _per_comment(group_size, cols.ucode, 0.0)
         feats["timing_lockstep_shared"] = _per_comment(shared, cols.ucode, 0.0)
         ordered = {name: feats[name].astype(np.float64, copy=False) for name in FEATURE_NAMES}
-        evidence = self._evidence(batch.room_id, cols, ordered, group_id)
+        evidence = self._evidence(cols, ordered, group_id)
         return DetectorOutput(self.name, ordered, evidence)
+
+    def _room_starts_of(self, cols: _Columns) -> np.ndarray:
+        """Record each non-empty segment's earliest time; the room start of each segment."""
+        timed = ~np.isnan(cols.ts)
+        earliest = np.full(len(cols.room_ids), np.inf)
+        np.minimum.at(earliest, cols.seg[timed], cols.ts[timed])
+        sizes = np.diff(cols.starts).tolist()
+        update = self._room_starts.update
+        return np.array([update(room_id, t if t != math.inf else math.nan) if size else math.nan
+                         for room_id, t, size in zip(cols.room_ids, earliest.tolist(), sizes,
+                                                     strict=True)])
 
     # -- accounts -------------------------------------------------------------------
 
     def _merge_accounts(
-        self, room_id: str, users: list[str], b: _BatchAccountStats
+        self, user_rooms: list[str], users: list[str], b: _BatchAccountStats
     ) -> _AccountFeatures:
         u = len(users)
         out = _AccountFeatures(
@@ -374,7 +433,7 @@ class MachinePostingDetector:
         )
         first_seen, returning, rooms = [0.0] * u, [False] * u, [0] * u
         touch = self._accounts.touch
-        for j, uid in enumerate(users):
+        for j, (uid, room_id) in enumerate(zip(users, user_rooms, strict=True)):
             st = touch(uid)
             returning[j] = st.n_rooms > 0 and st.room != room_id
             st.enter_room(room_id)
@@ -408,8 +467,9 @@ class MachinePostingDetector:
 
     @staticmethod
     def _account_features(
-        cols: _Columns, acc: _AccountFeatures, b: _BatchAccountStats, room_start: float
+        cols: _Columns, acc: _AccountFeatures, room_start: np.ndarray
     ) -> dict[str, np.ndarray]:
+        """Per-comment account features; ``room_start``: the start of each user's room."""
         n = len(cols.ts)
         known = cols.ucode >= 0
         uc = np.maximum(cols.ucode, 0)
@@ -424,11 +484,7 @@ class MachinePostingDetector:
         ago = np.zeros(n)
         kt = known & timed
         ago[kt] = cols.ts[kt] - first_seen[uc[kt]]
-        age = (
-            np.maximum(room_start - first_seen, 0.0)
-            if not math.isnan(room_start)
-            else np.zeros(len(first_seen))
-        )
+        age = np.where(np.isnan(room_start), 0.0, np.maximum(room_start - first_seen, 0.0))
 
         def per_comment(values: np.ndarray, neutral: float) -> np.ndarray:
             return _per_comment(values, cols.ucode, neutral)
@@ -468,38 +524,42 @@ class MachinePostingDetector:
         if len(tix) == 0:
             return out
         t_all = cols.ts[tix]
-        t_rel = t_all - t_all.min()
-        k = cols.kcode[tix]
-        u = cols.ucode[tix]
-        order = np.lexsort((t_rel, k))
-        ks, ts_s, us = k[order], t_rel[order], u[order]
-        stride = float(ts_s.max()) + 2.0 * w_long + 1.0
-        comp = ks.astype(np.float64) * stride + ts_s
-        new = self._new_poster_flags(ks, us, ts_s, 2.0 * w_long)
-        cs_new = _prefix(new.astype(np.float64))
+        seg = cols.seg[tix]
+        t_rel = t_all - _segment_min(t_all, seg)[seg]
+        order = np.lexsort((t_rel, cols.kcode[tix], seg))
+        ks, kg, ts_s = cols.kcode[tix][order], cols.kgroup[tix][order], t_rel[order]
+        us, seg = cols.ucode[tix][order], seg[order]
+        stride = -_segment_min(-ts_s, seg) + 2.0 * w_long + 1.0
+        comp = ks.astype(np.float64) * stride[seg] + ts_s
+        new = self._new_poster_flags(kg, us, ts_s, 2.0 * w_long)
         gaps = np.zeros(len(ts_s))
         gaps[1:] = np.diff(ts_s)
-        gaps[_group_starts(ks)] = 0.0
+        gaps[_group_starts(kg)] = 0.0
 
-        lo_s, hi_s = _window(comp, w_short)
-        lo, hi = _window(comp, w_long)
+        def sums(values: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+            return window_sums(values, seg, lo, hi)
+
+        lo_s, hi_s = _window(comp, w_short, seg)
+        lo, hi = _window(comp, w_long, seg)
         cnt = (hi - lo).astype(np.float64)
+        new_f = new.astype(np.float64)
         res: dict[str, np.ndarray] = {}
-        res["timing_burst_accounts_2s"] = np.maximum(cs_new[hi_s] - cs_new[lo_s] - 1.0, 0.0)
-        res["timing_burst_accounts_10s"] = np.maximum(cs_new[hi] - cs_new[lo] - 1.0, 0.0)
-        t_loc = _segment_relative(ts_s, _group_starts(ks), 2.0 * w_long)
-        _mean_t, std_t = _window_moments(_prefix(t_loc), _prefix(t_loc * t_loc), lo, hi, cnt)
+        res["timing_burst_accounts_2s"] = np.maximum(sums(new_f, lo_s, hi_s) - 1.0, 0.0)
+        res["timing_burst_accounts_10s"] = np.maximum(sums(new_f, lo, hi) - 1.0, 0.0)
+        t_loc = _segment_relative(ts_s, _group_starts(kg), 2.0 * w_long)
+        _mean_t, std_t = _window_moments(sums(t_loc, lo, hi), sums(t_loc * t_loc, lo, hi), cnt)
         res["timing_burst_spread_s"] = np.where(cnt >= 2, std_t, w_long / math.sqrt(3.0))
         g_cnt = cnt - 1.0
         g_lo = np.minimum(lo + 1, hi)
-        mean_g, std_g = _window_moments(_prefix(gaps), _prefix(gaps * gaps), g_lo, hi, g_cnt)
+        mean_g, std_g = _window_moments(sums(gaps, g_lo, hi), sums(gaps * gaps, g_lo, hi),
+                                        g_cnt)
         with np.errstate(divide="ignore", invalid="ignore"):
             gcv = np.where(mean_g > 0, std_g / mean_g, 0.0)
         res["timing_burst_gap_cv"] = np.where(g_cnt >= 2, gcv, 1.0)
         f_s = fresh[tix][order].astype(np.float64)
-        res["timing_burst_fresh_share"] = (_prefix(f_s)[hi] - _prefix(f_s)[lo]) / cnt
+        res["timing_burst_fresh_share"] = sums(f_s, lo, hi) / cnt
         x_s = multi_room[tix][order].astype(np.float64)
-        res["timing_burst_cross_room_coposters"] = _prefix(x_s)[hi] - _prefix(x_s)[lo] - x_s
+        res["timing_burst_cross_room_coposters"] = sums(x_s, lo, hi) - x_s
         dest = tix[order]
         for name, values in res.items():
             out[name][dest] = values
@@ -524,6 +584,25 @@ class MachinePostingDetector:
         return new
 
     # -- lockstep -------------------------------------------------------------------
+
+    def _lockstep_segments(self, cols: _Columns) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`_lockstep` of each segment alone (one with too few timed comments by
+        known accounts to hold a lockstep pair is skipped: it has none).
+
+        Returns:
+            Per user of the group: group id within its segment (-1 none), group size (0
+            none), most moments shared with a verified partner.
+        """
+        n_users = len(cols.users)
+        group_id = np.full(n_users, -1, dtype=np.int64)
+        size = np.zeros(n_users)
+        shared = np.zeros(n_users)
+        usable = (cols.ucode >= 0) & ~np.isnan(cols.ts)
+        per_segment = np.bincount(cols.seg[usable], minlength=len(cols.room_ids))
+        for s in np.flatnonzero(per_segment >= 2 * self.config.lockstep_min_moments).tolist():
+            a, b = int(cols.user_starts[s]), int(cols.user_starts[s + 1])
+            group_id[a:b], size[a:b], shared[a:b] = self._lockstep(cols.segment(s))
+        return group_id, size, shared
 
     def _lockstep(self, cols: _Columns) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Find groups of accounts active in the same moments again and again.
@@ -630,7 +709,6 @@ class MachinePostingDetector:
 
     def _evidence(
         self,
-        room_id: str,
         cols: _Columns,
         f: dict[str, np.ndarray],
         group_id: np.ndarray,
@@ -654,7 +732,8 @@ class MachinePostingDetector:
         if len(flagged) == 0:
             return evidence
         col = {name: _rounded(f[name][flagged]) for name in _EVIDENCE_FEATURES}
-        members: dict[int, list[str]] = {}
+        members: dict[tuple[int, int], list[str]] = {}
+        seg = cols.seg.tolist()
         for j, i in enumerate(flagged.tolist()):
             ev: dict[str, Any] = {}
             if regular[i]:
@@ -671,20 +750,25 @@ class MachinePostingDetector:
                     "fresh_share": col["timing_burst_fresh_share"][j],
                 }
             if lock[i]:
-                g = int(gid[i])
-                if g not in members:
-                    codes = np.flatnonzero(group_id == g)[: self.config.max_evidence_accounts]
-                    members[g] = [cols.users[c] for c in codes.tolist()]
+                key = (seg[i], int(gid[i]))
+                if key not in members:
+                    members[key] = self._members(cols, group_id, *key)
                 ev["lockstep"] = {
-                    "group": f"{room_id}#L{g}",
+                    "group": f"{cols.room_ids[key[0]]}#L{key[1]}",
                     "size": int(col["timing_lockstep_group_size"][j]),
                     "shared_moments": col["timing_lockstep_shared"][j],
-                    "members": members[g],
+                    "members": members[key],
                 }
             if multi[i]:
                 ev["cross_room"] = {"rooms": int(col["timing_user_rooms"][j])}
             evidence[i] = ev
         return evidence
+
+    def _members(self, cols: _Columns, group_id: np.ndarray, s: int, g: int) -> list[str]:
+        """The first accounts (by code) of lockstep group ``g`` of segment ``s``."""
+        a, b = int(cols.user_starts[s]), int(cols.user_starts[s + 1])
+        codes = np.flatnonzero(group_id[a:b] == g)[: self.config.max_evidence_accounts]
+        return [cols.users[a + c] for c in codes.tolist()]
 
 
 def _per_comment(per_account: np.ndarray, ucode: np.ndarray, neutral: float) -> np.ndarray:
@@ -700,9 +784,10 @@ def _rounded(values: np.ndarray) -> list[float]:
     return list(np.round(values, 3).tolist())
 
 
-def _prefix(values: np.ndarray) -> np.ndarray:
-    out = np.zeros(len(values) + 1)
-    np.cumsum(values, out=out[1:])
+def _segment_min(values: np.ndarray, seg: np.ndarray) -> np.ndarray:
+    """Smallest value of each segment (inf for a segment without values)."""
+    out = np.full(int(seg.max()) + 1, np.inf)
+    np.minimum.at(out, seg, values)
     return out
 
 
@@ -718,20 +803,22 @@ def _segment_relative(ts_s: np.ndarray, group_starts: np.ndarray, max_gap: float
     return ts_s - ts_s[np.flatnonzero(seg_start)][seg_id]
 
 
-def _window(comp: np.ndarray, half_width: float) -> tuple[np.ndarray, np.ndarray]:
-    """Index range [lo, hi) of sorted ``comp`` values within ``half_width`` of each value."""
-    lo = np.searchsorted(comp, comp - half_width, side="left")
-    hi = np.searchsorted(comp, comp + half_width, side="right")
+def _window(
+    comp: np.ndarray, half_width: float, seg: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Index range [lo, hi) of sorted ``comp`` values (per segment) within ``half_width``."""
+    lo = searchsorted_within(seg, comp, comp - half_width, "left")
+    hi = searchsorted_within(seg, comp, comp + half_width, "right")
     return lo, hi
 
 
 def _window_moments(
-    cs1: np.ndarray, cs2: np.ndarray, lo: np.ndarray, hi: np.ndarray, cnt: np.ndarray
+    s1: np.ndarray, s2: np.ndarray, cnt: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and standard deviation over [lo, hi) windows from prefix sums."""
+    """Mean and standard deviation over windows from their sums and sums of squares."""
     c = np.maximum(cnt, 1.0)
-    mean = (cs1[hi] - cs1[lo]) / c
-    var = np.maximum((cs2[hi] - cs2[lo]) / c - mean * mean, 0.0)
+    mean = s1 / c
+    var = np.maximum(s2 / c - mean * mean, 0.0)
     return mean, np.sqrt(var)
 
 

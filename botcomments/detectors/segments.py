@@ -1,0 +1,121 @@
+"""Per-segment numpy operations that give, bit for bit, what each segment alone would give.
+
+Many small rooms are detected together: their rows are concatenated, each row tagged with
+its segment (room slice) number, and every statistic must come out exactly as when the
+slice is detected on its own. Grouping by ``(segment, key)`` is exact by nature (counts,
+minima, ``np.bincount`` sums in row order). Two operations are not: a binary search over
+keys of several segments, and running sums (a prefix over the concatenation rounds
+differently from a prefix that starts at the segment). This module does both per segment.
+
+Example:
+    >>> seg = np.array([0, 0, 1, 1])
+    >>> keys = np.array([1.0, 3.0, 0.0, 2.0])
+    >>> searchsorted_within(seg, keys, keys - 2.0, "left").tolist()
+    [0, 0, 2, 2]
+    >>> window_sums(np.array([0.1, 0.2, 0.3, 0.4]), seg, np.array([0, 0, 2, 2]),
+    ...             np.array([1, 2, 3, 4])).round(2).tolist()
+    [0.1, 0.3, 0.3, 0.7]
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+
+def single_segment(seg: np.ndarray) -> bool:
+    """Whether all rows of a segment-sorted array lie in one segment (or there are none).
+
+    Args:
+        seg: Segment per row, non-decreasing.
+
+    Returns:
+        True for zero or one distinct segment.
+    """
+    return len(seg) == 0 or bool(seg[0] == seg[-1])
+
+
+def searchsorted_within(
+    seg: np.ndarray, keys: np.ndarray, queries: np.ndarray, side: Literal["left", "right"]
+) -> np.ndarray:
+    """``np.searchsorted`` of each query among the keys of its own segment.
+
+    Args:
+        seg: Segment of each key and of the query at the same position, non-decreasing.
+        keys: Finite keys, sorted within each segment.
+        queries: Finite values to place, one per key position.
+        side: As for ``np.searchsorted``.
+
+    Returns:
+        Positions in ``keys`` (global indices), each within its query's segment range.
+    """
+    if single_segment(seg):
+        return np.searchsorted(keys, queries, side=side)
+    # complex numbers order lexicographically (real, then imaginary): the segment first,
+    # then the exact float key, so every comparison is the one the segment alone makes
+    return np.searchsorted(_pairs(seg, keys), _pairs(seg, queries), side=side)
+
+
+def _pairs(seg: np.ndarray, values: np.ndarray) -> np.ndarray:
+    out = np.empty(len(values), dtype=np.complex128)
+    out.real = seg
+    out.imag = values
+    return out
+
+
+def window_sums(
+    values: np.ndarray, seg: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> np.ndarray:
+    """Sums of ``values[lo:hi]`` from running sums that start afresh at every segment.
+
+    Equal, bit for bit, to ``prefix[hi] - prefix[lo]`` with ``prefix`` the running sum of
+    the segment alone (a leading 0, then ``np.cumsum``), as each segment computes it.
+
+    Args:
+        values: One value per row, rows sorted by segment.
+        seg: Segment of each row, non-decreasing.
+        lo: Window start per row (global index, within the row's segment).
+        hi: Window end per row (exclusive, global, at most the segment's end).
+
+    Returns:
+        Window sums, float64 (n,).
+    """
+    prefix = segment_prefix(values, seg)
+    shift = _ordinals(seg)
+    return prefix[hi + shift] - prefix[lo + shift]
+
+
+def segment_prefix(values: np.ndarray, seg: np.ndarray) -> np.ndarray:
+    """Running sums per segment, each led by a 0, laid end to end.
+
+    The running sum of row ``i`` (rows before it in its segment) sits at ``i + k``, ``k``
+    the rank of its segment among those present; the segment's total one place after
+    its last row. Sums accumulate left to
+    right (``np.cumsum`` along rows of a zero-padded matrix), as a segment's own cumsum.
+
+    Args:
+        values: One value per row, rows sorted by segment.
+        seg: Segment of each row, non-decreasing.
+
+    Returns:
+        float64 array of ``len(values) + number of segments`` entries.
+    """
+    if single_segment(seg):
+        out = np.zeros(len(values) + 1)
+        np.cumsum(values, out=out[1:])
+        return out
+    first = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]])
+    sizes = np.diff(np.r_[first, len(seg)])
+    row = np.repeat(np.arange(len(first)), sizes)
+    col = np.arange(len(seg)) - first[row] + 1
+    padded = np.zeros((len(first), int(sizes.max()) + 1))
+    padded[row, col] = values
+    np.cumsum(padded, axis=1, out=padded)
+    width = np.arange(sizes.max() + 1)[None, :] <= sizes[:, None]
+    return padded[width]
+
+
+def _ordinals(seg: np.ndarray) -> np.ndarray:
+    """Rank of each row's segment among the segments present (0, 1, ...)."""
+    return np.cumsum(np.r_[False, seg[1:] != seg[:-1]])
