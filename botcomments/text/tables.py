@@ -5,7 +5,9 @@ are built at import from :mod:`unicodedata` (character names / categories of the
 Python), so they track the Unicode version instead of being copied by hand. Traditional
 → simplified is NOT a table here: it is OpenCC ("t2s"), see ``normalize.py``.
 
-Changing any table changes normal forms: bump ``NORMALIZER_VERSION`` when you do.
+Changing any table changes normal forms, so the tables of a released version are frozen:
+version 1 reads the plain tables, version 2 the ``*_V2`` ones (a version-1 table plus
+additions). A new change goes into new tables for a new ``NORMALIZER_VERSION``.
 """
 
 from __future__ import annotations
@@ -137,6 +139,8 @@ MARTIAN_MAP: dict[str, str] = {
     "丅": "下", "丄": "上", "亾": "亡", "鉯": "以", "莣": "忘", "夣": "梦", "寳": "宝",
     "冋": "回", "朂": "最", "喑": "音", "佲": "名", "嫒": "爱", "噯": "爱", "僦": "就",
 }
+# Version 2: OpenCC s2t writes 昵 as 暱 and t2s does not map it back (暱称 -> 暱称).
+MARTIAN_MAP_V2: dict[str, str] = {**MARTIAN_MAP, "暱": "昵"}
 
 # ---------------------------------------------------------------------------------------
 # Split characters: a character written as its two components. Source: curated for this
@@ -179,6 +183,12 @@ HOMOGLYPH_MAP: dict[str, str] = dict(
         strict=True,
     )
 )
+# Version 2: the Cyrillic letters spammers put in URLs (һттр://т.сn) whose look-alike
+# is a Latin letter in print or handwriting rather than in UTS #39: т t, п n, г r,
+# ц u, ш w, ь b, н h, в b, и u (capitals fold to these first). Same run rule.
+HOMOGLYPH_MAP_V2: dict[str, str] = {
+    **HOMOGLYPH_MAP, **dict(zip("тпгцшьнви", "tnruwbhbu", strict=True))
+}
 
 # Symbols that stand for a letter in contact cues: ➕v = +v (加v). Source: curated.
 SYMBOL_MAP: dict[str, str] = {"➕": "+", "✚": "+", "╋": "+"}
@@ -213,9 +223,21 @@ WECHAT_STRONG_CUES = ("微信", "威信", "薇信", "徽信", "维信", "卫信"
 WECHAT_WEAK_CUES = ("v", "薇", "微", "威", "徽")
 CONTACT_CUES = ("联系方式", "联系", "加我", "私聊", "私信", "找我", "滴滴", "telegram",
                 "tg", "加")
+# Version 2: pinyin and spaced cues. A space in a cue is optional in the text ("kou kou"
+# matches koukou and kou kou, "q q" matches qq and q q); "wei xin" replaces weixin and
+# wei信 is read like v信.
+QQ_CUES_V2 = (*QQ_CUES, "kou kou", "q q")
+WECHAT_STRONG_CUES_V2 = (*(c for c in WECHAT_STRONG_CUES if c != "weixin"), "wei xin",
+                         "wei信")
 TLDS = ("com", "cn", "net", "org", "top", "xyz", "cc", "vip", "me", "io", "app", "site",
         "info", "tv", "club", "shop", "live", "fun", "link", "ink", "ltd", "work", "pro",
         "online", "store", "icu", "asia", "biz", "co")
+
+# Version 2: more characters that may separate the digits of a contact id (376。51：28),
+# in their NFKC forms (： → :, ； → ;, ＋ → +; ～ → ~ was already allowed; … is NFKC "..."
+# and handled in normalize.py). Version 1's separators are in normalize.py. Source:
+# curated from ads.
+DIGIT_SEPARATORS_V2 = "。:+—–〜;"
 
 # ---------------------------------------------------------------------------------------
 # Character classes (regex fragments). Source: Unicode block ranges.

@@ -2,11 +2,11 @@
 
 Each kind perturbs a fixed table of 20 ad lines (contact cues + QQ numbers, WeChat ids,
 phones, URLs; generated here) and 20 ordinary chat lines (written for this test, no
-corpus text), and asserts that the normal form does not change. Kinds the normaliser
-claims to fold (docs/normalization.md) must pass; kinds it does not handle yet are
-strict xfails (issue 14, normaliser v2): they fail loudly the day they start passing, so
-whoever fixes the normaliser moves them to the passing list. Room verdicts under the same
-kinds are measured by ``benchmarks/evasion_bench.py``.
+corpus text), and asserts that the normal form does not change. Every kind must pass
+with the current normaliser (version 2). The last six kinds are what version 2 added
+(issue 14); version 1 is frozen for the models that recorded it, so under version 1
+those kinds still move normal forms (pinned too). Room verdicts under the same kinds are
+measured by ``benchmarks/evasion_bench.py``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Callable
 import pytest
 
 from botcomments.simulate.perturb import trad_swap, zero_width
-from botcomments.text.normalize import normalize
+from botcomments.text.normalize import Normalizer, normalize
 
 _RND = random.Random(14)
 _CUES = ("QQ", "QQ号", "qq", "微信", "微信号", "加微", "加微信")
@@ -166,11 +166,7 @@ def url_cyrillic(s: str, rnd: random.Random) -> str:
     return re.sub(r"http://t\.cn", "һттр://т.сn", s)
 
 
-def _strict_xfail(reason: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=f"normaliser v2 (issue 14): {reason}")
-
-
-KINDS = [
+KINDS_V1 = [
     pytest.param(full_width, id="full_width"),
     pytest.param(zero_width, id="zero_width"),
     pytest.param(traditional, id="traditional"),
@@ -183,37 +179,51 @@ KINDS = [
     pytest.param(_swap(_CONTACT_HOMOPHONES), id="homophone_contact_words"),
     pytest.param(spaced_digits, id="spaced_digits"),
     pytest.param(_punct_in_digits("-.·/_|~*，、"), id="punct_in_digits_listed"),
-    pytest.param(combining_latin, id="combining_latin", marks=pytest.mark.xfail(
-        strict=True, reason="normaliser bug: NFKC (stage 2) composes a + U+0301 into á "
-        "before combining marks are stripped (stage 4), so marks on Latin letters that "
-        "have a precomposed form survive")),
-    pytest.param(emoji_pad, id="emoji_padding_mixed_lines", marks=pytest.mark.xfail(
-        strict=True, reason="normaliser gap: padding rules A/B leave emoji around "
-        "punctuation and between a CJK character and a 3+ char Latin/digit run, and eat "
-        "the clause comma (打卡第⭐100天, 晚安,明天见 -> 晚安明天见, URLs broken)")),
-    pytest.param(_swap(_CONTACT_PINYIN), id="pinyin_contact_words",
-                 marks=_strict_xfail("no pinyin contact cues (jia wei, wei xin, kou kou, q q)")),
-    pytest.param(spaced_cue_and_id, id="spaced_cue_and_latin_id",
-                 marks=_strict_xfail("spaced QQ cue (Q Q) and spaced Latin ids not joined")),
-    pytest.param(_punct_in_digits("。：+—…"), id="punct_in_digits_cjk",
-                 marks=_strict_xfail("。 ： + — … not allowed between digits of an id")),
-    pytest.param(url_cyrillic, id="url_cyrillic",
-                 marks=_strict_xfail("т п г … missing from HOMOGLYPH_MAP (һттр://т.сn)")),
 ]
+# Added by version 2: marks stripped before NFKC (a + U+0301 no longer composes to á),
+# an emoji between every character deleted first, pinyin cues, spaced cue and Latin ids,
+# CJK separators between digits, Cyrillic т п г … read as Latin.
+KINDS_V2 = [
+    pytest.param(combining_latin, id="combining_latin"),
+    pytest.param(emoji_pad, id="emoji_padding_mixed_lines"),
+    pytest.param(_swap(_CONTACT_PINYIN), id="pinyin_contact_words"),
+    pytest.param(spaced_cue_and_id, id="spaced_cue_and_latin_id"),
+    pytest.param(_punct_in_digits("。：+—…"), id="punct_in_digits_cjk"),
+    pytest.param(url_cyrillic, id="url_cyrillic"),
+]
+KINDS = KINDS_V1 + KINDS_V2
+
+
+def _moved(perturb: Perturb, normalizer: Normalizer) -> tuple[int, list[tuple[str, ...]]]:
+    """Lines the kind changed, and those whose normal form moved: (line, perturbed, NFs)."""
+    rnd = random.Random(7)
+    changed = [(line, p) for line in LINES if (p := perturb(line, rnd)) != line]
+    moved = [(line, p, normalizer(line).text, normalizer(p).text) for line, p in changed
+             if normalizer(line).text != normalizer(p).text]
+    return len(changed), moved
 
 
 @pytest.mark.parametrize("perturb", KINDS)
 def test_normal_form_unchanged(perturb: Perturb) -> None:
-    rnd = random.Random(7)
-    changed = [(line, p) for line in LINES if (p := perturb(line, rnd)) != line]
-    assert changed, "the perturbation must act on some lines of the table"
-    moved = [(line, p, normalize(line).text, normalize(p).text) for line, p in changed
-             if normalize(line).text != normalize(p).text]
-    assert not moved, f"{len(moved)} of {len(changed)} normal forms moved, e.g. {moved[:3]}"
+    n_changed, moved = _moved(perturb, Normalizer())
+    assert n_changed, "the perturbation must act on some lines of the table"
+    assert not moved, f"{len(moved)} of {n_changed} normal forms moved, e.g. {moved[:3]}"
 
 
-def test_tables_hold_contacts() -> None:
+@pytest.mark.parametrize("perturb", KINDS_V1)
+def test_version_1_folds_its_kinds(perturb: Perturb) -> None:
+    assert not _moved(perturb, Normalizer("1"))[1]
+
+
+@pytest.mark.parametrize("perturb", KINDS_V2)
+def test_version_1_is_frozen_without_the_v2_fixes(perturb: Perturb) -> None:
+    """Models that recorded version 1 keep its normal forms, gaps included."""
+    assert _moved(perturb, Normalizer("1"))[1]
+
+
+@pytest.mark.parametrize("version", ["1", "2"])
+def test_tables_hold_contacts(version: str) -> None:
     """Most generated ads are masked, so the kinds above test masking, not only folding."""
-    masked = sum(bool(normalize(a).features.masked_contacts) for a in ADS)
+    masked = sum(bool(normalize(a, version).features.masked_contacts) for a in ADS)
     assert masked >= 18
-    assert not any(normalize(o).features.masked_contacts for o in ORDINARY)
+    assert not any(normalize(o, version).features.masked_contacts for o in ORDINARY)

@@ -1,13 +1,15 @@
-"""Property tests: never raises, idempotent, ordinary Chinese unchanged."""
+"""Property tests, for every supported version: never raises, idempotent, ordinary
+Chinese unchanged."""
 
 from __future__ import annotations
 
 import unicodedata
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from botcomments.text.normalize import CONTACT_KINDS, normalize
+from botcomments.text.normalize import CONTACT_KINDS, SUPPORTED_VERSIONS, normalize
 from tests.helpers.chinese_text import COMMON_CHARS, PUNCT
 
 # Arbitrary Unicode, plus an alphabet dense in the characters the stages act on.
@@ -15,7 +17,9 @@ TRICKY = (
     "\u200b\u200d\ufeff\u202e\u00ad\ufe0f\u20e3\u0336❤★😂👍🏻➕⓿➃①⑴🄰𝐇ᴠ⺠⻓尓亻尔氵每女子"
     "壹贰叁零一二三幺0123456789qQvVxX加扣企鹅微信薇威wx.。点com@ ,，!！~哈看好這個"
     "аеоοхԛ"
+    "тпгцшьнв\u0301/:kou jia wei xin。：+—…～"  # what version 2 reads
 )
+VERSIONS = pytest.mark.parametrize("version", SUPPORTED_VERSIONS)
 tricky_text = st.text(alphabet=TRICKY, max_size=40)
 any_text = st.text(max_size=60)
 ordinary = st.lists(
@@ -27,10 +31,11 @@ ordinary = st.lists(
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+@VERSIONS
 @FAST
 @given(st.one_of(any_text, tricky_text))
-def test_never_raises_and_features_consistent(text: str) -> None:
-    out = normalize(text)
+def test_never_raises_and_features_consistent(version: str, text: str) -> None:
+    out = normalize(text, version)
     f = out.features
     assert isinstance(out.text, str)
     assert f.orig_length == len(text)
@@ -40,14 +45,17 @@ def test_never_raises_and_features_consistent(text: str) -> None:
     assert out.text == out.text.strip()
 
 
+@VERSIONS
 @FAST
 @given(st.one_of(any_text, tricky_text))
 @example("0■0\U0001f2493三叁")  # a collapsed run completed a padded digit sequence
 @example("0■幺\U0001f2493三叁")  # removed padding joined a numeral into a digit run
 @example("0⃣\u200d■")  # a stripped keycap left a joiner outside any emoji
-def test_idempotent(text: str) -> None:
-    once = normalize(text).text
-    assert normalize(once).text == once
+@example("a❤b❤c❤d\u0301")  # padding deleted, then a mark on a letter
+@example("һ❤т❤т❤р://т.сn")  # padding deleted inside a Cyrillic URL
+def test_idempotent(version: str, text: str) -> None:
+    once = normalize(text, version).text
+    assert normalize(once, version).text == once
 
 
 def _fold(text: str) -> str:
@@ -56,10 +64,11 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+@VERSIONS
 @FAST
 @given(ordinary)
-def test_ordinary_chinese_unchanged(text: str) -> None:
-    out = normalize(text)
+def test_ordinary_chinese_unchanged(version: str, text: str) -> None:
+    out = normalize(text, version)
     if out.features.n_runs_collapsed or out.features.n_padding:
         return  # random text can contain 哈哈哈 or single-char clauses (documented folds)
     assert out.text == _fold(text)

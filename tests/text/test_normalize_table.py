@@ -8,6 +8,7 @@ from botcomments.text.normalize import (
     CONTACT_KINDS,
     CONTACT_PLACEHOLDERS,
     NORMALIZER_VERSION,
+    SUPPORTED_VERSIONS,
     NormalizationFeatures,
     Normalizer,
     normalize,
@@ -203,12 +204,85 @@ def test_placeholders_survive_a_second_pass() -> None:
 
 
 def test_version_and_normalizer() -> None:
-    assert NORMALIZER_VERSION == "1"
+    assert NORMALIZER_VERSION == "2"
+    assert SUPPORTED_VERSIONS == ("1", "2")
     n = Normalizer()
+    assert n.version == NORMALIZER_VERSION
     assert n("主❤播").text == normalize("主❤播").text
     assert [r.text for r in n.normalize_batch(["哈哈哈哈", "⺠"])] == ["哈哈", "民"]
-    with pytest.raises(ValueError, match="normaliser version '0'"):
-        Normalizer("0")
+    for bad in ("0", "3", "", "v1"):
+        with pytest.raises(ValueError, match=f"normaliser version '{bad}' is not implemented"):
+            Normalizer(bad)
+    with pytest.raises(ValueError, match="implements '1', '2'"):
+        normalize("x", "9")
+
+
+def test_versions_do_not_share_cache_entries() -> None:
+    text = "jia v: abc123"
+    assert normalize(text, "1").text == "jia v: abc123"
+    assert normalize(text).text == Normalizer("2")(text).text == "加<WECHAT>"
+    assert normalize(text, "1").text == Normalizer("1").normalize_batch([text])[0].text
+
+
+# Version 2 (issue 14): (id, raw, version 2 form, version 1 form, frozen).
+CASES_V2: list[tuple[str, str, str, str]] = [
+    # --- pinyin and spaced cues
+    ("pinyin-kou-kou", "kou kou 12345678", "<QQ>", "kou kou 12345678"),
+    ("pinyin-koukou", "koukou：12345678", "<QQ>", "koukou:12345678"),
+    ("spaced-q-q", "q q 12345678", "<QQ>", "q q 12345678"),
+    ("spaced-q-q-hao", "Q Q号：3765128", "<QQ>", "q <QQ>"),
+    ("pinyin-wei-xin", "wei xin abc_12345", "<WECHAT>", "wei xin abc_12345"),
+    ("pinyin-wei-xin-plain-kept", "wei xin", "wei xin", "wei xin"),
+    ("pinyin-weixin-plain-kept", "我用weixin支付", "我用weixin支付", "我用weixin支付"),
+    ("pinyin-jia-v", "jia v", "加<WECHAT>", "jia v"),
+    ("pinyin-jia-vx-id", "jia vx abc123", "加<WECHAT>", "jia <WECHAT>"),
+    ("pinyin-jia-wei-id", "jia wei abc123", "加<WECHAT>", "jia wei abc123"),
+    ("pinyin-jiawei-name-kept", "jiawei", "jiawei", "jiawei"),
+    ("pinyin-jia-wei-name-kept", "jia wei好帅", "jia wei好帅", "jia wei好帅"),
+    ("spaced-latin-id-after-cue", "vx： k x m 2 0 9", "<WECHAT>", "<WECHAT>k x m 2 0 9"),
+    ("spaced-latin-no-cue-kept", "k x m 2 0 9", "k x m 2 0 9", "k x m 2 0 9"),
+    ("spaced-letters-no-digits-kept", "加 a b c d e f", "加 a b c d e f", "加 a b c d e f"),
+    # --- digit separators
+    ("cjk-stop-colon-in-qq", "QQ：376。51：28", "<QQ>", "qq:376。51:28"),
+    ("ellipsis-in-phone", "电话138…1234…5678", "电话<PHONE>", "电话<PHONE>"),
+    ("dash-plus-in-qq", "扣扣 376—51+28", "<QQ>", "扣扣 376—51+28"),
+    ("separated-digit-tail", "vx zcujs28、4、9、9", "<WECHAT>", "<WECHAT>、4、9、9"),
+    ("score-kept", "比分3:2一起加油", "比分3:2一起加油", "比分3:2一起加油"),
+    ("time-kept", "12:30:45", "12:30:45", "12:30:45"),
+    # --- Cyrillic look-alikes
+    ("cyrillic-url", "һттр://т.сn/аЬс", "<URL>", "һттр://т.cn/аьс"),
+    ("cyrillic-domain", "т.сn", "<URL>", "т.cn"),
+    ("russian-word-kept-v2", "привет", "привет", "привет"),
+    ("russian-capitals-kept-v2", "ВОТ ТАК", "вот так", "вот так"),
+    # --- combining marks before NFKC
+    ("acute-on-latin", "a\u0301bc123", "abc123", "ábc123"),
+    ("keycap-on-cjk-bracket", "】\u20e3好", "】好", "】\u20e3好"),
+    # --- one emoji between every character
+    ("emoji-pad-keeps-comma", "晚❤安❤，❤明❤天❤见", "晚安,明天见", "晚安明天见"),
+    ("emoji-pad-digits", "打❤卡❤第❤1❤0❤0❤天", "打卡第100天", "打卡第❤100天"),
+    ("emoji-pad-latin", "L❤O❤L❤太❤难❤了", "lol太难了", "lol❤太难了"),
+    ("emoji-trailing-kept", "好看❤", "好看❤", "好看❤"),
+    ("emoji-one-gap-kept", "我❤你", "我❤你", "我❤你"),
+    ("emoji-between-words-kept", "主播好美❤关注了❤晚安", "主播好美❤关注了❤晚安",
+     "主播好美❤关注了❤晚安"),
+    # --- OpenCC asymmetry
+    ("ni-cheng", "暱称", "昵称", "暱称"),
+]
+
+
+@pytest.mark.parametrize(("raw", "v2", "v1"), [c[1:] for c in CASES_V2],
+                         ids=[c[0] for c in CASES_V2])
+def test_version_2_case(raw: str, v2: str, v1: str) -> None:
+    assert normalize(raw).text == v2
+    assert normalize(raw, "1").text == v1
+
+
+def test_version_2_features() -> None:
+    f = normalize("晚❤安❤，❤明❤天❤见").features
+    assert (f.n_padding, f.n_emoji) == (5, 5)
+    assert normalize("a\u0301bc").features.n_combining_marks == 1
+    assert normalize("т.сn").features.n_homoglyphs == 2
+    assert normalize("暱称").features.n_variant_chars == 1
 
 
 def test_bad_input_named() -> None:
