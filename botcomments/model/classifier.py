@@ -352,13 +352,31 @@ class BotCommentClassifier:
         Raises:
             TypeError: If an item is not a string.
         """
-        norm = [self._readable_part(t) for t in self.normalize(texts)]
+        return self.proba_of_normal_forms(self.normalize(texts))
+
+    @torch.inference_mode()
+    def proba_of_normal_forms(self, normal_forms: Sequence[str]) -> np.ndarray:
+        """Class probabilities of texts already normalised with :attr:`normalizer_version`.
+
+        A scorer that normalised its comments for the detectors passes the normal forms
+        here instead of normalising them a second time.
+
+        Args:
+            normal_forms: Normal forms (``Normalizer(self.normalizer_version)``).
+
+        Returns:
+            As :meth:`predict_proba`.
+
+        Raises:
+            TypeError: If an item is not a string.
+        """
+        norm = [self._readable_part(t) for t in check_texts(normal_forms)]
         out = np.zeros((len(norm), len(self.id2label)), dtype=np.float32)
-        for batch, pad_to in self._batches(norm):
-            rows = [norm[i] for i in batch]
-            if self.precision == "bf16":
-                rows += [rows[0]] * (-len(rows) % BF16_ROW_MULTIPLE)
-            enc = self._encode(rows, pad_to)
+        ids = self._token_ids(norm)
+        for batch, pad_to in self._batches(norm, ids):
+            rows = batch + [batch[0]] * (
+                -len(batch) % BF16_ROW_MULTIPLE if self.precision == "bf16" else 0)
+            enc = self._inputs(rows, norm, ids, pad_to)
             owner = enc.pop("overflow_to_sample_mapping", None)
             enc = {k: v.to(self.device) for k, v in enc.items() if k != "token_type_ids"}
             probs = torch.softmax(self._runner(**enc).logits.float(), dim=-1).cpu().numpy()
@@ -367,7 +385,16 @@ class BotCommentClassifier:
             out[batch] = probs[: len(batch)]
         return out
 
-    def _batches(self, norm: list[str]) -> list[tuple[list[int], int | None]]:
+    def _token_ids(self, norm: list[str]) -> list[list[int]]:
+        """Token ids of every text with special tokens, untruncated: tokenised once, they
+        give the padded lengths and, for texts within ``max_length``, the model inputs."""
+        if not norm:
+            return []
+        return self.tokenizer(norm, add_special_tokens=True, truncation=False,
+                              verbose=False)["input_ids"]
+
+    def _batches(self, norm: list[str], ids: list[list[int]]
+                 ) -> list[tuple[list[int], int | None]]:
         """Batches and the token length to pad them to.
 
         int8: texts of similar character length, padded to the batch's longest (its
@@ -378,16 +405,31 @@ class BotCommentClassifier:
         if self.precision == "int8" or not norm:
             return [(b, None) for b in length_sorted_batches([len(t) for t in norm],
                                                              self.batch_size)]
-        padded = self._padded_lengths(norm)
+        padded = self._padded_lengths(ids)
         return [(b, padded[b[0]]) for b in same_length_batches(padded, self.batch_size)]
 
-    def _padded_lengths(self, norm: list[str]) -> list[int]:
+    def _padded_lengths(self, ids: list[list[int]]) -> list[int]:
         """Token length each text is padded to: the next power of two (at least 8),
         capped at ``max_length``. It depends on the text alone, never on its batch."""
-        ids = self.tokenizer(norm, add_special_tokens=True, truncation=False,
-                             verbose=False)["input_ids"]
         limit = self.settings.max_length
         return [min(limit, max(MIN_BUCKET, 1 << (len(x) - 1).bit_length())) for x in ids]
+
+    def _inputs(self, rows: list[int], norm: list[str], ids: list[list[int]],
+                pad_to: int | None) -> dict[str, torch.Tensor]:
+        """Model inputs of a batch: padded straight from the token ids when every row fits
+        in ``max_length`` (the same tensors the tokenizer would build, without tokenising
+        again), else through the tokenizer (truncation or overlapping windows)."""
+        lengths = [len(ids[i]) for i in rows]
+        if max(lengths) > self.settings.max_length or self.tokenizer.padding_side != "right":
+            return self._encode([norm[i] for i in rows], pad_to)
+        width = max(lengths) if pad_to is None else -(-max(lengths) // pad_to) * pad_to
+        input_ids = torch.full((len(rows), width), self.tokenizer.pad_token_id,
+                               dtype=torch.long)
+        mask = torch.zeros((len(rows), width), dtype=torch.long)
+        for r, (i, n) in enumerate(zip(rows, lengths, strict=True)):
+            input_ids[r, :n] = torch.tensor(ids[i], dtype=torch.long)
+            mask[r, :n] = 1
+        return {"input_ids": input_ids, "attention_mask": mask}
 
     def _readable_part(self, text: str) -> str:
         """Cut a normal form to what ``max_windows`` windows can hold (a token is at
@@ -424,6 +466,17 @@ class BotCommentClassifier:
             Float array of shape ``(len(texts),)``.
         """
         return self.predict_proba(texts)[:, self.bot_index]
+
+    def bot_scores_of_normal_forms(self, normal_forms: Sequence[str]) -> np.ndarray:
+        """P(bot) per text already normalised with :attr:`normalizer_version`.
+
+        Args:
+            normal_forms: Normal forms.
+
+        Returns:
+            Float array of shape ``(len(normal_forms),)``.
+        """
+        return self.proba_of_normal_forms(normal_forms)[:, self.bot_index]
 
     def predict(self, texts: Sequence[str], return_ids: bool = False) -> list[str] | list[int]:
         """Most probable label per text, decoded through the saved ``id2label``.

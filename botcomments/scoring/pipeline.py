@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -111,13 +111,19 @@ class _TextCache:
     Keyed on the comment's normal form when given: the text model scores the normal form
     (same normaliser version, checked when the model loads), so lines that differ only in
     what the normaliser removes (width, zero-width characters, styled digits, traditional
-    characters, ...) share one model call.
+    characters, ...) share one model call. When the keys are normal forms of the model's
+    own normaliser version (``keys_are_model_forms``) and the model takes them
+    (``bot_scores_of_normal_forms``), it scores the keys instead of normalising the raw
+    texts a second time.
     """
 
-    def __init__(self, model: TextModel, capacity: int = TEXT_CACHE_SIZE) -> None:
+    def __init__(self, model: TextModel, capacity: int = TEXT_CACHE_SIZE,
+                 keys_are_model_forms: bool = False) -> None:
         self.model = model
         self.capacity = capacity
         self._cache: dict[str, float] = {}
+        self._score_forms: Callable[[list[str]], np.ndarray] | None = (
+            getattr(model, "bot_scores_of_normal_forms", None) if keys_are_model_forms else None)
 
     def __call__(self, texts: Sequence[str], keys: Sequence[str] | None = None) -> np.ndarray:
         keys = texts if keys is None else keys
@@ -127,7 +133,8 @@ class _TextCache:
                 first_text.setdefault(key, text)
         fresh: dict[str, float] = {}
         if first_text:
-            scores = np.asarray(self.model.bot_scores(list(first_text.values())),
+            scores = np.asarray(self._score_forms(list(first_text)) if self._score_forms
+                                else self.model.bot_scores(list(first_text.values())),
                                 dtype=np.float64)
             fresh = dict(zip(first_text, scores.tolist(), strict=True))
         # answer from both maps first: evicting below must not lose this batch's scores
@@ -183,10 +190,12 @@ class FeatureExtractor:
             list(detectors) if detectors is not None else default_detectors()
         )
         self.text_model = text_model
-        self._text = _TextCache(text_model) if text_model is not None else None
         self.text_threshold = float(getattr(text_model, "threshold", 0.5))
         self.normalizer = Normalizer(normalizer_version or str(getattr(
             text_model, "normalizer_version", NORMALIZER_VERSION)))
+        model_forms = getattr(text_model, "normalizer_version", None) == self.normalizer.version
+        self._text = (_TextCache(text_model, keys_are_model_forms=model_forms)
+                      if text_model is not None else None)
 
     def reset(self) -> None:
         """Forget cross-room detector state."""

@@ -73,3 +73,30 @@ def test_shipped_model_scores_do_not_depend_on_the_batch() -> None:
     alone = np.array([clf.bot_scores([t])[0] for t in texts[:20]])
     assert np.abs(together - sevens).max() <= 1e-4
     assert np.abs(together[:20] - alone).max() <= 1e-4
+
+
+@pytest.mark.parametrize("precision", ["bf16", "fp32", "int8"])
+@pytest.mark.parametrize("overlap", [0, 8])
+def test_inputs_built_from_token_ids_equal_the_tokenizers(model_dir: Path, precision: str,
+                                                          overlap: int) -> None:
+    clf = BotCommentClassifier.from_pretrained(model_dir, device="cpu", precision=precision,
+                                               batch_size=4)
+    clf.settings.window_overlap = overlap
+    norm = clf.normalize([*TEXTS, "", "x"])
+    ids = clf._token_ids(norm)
+    fitting = [i for i, x in enumerate(ids) if len(x) <= clf.settings.max_length]
+    assert len(fitting) < len(ids)  # the long text takes the tokenizer's path
+    for pad_to in (None, 8, 16, 32):
+        if pad_to and max(len(ids[i]) for i in fitting) > pad_to:
+            continue
+        built = clf._inputs(fitting, norm, ids, pad_to)
+        encoded = clf._encode([norm[i] for i in fitting], pad_to)
+        for key in ("input_ids", "attention_mask"):
+            assert torch.equal(built[key], encoded[key]), (key, pad_to)
+
+
+def test_scoring_normal_forms_equals_scoring_raw_texts(model_dir: Path) -> None:
+    clf = BotCommentClassifier.from_pretrained(model_dir, device="cpu", batch_size=4)
+    raw = [*TEXTS, "ＱＱ：１２３４５６７", "加\u200b微"]
+    assert np.array_equal(clf.bot_scores_of_normal_forms(clf.normalize(raw)),
+                          clf.bot_scores(raw))

@@ -94,3 +94,38 @@ def test_small_rooms_share_one_model_call(monkeypatch: pytest.MonkeyPatch) -> No
     # alone: one call per room whose line (normal form) was not seen before
     assert calls_alone == len({normalize(c.text).text for c in comments}) > 150
     assert grouped == alone
+
+
+class FormScoringModel(CountingModel):
+    """Also scores normal forms directly, and records what it was given."""
+
+    normalizer_version = "1"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[str] = []
+
+    def bot_scores_of_normal_forms(self, forms: Sequence[str]) -> np.ndarray:
+        self.forms.extend(forms)
+        return np.array([len(t) / 10 for t in forms])
+
+
+def test_the_model_scores_the_keys_when_they_are_its_own_normal_forms() -> None:
+    from botcomments.scoring.pipeline import FeatureExtractor
+
+    model = FormScoringModel()
+    extractor = FeatureExtractor(text_model=model)
+    texts = ["加Ｖ看主页", "ＱＱ１２３４５６７"]
+    assert extractor._text is not None
+    extractor._text(texts, ["加v看主页", "<QQ>"])
+    assert model.forms == ["加v看主页", "<QQ>"] and model.n_scored == 0
+
+
+def test_the_model_normalises_itself_when_the_versions_differ() -> None:
+    from botcomments.scoring.pipeline import FeatureExtractor
+
+    model = FormScoringModel()
+    extractor = FeatureExtractor(text_model=model, normalizer_version="2")
+    assert extractor._text is not None
+    extractor._text(["加Ｖ看主页"], ["加v看主页"])
+    assert model.forms == [] and model.n_scored == 1
