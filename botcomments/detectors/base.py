@@ -132,16 +132,27 @@ class Detector(Protocol):
         ...
 
 
-class GroupDetector(Detector, Protocol):
-    """A detector that also runs over a :class:`BatchGroup` in one pass."""
+def detect_group(detector: Detector, group: BatchGroup) -> DetectorOutput:
+    """Run a detector over a group: its own one-pass ``detect_group(group)`` when it has
+    one (the shipped detectors do), else ``detect`` batch after batch.
 
-    def detect_group(self, group: BatchGroup) -> DetectorOutput:
-        """Features and evidence of every comment of the group, batch after batch.
+    Args:
+        detector: Any detector.
+        group: Consecutive batches.
 
-        Returns:
-            The outputs ``detect`` would give batch by batch, concatenated.
-        """
-        ...
+    Returns:
+        The batches' outputs, concatenated.
+    """
+    own = getattr(detector, "detect_group", None)
+    if own is not None:
+        out: DetectorOutput = own(group)
+        return out
+    parts = [detector.detect(batch) for batch in group.batches]
+    return DetectorOutput(
+        detector.name,
+        {name: np.concatenate([p.features[name] for p in parts]) for name in parts[0].features},
+        [ev for p in parts for ev in p.evidence],
+    )
 
 
 @contextmanager

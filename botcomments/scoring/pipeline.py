@@ -20,23 +20,32 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
-from botcomments.detectors.base import Detector, DetectorOutput, RoomBatch
+from botcomments.detectors.base import (
+    BatchGroup,
+    Detector,
+    DetectorOutput,
+    RoomBatch,
+    detect_group,
+)
 from botcomments.fusion.combiner import Combiner, Reason
-from botcomments.fusion.features import FLAG_EVIDENCE_SOURCE, FeatureTable, assemble_features
+from botcomments.fusion.features import FLAG_EVIDENCE_SOURCE, FeatureTable
 from botcomments.fusion.learned import LearnedFusion
 from botcomments.fusion.rules import RuleFusion
 from botcomments.quantify.rates import ClassifierRates
 from botcomments.records import Comment
 from botcomments.scoring.authenticity import room_report
 from botcomments.scoring.consistency import check_detector_configs, warn_threshold_mismatch
+from botcomments.scoring.group_features import assemble_group_features
 from botcomments.scoring.grouping import InputOrder, RoomSlice, room_slices, slice_groups
 from botcomments.scoring.rooms import RoomAccumulator
 from botcomments.scoring.stats import CalibrationBins, ScoreHistogram
@@ -58,6 +67,9 @@ TEXT_BATCH_COMMENTS = 1024
 """Consecutive small room slices are gathered up to this many comments and their new
 lines scored by the text model in one call (a forward pass per one-comment room cost
 ~7 ms, most of a small room's time); slices at least this large go on their own."""
+
+Piece = tuple[str, Sequence[Comment], Sequence[NormalizedText] | None]
+"""One slice to score: ``(room_id, comments (time-ordered), normal forms or None)``."""
 
 
 class TextModel(Protocol):
@@ -91,18 +103,40 @@ class SliceScores:
     """Scores of one room slice, in the slice's (time) order.
 
     Args:
-        features: Named features.
-        outputs: Raw detector outputs.
+        extracted: Features of the group of slices it was scored with.
+        start: The slice's first row in ``extracted``.
+        stop: One past its last row.
         scores: Fused bot score.
-        text_scores: Text-model score (None without a model).
         verdicts: One verdict per comment.
     """
 
-    features: FeatureTable
-    outputs: list[DetectorOutput]
+    extracted: Extracted
+    start: int
+    stop: int
     scores: np.ndarray
-    text_scores: np.ndarray | None
     verdicts: list[Verdict]
+
+    @property
+    def features(self) -> FeatureTable:
+        """Named features."""
+        table = self.extracted.features
+        return FeatureTable(table.names, table.values[self.start:self.stop])
+
+    @property
+    def outputs(self) -> list[DetectorOutput]:
+        """Raw detector outputs."""
+        return [out.rows(self.start, self.stop) for out in self.extracted.outputs]
+
+    @property
+    def text_scores(self) -> np.ndarray | None:
+        """Text-model score (None without a model)."""
+        scores = self.extracted.text_scores
+        return None if scores is None else scores[self.start:self.stop]
+
+    @property
+    def evidence(self) -> list[dict[str, dict[str, Any]]]:
+        """Per-detector evidence per comment (:func:`detector_evidence`)."""
+        return self.extracted.evidence[self.start:self.stop]
 
 
 class _TextCache:
@@ -149,19 +183,26 @@ class _TextCache:
 
 @dataclass
 class Extracted:
-    """Features of one time-ordered room slice.
+    """Features of one or more consecutive time-ordered room slices, rows slice after slice.
 
     Args:
         features: Named feature table.
         outputs: Raw detector outputs.
         normalized: Normal forms.
         text_scores: Text-model bot probability (None without a model).
+        bounds: Row offsets of the slices (one more than slices).
     """
 
     features: FeatureTable
     outputs: list[DetectorOutput]
     normalized: list[NormalizedText]
     text_scores: np.ndarray | None
+    bounds: list[int]
+
+    @functools.cached_property
+    def evidence(self) -> list[dict[str, dict[str, Any]]]:
+        """Per-detector evidence per comment (:func:`detector_evidence`)."""
+        return detector_evidence(self.outputs, len(self.normalized))
 
 
 class FeatureExtractor:
@@ -231,17 +272,46 @@ class FeatureExtractor:
         Returns:
             The extracted features.
         """
-        normalized = (list(normalized) if normalized is not None
+        return self.extract_group([(room_id, comments, normalized)])
+
+    def extract_group(self, pieces: Sequence[Piece]) -> Extracted:
+        """Features of consecutive slices in one pass, each row as its slice alone gives it.
+
+        The detectors run once over all slices (:func:`~botcomments.detectors.base.
+        detect_group`) and the table is assembled once
+        (:func:`~botcomments.scoring.group_features.assemble_group_features`): many small
+        rooms pay those per-call costs once.
+
+        Args:
+            pieces: ``(room_id, comments (time-ordered), normal forms or None)`` per slice.
+
+        Returns:
+            The extracted features, slice after slice.
+        """
+        group = BatchGroup(tuple(
+            RoomBatch(room_id, comments, list(normalized) if normalized is not None
                       else self.normalizer.normalize_batch([c.text for c in comments]))
-        batch = RoomBatch(room_id, comments, normalized)
-        outputs = [det.detect(batch) for det in self.detectors]
-        text_scores = (self._text([c.text for c in comments], [n.text for n in normalized])
-                       if self._text else None)
-        table = assemble_features(outputs, normalized, text_scores,
-                                  user_ids=[c.user_id for c in comments],
-                                  text_threshold=self.text_threshold,
-                                  timestamps=[c.ts for c in comments])
-        return Extracted(table, outputs, normalized, text_scores)
+            for room_id, comments, normalized in pieces))
+        outputs = [detect_group(det, group) for det in self.detectors]
+        comments = [c for batch in group.batches for c in batch.comments]
+        normalized = [nt for batch in group.batches for nt in batch.normalized]
+        text_scores = self._text_scores(group)
+        sizes = [len(batch) for batch in group.batches]
+        seg = np.repeat(np.arange(len(sizes)), sizes)
+        table = assemble_group_features(outputs, normalized, text_scores, comments, seg,
+                                        self.text_threshold)
+        return Extracted(table, outputs, normalized, text_scores,
+                         np.cumsum([0, *sizes]).tolist())
+
+
+    def _text_scores(self, group: BatchGroup) -> np.ndarray | None:
+        """Text-model scores, slice after slice (a slice's new lines in one model call, as
+        for the slice alone; lines :meth:`prepare` scored are looked up)."""
+        if self._text is None:
+            return None
+        return np.concatenate([self._text([c.text for c in batch.comments],
+                                          [n.text for n in batch.normalized])
+                               for batch in group.batches])
 
 
 class Scorer:
@@ -377,15 +447,13 @@ class Scorer:
         """
         return self.score_slices([(room_id, comments, normalized)])[0]
 
-    def score_slices(
-        self,
-        pieces: Sequence[tuple[str, Sequence[Comment], Sequence[NormalizedText] | None]],
-    ) -> list[SliceScores]:
+    def score_slices(self, pieces: Sequence[Piece]) -> list[SliceScores]:
         """Score several time-ordered slices (of one or more rooms), in the given order.
 
-        The detectors see the slices one by one, as :meth:`score_slice` would; the fusion
-        (rule strengths, combiner, explanations) runs once over all their rows, being
-        row by row: many small rooms pay its per-call cost once.
+        Extraction (:meth:`FeatureExtractor.extract_group`) and the fusion (rule
+        strengths, combiner, explanations, all row by row) run once over all slices:
+        many small rooms pay their per-call costs once; every slice gets what scoring
+        it alone, after the ones before it, gives.
 
         Args:
             pieces: ``(room_id, comments, normal forms or None)`` per slice.
@@ -393,22 +461,17 @@ class Scorer:
         Returns:
             One result per slice, same order.
         """
-        exs = [self.extractor.extract(room_id, comments, normalized)
-               for room_id, comments, normalized in pieces]
-        table = exs[0].features if len(exs) == 1 else FeatureTable.concat(
-            [ex.features for ex in exs])
+        ex = self.extractor.extract_group(pieces)
+        table = ex.features
         strengths = self.flagger.strengths(table)
         if self.flagger is self.fusion:  # rule combiner: its score is its rules' strengths
             scores = self.flagger.proba_from_strengths(strengths)
         else:
             scores = self.fusion.predict_proba(table)
-        bounds = np.cumsum([0, *(len(ex.normalized) for ex in exs)])
-        verdicts = [self._verdicts(scores[a:b], strengths[a:b], ex.outputs, ex.normalized,
-                                   ex.text_scores)
-                    for ex, a, b in zip(exs, bounds[:-1], bounds[1:], strict=True)]
-        self._explain_unflagged(verdicts, table, exs, bounds)
-        return [SliceScores(ex.features, ex.outputs, scores[a:b], ex.text_scores, v)
-                for ex, v, a, b in zip(exs, verdicts, bounds[:-1], bounds[1:], strict=True)]
+        verdicts = self._verdicts(scores, strengths, ex.outputs, ex.normalized, ex.text_scores)
+        self._explain_unflagged(verdicts, table, ex)
+        return [SliceScores(ex, a, b, scores[a:b], verdicts[a:b])
+                for a, b in pairwise(ex.bounds)]
 
     def _verdicts(
         self,
@@ -450,31 +513,23 @@ class Scorer:
         return verdicts
 
     def _explain_unflagged(
-        self,
-        verdicts: list[list[Verdict]],
-        table: FeatureTable,
-        exs: Sequence[Extracted],
-        bounds: np.ndarray,
+        self, verdicts: list[Verdict], table: FeatureTable, ex: Extracted
     ) -> None:
         """Give every bot verdict that no rule flagged the combiner's strongest reason.
 
         Args:
-            verdicts: Each slice's verdicts (replaced in place).
-            table: The features of all slices, stacked.
-            exs: Each slice's extraction (detector evidence, normal forms).
-            bounds: Row offsets of the slices in ``table`` (one more than slices).
+            verdicts: One verdict per row of ``table`` (replaced in place).
+            table: The features.
+            ex: The extraction (detector evidence, normal forms).
         """
-        rows = np.array([a + i for vs, a in zip(verdicts, bounds[:-1].tolist(), strict=True)
-                         for i, v in enumerate(vs) if v.is_bot and not v.flags],
-                        dtype=np.int64)
-        if len(rows) == 0:
+        rows = [i for i, v in enumerate(verdicts) if v.is_bot and not v.flags]
+        if not rows:
             return
-        for row, reason in zip(rows.tolist(), self.fusion.reasons(table, rows), strict=True):
-            k = int(np.searchsorted(bounds, row, side="right")) - 1
-            i, ex = row - int(bounds[k]), exs[k]
-            v = verdicts[k][i]
-            evidence_of = {o.name: o.evidence for o in ex.outputs}
-            verdicts[k][i] = dataclasses.replace(
+        evidence_of = {o.name: o.evidence for o in ex.outputs}
+        reasons = self.fusion.reasons(table, np.array(rows, dtype=np.int64))
+        for i, reason in zip(rows, reasons, strict=True):
+            v = verdicts[i]
+            verdicts[i] = dataclasses.replace(
                 v,
                 flags=(reason.flag,),
                 evidence={reason.flag: _reason_evidence(
@@ -646,8 +701,7 @@ class ScoringRun:
         self._last_index[piece.room_id] = max(self._last_index.get(piece.room_id, -1),
                                               max(piece.indices))
         verdicts = result.verdicts
-        accumulate(acc, piece.comments, result.scores, verdicts,
-                   detector_evidence(result.outputs, len(verdicts)))
+        accumulate(acc, piece.comments, result.scores, verdicts, result.evidence)
         self.histogram.add(result.scores)
         labeled = [(s, c.label) for s, c in zip(result.scores, piece.comments, strict=True)
                    if c.label is not None]

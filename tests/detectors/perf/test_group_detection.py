@@ -15,7 +15,6 @@ import pytest
 
 from botcomments.detectors.base import BatchGroup, Detector, RoomBatch
 from botcomments.detectors.templates import TemplateDetector
-from botcomments.records import Comment
 from botcomments.text.normalize import normalize
 from tests.detectors.perf.detectors_golden import (
     DIGESTS_FILE,
@@ -23,6 +22,7 @@ from tests.detectors.perf.detectors_golden import (
     load_batches,
     output_digest,
 )
+from tests.helpers.small_rooms import small_rooms
 
 
 def _grouped_digests(dets: list[Detector], batches: list[RoomBatch], sizes: list[int]
@@ -65,31 +65,10 @@ def test_groups_of_golden_batches_match_the_golden_digests(config: str, sizes: l
     assert hashlib.sha256(stream.encode()).hexdigest() == golden["stream#tpl"]
 
 
-def small_rooms(seed: int, n_rooms: int = 120) -> list[RoomBatch]:
-    """Rooms of 1, 2, 5 and 50 comments: repeated lines, shared users, bursts, gaps."""
-    rng = np.random.default_rng(seed)
-    lines = ["主播好美", "666", "加V看主页有福利哦亲们快来", "已拍3单，质量很好",
-             "已拍5单，质量很好", "晚安", "这个多少钱？主播能不能再讲一下尺码", "扣1"]
-    batches = []
-    for r in range(n_rooms):
-        n = int(rng.choice([1, 1, 1, 2, 5, 50]))
-        t0 = 1_714_565_700.0 + 1000.0 * r + rng.choice([0.0, 0.123])
-        ts = np.sort(t0 + rng.choice([0.0, 0.5, 2.0, 30.0], n).cumsum()
-                     * rng.choice([1.0, 0.25]))
-        rows = []
-        for i in range(n):
-            user = None if rng.random() < 0.1 else f"u{rng.integers(0, 40)}"
-            t = None if rng.random() < 0.05 else float(ts[i])
-            rows.append(Comment(lines[int(rng.integers(0, len(lines)))], f"r{r % 97}",
-                                ts=t, user_id=user))
-        rows = [c for c in rows if c.ts is not None] + [c for c in rows if c.ts is None]
-        batches.append(RoomBatch(f"r{r % 97}", rows, [normalize(c.text) for c in rows]))
-    return batches
-
-
 @pytest.mark.parametrize("config", ["default", "tiny_caps"])
 def test_groups_of_small_rooms_match_room_by_room(config: str) -> None:
-    batches = small_rooms(7)
+    batches = [RoomBatch(room[0].room_id, room, [normalize(c.text) for c in room])
+               for room in small_rooms(7)]
     alone = {f"{b:02d}#{det.name}": output_digest(det.detect(batch))
              for dets in [detector_sets()[config]]
              for b, batch in enumerate(batches) for det in dets}
