@@ -184,6 +184,8 @@ def spark_score(spark: SparkSession, inputs: Sequence[str | Path], out: Path,
     options.check()
     # built here too: fails early on a bad model folder or threshold
     scorer, _ = cached_scorer(dataclasses.replace(spec, model_shipped=False))
+    # the normal forms that key the text stage are the scorer's (the model's version)
+    options = dataclasses.replace(options, normalizer_version=scorer.extractor.normalizer.version)
     files = [str(p) for p in expand_inputs(inputs)]
     if not files:
         raise ValueError("no input files (folders are searched for known extensions)")

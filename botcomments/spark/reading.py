@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from botcomments.io.readers import open_comments
 from botcomments.records import Comment
-from botcomments.text.normalize import Normalizer
+from botcomments.text.normalize import NORMALIZER_VERSION, Normalizer
 
 COMMENT, REJECT, COUNTS = "comment", "reject", "counts"
 """Row kinds of the read stage."""
@@ -59,6 +59,8 @@ class ReadOptions:
         encoding: Forced encoding, or None to detect.
         room_id: Room id for records without one (default: the file name).
         tz: Zone of naive timestamps (None: UTC).
+        normalizer_version: Version of the ``norm`` column: the scorer's, which
+            ``spark_score`` sets (a model's recorded version, else the current one).
     """
 
     fmt: str | None = None
@@ -66,6 +68,7 @@ class ReadOptions:
     encoding: str | None = None
     room_id: str | None = None
     tz: str | None = None
+    normalizer_version: str = NORMALIZER_VERSION
 
     def check(self) -> None:
         """Fail early, on the driver, on options every task would fail on.
@@ -107,7 +110,7 @@ def read_file(file_index: int, path: str, options: ReadOptions) -> Iterator[pa.R
     Yields:
         Record batches of :data:`READ_SCHEMA`; the last one holds the file's counters.
     """
-    normalizer = Normalizer()
+    normalizer = Normalizer(options.normalizer_version)
     rows = _RowBuffer()
     with tempfile.TemporaryDirectory(prefix="botcomments-read-") as tmp:
         rejects = Path(tmp) / "rejects.jsonl"

@@ -30,9 +30,11 @@ import pyarrow as pa
 
 from botcomments.records import Comment
 from botcomments.scoring.outputs import COMMENTS_PARQUET_SCHEMA, comment_record, parquet_row
+from botcomments.text.normalize import NORMALIZER_VERSION
 
 if TYPE_CHECKING:
     from botcomments.model.classifier import BotCommentClassifier
+    from botcomments.model.settings import ModelSettings
     from botcomments.scoring.pipeline import Scorer
     from botcomments.scoring.types import RoomReport
 
@@ -122,11 +124,15 @@ class LookupTextModel:
     Args:
         threshold: The real model's decision threshold (its ``text`` flag).
         capacity: Distinct recent texts remembered.
+        normalizer_version: The real model's normaliser version (the scorer normalises
+            with it, as it does for the model itself).
     """
 
-    def __init__(self, threshold: float, capacity: int) -> None:
+    def __init__(self, threshold: float, capacity: int,
+                 normalizer_version: str = NORMALIZER_VERSION) -> None:
         self._threshold = float(threshold)
         self.capacity = capacity
+        self.normalizer_version = normalizer_version
         self._scores: OrderedDict[str, float] = OrderedDict()
 
     @property
@@ -186,20 +192,19 @@ def cached_text_model(spec: ScorerSpec) -> BotCommentClassifier:
     return model
 
 
-def model_threshold(model_dir: Path) -> float:
-    """The text model's decision threshold, read without loading its weights.
+def model_settings(model_dir: Path) -> ModelSettings:
+    """The text model's settings (threshold, normaliser version), read without loading its
+    weights.
 
     Args:
         model_dir: Model folder.
 
     Returns:
-        The threshold saved in ``botcomments.json``.
+        The settings saved in ``botcomments.json`` (defaults without one).
     """
     from botcomments.model.settings import ModelSettings
-    from botcomments.text.normalize import NORMALIZER_VERSION
 
-    settings = ModelSettings.load(model_dir) or ModelSettings(normalizer_version=NORMALIZER_VERSION)
-    return settings.threshold
+    return ModelSettings.load(model_dir) or ModelSettings(normalizer_version=NORMALIZER_VERSION)
 
 
 def cached_scorer(spec: ScorerSpec) -> tuple[Scorer, LookupTextModel | None]:
@@ -221,8 +226,10 @@ def cached_scorer(spec: ScorerSpec) -> tuple[Scorer, LookupTextModel | None]:
                                        max_buffer=spec.max_buffer), None)
         else:
             folder = spec.local_model_dir()
-            lookup = LookupTextModel(model_threshold(folder),
-                                     capacity=2 * (spec.max_buffer + spec.max_slice))
+            settings = model_settings(folder)
+            lookup = LookupTextModel(settings.threshold,
+                                     capacity=2 * (spec.max_buffer + spec.max_slice),
+                                     normalizer_version=settings.normalizer_version)
             scorer = Scorer(LearnedFusion.load(folder), text_model=lookup,
                             threshold=spec.threshold, max_slice=spec.max_slice,
                             max_buffer=spec.max_buffer)

@@ -29,7 +29,8 @@ from botcomments.scoring.pipeline import Scorer
 from botcomments.simulate import SimulationConfig, simulate
 from botcomments.spark.job import COMMENTS_DIR, REJECTS_DIR, ROOMS_DIR, shard_of, spark_score
 from botcomments.spark.reading import ReadOptions
-from botcomments.spark.scoring import LookupTextModel, ScorerSpec
+from botcomments.spark.scoring import LookupTextModel, ScorerSpec, cached_scorer
+from botcomments.text.normalize import NORMALIZER_VERSION
 
 SLICE = 120
 """A small ``max_slice``: the largest room is scored in several slices with carried state."""
@@ -44,13 +45,21 @@ def spark() -> Iterator[Any]:
     yield session
 
 
+# Lines whose normal forms differ between normaliser versions 1 and 2; the first two
+# share a version 2 form but not a version 1 one.
+EVASIONS = ("jia v: abc123", "加v abc123", "kou kou 12345678", "晚❤安❤，❤明❤天❤见",
+            "vx： k x m 2 0 9")
+
+
 @pytest.fixture(scope="module")
 def comments() -> list[Comment]:
-    """Seven simulated rooms (one with 400 comments), each with msg ids."""
+    """Seven simulated rooms (one with 400 comments), each with msg ids; every 40th
+    comment says one of ``EVASIONS``."""
     config = SimulationConfig(room_size=(60, 140), bot_share=(0.2, 0.6))
     rooms = simulate(6, seed=5, config=config).comments
     big = simulate(1, seed=6, config=replace(config, room_size=(400, 400))).comments
-    return [replace(c, msg_id=f"m{i}") for i, c in enumerate([*rooms, *big])]
+    return [replace(c, msg_id=f"m{i}", text=EVASIONS[i // 40 % len(EVASIONS)] if i % 40 == 0
+                    else c.text) for i, c in enumerate([*rooms, *big])]
 
 
 def _line(c: Comment) -> str:
@@ -183,17 +192,34 @@ def fused_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return fitted
 
 
+def _with_normalizer_version(model: Path, version: str, folder: Path) -> Path:
+    """A copy of ``model`` that records normaliser ``version`` (as older models do)."""
+    if version == NORMALIZER_VERSION:
+        return model
+    copy = folder / f"model-v{version}"
+    shutil.copytree(model, copy)
+    settings = json.loads((copy / "botcomments.json").read_text(encoding="utf-8"))
+    settings["normalizer_version"] = version
+    (copy / "botcomments.json").write_text(json.dumps(settings), encoding="utf-8")
+    return copy
+
+
+@pytest.mark.parametrize("version", [NORMALIZER_VERSION, "1"])
 def test_text_model_path_equals_single_machine(spark: Any, archive: list[Path], tmp_path: Path,
-                                               fused_model: Path) -> None:
-    """Text scores computed once per normal form in the text stage give the same verdicts."""
+                                               fused_model: Path, version: str) -> None:
+    """Text scores computed once per normal form in the text stage give the same verdicts,
+    also for a model that recorded normaliser version 1 (read stage and scorer use it)."""
     from botcomments.fusion.learned import LearnedFusion
     from botcomments.model.classifier import BotCommentClassifier
 
+    model = _with_normalizer_version(fused_model, version, tmp_path)
     out = tmp_path / "out"
-    spec = ScorerSpec(model_dir=str(fused_model), precision="fp32", max_slice=SLICE)
+    spec = ScorerSpec(model_dir=str(model), precision="fp32", max_slice=SLICE)
     summary = spark_score(spark, archive, out, ReadOptions(), spec)
-    text = BotCommentClassifier.from_pretrained(fused_model, device="cpu", precision="fp32")
-    scorer = Scorer(LearnedFusion.load(fused_model), text_model=text, max_slice=SLICE)
+    text = BotCommentClassifier.from_pretrained(model, device="cpu", precision="fp32")
+    scorer = Scorer(LearnedFusion.load(model), text_model=text, max_slice=SLICE)
+    assert scorer.extractor.normalizer.version == version
+    assert cached_scorer(spec)[0].extractor.normalizer.version == version
     single, rooms, _ = single_machine(scorer, archive, tmp_path / "rejects.jsonl")
     rows, spark_rooms = spark_rows(out)
     assert summary.mode == scorer.mode
