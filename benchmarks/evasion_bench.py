@@ -18,20 +18,30 @@ changed, text-model score crossing its threshold, flags changed.
 order of comments sharing a second is reversed; its extra figure counts every comment's
 no-model verdict, not only the test line's.
 
+The no-model scorer normalises with ``--rules-version`` (default: the current version,
+which ``Scorer.rule_only()`` uses); the fused scorer with the version its model recorded.
+The NF column compares normal forms of the no-model scorer's version.
+
 ``--false-masks`` measures instead, on real danmaku (danmaku_video_2019 and
-danmaku_room_2020, up to ``--real-lines``), how many ordinary lines each proposed
-normaliser v2 rule would newly mask (prototyped here as a rewrite before the current
-normaliser; botcomments/text is not changed), and how many perturbed ads it recovers.
+danmaku_room_2020, up to ``--real-lines``), what normaliser version 2 changes against
+version 1: for each v2 change alone (version 1 plus that change) and for all of v2, the
+real lines it touches (normal form or features differ), whose normal form changes and
+that it newly masks, and how many perturbed ads of its kind it recovers; then, per
+perturbation kind, the share of ad/ordinary lines whose normal form moves under each
+version.
 
 Run:
     python benchmarks/evasion_bench.py                  # full table (~11 min on 2 shared cores)
+    python benchmarks/evasion_bench.py --no-fused       # rules only (~2 min)
+    python benchmarks/evasion_bench.py --no-fused --rules-version 1   # as before v2
     python benchmarks/evasion_bench.py --ads 60 --ordinary 60 --no-fused   # quick
-    python benchmarks/evasion_bench.py --false-masks    # false-mask risk of the fixes
+    python benchmarks/evasion_bench.py --false-masks    # false-mask risk of v2 against v1
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gzip
 import json
 import random
@@ -55,7 +65,8 @@ from botcomments.simulate.perturb import (
     trad_swap,
     zero_width,
 )
-from botcomments.text.normalize import normalize
+from botcomments.text import normalize as norm_mod
+from botcomments.text.normalize import NORMALIZER_VERSION, NormalizedText, Normalizer
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 #: Seed of the ad lines: not among the build seeds (20240601-20240606), scenario seeds
@@ -422,7 +433,9 @@ def run_table(args: argparse.Namespace) -> None:
 
     t0 = time.perf_counter()
     cases = make_cases(args)
-    scorers: dict[str, object] = {"no-model": Scorer.rule_only()}
+    rules_only = Scorer.rule_only(normalizer_version=args.rules_version)
+    normalizer = rules_only.extractor.normalizer
+    scorers: dict[str, object] = {"no-model": rules_only}
     if not args.no_fused:
         scorers["fused"] = Scorer.from_pretrained(args.model)
     text_threshold = None
@@ -438,7 +451,9 @@ def run_table(args: argparse.Namespace) -> None:
     print(f"{args.ads} ad lines (grammar seed {AD_SEED}), {args.ordinary} ordinary lines "
           f"(danmaku_video_2019), each in its own real-chat room (danmaku_room_2020 windows, "
           f"{sum(len(c.bg.texts) for c in cases) / len(cases):.0f} lines on average); "
-          f"scorers: {', '.join(scorers)}")
+          f"scorers: {', '.join(scorers)}; no-model normaliser version {normalizer.version}"
+          + (f", fused {scorers['fused'].extractor.normalizer.version}"  # type: ignore[attr-defined]
+             if "fused" in scorers else ""))
     base: dict[str, list[Outcome]] = {}
     tie_base: dict[str, list[tuple[Outcome, list[bool]]]] = {}
     for name, scorer in scorers.items():
@@ -486,7 +501,7 @@ def run_table(args: argparse.Namespace) -> None:
                     assert b.text_score is not None and p.text_score is not None
                     txt += (b.text_score >= text_threshold) != (p.text_score >= text_threshold)
         if kind != "ts_ties":
-            nf = sum(normalize(cases[i].text).text != normalize(cases[i].variants[kind]).text
+            nf = sum(normalizer(cases[i].text).text != normalizer(cases[i].variants[kind]).text
                      for i in changed)
         n_ad = sum(cases[i].is_ad for i in changed)
         n_ord = len(changed) - n_ad
@@ -532,94 +547,43 @@ def _flag_rate(outs: Sequence[Outcome] | None, cases: Sequence[Case], ads: bool)
 
 
 # ---------------------------------------------------------------------------------------
-# False-mask risk of the proposed normaliser v2 rules (prototypes; botcomments/text is
-# not changed). Each rewrites the raw text before today's normaliser; a line is "newly
-# masked" when the rewrite adds a contact placeholder the current normal form lacks.
+# False-mask risk of normaliser version 2 against version 1 on real chat. Each v2 change
+# is also measured alone: version 1's rules with that one change (the private rules
+# objects of botcomments.text.normalize, replaced field by field).
 # ---------------------------------------------------------------------------------------
-_SEP_CHARS = r"\s:：是为~*"
-PROPOSALS: dict[str, tuple[str, Callable[[str], str]]] = {}
+Rules = object  # botcomments.text.normalize._Rules (private)
 
 
-def _proposal(name: str, what: str) -> Callable[[Callable[[str], str]], Callable[[str], str]]:
-    def deco(fn: Callable[[str], str]) -> Callable[[str], str]:
-        PROPOSALS[name] = (what, fn)
-        return fn
-    return deco
+def change_rules() -> dict[str, tuple[Rules, tuple[str, ...]]]:
+    """Each v2 change alone on top of v1, then all of v2: (rules, kinds it should fix)."""
+    v1, v2 = norm_mod._RULES["1"], norm_mod._RULES["2"]
+    spec1, spec2 = norm_mod._MASK_V1, norm_mod._MASK_V2
 
+    def masking(**fields: str | tuple[str, ...]) -> Rules:
+        passes = norm_mod._mask_passes(dataclasses.replace(spec1, **fields))  # type: ignore[arg-type]
+        return dataclasses.replace(v1, mask_passes=passes)
 
-_PINYIN_WX = re.compile(r"(?<![a-z])(?:wei\s?xin|wei\s?x(?![a-z])|jia\s?(?:wei|v|vx)(?![a-z]))",
-                        re.I)
-_PINYIN_QQ = re.compile(r"(?<![a-z])(?:kou\s?kou|q\s+q)(?![a-z])", re.I)
-
-
-@_proposal("pinyin_cues", "QQ cues + kou kou / koukou / q q; WeChat cues + wei xin / weixin / "
-           "jia wei / jia v / jia vx (spaces optional)")
-def _fix_pinyin(s: str) -> str:
-    def wx(m: re.Match[str]) -> str:
-        w = m.group().lower().replace(" ", "")
-        return "加微" if w.startswith("jia") else "微信"
-    return _PINYIN_QQ.sub("QQ", _PINYIN_WX.sub(wx, s))
-
-
-_CUE_THEN_SPACED = re.compile(
-    r"((?:q\s?q|qq号|q号|扣扣|vx|v\s?x|wx|w\s?x|微信|威信|加微|加v|tel|电话)\s?(?:号|号码)?"
-    rf"[{_SEP_CHARS}]{{0,4}})((?:[a-z0-9_](?:\s{{1,2}}|$)){{5,20}})", re.I)
-
-
-@_proposal("spaced_ids", "after a contact cue (spaced 'q q', vx, wx, 微信 …), an id whose "
-           "letters/digits are separated by single spaces is joined before masking")
-def _fix_spaced(s: str) -> str:
-    s2 = re.sub(r"(?<![a-z])q\s+q(?![a-z])", "qq", s, flags=re.I)
-    return _CUE_THEN_SPACED.sub(lambda m: m.group(1) + re.sub(r"\s", "", m.group(2)), s2)
-
-
-_EXTRA_SEP = "。：:+—–…～〜;；"
-_EXTRA_DIGIT_RUN = re.compile(
-    rf"[0-9](?:[\s\-_.·,，、|/*~^=()（）{_EXTRA_SEP}]{{0,2}}[0-9]){{4,}}")
-
-
-@_proposal("digit_punct", "digit-run separators (_SP) also allow 。 ： : + — – … ～ 〜 ; ； "
-           "(inside runs of 5+ digits)")
-def _fix_digit_punct(s: str) -> str:
-    return _EXTRA_DIGIT_RUN.sub(
-        lambda m: re.sub(f"[{_EXTRA_SEP}]", "-", m.group()), s)
-
-
-EXTRA_GLYPHS: dict[str, str] = {"т": "t", "п": "n", "г": "r", "ц": "u", "ш": "w", "Ь": "b",
-                                "ь": "b", "н": "h", "в": "b", "и": "u", "Т": "t",
-                                "П": "n", "Г": "r", "Н": "h", "В": "b"}
-_CYR_RUN = re.compile(r"[a-z0-9\u0370-\u03ff\u0400-\u052f]+", re.I)
-
-
-@_proposal("url_glyphs", "HOMOGLYPH_MAP + т→t п→n г→r ц→u ш→w ь/Ь→b н→h в→b и→u (and capitals), "
-           "same mixed/all-look-alike run rule")
-def _fix_url_glyphs(s: str) -> str:
-    from botcomments.text.tables import HOMOGLYPH_MAP
-
-    table = {**HOMOGLYPH_MAP, **EXTRA_GLYPHS}
-
-    def run(m: re.Match[str]) -> str:
-        r = m.group()
-        foreign = [c for c in r if "\u0370" <= c <= "\u052f"]
-        if not foreign:
-            return r
-        if re.search("[a-z]", r, re.I) or all(c.lower() in table or c in table for c in foreign):
-            return "".join(table.get(c, table.get(c.lower(), c)) for c in r)
-        return r
-    return _CYR_RUN.sub(run, s)
-
-
-_MARK_CLASS = "".join(chr(c) for c in range(0x300, 0x370)) + "\u0483-\u0489\u20d0-\u20ff"
-_MARKS_ON_BASE = re.compile(f"(?<=[\\x00-\\x7f\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
-                            "\u2600-\u27bf\U0001f000-\U0001faff])"
-                            f"[{_MARK_CLASS}]+")
-
-
-@_proposal("marks_before_nfkc", "strip combining marks on ASCII/CJK/emoji and on CJK or "
-           "full-width punctuation BEFORE NFKC (stage 4 ahead of stage 2): a + U+0301 no "
-           "longer composes to á, 】 + U+20E3 loses its mark")
-def _fix_marks(s: str) -> str:
-    return _MARKS_ON_BASE.sub("", s)
+    return {
+        "pinyin_cues": (masking(qq_cues=spec2.qq_cues, wechat_cues=spec2.wechat_cues,
+                                wx_prefix=spec2.wx_prefix, wx_extra=spec2.wx_extra,
+                                qq_gate=spec2.qq_gate, glued_cues=spec2.glued_cues),
+                        ("pinyin_contact",)),
+        "digit_separators": (masking(sp=spec2.sp), ("punct_digits",)),
+        "id_shapes": (masking(word_id=norm_mod._word_id_v2(spec1.sp)),
+                      ("spaced_ids", "punct_digits")),
+        "cyrillic": (dataclasses.replace(v1, homoglyph_table=v2.homoglyph_table,
+                                         homoglyph_chars=v2.homoglyph_chars),
+                     ("url_homoglyph",)),
+        "marks_first": (dataclasses.replace(v1, marks_re=v2.marks_re, marks_before_nfkc=True),
+                        ("combining",)),
+        "emoji_padding": (dataclasses.replace(v1, symbol_padding=True), ("emoji_pad",)),
+        "ni_table": (dataclasses.replace(v1, table=v2.table, table_re=v2.table_re,
+                                         variant_re=v2.variant_re), ("traditional",)),
+        "placeholder_space": (dataclasses.replace(v1, cjk_space_re=v2.cjk_space_re),
+                              ("homophone_contact", "pinyin_contact", "emoji_pad")),
+        "all_v2": (v2, ("pinyin_contact", "spaced_ids", "punct_digits", "url_homoglyph",
+                        "combining", "emoji_pad", "traditional", "homophone_contact")),
+    }
 
 
 def real_lines(corpora: Path, limit: int) -> list[str]:
@@ -632,41 +596,86 @@ def real_lines(corpora: Path, limit: int) -> list[str]:
     return out
 
 
+@dataclass
+class Risk:
+    """What one set of rules changes on real lines, against version 1."""
+
+    touched: int = 0  # normal form or features differ
+    changed: int = 0  # normal form differs
+    masked: int = 0  # more contact placeholders
+    examples: list[str] = field(default_factory=list)
+
+    def add(self, line: str, base: NormalizedText, new: NormalizedText) -> None:
+        """Count one real line."""
+        if new == base:
+            return
+        self.touched += 1
+        if new.text != base.text:
+            self.changed += 1
+            if len(self.examples) < 3:
+                self.examples.append(repr(line[:24]))
+        self.masked += len(new.features.masked_contacts) > len(base.features.masked_contacts)
+
+
+def recovered(rules: Rules, kinds: Sequence[str], ads: Sequence[str]) -> tuple[int, int]:
+    """Perturbed ads of ``kinds`` whose v1 normal form moved: how many ``rules`` bring
+    back to the unperturbed form (under the same rules), of how many."""
+    v1 = Normalizer("1")
+    hit = total = 0
+    for kind in kinds:
+        for i, ad in enumerate(ads):
+            p = KINDS[kind](ad, random.Random(i))
+            if p == ad or v1(ad).text == v1(p).text:
+                continue
+            total += 1
+            hit += (norm_mod._normalize_rules(ad, rules).text  # type: ignore[arg-type]
+                    == norm_mod._normalize_rules(p, rules).text)  # type: ignore[arg-type]
+    return hit, total
+
+
 def run_false_masks(args: argparse.Namespace) -> None:
-    """Count real lines each proposal newly masks, and perturbed ads it recovers."""
+    """Real lines each v2 change touches, changes and newly masks; ads it recovers; then
+    per kind the share of normal forms that move under v1 and v2."""
+    t0 = time.perf_counter()
     lines = real_lines(args.corpora, args.real_lines)
     ads = make_ads(args.ads)
-    kinds = {"pinyin_cues": "pinyin_contact", "spaced_ids": "spaced_ids",
-             "digit_punct": "punct_digits", "url_glyphs": "url_homoglyph",
-             "marks_before_nfkc": "combining"}
+    v1 = Normalizer("1")
+    base = [v1(s) for s in lines]
     print(f"{len(lines)} real danmaku lines (danmaku_video_2019 + danmaku_room_2020); "
-          f"{len(ads)} ad lines (seed {AD_SEED})")
-    header = (f"{'proposal':18s}{'touched':>8s}{'changed NF':>11s}{'newly masked':>13s}"
+          f"{len(ads)} ad lines (seed {AD_SEED}); each change = normaliser v1 + that change")
+    header = (f"{'change':18s}{'touched':>8s}{'NF changed':>11s}{'newly masked':>13s}"
               f"{'ads recovered':>15s}  examples of real lines whose normal form changed")
     print(header)
     print("-" * len(header))
-    for name, (what, fix) in PROPOSALS.items():
-        new_mask = changed = touched = 0
-        examples: list[str] = []
-        for s in lines:
-            fixed = fix(s)
-            if fixed == s:
-                continue
-            touched += 1
-            a, b = normalize(s), normalize(fixed)
-            if a.text != b.text:
-                changed += 1
-                if len(examples) < 3:
-                    examples.append(repr(s[:24]))
-            new_mask += len(b.features.masked_contacts) > len(a.features.masked_contacts)
-        kind_fn = KINDS[kinds[name]]
-        pert = [(a, kind_fn(a, random.Random(i))) for i, a in enumerate(ads)]
-        pert = [(a, p) for a, p in pert if p != a and normalize(a).text != normalize(p).text]
-        recovered = sum(normalize(a).text == normalize(fix(p)).text for a, p in pert)
-        rec = f"{recovered}/{len(pert)}"
-        print(f"{name:18s}{touched:8d}{changed:11d}{new_mask:13d}{rec:>15s}  "
-              f"{' | '.join(examples)}")
-        print(f"{'':18s}  {what}")
+    for name, (rules, kinds) in change_rules().items():
+        risk = Risk()
+        for s, b in zip(lines, base, strict=True):
+            risk.add(s, b, norm_mod._normalize_rules(s, rules))  # type: ignore[arg-type]
+        hit, total = recovered(rules, kinds, ads)
+        print(f"{name:18s}{risk.touched:8d}{risk.changed:11d}{risk.masked:13d}"
+              f"{f'{hit}/{total}':>15s}  {' | '.join(risk.examples)}", flush=True)
+    print()
+    print_nf_moves(make_cases(args))
+    print(f"({time.perf_counter() - t0:.0f} s)")
+
+
+def print_nf_moves(cases: Sequence[Case]) -> None:
+    """Per kind: % of perturbed ad / ordinary lines whose normal form moves, v1 and v2."""
+    versions = ("1", NORMALIZER_VERSION)
+    print(f"{'kind':18s}{'n ad':>6s}{'n ord':>6s}"
+          + "".join(f"{f'v{v} {g}':>9s}" for v in versions for g in ("ad", "ord")))
+    for kind in KINDS:
+        row = f"{kind:18s}"
+        groups = {g: [c for c in cases if c.is_ad == (g == "ad") and c.variants[kind] != c.text]
+                  for g in ("ad", "ord")}
+        row += f"{len(groups['ad']):6d}{len(groups['ord']):6d}"
+        for v in versions:
+            n = Normalizer(v)
+            for g in ("ad", "ord"):
+                moved = sum(n(c.text).text != n(c.variants[kind]).text for c in groups[g])
+                row += f"{100 * moved / len(groups[g]):9.1f}" if groups[g] else f"{'-':>9s}"
+        print(row)
+    print("% of the lines a kind changed whose normal form moved (lower is better).")
 
 
 def main() -> None:
@@ -678,8 +687,10 @@ def main() -> None:
     parser.add_argument("--ordinary", type=int, default=300)
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--no-fused", action="store_true", help="rules only (no text model)")
+    parser.add_argument("--rules-version", default=NORMALIZER_VERSION,
+                        help="normaliser version of the no-model scorer (default: current)")
     parser.add_argument("--false-masks", action="store_true",
-                        help="false-mask risk of the proposed normaliser rules instead")
+                        help="false-mask risk of normaliser v2 against v1 instead")
     parser.add_argument("--real-lines", type=int, default=200_000)
     args = parser.parse_args()
     if args.false_masks:

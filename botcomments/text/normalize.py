@@ -119,9 +119,10 @@ _MARKS = (
 _MARKS_CLASS = _char_class(_MARKS)
 _MARK_GATE_RE = re.compile(f"[{_MARKS_CLASS}]")
 # Characters combining marks are stripped from: ASCII, CJK, emoji; version 2 adds CJK
-# punctuation (U+3000-303F) and full-width/half-width forms (U+FF00-FFEF).
+# punctuation (U+3000-303F), full-width/half-width forms (U+FF00-FFEF) and the dashes,
+# quotes and ellipsis of Chinese text (— “ ” …; not • ‿, which kaomoji build faces with).
 _MARK_BASES_V1 = f"\\x00-\\x7f{_CJK}{_EMOJI_NO_ZWJ}"
-_MARK_BASES_V2 = _MARK_BASES_V1 + "\u3000-\u303f\uff00-\uffef"
+_MARK_BASES_V2 = _MARK_BASES_V1 + "\u3000-\u303f\uff00-\uffef\u2010-\u2015\u2018-\u201f\u2026"
 
 _PLACEHOLDER_FOLDED_RE = re.compile("|".join(re.escape(p.lower()) for p in CONTACT_PLACEHOLDERS))
 
@@ -131,7 +132,10 @@ _LETTER_RUN_RE = re.compile(f"[a-z0-9{_GREEK_CYRILLIC}]+")
 _LATIN_RE = re.compile("[a-z]")
 
 _WS_RE = re.compile(r"\s+")
-_CJK_SPACE_RE = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
+# Spaces dropped between two CJK characters; version 2 also between a CJK character or a
+# contact placeholder and another (主播 <QQ> → 主播<QQ>, as when the cue was 扣扣).
+_CJK_SPACE_V1 = f"(?<=[{_CJK}]) (?=[{_CJK}])"
+_CJK_SPACE_V2 = f"(?:(?<=[{_CJK}])|(?<=[A-Z]>)) (?=[{_CJK}]|<[A-Z])"
 
 # Padding. Rule A: single CJK characters separated by any padding (emoji, symbols,
 # punctuation except the enumeration comma 、, spaces). Rule B: segments of one or two
@@ -165,11 +169,12 @@ _FINANCIAL = frozenset(T.FINANCIAL_NUMERALS)
 
 
 # Contact masking: one alternation, leftmost match wins; see _mask_one for the kinds.
-def _alt(words: Iterable[str]) -> str:
-    """Alternation of cue words, longest first; a space in a cue is optional in the text."""
+def _alt(words: Iterable[str], alone: bool = True) -> str:
+    """Alternation of cue words, longest first; a space in a cue is optional in the text.
+    Latin cues must start a word when ``alone`` (not right after a verb such as jia)."""
     out = []
     for w in sorted(words, key=len, reverse=True):
-        lead = "(?<![a-z])" if w[0].isascii() and w[0].isalpha() else ""
+        lead = "(?<![a-z])" if alone and w[0].isascii() and w[0].isalpha() else ""
         out.append(lead + re.escape(w).replace("\\ ", " ?"))
     return "(?:" + "|".join(out) + ")"
 
@@ -202,6 +207,7 @@ class _MaskSpec:
         wx_prefix: Regex of the verb before a weak WeChat cue (加 v).
         wx_extra: Extra weak-cue alternatives (``|...``) after the verb.
         qq_gate: Cheap gate of the QQ pass.
+        glued_cues: Latin cues may follow the verb without a break (jiaweixin).
     """
 
     qq_cues: tuple[str, ...]
@@ -211,6 +217,7 @@ class _MaskSpec:
     wx_prefix: str
     wx_extra: str
     qq_gate: str
+    glued_cues: bool = False
 
 
 def _word_id_v2(sp: str) -> str:
@@ -225,7 +232,8 @@ _MASK_V1 = _MaskSpec(T.QQ_CUES, T.WECHAT_STRONG_CUES, _SP_V1, _WORD_ID, "[加+]"
                      "[q扣抠蔻寇企球秋]")
 # Version 2: pinyin cues (kou kou, wei xin, jia v/vx, jia wei + an id: 嘉伟 is a name).
 _MASK_V2 = _MaskSpec(T.QQ_CUES_V2, T.WECHAT_STRONG_CUES_V2, _SP_V2, _word_id_v2(_SP_V2),
-                     "[加+]|(?<![a-z])jia ?", "|(?P<wxwei>wei)", "[qk扣抠蔻寇企球秋]")
+                     "[加+]|(?<![a-z])jia ?", "|(?P<wxwei>wei)", "[qk扣抠蔻寇企球秋]",
+                     glued_cues=True)
 
 
 def _mask_patterns(spec: _MaskSpec) -> dict[str, str]:
@@ -233,13 +241,14 @@ def _mask_patterns(spec: _MaskSpec) -> dict[str, str]:
     sp, word_id = spec.sp, spec.word_id
     digit_id = rf"[0-9](?:{sp}[0-9]){{5,11}}(?!{sp}[0-9])"
     wx = _alt(spec.wechat_cues)
+    wx_after_verb = _alt(spec.wechat_cues, alone=not spec.glued_cues)
     return {
         "url": _URL_PATTERN,
         "email": r"(?P<email>(?<![a-z0-9._-])[a-z0-9._-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+)",
         "wxid": r"(?P<wxid>(?<![a-z])wxid_[a-z0-9_-]{4,30})",
         "qq": rf"(?P<qq>{_alt(spec.qq_cues)}{_SEP}(?P<qqid>[1-9](?:{sp}[0-9]){{4,11}})"
               rf"(?!{sp}[0-9]))",
-        "wx": rf"(?P<wx>(?:(?P<wxpre>{spec.wx_prefix})\s?(?:{wx}|{_WEAK}{spec.wx_extra})"
+        "wx": rf"(?P<wx>(?:(?P<wxpre>{spec.wx_prefix})\s?(?:{wx_after_verb}|{_WEAK}{spec.wx_extra})"
               rf"|(?P<wxcue>{wx})){_SEP}(?P<wxval>{word_id}|{digit_id})?)",
         "phone": rf"(?P<phone>(?<![0-9])(?:\+?86{sp})?1{sp}[3-9](?:{sp}[0-9]){{9}}"
                  rf"(?!{sp}[0-9]))",
@@ -305,6 +314,7 @@ class _Rules:
         marks_before_nfkc: Strip marks before NFKC too (NFKC composes a + U+0301).
         symbol_padding: Delete an emoji that pads every gap of a line first.
         homoglyph_table: Greek/Cyrillic look-alike → Latin.
+        cjk_space_re: Spaces dropped (between CJK characters, v2: and placeholders).
         homoglyph_chars: The keys of ``homoglyph_table``.
         confusable_chars: Look-alikes that turn a word made only of look-alikes into
             Latin anywhere (UTS #39 ones); the others do so only in URL parts, so
@@ -319,6 +329,7 @@ class _Rules:
     marks_re: re.Pattern[str]
     marks_before_nfkc: bool
     symbol_padding: bool
+    cjk_space_re: re.Pattern[str]
     homoglyph_table: dict[int, str]
     homoglyph_chars: frozenset[str]
     confusable_chars: frozenset[str]
@@ -341,6 +352,7 @@ def _build_rules(version: str) -> _Rules:
         marks_re=re.compile(f"(?<=[{bases}])[{_MARKS_CLASS}]+"),
         marks_before_nfkc=not v1,
         symbol_padding=not v1,
+        cjk_space_re=re.compile(_CJK_SPACE_V1 if v1 else _CJK_SPACE_V2),
         homoglyph_table=str.maketrans(homoglyphs),
         homoglyph_chars=frozenset(homoglyphs),
         confusable_chars=frozenset(T.HOMOGLYPH_MAP),
@@ -438,10 +450,11 @@ def _symbol_padding(s: str, c: _Counts) -> str:
 
     The most frequent emoji is padding when it fills at least :data:`SYMBOL_PAD_SHARE`
     of the gaps between neighbouring characters (whitespace-separated chunks counted
-    apart) and at least two: 晚❤安❤，❤明❤天❤见 → 晚安，明天见.
+    apart) and at least two, in a line of at least three characters that are not emoji
+    (💃🏻💃🏻💃🏻 stays): 晚❤安❤，❤明❤天❤见 → 晚安，明天见.
     """
     symbols = _EMOJI_RE.findall(s)
-    if len(symbols) < 2:
+    if len(symbols) < 2 or len("".join(s.split())) - len(symbols) < 3:
         return s
     pad = Counter(symbols).most_common(1)[0][0]
     filled = gaps = 0
@@ -482,12 +495,12 @@ def _homoglyphs(s: str, c: _Counts, r: _Rules) -> str:
     return _LETTER_RUN_RE.sub(lambda m: _fix_homoglyph_run(m, c, r), s)
 
 
-def _spaces(s: str, c: _Counts) -> str:
+def _spaces(s: str, c: _Counts, r: _Rules) -> str:
     """Collapse whitespace to one space, trim, and drop spaces between CJK chars."""
     if not _WS_RE.search(s):
         return s
     s = _WS_RE.sub(" ", s).strip()
-    s, n = _CJK_SPACE_RE.subn("", s)
+    s, n = r.cjk_space_re.subn("", s)
     c.padding += n
     return s
 
@@ -620,7 +633,7 @@ def _mask_and_collapse(s: str, c: _Counts, r: _Rules) -> str:
         masked = _mask(s, c, r)
         was_masked = masked != s
         if was_masked:  # a placeholder (加<WECHAT>) can expose new spacing or padding
-            masked = _padding(_spaces(masked, c), c)
+            masked = _padding(_spaces(masked, c, r), c)
         s, changed = _collapse(masked, c)
         if not changed and not was_masked:
             break
@@ -640,7 +653,7 @@ def _one_pass(text: str, c: _Counts, r: _Rules) -> str:
             s = _symbol_padding(s, c)
         s = _homoglyphs(s, c, r)
         s = _strip_marks(s, c, r)
-    s = _spaces(s, c)
+    s = _spaces(s, c, r)
     s = _padding(s, c)
     s = _traditional(s, c)
     s = _split_chars(s, c)
@@ -651,9 +664,9 @@ def _one_pass(text: str, c: _Counts, r: _Rules) -> str:
     return s
 
 
-def _normalize_uncached(text: str, version: str) -> NormalizedText:
+def _normalize_rules(text: str, r: _Rules) -> NormalizedText:
+    """Normalise with the rules of one version (uncached)."""
     c = _Counts()
-    r = _RULES[version]
     # One rewrite can expose work for another (a collapsed run completes a padded
     # sequence; a stripped keycap leaves a joiner outside any emoji), and a normal form
     # must be its own normal form: repeat while a pass changes the text. Text the first
@@ -685,8 +698,10 @@ def _normalize_uncached(text: str, version: str) -> NormalizedText:
     return NormalizedText(text=s, features=features)
 
 
-# Keyed on (text, version): versions never share an entry.
-_normalize_cached = lru_cache(maxsize=CACHE_SIZE)(_normalize_uncached)
+@lru_cache(maxsize=CACHE_SIZE)
+def _normalize_cached(text: str, version: str) -> NormalizedText:
+    """Cached :func:`_normalize_rules`, keyed on (text, version): versions share no entry."""
+    return _normalize_rules(text, _RULES[version])
 
 
 def check_version(version: str) -> str:

@@ -134,7 +134,7 @@ CASES: list[tuple[str, str, str]] = [
     ("jiayou-kept", "主播加油", "主播加油"),
     ("url-http", "戳https://t.cn/abc123领", "戳<URL>领"),
     ("url-www", "www.baidu.com", "<URL>"),
-    ("url-dian", "访问 abc点com", "访问 <URL>"),
+    ("url-dian", "访问 abc点com", "访问<URL>"),
     ("url-spaced-dot", "xx123 . top", "<URL>"),
     ("email", "mail a.b@qq.com", "mail <CONTACT>"),
     ("contact-jiawo", "加我 2096123456", "加我<CONTACT>"),
@@ -265,6 +265,13 @@ CASES_V2: list[tuple[str, str, str, str]] = [
     ("emoji-one-gap-kept", "我❤你", "我❤你", "我❤你"),
     ("emoji-between-words-kept", "主播好美❤关注了❤晚安", "主播好美❤关注了❤晚安",
      "主播好美❤关注了❤晚安"),
+    # --- spaces between CJK and a placeholder
+    ("space-before-placeholder", "访问 abc点com", "访问<URL>", "访问 <URL>"),
+    ("space-after-placeholder", "QQ 12345678 备注", "<QQ>备注", "<QQ> 备注"),
+    ("space-latin-kept", "ok <QQ>", "ok <QQ>", "ok <QQ>"),
+    # --- pinyin verb glued to the cue
+    ("pinyin-jiaweixin", "jiawei信osh71526", "加<WECHAT>", "jiawei信osh71526"),
+    ("pinyin-jiavx", "jiavx abc123", "加<WECHAT>", "jiavx abc123"),
     # --- OpenCC asymmetry
     ("ni-cheng", "暱称", "昵称", "暱称"),
 ]
