@@ -21,6 +21,7 @@ LAYERS: dict[str, int] = {
     "records": 0,
     "configfile": 0,
     "ml": 0,
+    "segments": 0,
     "thresholds": 0,
     "text": 1,
     "io": 1,

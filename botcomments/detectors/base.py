@@ -67,7 +67,7 @@ class BatchGroup:
 
     Each batch is a *segment*: a detector over a group gives, for every batch, exactly
     what ``detect`` on that batch alone, right after the previous one, would give (the
-    segment is part of every grouping key, see :mod:`botcomments.detectors.segments`),
+    segment is part of every grouping key, see :mod:`botcomments.segments`),
     so many small rooms pay a detector's per-call cost once.
 
     Args:

@@ -51,12 +51,15 @@ from botcomments.detectors.feature_names import (
     DUP_CROSS_ROOM_COUNT,
 )
 from botcomments.detectors.lru import LRUDict
-from botcomments.detectors.minhash import char_shingles
+from botcomments.detectors.minhash import Signature
 from botcomments.detectors.near_index import NearIndex
 from botcomments.detectors.rooms import RoomTracker
 from botcomments.detectors.text_groups import GroupStats, group_stats, room_columns
 
 logger = logging.getLogger(__name__)
+
+_Sketch = tuple[set[int], Signature]
+"""Shingles and MinHash of a text."""
 
 DUP_FEATURES: tuple[str, ...] = (
     "dup_text_len",
@@ -181,8 +184,9 @@ class NearDuplicateDetector:
             return DetectorOutput(self.name, {f: np.zeros(0) for f in DUP_FEATURES}, [])
         uniq, text_idx = cols.texts, cols.text_index
         bounds = cols.text_starts.tolist()
+        sketches = self._sketch_new(uniq)
         cluster_of_text = np.concatenate(
-            [self._assign(uniq[a:b]) for a, b in pairwise(bounds)])
+            [self._assign(uniq[a:b], sketches) for a, b in pairwise(bounds)])
         cid = cluster_of_text[text_idx]
         stats = group_stats(cid, cols.user_codes, cols.ts, self.config.burst_window_s, cols.seg)
         cross = self._rooms.record_segments(cols.room_ids, cols.seg[stats.first],
@@ -212,32 +216,46 @@ class NearDuplicateDetector:
         evidence = self._evidence(stats, cid, cross, uniq, text_idx, distinct_texts)
         return DetectorOutput(self.name, feats, evidence)
 
-    def _assign(self, uniq: list[str]) -> np.ndarray:
-        """Global cluster id of each distinct text (new texts are clustered in order)."""
+    def _assign(self, uniq: list[str], sketches: dict[str, _Sketch]) -> np.ndarray:
+        """Global cluster id of each distinct text (new texts are clustered in order).
+
+        Args:
+            uniq: The room's distinct normal forms.
+            sketches: Shingles and MinHash of texts computed ahead (the group's new
+                texts, :meth:`_sketch_new`); others are computed here.
+
+        Returns:
+            Cluster id per text.
+        """
         known = self._text_cluster.get_touch_many(uniq)
         new_pos = [i for i, c in enumerate(known) if c is None]
         self._index.touch_many([c for c in known if c is not None])
         out = np.array([-1 if c is None else c for c in known], dtype=np.int64)
         if not new_pos:
             return out
-        short_len, ngram = self.config.short_len, self.config.ngram_range
-        long_pos = [i for i in new_pos if len(uniq[i]) > short_len]
-        shingles = dict(zip(long_pos, [char_shingles(uniq[i], ngram) for i in long_pos],
-                            strict=True))
-        sketches = dict(zip(long_pos, self._index.minhashes(list(shingles.values())),
-                            strict=True))
+        short_len = self.config.short_len
+        long_new = [uniq[i] for i in new_pos if len(uniq[i]) > short_len]
+        missing = [t for t in long_new if t not in sketches]
+        if missing:
+            sketches = {**sketches, **self._index.sketches(missing, self.config.ngram_range)}
         for i in new_pos:
             text = uniq[i]
-            sh = shingles.get(i)
-            if sh is None:  # short: exact match only (it was not known, so it is new)
+            if len(text) <= short_len:  # short: exact match only (it was not known: new)
                 c = self._new_cluster(text, None, None)
             else:
-                mh = sketches[i]
+                sh, mh = sketches[text]
                 found = self._index.find(text, sh, mh)
                 c = self._new_cluster(text, sh, mh) if found is None else found
             out[i] = c
             self._text_cluster.put(text, c)
         return out
+
+    def _sketch_new(self, texts: list[str]) -> dict[str, _Sketch]:
+        """Sketches of the long texts not known now, in one pass (a group's new lines)."""
+        short_len = self.config.short_len
+        new = [t for t in dict.fromkeys(texts)
+               if len(t) > short_len and t not in self._text_cluster]
+        return self._index.sketches(new, self.config.ngram_range)
 
     def _new_cluster(self, text: str, shingles: set[int] | None, minhash: Any) -> int:
         """Found a cluster led by ``text``; index it unless it is short (no shingles)."""

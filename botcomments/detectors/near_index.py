@@ -32,6 +32,7 @@ from botcomments.detectors.minhash import (
     Signature,
     Sketch,
     band_keys,
+    char_shingles,
     minhash_matrix,
     new_permutations,
 )
@@ -142,6 +143,23 @@ class NearIndex:
         rows = self.hash_matrix(shingle_sets)
         keys = band_keys(rows, self._n_bands, self._width).tolist()
         return [Signature(row, bands) for row, bands in zip(rows, keys, strict=True)]
+
+    def sketches(self, texts: Sequence[str], ngram_range: tuple[int, int] = (1, 3)
+                 ) -> dict[str, tuple[set[int], Signature]]:
+        """Shingles and MinHash of each text, all MinHashes in one pass.
+
+        Args:
+            texts: Distinct non-empty texts.
+            ngram_range: Character n-gram range of the shingles.
+
+        Returns:
+            Text -> (shingles, signature); empty without texts (no numpy call).
+        """
+        if not texts:
+            return {}
+        shingles = [char_shingles(t, ngram_range) for t in texts]
+        return dict(zip(texts, zip(shingles, self.minhashes(shingles), strict=True),
+                        strict=True))
 
     def hash_matrix(self, shingle_sets: Sequence[Collection[int]]) -> np.ndarray:
         """MinHash values of many shingle sets as a (k, num_perm) uint64 matrix.

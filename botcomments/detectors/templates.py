@@ -148,6 +148,15 @@ class TemplateMatch:
     literal_len: int
 
 
+@dataclass(frozen=True)
+class _Ahead:
+    """Work done once for a group of rooms ahead of observing them room by room: slot
+    masks of texts not yet parsed and sketches of skeletons not yet known."""
+
+    masks: dict[str, tuple[str, tuple[str, ...]]]
+    sketches: dict[str, _Sketch]
+
+
 _Parse = tuple[int, str, tuple[str, ...], int, int]
 """A cached parse: the fields of a :class:`TemplateMatch` as a plain tuple. Plain tuples
 of strings and ints are not tracked by Python's cyclic garbage collector, so a parse
@@ -251,23 +260,42 @@ class TemplateDetector:
         self._parses.put(text, parse)
         return parse
 
-    def _observe_room(self, texts: list[str]) -> list[_Parse]:
+    def _observe_room(self, texts: list[str], ahead: _Ahead) -> list[_Parse]:
         """``observe`` over a room's distinct texts, with MinHashes of new skeletons
         computed in one vectorised pass (results identical to calling ``observe``, as
         parse tuples: building a :class:`TemplateMatch` per text costs more than the
-        cache look-up)."""
+        cache look-up).
+
+        Args:
+            texts: The room's distinct normal forms.
+            ahead: Masks and skeleton sketches computed ahead (:meth:`_ahead`); the
+                missing ones are computed here.
+
+        Returns:
+            One parse per text.
+        """
         matches = self._parses.get_touch_many(texts)
         self._index.touch_many([m[0] for m in matches if m is not None])
-        pending = {i: mask_slots(texts[i]) for i, m in enumerate(matches) if m is None}
+        masks = ahead.masks
+        pending = {i: masks.get(texts[i]) or mask_slots(texts[i])
+                   for i, m in enumerate(matches) if m is None}
         fresh = list(dict.fromkeys(
             sk for sk, _ in pending.values() if sk not in self._skeletons
         ))
-        shingles = [char_shingles(sk) for sk in fresh]
-        sketches = dict(zip(fresh, zip(shingles, self._index.minhashes(shingles), strict=True),
-                            strict=True))
+        sketches = ahead.sketches
+        missing = [sk for sk in fresh if sk not in sketches]
+        if missing:
+            sketches = {**sketches, **self._index.sketches(missing)}
         for i, (skeleton, fills) in pending.items():
             matches[i] = self._observe_parsed(texts[i], skeleton, fills, sketches.get(skeleton))
         return [m for m in matches if m is not None]
+
+    def _ahead(self, texts: list[str]) -> _Ahead:
+        """Masks of the texts not parsed now and sketches of their skeletons not known
+        now, in one pass (a group's new lines)."""
+        masks = {t: mask_slots(t) for t in dict.fromkeys(texts) if t not in self._parses}
+        fresh = list(dict.fromkeys(sk for sk, _ in masks.values() if sk not in self._skeletons))
+        return _Ahead(masks, self._index.sketches(fresh))
 
     def template_skeleton(self, template_id: int) -> str | None:
         """Display skeleton of a template's leader (None once evicted).
@@ -361,9 +389,10 @@ class TemplateDetector:
         segment may evict it)."""
         matches: list[_Parse] = []
         leaders: list[str | None] = []
+        ahead = self._ahead(texts)
         for a, b in pairwise(bounds):
             if b > a:
-                room = self._observe_room(texts[a:b])
+                room = self._observe_room(texts[a:b], ahead)
                 matches.extend(room)
                 leaders.extend(self._leaders.get(m[0]) for m in room)
         return matches, leaders

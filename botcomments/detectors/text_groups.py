@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from botcomments.detectors.base import BatchGroup, RoomBatch
-from botcomments.detectors.segments import searchsorted_within, single_segment
 from botcomments.records import Comment
+from botcomments.segments import searchsorted_within, single_segment
 
 
 @dataclass(frozen=True)

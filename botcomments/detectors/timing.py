@@ -55,8 +55,8 @@ from datasketch import MinHashLSH
 from botcomments.detectors.accounts import AccountRegistry, RoomStarts
 from botcomments.detectors.base import BatchGroup, DetectorOutput, RoomBatch, gc_paused
 from botcomments.detectors.minhash import band_keys, minhash_matrix, new_permutations
-from botcomments.detectors.segments import searchsorted_within, window_sums
 from botcomments.detectors.text_groups import room_columns
+from botcomments.segments import searchsorted_within, window_sums
 from botcomments.text.normalize import NormalizedText
 
 logger = logging.getLogger(__name__)

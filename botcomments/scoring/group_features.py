@@ -31,7 +31,6 @@ from typing import Any
 import numpy as np
 
 from botcomments.detectors.base import DetectorOutput
-from botcomments.detectors.segments import single_segment
 from botcomments.fusion.features import (
     CLUSTER_KEYS,
     PATTERN_FEATURES,
@@ -40,6 +39,7 @@ from botcomments.fusion.features import (
     pattern_features,
 )
 from botcomments.records import Comment
+from botcomments.segments import single_segment
 from botcomments.text.normalize import NormalizedText
 
 DELAY_FEATURE = PATTERN_FEATURES[2]

@@ -1,11 +1,12 @@
 """Per-segment numpy operations that give, bit for bit, what each segment alone would give.
 
-Many small rooms are detected together: their rows are concatenated, each row tagged with
-its segment (room slice) number, and every statistic must come out exactly as when the
-slice is detected on its own. Grouping by ``(segment, key)`` is exact by nature (counts,
-minima, ``np.bincount`` sums in row order). Two operations are not: a binary search over
-keys of several segments, and running sums (a prefix over the concatenation rounds
-differently from a prefix that starts at the segment). This module does both per segment.
+Many small rooms are scored together: their rows are concatenated, each row tagged with
+its segment (room or room slice) number, and every statistic must come out exactly as
+when the segment is processed on its own. Grouping by ``(segment, key)`` is exact by
+nature (counts, minima, ``np.bincount`` sums in row order). A binary search over keys of
+several segments, running sums (a prefix over the concatenation rounds differently from
+one that starts at the segment) and means / sums (numpy sums pairwise, so the grouping
+of the additions depends on the length) are not: this module does them per segment.
 
 Example:
     >>> seg = np.array([0, 0, 1, 1])
@@ -19,7 +20,7 @@ Example:
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -119,3 +120,82 @@ def segment_prefix(values: np.ndarray, seg: np.ndarray) -> np.ndarray:
 def _ordinals(seg: np.ndarray) -> np.ndarray:
     """Rank of each row's segment among the segments present (0, 1, ...)."""
     return np.cumsum(np.r_[False, seg[1:] != seg[:-1]])
+
+
+def segment_sums(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """``values[a:b].sum()`` for each segment ``[a, b)``, bit for bit.
+
+    Segments of one length are summed as rows of one matrix (numpy sums each row as it
+    sums a 1-D array of that length).
+
+    Args:
+        values: One value per row, segment after segment.
+        starts: Offsets of the segments (one more than segments).
+
+    Returns:
+        float64 array, one sum per segment (0 for an empty one).
+
+    Example:
+        >>> segment_sums(np.array([1.0, 2.0, 3.0]), np.array([0, 2, 3, 3])).tolist()
+        [3.0, 3.0, 0.0]
+    """
+    return _by_length(values, starts, np.sum)
+
+
+def segment_means(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """``values[a:b].mean()`` for each segment ``[a, b)``, bit for bit (see
+    :func:`segment_sums`); NaN for an empty segment.
+
+    Args:
+        values: One value per row, segment after segment.
+        starts: Offsets of the segments (one more than segments).
+
+    Returns:
+        float64 array, one mean per segment.
+    """
+    return _by_length(values, starts, np.mean)
+
+
+def _by_length(values: np.ndarray, starts: np.ndarray, reduce: Any) -> np.ndarray:
+    sizes = np.diff(starts)
+    out = np.full(len(sizes), np.nan if reduce is np.mean else 0.0)
+    for size in np.unique(sizes[sizes > 0]).tolist():
+        rooms = np.flatnonzero(sizes == size)
+        rows = values[starts[rooms][:, None] + np.arange(size)[None, :]]
+        out[rooms] = reduce(rows, axis=1)
+    return out
+
+
+def segment_ranks(
+    seg: np.ndarray, values: np.ndarray, n_segments: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Dense rank of each value among the distinct values of its segment.
+
+    What ``np.unique(values, return_inverse=True)`` gives each segment alone.
+
+    Args:
+        seg: Segment of each row, non-decreasing.
+        values: Integer values.
+        n_segments: Number of segments (more than ``seg.max()``).
+
+    Returns:
+        ``(rank, distinct)``: rank per row (0 for the segment's smallest value) and the
+        number of distinct values per segment.
+
+    Example:
+        >>> r, k = segment_ranks(np.array([0, 0, 0, 1]), np.array([7, -2, 7, 7]), 3)
+        >>> r.tolist(), k.tolist()
+        ([1, 0, 1, 0], [2, 1, 0])
+    """
+    n_seg = n_segments
+    order = np.lexsort((values, seg))
+    s_sorted, v_sorted = seg[order], values[order]
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = (s_sorted[1:] != s_sorted[:-1]) | (v_sorted[1:] != v_sorted[:-1])
+    dense = np.cumsum(new) - 1
+    first = np.searchsorted(s_sorted, np.arange(n_seg))  # each segment's first sorted row
+    first_dense = dense[np.minimum(first, max(len(order) - 1, 0))] if len(order) else first
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = dense - first_dense[s_sorted]
+    distinct = np.bincount(s_sorted[new], minlength=n_seg)
+    return rank, distinct
