@@ -15,7 +15,13 @@ from botcomments.quantify.accounts import AccountStage, account_features
 from botcomments.quantify.estimators import ESTIMATORS, adjust
 from botcomments.quantify.prevalence import RoomRegression
 from botcomments.quantify.rates import ClassifierRates, measure_rates
-from botcomments.quantify.room import RoomAuthenticity, estimate_authenticity, summarize_rooms
+from botcomments.quantify.room import (
+    RoomAuthenticity,
+    RoomInput,
+    estimate_authenticity,
+    estimate_rooms,
+    summarize_rooms,
+)
 from botcomments.quantify.users import user_codes
 
 __all__ = [
@@ -23,10 +29,12 @@ __all__ = [
     "AccountStage",
     "ClassifierRates",
     "RoomAuthenticity",
+    "RoomInput",
     "RoomRegression",
     "account_features",
     "adjust",
     "estimate_authenticity",
+    "estimate_rooms",
     "measure_rates",
     "summarize_rooms",
     "user_codes",

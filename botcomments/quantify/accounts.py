@@ -69,7 +69,8 @@ def _user_extremes(values: np.ndarray, codes: np.ndarray, n_users: int) -> tuple
 
 
 def account_features(
-    probs: np.ndarray, codes: np.ndarray, ts: np.ndarray | None = None
+    probs: np.ndarray, codes: np.ndarray, ts: np.ndarray | None = None,
+    seg: np.ndarray | None = None,
 ) -> np.ndarray:
     """Per-comment account and context features (columns ``ACCOUNT_FEATURES``).
 
@@ -77,6 +78,9 @@ def account_features(
         probs: Bot score per comment, in [0, 1].
         codes: Dense user code per comment (0..U-1, see ``quantify.user_codes``).
         ts: Unix seconds per comment (NaN = untimed), or None.
+        seg: Room of each comment (non-decreasing) when several rooms are concatenated:
+            codes must then be distinct across rooms and minutes are each room's own
+            (every row as for its room alone). None: one room.
 
     Returns:
         Float matrix (n, 9). Time columns are -1 for untimed comments or ``ts=None``.
@@ -103,7 +107,7 @@ def account_features(
     t_lo, t_hi = _user_extremes(np.where(timed, t, np.nan), codes, n_users)
     span = (t_hi - t_lo)[codes]
     timed_counts = np.bincount(codes[timed], minlength=n_users)[codes]
-    _, minute = minute_slots(t[timed])
+    _, minute = minute_slots(t[timed], seg=None if seg is None else seg[timed])
     per_minute = np.bincount(minute).astype(np.float64)
     out[timed, 5] = np.log1p(span[timed])
     out[timed, 6] = (np.bincount(minute, weights=p[timed]) / np.maximum(per_minute, 1))[minute]
@@ -143,7 +147,8 @@ class AccountStage:
             )
 
     def predict(
-        self, probs: np.ndarray, codes: np.ndarray, ts: np.ndarray | None = None
+        self, probs: np.ndarray, codes: np.ndarray, ts: np.ndarray | None = None,
+        seg: np.ndarray | None = None,
     ) -> np.ndarray:
         """Per-comment account-evidence bot probability.
 
@@ -151,11 +156,13 @@ class AccountStage:
             probs: Bot score per comment.
             codes: Dense user code per comment.
             ts: Unix seconds per comment, or None.
+            seg: Room of each comment for several rooms at once (see
+                :func:`account_features`), or None.
 
         Returns:
             Array (n,) in (0, 1).
         """
-        x = account_features(probs, codes, ts if self.uses_time else None)
+        x = account_features(probs, codes, ts if self.uses_time else None, seg)
         z = boosted_log_odds(
             self.tree_stack, x.astype(np.float32), self.learning_rate, self.intercept
         )

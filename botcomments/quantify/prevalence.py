@@ -231,6 +231,7 @@ class RoomRegression:
         codes: np.ndarray,
         ts: np.ndarray | None = None,
         q: np.ndarray | None = None,
+        seg: np.ndarray | None = None,
     ) -> np.ndarray:
         """Evidence row per comment (``q`` bins with a stage, else :func:`evidence_rows`).
 
@@ -239,13 +240,15 @@ class RoomRegression:
             codes: Dense user code per comment.
             ts: Unix seconds per comment, or None (used by the stage only).
             q: This model's stage probabilities if already computed (a shared stage).
+            seg: Room of each comment for several rooms at once (codes distinct across
+                rooms; see :meth:`AccountStage.predict`), or None.
 
         Returns:
             Float matrix (n, len(coef)).
         """
         if self.stage is not None:
             if q is None:
-                q = self.stage.predict(probs, codes, ts)
+                q = self.stage.predict(probs, codes, ts, seg)
             return one_hot_bins(q, self.stage_edges)
         return evidence_rows(probs, codes, self.score_edges, self.count_edges)
 
@@ -255,6 +258,7 @@ class RoomRegression:
         codes: np.ndarray,
         ts: np.ndarray | None = None,
         q: np.ndarray | None = None,
+        seg: np.ndarray | None = None,
     ) -> np.ndarray:
         """Per-comment contribution; the room's bot share is their clipped mean.
 
@@ -263,11 +267,12 @@ class RoomRegression:
             codes: Dense user code per comment.
             ts: Unix seconds per comment, or None.
             q: Precomputed stage probabilities (see :meth:`rows`), or None.
+            seg: Room of each comment for several rooms at once (see :meth:`rows`).
 
         Returns:
             Array (n,) (not clipped; means of it are clipped by the caller).
         """
-        return self.rows(probs, codes, ts, q) @ np.asarray(self.coef) + self.intercept
+        return self.rows(probs, codes, ts, q, seg) @ np.asarray(self.coef) + self.intercept
 
     def calibration(self, rows: np.ndarray) -> str:
         """Whether a room lies within what the model was calibrated on.
@@ -280,10 +285,28 @@ class RoomRegression:
             as calibration rooms are to each other), or "unchecked" (a model saved
             without its support, or an empty room).
         """
-        if not self.support or not len(rows):
-            return "unchecked"
-        gap = np.abs(np.asarray(self.support) - rows.mean(axis=0)).sum(axis=1).min()
-        return "in_range" if gap <= self.support_radius else "out_of_range"
+        return self.calibrations(rows, np.array([0, len(rows)]))[0]
+
+    def calibrations(self, rows: np.ndarray, starts: np.ndarray) -> list[str]:
+        """:meth:`calibration` of several rooms whose rows are concatenated.
+
+        Args:
+            rows: Evidence rows, room after room.
+            starts: Offsets of each room's rows (one more than rooms).
+
+        Returns:
+            One label per room.
+        """
+        sizes = np.diff(starts)
+        if not self.support:
+            return ["unchecked"] * len(sizes)
+        filled = sizes > 0
+        means = np.add.reduceat(rows, starts[:-1][filled], axis=0) / sizes[filled, None]
+        gaps = np.abs(np.asarray(self.support)[None] - means[:, None]).sum(axis=2).min(axis=1)
+        out = ["unchecked"] * len(sizes)
+        for k, gap in zip(np.flatnonzero(filled).tolist(), gaps.tolist(), strict=True):
+            out[k] = "in_range" if gap <= self.support_radius else "out_of_range"
+        return out
 
     def estimate(
         self, probs: np.ndarray, codes: np.ndarray, ts: np.ndarray | None = None

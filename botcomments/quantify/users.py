@@ -50,7 +50,9 @@ def user_codes(users: Sequence[Any] | np.ndarray | None, n: int) -> tuple[np.nda
     return out, len(index)
 
 
-def minute_slots(t: np.ndarray, t0: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+def minute_slots(
+    t: np.ndarray, t0: float | None = None, seg: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """The occupied minutes of finite timestamps and each timestamp's slot among them.
 
     Per-minute counts are taken over the occupied minutes only, so arrays follow the
@@ -60,16 +62,34 @@ def minute_slots(t: np.ndarray, t0: float | None = None) -> tuple[np.ndarray, np
     Args:
         t: Finite unix seconds.
         t0: Origin of minute 0 (default: the earliest time).
+        seg: Room of each timestamp (non-decreasing), for several rooms at once: minutes
+            count from each room's earliest time and slots are ``(room, minute)`` pairs,
+            room after room. Excludes ``t0``.
 
     Returns:
-        ``(minutes, slot)``: sorted distinct minute numbers since ``t0`` and, per
-        timestamp, the index of its minute in ``minutes``.
+        ``(minutes, slot)``: sorted distinct minute numbers since ``t0`` (per room, room
+        after room, with ``seg``) and, per timestamp, the index of its minute in
+        ``minutes``.
 
     Example:
         >>> m, s = minute_slots(np.array([0.0, 30.0, 61.0, 1e12]))
         >>> m.tolist()[:2], s.tolist()
         ([0, 1], [0, 0, 1, 2])
+        >>> minute_slots(np.array([0.0, 61.0, 500.0]), seg=np.array([0, 0, 1]))[0].tolist()
+        [0, 1, 0]
     """
-    origin = float(t.min()) if t0 is None else t0
-    minutes, slot = np.unique(((t - origin) // 60.0).astype(np.int64), return_inverse=True)
-    return minutes, slot.reshape(-1)
+    if seg is None:
+        origin = float(t.min()) if t0 is None else t0
+        minutes, slot = np.unique(((t - origin) // 60.0).astype(np.int64), return_inverse=True)
+        return minutes, slot.reshape(-1)
+    if t0 is not None:
+        raise ValueError("minute_slots: pass t0 or seg, not both")
+    start = np.full(int(seg.max()) + 1 if len(seg) else 0, np.inf)
+    np.minimum.at(start, seg, t)
+    minute = ((t - start[seg]) // 60.0).astype(np.int64)
+    order = np.lexsort((minute, seg))
+    new = np.r_[True, (seg[order][1:] != seg[order][:-1])
+                | (minute[order][1:] != minute[order][:-1])] if len(t) else np.zeros(0, bool)
+    slot = np.empty(len(t), dtype=np.int64)
+    slot[order] = np.cumsum(new) - 1
+    return minute[order][new], slot

@@ -7,35 +7,13 @@ arrays and the combiner's validation rates, and shapes the result for ``rooms.js
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 import numpy as np
 
-from botcomments.quantify import ClassifierRates, estimate_authenticity
+from botcomments.quantify import ClassifierRates, RoomAuthenticity, RoomInput, estimate_rooms
 from botcomments.scoring.rooms import RoomAccumulator
 from botcomments.scoring.types import RoomReport
-
-
-def _timeline_rows(timeline: Any, t0: float) -> list[dict[str, Any]]:
-    """Normalise quantify's per-minute timeline into ``{minute, n, genuine_share, ...}`` rows."""
-    rows: list[dict[str, Any]] = []
-    for row in timeline or []:
-        d = dict(row) if isinstance(row, dict) else dict(vars(row))
-        start = d.get("minute_start", d.get("t_start", d.get("start")))
-        if "minute" not in d and start is not None:
-            d["minute"] = int((float(start) - t0) // 60)
-        d.setdefault("n", d.get("n_comments", 0))
-        d.setdefault("genuine_share", d.get("authenticity_ratio", d.get("genuine_ratio")))
-        rows.append({k: _plain(v) for k, v in d.items()})
-    return rows
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
-    return value
 
 
 def room_report(acc: RoomAccumulator, quantifier: ClassifierRates | None) -> RoomReport:
@@ -49,10 +27,33 @@ def room_report(acc: RoomAccumulator, quantifier: ClassifierRates | None) -> Roo
     Returns:
         The room report.
     """
-    scores, is_bot, users, ts = acc.arrays()
-    auth = estimate_authenticity(scores, users=users, ts=ts, rates=quantifier, decisions=is_bot)
-    finite = ts[np.isfinite(ts)]
-    t0 = float(finite.min()) if len(finite) else 0.0
+    return room_reports([acc], quantifier)[0]
+
+
+def room_reports(
+    accs: Sequence[RoomAccumulator], quantifier: ClassifierRates | None
+) -> list[RoomReport]:
+    """:func:`room_report` of many rooms in one pass (:func:`estimate_rooms`).
+
+    Args:
+        accs: The rooms' accumulated scores.
+        quantifier: As :func:`room_report`.
+
+    Returns:
+        One report per room, same order.
+    """
+    columns = [acc.arrays() for acc in accs]
+    estimates = estimate_rooms(
+        [RoomInput(scores, users=users, ts=ts, decisions=is_bot)
+         for scores, is_bot, users, ts in columns], rates=quantifier)
+    return [_report(acc, auth, is_bot)
+            for acc, auth, (_, is_bot, _, _) in zip(accs, estimates, columns, strict=True)]
+
+
+def _report(acc: RoomAccumulator, auth: RoomAuthenticity, is_bot: np.ndarray) -> RoomReport:
+    """A room's report from its estimate (whose per-minute rows it takes as they are:
+    plain ``{minute, minute_start, n, bot_share_raw, genuine_share}`` dicts) and its
+    accumulated tables."""
     return RoomReport(
         room_id=acc.room_id,
         n_comments=acc.n_comments,
@@ -63,7 +64,7 @@ def room_report(acc: RoomAccumulator, quantifier: ClassifierRates | None) -> Roo
         genuine_user_ci=[float(x) for x in auth.genuine_user_ci],
         n_flagged=int(is_bot.sum()),
         flag_counts=dict(acc.flag_counts),
-        timeline=_timeline_rows(auth.timeline, t0),
+        timeline=auth.timeline,
         estimator=str(auth.estimator),
         calibration=auth.calibration,
         **acc.top_tables(),

@@ -43,7 +43,7 @@ from botcomments.fusion.learned import LearnedFusion
 from botcomments.fusion.rules import RuleFusion
 from botcomments.quantify.rates import ClassifierRates
 from botcomments.records import Comment
-from botcomments.scoring.authenticity import room_report
+from botcomments.scoring.authenticity import room_reports
 from botcomments.scoring.consistency import check_detector_configs, warn_threshold_mismatch
 from botcomments.scoring.group_features import assemble_group_features
 from botcomments.scoring.grouping import InputOrder, RoomSlice, room_slices, slice_groups
@@ -62,6 +62,11 @@ QUIET_ROOM_COMMENTS = 200_000
 (:meth:`RoomAccumulator.compact`): archives of thousands of rooms keep ~36 instead of
 ~79 bytes per comment until the reports are made at the end (60 simulated rooms of
 ~2,000 comments: 154 -> 70 KB per room, deep size with strings)."""
+
+REPORT_BATCH_COMMENTS = 100_000
+"""Rooms are estimated together (``room_reports``) in chunks of about this many comments
+(a room larger than that alone): one pass of numpy calls for many small rooms, without
+copying a large archive's accumulated arrays all at once."""
 
 TEXT_BATCH_COMMENTS = 1024
 """Consecutive small room slices are gathered up to this many comments and their new
@@ -563,6 +568,22 @@ class Scorer:
         return ScoreResult(verdicts=verdicts, rooms=run.rooms)
 
 
+def _report_chunks(room_ids: list[str], accumulators: dict[str, RoomAccumulator]
+                   ) -> Iterator[list[str]]:
+    """Consecutive rooms in chunks of about ``REPORT_BATCH_COMMENTS`` comments."""
+    chunk: list[str] = []
+    size = 0
+    for room_id in room_ids:
+        n = accumulators[room_id].n_comments
+        if chunk and size + n > REPORT_BATCH_COMMENTS:
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(room_id)
+        size += n
+    if chunk:
+        yield chunk
+
+
 def detector_evidence(outputs: Sequence[DetectorOutput], n: int
                       ) -> list[dict[str, dict[str, Any]]]:
     """Per-comment evidence of every detector (``{"dup": {...}, "tpl": {...}, ...}``).
@@ -661,19 +682,19 @@ class ScoringRun:
             results = self.scorer.score_slices(
                 [(piece.room_id, piece.comments, normalized[a:b])
                  for piece, a, b in zip(group, bounds[:-1], bounds[1:], strict=True)])
-            for piece, result in zip(group, results, strict=True):
-                self._record(piece, result, order, accumulators)
+            self._record(group, results, order, accumulators)
             yield from order.ready()
             self._compact_quiet_rooms(accumulators)
         yield from order.ready()
         if len(order):
             raise RuntimeError(f"{len(order)} scored comments were never written (bug)")
-        quantifier = self.scorer.quantifier
         self.rooms = []
-        for room_id in sorted(accumulators, key=self._first_index.__getitem__):
-            # each room's comment arrays are freed once its report is made: the reports
-            # of a large archive never sit in memory beside all the accumulators
-            self.rooms.append(room_report(accumulators.pop(room_id), quantifier))
+        for chunk in _report_chunks(sorted(accumulators, key=self._first_index.__getitem__),
+                                    accumulators):
+            # each chunk's comment arrays are freed once its reports are made: the
+            # reports of a large archive never sit in memory beside all the accumulators
+            self.rooms.extend(room_reports([accumulators.pop(r) for r in chunk],
+                                           self.scorer.quantifier))
 
     def _compact_quiet_rooms(self, accumulators: dict[str, RoomAccumulator]) -> None:
         """Compact the accumulators of rooms quiet for ``QUIET_ROOM_COMMENTS`` comments."""
@@ -688,26 +709,55 @@ class ScoringRun:
 
     def _record(
         self,
-        piece: RoomSlice,
-        result: SliceScores,
+        group: list[RoomSlice],
+        results: list[SliceScores],
         order: InputOrder[tuple[Comment, Verdict]],
         accumulators: dict[str, RoomAccumulator],
     ) -> None:
-        """Add one scored slice to its room, the run's figures and the output order."""
+        """Add a group's scored slices to their rooms, the run's figures and the output
+        order (columns made once for the group; each room keeps views of its rows)."""
+        comments = [c for piece in group for c in piece.comments]
+        verdicts = [v for result in results for v in result.verdicts]
+        scores = np.concatenate([result.scores for result in results])
+        self.histogram.add(scores)  # counts: the same whatever the grouping
+        columns = _GroupColumns(
+            scores.astype(np.float32),
+            np.array([v.is_bot for v in verdicts], dtype=bool),
+            np.array([np.nan if c.ts is None else c.ts for c in comments], dtype=np.float64),
+            results[0].extracted.evidence if results else [],
+        )
+        for piece, result in zip(group, results, strict=True):
+            self._record_slice(piece, result, columns, accumulators)
+            for idx, comment, verdict in zip(piece.indices, piece.comments, result.verdicts,
+                                             strict=True):
+                order.put(idx, (comment, verdict))
+        self.n_scored += len(verdicts)
+
+    def _record_slice(self, piece: RoomSlice, result: SliceScores, columns: _GroupColumns,
+                      accumulators: dict[str, RoomAccumulator]) -> None:
+        """Add one scored slice to its room and the calibration figures."""
         acc = accumulators.get(piece.room_id)
         if acc is None:
             acc = accumulators[piece.room_id] = RoomAccumulator(piece.room_id)
             self._first_index[piece.room_id] = min(piece.indices)
         self._last_index[piece.room_id] = max(self._last_index.get(piece.room_id, -1),
                                               max(piece.indices))
-        verdicts = result.verdicts
-        accumulate(acc, piece.comments, result.scores, verdicts, result.evidence)
-        self.histogram.add(result.scores)
+        a, b = result.start, result.stop
+        acc.add(columns.scores[a:b], columns.is_bot[a:b], [c.user_id for c in piece.comments],
+                columns.ts[a:b], [v.flags for v in result.verdicts], columns.evidence[a:b],
+                [c.text for c in piece.comments])
         labeled = [(s, c.label) for s, c in zip(result.scores, piece.comments, strict=True)
                    if c.label is not None]
-        if labeled:
+        if labeled:  # sums of floats: added slice by slice, as always
             s, y = zip(*labeled, strict=True)
             self.calibration.add(np.asarray(s), np.asarray(y))
-        for idx, comment, verdict in zip(piece.indices, piece.comments, verdicts, strict=True):
-            order.put(idx, (comment, verdict))
-        self.n_scored += len(verdicts)
+
+
+@dataclass(frozen=True)
+class _GroupColumns:
+    """A scored group's columns, as room accumulators keep them (float32 scores)."""
+
+    scores: np.ndarray
+    is_bot: np.ndarray
+    ts: np.ndarray
+    evidence: list[dict[str, dict[str, Any]]]

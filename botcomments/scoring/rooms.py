@@ -86,6 +86,8 @@ class TopGroups:
 
     def top(self, n: int = TOP_N, min_size: int = 2) -> list[_Group]:
         """The ``n`` largest groups with at least ``min_size`` comments."""
+        if not self._groups:
+            return []
         return [g for g in self._ranked() if g.size >= min_size][:n]
 
     def state(self) -> dict[str, Any]:

@@ -1,0 +1,112 @@
+"""Many rooms estimated at once (``estimate_rooms``) equal each room estimated alone.
+
+The batch shares numpy calls and bootstrap draws across rooms; every field of every
+result (ratios, intervals, estimates, timeline, labels) must be the one
+``estimate_authenticity`` gives the room, bit for bit, whatever the estimator, the room
+model (account stage or evidence rows, in or out of its calibration range), the ids
+(integer codes with guests, strings with None) and the rooms' sizes and seeds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from botcomments.fusion.learned import LearnedFusion
+from botcomments.fusion.rules import RuleFusion
+from botcomments.quantify import (
+    ClassifierRates,
+    RoomInput,
+    RoomRegression,
+    estimate_authenticity,
+    estimate_rooms,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _rooms(seed: int, n_rooms: int = 90) -> list[dict[str, Any]]:
+    rng = np.random.default_rng(seed)
+    out = []
+    for k in range(n_rooms):
+        n = int(rng.choice([1, 1, 2, 3, 5, 9, 17, 60]))
+        users = rng.integers(0, max(1, int(rng.integers(1, n + 1))), n).astype(np.int64)
+        guests = rng.random(n) < 0.1
+        users[guests] = -1 - np.arange(guests.sum())
+        p = np.clip(rng.beta(0.6, 0.8, n), 0, 1)
+        ts = 1.7e9 + float(rng.integers(0, 10**7)) + rng.exponential(20.0, n).cumsum()
+        ts[rng.random(n) < 0.05] = np.nan
+        room: dict[str, Any] = {"probs": p, "users": users, "ts": ts,
+                                "decisions": p >= 0.6, "room_id": f"r{k}", "seed": k % 3}
+        if k % 4 == 1:
+            room["ts"] = None
+        if k % 4 == 3:
+            room["users"] = [None if u < 0 else f"u{u}" for u in users.tolist()]
+        out.append(room)
+    return out
+
+
+def _no_stage_model(radius: float) -> RoomRegression:
+    rng = np.random.default_rng(9)
+    return RoomRegression(
+        coef=tuple(rng.normal(0, 0.3, 26).tolist()), intercept=0.07,
+        residuals=tuple(rng.random(80).tolist()),
+        residual_estimates=tuple(rng.random(80).tolist()),
+        support=tuple(tuple(rng.random(26).tolist()) for _ in range(30)),
+        support_radius=radius)
+
+
+def _quantifiers() -> dict[str, tuple[ClassifierRates | None, str]]:
+    rules = RuleFusion.default().quantifier
+    assert rules is not None
+    model = LearnedFusion.load(ROOT / "models" / "default").quantifier
+    plain = dataclasses.replace(rules, room_model=None, user=None)
+    return {
+        "rules-stage": (rules, "auto"),
+        "model-support": (model, "auto"),
+        "evidence-rows": (dataclasses.replace(rules, room_model=_no_stage_model(9.0),
+                                              user=None), "auto"),
+        "pacc": (plain, "auto"),
+        "acc": (dataclasses.replace(plain, p_tpr=None, p_fpr=None), "auto"),
+        "pcc-no-rates": (None, "auto"),
+        "cc-with-room-model": (rules, "cc"),
+    }
+
+
+QUANTIFIERS = _quantifiers()
+
+
+@pytest.mark.parametrize("name", list(QUANTIFIERS))
+def test_rooms_estimated_together_equal_each_alone(name: str) -> None:
+    rates, estimator = QUANTIFIERS[name]
+    rooms = _rooms(list(QUANTIFIERS).index(name))
+    alone = [estimate_authenticity(r["probs"], users=r["users"], ts=r["ts"], rates=rates,
+                                   decisions=r["decisions"], estimator=estimator, n_boot=120,
+                                   seed=r["seed"], room_id=r["room_id"]) for r in rooms]
+    together = estimate_rooms([RoomInput(**r) for r in rooms], rates=rates,
+                              estimator=estimator, n_boot=120)
+    assert [repr(e.to_dict()) for e in together] == [repr(e.to_dict()) for e in alone]
+
+
+def test_fallback_rooms_are_in_the_mix() -> None:
+    """The shipped model's room model sends small rooms out of range (PACC fallback) and
+    keeps larger ones in: both paths run in one batch."""
+    rates, _ = QUANTIFIERS["model-support"]
+    labels = {e.calibration for e in estimate_rooms(
+        [RoomInput(**r) for r in _rooms(2, 120)], rates=rates, n_boot=20)}
+    assert {"in_range", "out_of_range"} <= labels
+
+
+def test_empty_rooms_and_errors_keep_their_place() -> None:
+    rooms = [RoomInput(np.array([0.2, 0.9]), users=np.array([0, 1]), room_id="a"),
+             RoomInput(np.zeros(0), room_id="empty"),
+             RoomInput(np.array([0.7]), room_id="b")]
+    out = estimate_rooms(rooms, n_boot=30)
+    assert [e.room_id for e in out] == ["a", "empty", "b"]
+    assert out[1].estimator == "none (empty room)"
+    with pytest.raises(ValueError, match=r"probs\[0\] = 1.5"):
+        estimate_rooms([*rooms, RoomInput(np.array([1.5]))], n_boot=30)
