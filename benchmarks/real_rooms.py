@@ -11,6 +11,7 @@ by the fused scorer, the rule-only scorer and the community rule (>= 5 same line
 Run (about 3 minutes on 2 shared CPU cores; docs/real-rooms.md explains every column):
     python benchmarks/real_rooms.py
     python benchmarks/real_rooms.py --rooms 8 --per-room --json /tmp/real_rooms.json
+    python benchmarks/real_rooms.py --sessions   # the 25 whole sessions, bot-free
 """
 
 from __future__ import annotations
@@ -366,6 +367,75 @@ def print_room_table(rows: list[dict[str, Any]], methods: Sequence[str]) -> None
               f"{row['bot_share']:.3f} | {row['true_ratio']:.3f} | " + " | ".join(cells) + " |")
 
 
+def score_sessions(sessions: list[list[Comment]], methods: dict[str, Method]
+                   ) -> list[dict[str, Any]]:
+    """Score every real session whole and bot-free (no cutting, no injection).
+
+    Args:
+        sessions: Time-ordered real sessions (every comment genuine).
+        methods: Name -> scoring function.
+
+    Returns:
+        Per session (no text): its id, size, and per method the flagged share, the
+        estimated ratio, its interval and whether the interval holds 1.0 (the truth).
+    """
+    rows = []
+    for session in sessions:
+        row: dict[str, Any] = {"session": str(session[0].extra.get("session_id", "x")),
+                               "n_comments": len(session), "methods": {}}
+        for name, fn in methods.items():
+            out = fn(session)
+            if isinstance(out, ScoreResult):
+                pred = np.array([v.is_bot for v in out.verdicts])
+                ratio, ci = out.rooms[0].authenticity_ratio, out.rooms[0].authenticity_ci
+            else:
+                pred, ci = np.asarray(out, dtype=bool), None
+                ratio = 1.0 - float(pred.mean())
+            row["methods"][name] = {"flagged": int(pred.sum()), "ratio": ratio, "ci": ci,
+                                    "covered": None if ci is None else ci[1] >= 1.0}
+        rows.append(row)
+    return rows
+
+
+def print_sessions(rows: list[dict[str, Any]], methods: Sequence[str]) -> dict[str, Any]:
+    """Print the whole-session table and its summary; return the summary.
+
+    Args:
+        rows: :func:`score_sessions` output.
+        methods: Method names, in column order.
+
+    Returns:
+        Per method: pooled flagged share, lowest estimate, sessions estimated >= 0.95,
+        intervals holding 1.0.
+    """
+    print("\nWhole bot-free real sessions (every comment genuine), scored one by one:\n")
+    print("| session | comments | " + " | ".join(f"{m} flagged | {m} ratio [CI]"
+                                              for m in methods) + " |")
+    print("| --- | ---: |" + " ---: | --- |" * len(methods))
+    for row in rows:
+        cells = []
+        for m in methods:
+            o = row["methods"][m]
+            ci = "" if o["ci"] is None else f" [{o['ci'][0]:.3f}, {o['ci'][1]:.3f}]"
+            cells.append(f"{o['flagged'] / row['n_comments']:.2%} | {o['ratio']:.3f}{ci}")
+        print(f"| {row['session']} | {row['n_comments']:,} | " + " | ".join(cells) + " |")
+    n = sum(r["n_comments"] for r in rows)
+    summary: dict[str, Any] = {}
+    for m in methods:
+        outs = [r["methods"][m] for r in rows]
+        covered = [o["covered"] for o in outs if o["covered"] is not None]
+        summary[m] = {"flagged": sum(o["flagged"] for o in outs) / n,
+                      "min_ratio": min(o["ratio"] for o in outs),
+                      "at_least_095": sum(o["ratio"] >= 0.95 for o in outs),
+                      "covered": sum(covered) if covered else None}
+        s = summary[m]
+        print(f"{m}: {s['flagged']:.2%} of {n:,} comments flagged; estimate >= 0.95 in "
+              f"{s['at_least_095']} of {len(rows)} sessions (lowest {s['min_ratio']:.3f})"
+              + ("" if s["covered"] is None else
+                 f"; interval holds 1.0 in {s['covered']} of {len(rows)}"))
+    return summary
+
+
 def make_methods(model: Path | None, threads: int, precision: str | None = None
                  ) -> dict[str, Method]:
     """The methods compared: fused (when a model is given), no-model, community rule.
@@ -408,6 +478,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--precision", choices=("int8", "bf16", "fp32"), default=None,
                         help="text-model precision of the fused scorer (default: int8 on CPU)")
     parser.add_argument("--per-room", action="store_true", help="print the per-room table")
+    parser.add_argument("--sessions", action="store_true",
+                        help="instead of cut rooms with bots, score each whole real session "
+                        "bot-free (false alarms and estimates on sessions as broadcast)")
     parser.add_argument("--json", type=Path, help="write every figure (no text) to this file")
     args = parser.parse_args(argv)
     if any(not 0 <= s < 1 for s in args.shares):
@@ -422,6 +495,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     t0 = time.perf_counter()
     methods = make_methods(None if args.no_fused else args.model, args.threads, args.precision)
+    if args.sessions:
+        sessions = read_sessions(args.corpus)
+        rows = score_sessions(sessions, methods)
+        print(f"command: python {' '.join(shlex.quote(a) for a in sys.argv)}")
+        summary = print_sessions(rows, list(methods))
+        print(f"\nwall time {time.perf_counter() - t0:.0f} s")
+        if args.json:
+            import json
+
+            args.json.write_text(json.dumps({"command": sys.argv, "sessions": rows,
+                                             "summary": summary}, indent=1, default=str)
+                                 + "\n", encoding="utf-8")
+        return
     pieces = cut_sessions(read_sessions(args.corpus), *ROOM_SIZE, seed=args.seed)
     specs = plan_benchmark(pieces, args.shares, args.rooms, args.seed)
     results = [build_room(spec, args.seed) for spec in specs]
