@@ -763,6 +763,7 @@ def _bootstrap(
         u_num, u_den = (x[users] for x in user_level)
         at = 0
         for w, c_rates, u_rates in _draws(plan, prob, seed, size_u, n_boot):
+            # (replicates or 1, rooms): a single row broadcasts over the replicates
             rc, ru = _ratios(w, c_num, c_den), _ratios(w, u_num, u_den)
             if c_rates is not None:
                 rc = adjust(rc, c_rates[0][:, None], c_rates[1][:, None])
@@ -796,8 +797,12 @@ def _draws(plan: _Plan, prob: bool, seed: int, n_users: int, n_boot: int
 def _ratios(w: np.ndarray, num: np.ndarray, den: np.ndarray) -> np.ndarray:
     """``(w @ num[k]) / (w @ den[k])`` for each room ``k`` (rows of ``num``/``den``), as
     columns; products computed as for one room (one matrix-vector product each; with
-    one user, ``w * num``: the single product the matrix-vector product makes)."""
+    one user, ``w * num``: the single product the matrix-vector product makes, and when
+    every weight is 1 (a lone user is always redrawn once) one row that stands for all
+    replicates)."""
     with np.errstate(divide="ignore", invalid="ignore"):
+        if num.shape[1] == 1 and (w == 1.0).all():
+            return np.asarray(num[:, 0] / den[:, 0])[None, :]
         if num.shape[1] == 1:
             return np.asarray((w * num[:, 0]) / (w * den[:, 0]))
         return np.stack([(w @ n) / (w @ d) for n, d in zip(num, den, strict=True)], axis=1)
@@ -806,16 +811,22 @@ def _ratios(w: np.ndarray, num: np.ndarray, den: np.ndarray) -> np.ndarray:
 def _intervals(samples: np.ndarray, confidence: float) -> list[tuple[float, float]]:
     """Percentile intervals of each room's bot-share samples, as genuine-share intervals.
 
-    Rows without NaN go through one ``np.quantile`` call (the quantiles
-    ``np.nanquantile`` gives each row alone); rows with NaN through ``np.nanquantile``.
+    A row of equal samples (a room of one commenter without redrawn rates) has them as
+    its quantiles (numpy interpolates by adding 0; only the sign of a zero may differ,
+    which ``1 - q`` drops); other rows without NaN go through one ``np.quantile`` call
+    (the quantiles ``np.nanquantile`` gives each row alone); rows with NaN through
+    ``np.nanquantile``.
     """
     alpha = (1.0 - confidence) / 2.0
     levels = [alpha, 1.0 - alpha]
     bounds = np.empty((len(samples), 2))
-    clean = ~np.isnan(samples).any(axis=1)
-    if clean.any():
-        bounds[clean] = np.quantile(samples[clean], levels, axis=1).T
-    for r in np.flatnonzero(~clean).tolist():
+    low = samples.min(axis=1)
+    constant = low == samples.max(axis=1)  # False for rows with NaN
+    bounds[constant] = low[constant, None]
+    spread = ~constant & ~np.isnan(low)
+    if spread.any():
+        bounds[spread] = np.quantile(samples[spread], levels, axis=1).T
+    for r in np.flatnonzero(np.isnan(low)).tolist():
         bounds[r] = np.nanquantile(samples[r], levels)
     return [(1.0 - hi, 1.0 - lo) for lo, hi in bounds.tolist()]
 

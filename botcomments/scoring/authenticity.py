@@ -62,7 +62,7 @@ def _report(acc: RoomAccumulator, auth: RoomAuthenticity, is_bot: np.ndarray) ->
         authenticity_ci=[float(x) for x in auth.authenticity_ci],
         genuine_user_ratio=float(auth.genuine_user_ratio),
         genuine_user_ci=[float(x) for x in auth.genuine_user_ci],
-        n_flagged=int(is_bot.sum()),
+        n_flagged=int(np.count_nonzero(is_bot)),
         flag_counts=dict(acc.flag_counts),
         timeline=auth.timeline,
         estimator=str(auth.estimator),

@@ -111,6 +111,15 @@ class TopGroups:
         return out
 
 
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    """The parts concatenated (the one part itself when there is one)."""
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+_NO_CODES = np.zeros(0, dtype=np.int64)
+_NO_CODES.flags.writeable = False
+
+
 class RoomAccumulator:
     """Everything needed to report one room once all its slices are scored.
 
@@ -125,8 +134,8 @@ class RoomAccumulator:
         self._users: list[np.ndarray] = []
         self._ts: list[np.ndarray] = []
         self._user_codes: dict[str, int] = {}
-        self._hashed_users = np.zeros(0, dtype=np.int64)  # sorted hashes (after compact)
-        self._hashed_codes = np.zeros(0, dtype=np.int64)
+        self._hashed_users = _NO_CODES  # sorted hashes (after compact; replaced, not edited)
+        self._hashed_codes = _NO_CODES
         self.flag_counts: Counter[str] = Counter()
         self.clusters = TopGroups()
         self.templates = TopGroups()
@@ -154,16 +163,17 @@ class RoomAccumulator:
             evidence: Per-detector evidence per comment (``{"dup": {...}, ...}``).
             texts: Comment texts (examples).
         """
-        codes = np.empty(len(user_ids), dtype=np.int64)
-        for i, uid in enumerate(user_ids):
-            codes[i] = -1 if uid is None else self._code(uid)
+        code = self._code
+        codes = np.array([-1 if uid is None else code(uid) for uid in user_ids],
+                         dtype=np.int64)
         self._scores.append(np.asarray(scores, dtype=np.float32))
         self._is_bot.append(np.asarray(is_bot, dtype=bool))
         self._users.append(codes)
         self._ts.append(np.asarray(ts, dtype=np.float64))
         for f in flags:
-            self.flag_counts.update(f)
-        for ev, text, bot in zip(evidence, texts, is_bot, strict=True):
+            if f:
+                self.flag_counts.update(f)
+        for ev, text, bot in zip(evidence, texts, np.asarray(is_bot).tolist(), strict=True):
             if bot:
                 self._track(ev, text)
 
@@ -298,18 +308,19 @@ class RoomAccumulator:
         """Concatenated (scores, is_bot, user codes, ts) of every slice.
 
         Guests (null user id) get unique negative codes so each counts as one commenter.
+        The is_bot and ts arrays of a one-slice room are the stored ones: read only.
         """
         if not self._scores:
             empty = np.zeros(0)
             return empty, empty.astype(bool), empty.astype(np.int64), empty
-        users = np.concatenate(self._users)
+        users = np.concatenate(self._users)  # a copy: guests are renumbered in it
         guests = np.flatnonzero(users < 0)
         users[guests] = -1 - np.arange(len(guests))
         return (
-            np.concatenate(self._scores).astype(np.float64),
-            np.concatenate(self._is_bot),
+            _joined(self._scores).astype(np.float64),
+            _joined(self._is_bot),
             users,
-            np.concatenate(self._ts),
+            _joined(self._ts),
         )
 
     def top_tables(self) -> dict[str, list[dict[str, Any]]]:
