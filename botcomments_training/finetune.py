@@ -184,9 +184,21 @@ def prepare_model(
             NORMALIZER_VERSION,
         )
     model, base_tokenizer = load_base(base)
-    saved = ModelSettings.load(base) if Path(base).is_dir() else None
-    version = saved.normalizer_version if saved else NORMALIZER_VERSION
-    return model, base_tokenizer, version
+    return model, base_tokenizer, base_normalizer_version(base)
+
+
+def base_normalizer_version(base: str | None) -> str:
+    """Normaliser version to train with: the one a botcomments base folder recorded (its
+    weights learned those normal forms), else the current one.
+
+    Args:
+        base: Hub name / local folder of the base, or None for the built-in encoder.
+
+    Returns:
+        The version string.
+    """
+    saved = ModelSettings.load(base) if base is not None and Path(base).is_dir() else None
+    return saved.normalizer_version if saved else NORMALIZER_VERSION
 
 
 def _base_name(base: str | None) -> str:
@@ -460,14 +472,12 @@ def fine_tune(
     if len(set(train.labels)) < 2:
         raise ValueError("training data has one class only; add human (0) and bot (1) rows")
     device = resolve_device(cfg.device)
-    normalizer = Normalizer()
+    normalizer = Normalizer(base_normalizer_version(base))  # raises when unsupported
     train_norm = [n.text for n in normalizer.normalize_batch(train.texts)]
     model, tokenizer, norm_version = prepare_model(train_norm, base, cfg)
     if base_lr and base is not None:
         cfg = dataclasses.replace(cfg, learning_rate=base_learning_rate(model))
         logger.info("fine-tuning %s at learning rate %g", base, cfg.learning_rate)
-    if norm_version != normalizer.version:
-        normalizer = Normalizer(norm_version)  # raises with the fix when unsupported
     val_norm = [n.text for n in normalizer.normalize_batch(validation.texts)]
     pad_id = int(tokenizer.pad_token_id or 0)
     bot_id = label_ids(model)[LABEL_NAMES[1]]

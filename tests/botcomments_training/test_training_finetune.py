@@ -206,3 +206,39 @@ def test_continued_fine_tuning_from_shipped_default(
     assert report["n"] > 0
     clf = BotCommentClassifier.from_pretrained(tmp_path / "cont")
     assert clf.predict_proba(["主播好美"]).shape == (1, 2)
+
+
+def test_a_base_recording_normaliser_1_is_fine_tuned_on_version_1_forms(
+    trained_dir: Path, labeled: LabeledData, tiny_config: TrainConfig, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import shutil
+
+    import botcomments_training.finetune as finetune
+    from botcomments.text.normalize import Normalizer
+
+    base = Path(shutil.copytree(trained_dir, tmp_path / "base_v1"))
+    settings_file = base / "botcomments.json"
+    settings = json.loads(settings_file.read_text())
+    settings["normalizer_version"] = "1"
+    settings_file.write_text(json.dumps(settings))
+    evasive = [f"q q 3765123{i}" for i in range(8)]  # v2 masks the pinyin QQ cue
+    assert all(v1 != v2 for v1, v2 in zip(Normalizer("1").normalize_batch(evasive),
+                                          Normalizer("2").normalize_batch(evasive), strict=True))
+    rooms = [str(r) for r in labeled.rooms]
+    train = LabeledData([*labeled.texts, *evasive[:4]], [*labeled.labels, 1, 1, 1, 1],
+                        [*rooms, "x", "x", "x", "x"])
+    validation = LabeledData([*labeled.texts, *evasive[4:]], [*labeled.labels, 1, 1, 1, 1],
+                             [*rooms, "y", "y", "y", "y"])
+    seen: list[str] = []
+    real_encode = finetune.encode
+
+    def spy(texts: list[str], *args: object, **kwargs: object) -> object:
+        seen.extend(texts)
+        return real_encode(texts, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(finetune, "encode", spy)
+    fine_tune(train, validation, tmp_path / "cont", base=str(base), cfg=tiny_config)
+    assert sorted(t for t in seen if t.startswith("q q")) == evasive  # all in version-1 form
+    saved = json.loads((tmp_path / "cont" / "botcomments.json").read_text())
+    assert saved["normalizer_version"] == "1"
