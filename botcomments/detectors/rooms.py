@@ -15,7 +15,6 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from itertools import pairwise
 
 import numpy as np
 
@@ -63,16 +62,37 @@ class RoomTracker:
         Returns:
             float64 array, per key, of the number of *other* rooms it appeared in so far.
         """
+        key_list = list(keys)
+        return self.record_segments([room_id], [0] * len(key_list), key_list)
+
+    def record_segments(
+        self, room_ids: Sequence[str], key_seg: Sequence[int] | np.ndarray,
+        keys: Sequence[int] | np.ndarray,
+    ) -> np.ndarray:
+        """:meth:`record` for the segments of a batch group, one after the other.
+
+        Args:
+            room_ids: Room of each segment.
+            key_seg: Segment of each key, non-decreasing.
+            keys: Distinct keys of each segment, segment after segment.
+
+        Returns:
+            Per key, the number of other rooms it appeared in so far.
+        """
         counts: list[int] = []
         table = self._rooms
         get, to_end = table.get, table.move_to_end  # LRUDict.get_touch, inlined (hot loop)
         max_rooms = self.max_rooms
         stored_in = self._stored_in
-        # A tuple holds room_id only if it did before this call (then room_id is in
-        # stored_in) or its key was already recorded in this call (a repeated key).
-        maybe_stored = room_id in stored_in
+        current, room_id, maybe_stored = -1, "", False
         this_call: set[int] = set()
-        for key in keys:
+        for s, key in zip(np.asarray(key_seg).tolist(), np.asarray(keys).tolist(), strict=True):
+            if s != current:  # the next segment: a call of its own
+                current, room_id = s, room_ids[s]
+                # A tuple holds room_id only if it did before this call (then room_id is
+                # in stored_in) or its key was already recorded in this call.
+                maybe_stored = room_id in stored_in
+                this_call = set()
             rooms = get(key)
             if rooms is None:
                 evicted = table.put(key, (room_id,))
@@ -93,26 +113,6 @@ class RoomTracker:
                     stored_in[room_id] = stored_in.get(room_id, 0) + 1
                     this_call.add(key)
         return np.asarray(counts, dtype=np.float64)
-
-    def record_segments(
-        self, room_ids: Sequence[str], key_seg: np.ndarray, keys: np.ndarray
-    ) -> np.ndarray:
-        """:meth:`record` for the segments of a batch group, one after the other.
-
-        Args:
-            room_ids: Room of each segment.
-            key_seg: Segment of each key, non-decreasing.
-            keys: Distinct keys of each segment, segment after segment.
-
-        Returns:
-            Per key, the number of other rooms it appeared in so far.
-        """
-        bounds = np.searchsorted(key_seg, np.arange(len(room_ids) + 1)).tolist()
-        key_list = keys.tolist()
-        counts = [self.record(room_ids[s], key_list[a:b])
-                  for s, (a, b) in enumerate(pairwise(bounds))
-                  if b > a]
-        return np.concatenate(counts) if counts else np.zeros(0)
 
     def _forget(self, rooms: tuple[str, ...]) -> None:
         """Drop the room counts of an evicted key's room tuple."""

@@ -114,29 +114,24 @@ def room_columns(batches: RoomBatch | BatchGroup) -> RoomColumns:
 
 
 def _compute_columns(group: BatchGroup) -> RoomColumns:
-    sizes = [len(b) for b in group.batches]
+    batches = group.batches
+    sizes = [len(b) for b in batches]
     n = sum(sizes)
     seg = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
     distinct: dict[tuple[int, str], int] = {}
     users: dict[tuple[int, str], int] = {}
-    text_starts, user_starts = [0], [0]
-    text_index = np.empty(n, dtype=np.int64)
-    user_index = np.empty(n, dtype=np.int64)
-    ts = np.empty(n, dtype=np.float64)
-    at = 0
-    for s, batch in enumerate(group.batches):
-        k = len(batch)
-        text_index[at:at + k] = [distinct.setdefault((s, nt.text), len(distinct))
-                                 for nt in batch.normalized]
-        user_index[at:at + k] = [-1 if c.user_id is None
-                                 else users.setdefault((s, c.user_id), len(users))
-                                 for c in batch.comments]
-        ts[at:at + k] = [math.nan if c.ts is None else c.ts for c in batch.comments]
-        text_starts.append(len(distinct))
-        user_starts.append(len(users))
-        at += k
+    text_index = np.fromiter(
+        (distinct.setdefault((s, nt.text), len(distinct))
+         for s, b in enumerate(batches) for nt in b.normalized), dtype=np.int64, count=n)
+    user_index = np.fromiter(
+        (-1 if c.user_id is None else users.setdefault((s, c.user_id), len(users))
+         for s, b in enumerate(batches) for c in b.comments), dtype=np.int64, count=n)
+    ts = np.fromiter((math.nan if c.ts is None else c.ts for b in batches for c in b.comments),
+                     dtype=np.float64, count=n)
     text_first = np.full(len(distinct), n, dtype=np.int64)
     np.minimum.at(text_first, text_index, np.arange(n, dtype=np.int64))
+    user_seg = np.fromiter((s for s, _ in users), dtype=np.int64, count=len(users))
+    every = np.arange(len(sizes) + 1)
     return RoomColumns(
         texts=[text for _, text in distinct],
         text_index=text_index,
@@ -146,10 +141,11 @@ def _compute_columns(group: BatchGroup) -> RoomColumns:
         user_index=user_index,
         ts=ts,
         seg=seg,
-        room_ids=[b.room_id for b in group.batches],
+        room_ids=[b.room_id for b in batches],
         starts=np.r_[0, np.cumsum(sizes)].astype(np.int64),
-        text_starts=np.asarray(text_starts, dtype=np.int64),
-        user_starts=np.asarray(user_starts, dtype=np.int64),
+        # entries are numbered segment after segment: each segment's first entry
+        text_starts=np.searchsorted(seg[text_first], every).astype(np.int64),
+        user_starts=np.searchsorted(user_seg, every).astype(np.int64),
     )
 
 

@@ -18,6 +18,7 @@ from botcomments.quantify.rates import ClassifierRates, measure_rates
 from botcomments.quantify.room import (
     RoomAuthenticity,
     RoomInput,
+    RoomsTable,
     estimate_authenticity,
     estimate_rooms,
     summarize_rooms,
@@ -31,6 +32,7 @@ __all__ = [
     "RoomAuthenticity",
     "RoomInput",
     "RoomRegression",
+    "RoomsTable",
     "account_features",
     "adjust",
     "estimate_authenticity",

@@ -301,6 +301,38 @@ class RoomInput:
 
 
 @dataclass(frozen=True)
+class RoomsTable:
+    """Scored comments of many rooms, concatenated room after room: what
+    :func:`estimate_rooms` takes in bulk, without an object per room.
+
+    Args:
+        probs: Bot probability per comment, float64 (n,).
+        decisions: Hard decision per comment, bool or 0/1 (n,).
+        users: Account code per comment within its room, integers (n,): each guest
+            (anonymous comment) a code of its own.
+        ts: Unix seconds per comment, NaN when untimed, float64 (n,).
+        starts: Offsets of the rooms' comments (one more than rooms).
+        room_ids: Room id of each room.
+        seed: Random seed of every room's bootstrap.
+    """
+
+    probs: np.ndarray
+    decisions: np.ndarray
+    users: np.ndarray
+    ts: np.ndarray
+    starts: np.ndarray
+    room_ids: Sequence[str | None]
+    seed: int = 0
+
+    def room(self, k: int) -> RoomInput:
+        """Room ``k`` on its own."""
+        a, b = int(self.starts[k]), int(self.starts[k + 1])
+        return RoomInput(self.probs[a:b], users=self.users[a:b], ts=self.ts[a:b],
+                         decisions=self.decisions[a:b], room_id=self.room_ids[k],
+                         seed=self.seed)
+
+
+@dataclass(frozen=True)
 class _Options:
     """The settings every room of an :func:`estimate_rooms` call shares."""
 
@@ -376,10 +408,7 @@ def _checked(room: RoomInput, opts: _Options, prechecked: bool = False
         raise ValueError(f"{len(p)} probabilities but {n} decisions; pass one per comment")
     opts.plan(p is not None)  # an estimator the inputs cannot support raises here
     if n == 0:
-        return RoomAuthenticity(
-            math.nan, (0.0, 1.0), math.nan, (0.0, 1.0), "none (empty room)", 0, 0,
-            confidence=opts.confidence, room_id=room.room_id,
-        )  # fmt: skip
+        return _empty(room.room_id, opts)
     if not prechecked:
         _validate_scores(d, "decisions")
     if room.users is not None and len(room.users) != n:
@@ -387,6 +416,14 @@ def _checked(room: RoomInput, opts: _Options, prechecked: bool = False
                          "pass one per comment")
     t = None if room.ts is None else _as_float_ts(room.ts, n)
     return _Room(p, d, room.users, t, room.room_id, room.seed)
+
+
+def _empty(room_id: str | None, opts: _Options) -> RoomAuthenticity:
+    """The result of a room without comments."""
+    return RoomAuthenticity(
+        math.nan, (0.0, 1.0), math.nan, (0.0, 1.0), "none (empty room)", 0, 0,
+        confidence=opts.confidence, room_id=room_id,
+    )  # fmt: skip
 
 
 @dataclass
@@ -427,6 +464,34 @@ class _Rooms:
             seeds=[r.seed for r in rooms],
         )
 
+    @classmethod
+    def of_table(cls, table: RoomsTable, rooms: np.ndarray) -> _Rooms:
+        """Some rooms of a table (non-empty, increasing positions), their columns checked
+        (:func:`_table_valid`).
+
+        Args:
+            table: The table.
+            rooms: Room positions.
+
+        Returns:
+            The rooms, user codes as :func:`user_codes` gives each room, shifted.
+        """
+        sizes = np.diff(table.starts)[rooms]
+        rows = _rows(table.starts, rooms)
+        seg = np.repeat(np.arange(len(rooms)), sizes)
+        rank, distinct = segment_ranks(seg, table.users[rows], len(rooms))
+        user_starts = np.cumsum([0, *distinct.tolist()])
+        return cls(
+            p=np.asarray(table.probs[rows], dtype=np.float64),
+            d=np.asarray(table.decisions[rows], dtype=np.float64),
+            codes=rank + user_starts[seg],
+            t=np.asarray(table.ts[rows], dtype=np.float64),
+            starts=np.cumsum([0, *sizes.tolist()]),
+            user_starts=user_starts,
+            room_ids=[table.room_ids[k] for k in rooms.tolist()],
+            seeds=[table.seed] * len(rooms),
+        )
+
     @property
     def n_rooms(self) -> int:
         """Number of rooms."""
@@ -439,7 +504,7 @@ class _Rooms:
 
     def rows(self, rooms: Sequence[int]) -> np.ndarray:
         """Comment positions of the given rooms, in order."""
-        return np.concatenate([np.arange(self.starts[r], self.starts[r + 1]) for r in rooms])
+        return _rows(self.starts, np.asarray(rooms, dtype=np.int64))
 
     def take(self, rooms: Sequence[int]) -> _Rooms:
         """The given rooms only (increasing positions).
@@ -464,6 +529,13 @@ class _Rooms:
             room_ids=[self.room_ids[r] for r in rooms],
             seeds=[self.seeds[r] for r in rooms],
         )
+
+
+def _rows(starts: np.ndarray, rooms: np.ndarray) -> np.ndarray:
+    """Positions of the given rooms' rows (rooms in order), rooms delimited by ``starts``."""
+    sizes = np.diff(starts)[rooms]
+    shift = starts[rooms] - np.cumsum(np.r_[0, sizes[:-1]]).astype(np.int64)
+    return np.repeat(shift, sizes) + np.arange(int(sizes.sum()), dtype=np.int64)
 
 
 def _joined(parts: Sequence[np.ndarray | None]) -> np.ndarray | None:
@@ -534,7 +606,7 @@ def estimate_authenticity(
 
 
 def estimate_rooms(
-    rooms: Sequence[RoomInput],
+    rooms: Sequence[RoomInput] | RoomsTable,
     *,
     rates: ClassifierRates | None = None,
     estimator: str = "auto",
@@ -552,7 +624,7 @@ def estimate_rooms(
     Every result is the one :func:`estimate_authenticity` gives the room, bit for bit.
 
     Args:
-        rooms: The rooms.
+        rooms: The rooms, one object each or a :class:`RoomsTable`.
         rates: As :func:`estimate_authenticity`.
         estimator: As :func:`estimate_authenticity`.
         n_boot: As :func:`estimate_authenticity`.
@@ -569,6 +641,10 @@ def estimate_rooms(
     if not 0 < confidence < 1 or n_boot < 1:
         raise ValueError(f"confidence={confidence} must be in (0, 1) and n_boot={n_boot} >= 1")
     opts = _Options(rates, estimator, n_boot, confidence, min_separation, strict)
+    if isinstance(rooms, RoomsTable):
+        if _table_valid(rooms):
+            return _estimate_table(rooms, opts)
+        rooms = [rooms.room(k) for k in range(len(rooms.room_ids))]  # raises room by room
     prechecked = _scores_valid(rooms)
     out: list[RoomAuthenticity | None] = [None] * len(rooms)
     batches: dict[tuple[bool, bool], list[tuple[int, _Room]]] = {}
@@ -586,6 +662,34 @@ def estimate_rooms(
             estimates = _estimate(_Rooms.of([room for _, room in chunk]), opts)
             for (k, _), est in zip(chunk, estimates, strict=True):
                 out[k] = est
+    return [est for est in out if est is not None]
+
+
+def _table_valid(table: RoomsTable) -> bool:
+    """Whether a table is consistent and its scores valid (else rooms check one by one)."""
+    n = len(table.probs)
+    starts = np.asarray(table.starts)
+    shaped = (len(table.decisions) == len(table.users) == len(table.ts) == n
+              and len(starts) == len(table.room_ids) + 1 and len(starts) > 0
+              and starts[0] == 0 and starts[-1] == n and bool((np.diff(starts) >= 0).all())
+              and np.asarray(table.users).dtype.kind in "iu")
+    return shaped and _scores_valid([RoomInput(table.probs, decisions=table.decisions)])
+
+
+def _estimate_table(table: RoomsTable, opts: _Options) -> list[RoomAuthenticity]:
+    """:func:`estimate_rooms` of a checked table (``_table_valid``)."""
+    opts.plan(True)  # an estimator the inputs cannot support raises here
+    sizes = np.diff(table.starts)
+    out: list[RoomAuthenticity | None] = [None] * len(sizes)
+    for k in np.flatnonzero(sizes == 0).tolist():
+        out[k] = _empty(table.room_ids[k], opts)
+    filled = np.flatnonzero(sizes > 0)
+    step = max(1, _MAX_WEIGHT_CELLS // opts.n_boot)  # rooms whose replicates are held at once
+    for at in range(0, len(filled), step):
+        chunk = filled[at:at + step]
+        for k, est in zip(chunk.tolist(), _estimate(_Rooms.of_table(table, chunk), opts),
+                          strict=True):
+            out[k] = est
     return [est for est in out if est is not None]
 
 

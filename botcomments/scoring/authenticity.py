@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from botcomments.quantify import ClassifierRates, RoomAuthenticity, RoomInput, estimate_rooms
-from botcomments.scoring.rooms import RoomAccumulator
+from botcomments.quantify import ClassifierRates, RoomAuthenticity, RoomsTable, estimate_rooms
+from botcomments.scoring.rooms import RoomAccumulator, stacked_arrays
 from botcomments.scoring.types import RoomReport
 
 
@@ -33,7 +33,8 @@ def room_report(acc: RoomAccumulator, quantifier: ClassifierRates | None) -> Roo
 def room_reports(
     accs: Sequence[RoomAccumulator], quantifier: ClassifierRates | None
 ) -> list[RoomReport]:
-    """:func:`room_report` of many rooms in one pass (:func:`estimate_rooms`).
+    """:func:`room_report` of many rooms in one pass (:func:`estimate_rooms` of their
+    stacked arrays).
 
     Args:
         accs: The rooms' accumulated scores.
@@ -42,15 +43,17 @@ def room_reports(
     Returns:
         One report per room, same order.
     """
-    columns = [acc.arrays() for acc in accs]
+    scores, is_bot, users, ts, starts = stacked_arrays(accs)
     estimates = estimate_rooms(
-        [RoomInput(scores, users=users, ts=ts, decisions=is_bot)
-         for scores, is_bot, users, ts in columns], rates=quantifier)
-    return [_report(acc, auth, is_bot)
-            for acc, auth, (_, is_bot, _, _) in zip(accs, estimates, columns, strict=True)]
+        RoomsTable(scores, is_bot, users, ts, starts, [acc.room_id for acc in accs]),
+        rates=quantifier)
+    room = np.repeat(np.arange(len(accs)), np.diff(starts))
+    flagged = np.bincount(room, weights=is_bot, minlength=len(accs)).astype(np.int64).tolist()
+    return [_report(acc, auth, n)
+            for acc, auth, n in zip(accs, estimates, flagged, strict=True)]
 
 
-def _report(acc: RoomAccumulator, auth: RoomAuthenticity, is_bot: np.ndarray) -> RoomReport:
+def _report(acc: RoomAccumulator, auth: RoomAuthenticity, n_flagged: int) -> RoomReport:
     """A room's report from its estimate (whose per-minute rows it takes as they are:
     plain ``{minute, minute_start, n, bot_share_raw, genuine_share}`` dicts) and its
     accumulated tables."""
@@ -62,7 +65,7 @@ def _report(acc: RoomAccumulator, auth: RoomAuthenticity, is_bot: np.ndarray) ->
         authenticity_ci=[float(x) for x in auth.authenticity_ci],
         genuine_user_ratio=float(auth.genuine_user_ratio),
         genuine_user_ci=[float(x) for x in auth.genuine_user_ci],
-        n_flagged=int(np.count_nonzero(is_bot)),
+        n_flagged=n_flagged,
         flag_counts=dict(acc.flag_counts),
         timeline=auth.timeline,
         estimator=str(auth.estimator),

@@ -79,6 +79,8 @@ def time_order(comments: Sequence[Comment]) -> list[int]:
 
 
 def _time_ordered(room_id: str, room: _OpenRoom) -> RoomSlice:
+    if len(room.comments) == 1:  # nothing to order (many small rooms: most of them)
+        return RoomSlice(room_id, room.indices, room.comments)
     order = time_order(room.comments)
     return RoomSlice(
         room_id,

@@ -754,10 +754,10 @@ class ScoringRun:
         acc.add(columns.scores[a:b], columns.is_bot[a:b], [c.user_id for c in piece.comments],
                 columns.ts[a:b], [v.flags for v in result.verdicts], columns.evidence[a:b],
                 [c.text for c in piece.comments])
-        labeled = [(s, c.label) for s, c in zip(result.scores, piece.comments, strict=True)
-                   if c.label is not None]
-        if labeled:  # sums of floats: added slice by slice, as always
-            s, y = zip(*labeled, strict=True)
+        if any(c.label is not None for c in piece.comments):
+            labeled = [(s, c.label) for s, c in zip(result.scores, piece.comments, strict=True)
+                       if c.label is not None]
+            s, y = zip(*labeled, strict=True)  # sums of floats: added slice by slice
             self.calibration.add(np.asarray(s), np.asarray(y))
 
 

@@ -111,11 +111,6 @@ class TopGroups:
         return out
 
 
-def _joined(parts: list[np.ndarray]) -> np.ndarray:
-    """The parts concatenated (the one part itself when there is one)."""
-    return parts[0] if len(parts) == 1 else np.concatenate(parts)
-
-
 _NO_CODES = np.zeros(0, dtype=np.int64)
 _NO_CODES.flags.writeable = False
 
@@ -297,7 +292,7 @@ class RoomAccumulator:
     @property
     def n_comments(self) -> int:
         """Comments added so far."""
-        return int(sum(len(s) for s in self._scores))
+        return sum(map(len, self._scores))
 
     @property
     def n_users(self) -> int:
@@ -308,20 +303,8 @@ class RoomAccumulator:
         """Concatenated (scores, is_bot, user codes, ts) of every slice.
 
         Guests (null user id) get unique negative codes so each counts as one commenter.
-        The is_bot and ts arrays of a one-slice room are the stored ones: read only.
         """
-        if not self._scores:
-            empty = np.zeros(0)
-            return empty, empty.astype(bool), empty.astype(np.int64), empty
-        users = np.concatenate(self._users)  # a copy: guests are renumbered in it
-        guests = np.flatnonzero(users < 0)
-        users[guests] = -1 - np.arange(len(guests))
-        return (
-            _joined(self._scores).astype(np.float64),
-            _joined(self._is_bot),
-            users,
-            _joined(self._ts),
-        )
+        return stacked_arrays([self])[:4]
 
     def top_tables(self) -> dict[str, list[dict[str, Any]]]:
         """Top clusters/templates/account groups as JSON-ready rows."""
@@ -342,3 +325,34 @@ class RoomAccumulator:
                 for g in self.account_groups.top()
             ],
         }
+
+
+def stacked_arrays(
+    accs: Sequence[RoomAccumulator],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:meth:`RoomAccumulator.arrays` of many rooms, room after room, in one pass.
+
+    Args:
+        accs: The rooms.
+
+    Returns:
+        ``(scores, is_bot, user codes, ts, starts)``: float64 scores, decisions, user
+        codes (each room's guests numbered -1, -2, ... as in ``arrays``), float64 times,
+        and the offsets of the rooms (one more than rooms).
+    """
+    sizes = [acc.n_comments for acc in accs]
+    starts = np.cumsum([0, *sizes])
+
+    def column(parts: list[list[np.ndarray]], dtype: Any) -> np.ndarray:
+        flat = [p for room in parts for p in room]
+        return np.concatenate(flat).astype(dtype, copy=False) if flat else np.zeros(0, dtype)
+
+    users = column([acc._users for acc in accs], np.int64)
+    guests = np.flatnonzero(users < 0)
+    if len(guests):  # number each room's guests from -1: rank among the room's guests
+        before = np.searchsorted(guests, starts[:-1])  # guests in earlier rooms
+        room = np.searchsorted(starts, guests, side="right") - 1
+        users[guests] = -1 - (np.arange(len(guests)) - before[room])
+    return (column([acc._scores for acc in accs], np.float64),
+            column([acc._is_bot for acc in accs], bool), users,
+            column([acc._ts for acc in accs], np.float64), starts)

@@ -22,6 +22,7 @@ from botcomments.quantify import (
     ClassifierRates,
     RoomInput,
     RoomRegression,
+    RoomsTable,
     estimate_authenticity,
     estimate_rooms,
 )
@@ -110,3 +111,30 @@ def test_empty_rooms_and_errors_keep_their_place() -> None:
     assert out[1].estimator == "none (empty room)"
     with pytest.raises(ValueError, match=r"probs\[0\] = 1.5"):
         estimate_rooms([*rooms, RoomInput(np.array([1.5]))], n_boot=30)
+
+
+@pytest.mark.parametrize("name", ["rules-stage", "model-support", "pacc"])
+def test_a_table_of_rooms_equals_each_alone(name: str) -> None:
+    """The scorer's bulk input (RoomsTable: integer codes, NaN for untimed, an empty
+    room) gives what each room gives alone."""
+    rates, _ = QUANTIFIERS[name]
+    rooms = [r for r in _rooms(7, 60) if isinstance(r["users"], np.ndarray)
+             and r["ts"] is not None]
+    rooms.insert(3, {**rooms[0], "probs": np.zeros(0), "users": np.zeros(0, np.int64),
+                     "ts": np.zeros(0), "decisions": np.zeros(0, bool), "room_id": "none"})
+    table = RoomsTable(
+        np.concatenate([r["probs"] for r in rooms]),
+        np.concatenate([r["decisions"] for r in rooms]),
+        np.concatenate([r["users"] for r in rooms]),
+        np.concatenate([r["ts"] for r in rooms]),
+        np.cumsum([0, *(len(r["probs"]) for r in rooms)]),
+        [r["room_id"] for r in rooms], seed=2)
+    alone = [estimate_authenticity(r["probs"], users=r["users"], ts=r["ts"], rates=rates,
+                                   decisions=r["decisions"], n_boot=80, seed=2,
+                                   room_id=r["room_id"]) for r in rooms]
+    together = estimate_rooms(table, rates=rates, n_boot=80)
+    assert [repr(e.to_dict()) for e in together] == [repr(e.to_dict()) for e in alone]
+    bad = RoomsTable(table.probs * 2, table.decisions, table.users, table.ts, table.starts,
+                     table.room_ids)
+    with pytest.raises(ValueError, match=r"probs\[\d+\] = "):  # room by room, as alone
+        estimate_rooms(bad, rates=rates, n_boot=80)

@@ -87,3 +87,28 @@ def test_group_features_equal_slice_features_when_times_are_far_apart(
     np.testing.assert_array_equal(together(), alone)
     monkeypatch.setattr(group_features, "_redo_cluster_delays", lambda *args: None)
     assert not np.array_equal(together(), alone, equal_nan=True)
+
+
+def test_stacked_arrays_equal_each_room_arrays() -> None:
+    """Many accumulators stacked at once: each room's arrays as ``arrays()`` gives them
+    (guests numbered -1, -2, ... per room, across its slices)."""
+    import numpy as np
+
+    from botcomments.scoring.rooms import RoomAccumulator, stacked_arrays
+
+    rng = np.random.default_rng(4)
+    accs = []
+    for k in range(30):
+        acc = RoomAccumulator(f"r{k}")
+        for _ in range(int(rng.integers(0, 3))):
+            n = int(rng.integers(1, 6))
+            users = [None if rng.random() < 0.4 else f"u{rng.integers(0, 3)}" for _ in range(n)]
+            acc.add(rng.random(n), rng.random(n) < 0.5, users, rng.random(n), [()] * n,
+                    [{}] * n, ["a"] * n)
+        accs.append(acc)
+    *columns, starts = stacked_arrays(accs)
+    for k, acc in enumerate(accs):
+        a, b = starts[k], starts[k + 1]
+        for mine, alone in zip(columns, acc.arrays(), strict=True):
+            np.testing.assert_array_equal(mine[a:b], alone)
+            assert mine.dtype == alone.dtype
