@@ -310,6 +310,7 @@ class RoomMonitor:
         path = Path(path)
         doc = {"format": SNAPSHOT_FORMAT, "settings": asdict(self.settings),
                "max_slice": self.max_slice, "threshold": self.scorer.threshold,
+               "normalizer_version": self.scorer.extractor.normalizer.version,
                "rooms": [_session_state(s) for s in self._rooms.values()]}
         tmp = path.with_name(path.name + ".tmp")
         with gzip.open(tmp, "wt", encoding="utf-8") as fh:
@@ -324,7 +325,8 @@ class RoomMonitor:
 
         Args:
             path: A file written by :meth:`snapshot`.
-            scorer: The scorer to continue with (same threshold as the snapshot's).
+            scorer: The scorer to continue with (same threshold and normaliser version
+                as the snapshot's).
             clock: Wall-clock source; restored rooms count as fed now.
 
         Returns:
@@ -332,7 +334,8 @@ class RoomMonitor:
 
         Raises:
             ValueError: If the file is not a monitor snapshot or the scorer's
-                threshold differs from the one the verdicts were made with.
+                threshold or normaliser version differs from the one the verdicts were
+                made with (snapshots without a version were made with version 1).
         """
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             doc = json.load(fh)
@@ -342,6 +345,14 @@ class RoomMonitor:
             raise ValueError(
                 f"{path} holds verdicts made at threshold {doc['threshold']}, the scorer "
                 f"uses {scorer.threshold}; restore with the same model and threshold"
+            )
+        saved_version = str(doc.get("normalizer_version", "1"))
+        if saved_version != scorer.extractor.normalizer.version:
+            raise ValueError(
+                f"{path} holds sessions normalised with normaliser version {saved_version}, "
+                f"the scorer uses {scorer.extractor.normalizer.version}; restore with the "
+                f"same model, or a rules-only scorer made with "
+                f"Scorer.rule_only(normalizer_version={saved_version!r})"
             )
         monitor = cls(scorer, MonitorSettings(**doc["settings"]), clock)
         monitor.max_slice = int(doc["max_slice"])

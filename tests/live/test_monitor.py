@@ -150,6 +150,27 @@ def test_restore_refuses_other_files_and_other_thresholds(tmp_path: Path,
         RoomMonitor.restore(other, Scorer.rule_only())
 
 
+def test_restore_refuses_another_normaliser_version(tmp_path: Path,
+                                                    room: list[Comment]) -> None:
+    import gzip
+    import json
+
+    monitor = RoomMonitor(Scorer.rule_only(normalizer_version="2"))
+    monitor.feed(room[:30])
+    path = monitor.snapshot(tmp_path / "s.json.gz")
+    with pytest.raises(ValueError, match="normaliser version 2"):
+        RoomMonitor.restore(path, Scorer.rule_only(normalizer_version="1"))
+    assert RoomMonitor.restore(path, Scorer.rule_only(normalizer_version="2"))
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        doc = json.load(fh)
+    del doc["normalizer_version"]  # a snapshot from before versions were recorded: v1
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        json.dump(doc, fh)
+    assert RoomMonitor.restore(path, Scorer.rule_only(normalizer_version="1"))
+    with pytest.raises(ValueError, match="normalizer_version='1'"):
+        RoomMonitor.restore(path, Scorer.rule_only(normalizer_version="2"))
+
+
 def test_rooms_beyond_max_rooms_and_idle_rooms_are_closed(room: list[Comment]) -> None:
     now = [0.0]
     monitor = RoomMonitor(Scorer.rule_only(), MonitorSettings(max_rooms=2, idle_seconds=60),
