@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from botcomments.fusion.combiner import Reason
-from botcomments.fusion.features import FeatureTable, flag_of_feature
+from botcomments.fusion.features import TEXT_FORM_FEATURES, FeatureTable, flag_of_feature
 from botcomments.fusion.rules import RuleFusion
 from botcomments.ml import (
     Calibrator,
@@ -139,7 +139,9 @@ class LearnedFusion:
 
         Features are grouped by the flag they are evidence for
         (:func:`~botcomments.fusion.features.flag_of_feature`); the group with the
-        largest summed credit names the reason, with its three strongest features.
+        largest summed credit names the reason, with its three strongest features. A
+        line's form (:data:`~botcomments.fusion.features.TEXT_FORM_FEATURES`) counts for
+        no group.
 
         Args:
             table: Features of the slice.
@@ -152,8 +154,9 @@ class LearnedFusion:
             return []
         x = table.select(self.feature_names)[rows]
         credit = self.credits(x)
-        flags = [flag_of_feature(n) for n in self.feature_names]
-        names = sorted(set(flags))
+        flags = [None if n in TEXT_FORM_FEATURES else flag_of_feature(n)
+                 for n in self.feature_names]
+        names = sorted({f for f in flags if f is not None})
         member = np.array([[f == g for f in flags] for g in names], dtype=np.float64)
         per_flag = credit @ member.T
         out = []

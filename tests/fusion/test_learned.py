@@ -148,6 +148,28 @@ def test_reasons_name_the_flag_of_the_strongest_features(labeled_table: tuple) -
     assert fusion.reasons(table, np.zeros(0, dtype=np.int64)) == []
 
 
+def test_a_lines_form_never_names_the_reason() -> None:
+    """Length features can drive a score, but a one-character chant is not spam content:
+    where the form outweighs the behaviour, the reason is still the behaviour group."""
+    rng = np.random.default_rng(3)
+    n = 2000
+    length = rng.integers(1, 30, size=n).astype(np.float32)
+    burst = rng.normal(size=n).astype(np.float32)
+    y = ((length <= 2).astype(float) * 2 + burst + rng.normal(scale=0.3, size=n) > 1.5)
+    table = FeatureTable(("norm.orig_length", "timing.burst"), np.stack([length, burst], 1))
+    fusion, _ = fit_learned_fusion(table, y.astype(int), np.repeat(np.arange(40), n // 40),
+                                   kind="gbdt")
+    flagged = np.flatnonzero(fusion.predict_proba(table) >= fusion.threshold)
+    credit = fusion.credits(table.select(fusion.feature_names)[flagged])
+    form, behaviour = (fusion.feature_names.index(f) for f in ("norm.orig_length",
+                                                               "timing.burst"))
+    rows = flagged[credit[:, form] > credit[:, behaviour]]
+    assert len(rows) >= 10  # rows whose score the line's form drove more than the burst
+    reasons = fusion.reasons(table, rows)
+    assert {r.flag for r in reasons} == {"machine_posted"}
+    assert all(set(r.evidence["features"]) == {"timing.burst"} for r in reasons)
+
+
 def test_stacked_trees_give_bit_identical_scores(labeled_table: tuple) -> None:
     from botcomments.ml import TreeStack, boosted_log_odds
 
