@@ -1,0 +1,148 @@
+"""Drips and group mixtures: segmentation of entry bins into runs of constant shares, the
+baseline runs, drip detection, and the genuine fraction of a mixed group of entrants."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from botcomments.quantify import drips
+from botcomments.quantify.drips import low_share_runs, reference_runs, share_segments
+from botcomments.quantify.mixture import fit_bot_weak_share, genuine_fraction
+
+ACT_IDLE = np.array([True, False])
+
+
+def binomial_bins(rng: np.random.Generator, n_mean: float, share: float, m: int) -> np.ndarray:
+    """``m`` bins of Poisson entrants, each acting with probability ``share``."""
+    n = rng.poisson(n_mean, m)
+    k = rng.binomial(n, share)
+    return np.stack([k, n - k], axis=1)
+
+
+def test_a_period_in_the_middle_is_found_in_one_step() -> None:
+    """Circular segmentation cuts both ends of a period in the middle at once."""
+    rng = np.random.default_rng(1)
+    counts = np.concatenate([binomial_bins(rng, 8, 0.3, 30), binomial_bins(rng, 20, 0.12, 40),
+                             binomial_bins(rng, 8, 0.3, 30)])
+    runs = share_segments(counts.astype(float), drips.split_penalty(len(counts), 2))
+    assert len(runs) == 3
+    assert abs(runs[1][0] - 30) <= 4 and abs(runs[1][1] - 70) <= 4
+
+
+def test_rooms_without_drips_rarely_get_one() -> None:
+    found = 0
+    for seed in range(100):
+        rng = np.random.default_rng([seed, 3])
+        m, c = int(rng.integers(30, 200)), int(rng.choice([2, 3, 4]))
+        n = rng.poisson(rng.uniform(2, 30), m)
+        counts = np.array([rng.multinomial(x, np.full(c, 1 / c)) for x in n])
+        found += bool((low_share_runs(counts, np.arange(c) < c - 1, np.ones(m, bool)) >= 0).any())
+    assert found <= 3
+
+
+def test_a_drip_outnumbering_the_audience_is_found() -> None:
+    """The baseline is the least diluted part of the room, not its larger part."""
+    rng = np.random.default_rng(4)
+    audience = binomial_bins(rng, 4, 0.4, 60)
+    drip = rng.poisson(12, 60)
+    counts = audience.copy()
+    counts[20:40, 1] += drip[20:40]
+    run = low_share_runs(counts, ACT_IDLE, np.ones(60, bool))
+    assert (run[22:38] == 0).all() and (run[:18] == -1).all() and (run[42:] == -1).all()
+
+
+def test_bins_not_eligible_are_never_drips() -> None:
+    counts = np.array([[4, 6]] * 5 + [[1, 30]] * 5 + [[4, 6]] * 5)
+    eligible = np.ones(15, bool)
+    eligible[5:10] = False
+    assert (low_share_runs(counts, ACT_IDLE, eligible) == -1).all()
+
+
+def test_a_tiny_high_share_run_does_not_become_the_baseline_alone() -> None:
+    """A few entrants who all act, next to a long run acting a little less: no drip."""
+    ref = reference_runs(np.array([18.0, 235.0, 1115.0]), np.array([18.0, 204.0, 245.0]))
+    assert ref.tolist() == [True, True, False]
+
+
+def test_very_long_sessions_are_segmented_on_coarser_bins() -> None:
+    rng = np.random.default_rng(5)
+    counts = binomial_bins(rng, 5, 0.3, 3 * drips.MAX_POSITIONS + 7)
+    counts[1000:1600, 1] += 20
+    run = low_share_runs(counts, ACT_IDLE, np.ones(len(counts), bool))
+    assert len(run) == len(counts)
+    assert (run[1010:1590] == 0).all() and (run[:990] == -1).all()
+
+
+count_rows = hnp.arrays(np.int64, st.tuples(st.integers(0, 60), st.integers(2, 4)),
+                        elements=st.integers(0, 40))
+
+
+@settings(max_examples=60, deadline=None)
+@given(counts=count_rows, seed=st.integers(0, 2**16))
+def test_runs_cover_the_sequence_and_drips_are_eligible_runs(counts: np.ndarray,
+                                                             seed: int) -> None:
+    m, c = counts.shape
+    runs = share_segments(counts.astype(float), drips.split_penalty(m, c))
+    assert [a for a, _ in runs] == [0, *[b for _, b in runs[:-1]]] if runs else m == 0
+    assert all(a < b for a, b in runs) and (not runs or runs[-1][1] == m)
+    eligible = np.random.default_rng(seed).random(m) < 0.8
+    marked = np.arange(c) < c - 1
+    run = low_share_runs(counts, marked, eligible)
+    assert run.shape == (m,)
+    assert (run[~eligible] == -1).all()
+    ids = np.unique(run[run >= 0])
+    assert ids.tolist() == list(range(len(ids)))
+
+
+# --- group mixtures ------------------------------------------------------------------
+
+
+def test_a_genuine_crowd_reads_genuine_and_idle_bots_read_bought() -> None:
+    qs, q = 0.05, 0.3
+    crowd = genuine_fraction(np.array([25.0]), np.array([125.0]), np.array([350.0]), qs, q, 0.0)
+    bots = genuine_fraction(np.array([0.0]), np.array([2.0]), np.array([498.0]), qs, q, 0.0)
+    assert crowd[0] >= 0.9 and bots[0] <= 0.05
+
+
+def test_bots_liking_at_the_genuine_rate_are_told_by_the_missing_commenters() -> None:
+    """Likes alone cannot tell them from a genuine crowd; commenters can."""
+    pi = genuine_fraction(np.array([0.0]), np.array([34.0]), np.array([396.0]), 0.03, 0.08,
+                          f=0.079)
+    assert pi[0] < 0.05
+
+
+def test_replicate_rows_take_their_own_shares() -> None:
+    strong = np.array([[10.0, 0.0], [10.0, 0.0]])
+    weak = np.array([[40.0, 5.0], [40.0, 5.0]])
+    idle = np.array([[150.0, 195.0], [150.0, 195.0]])
+    pi = genuine_fraction(strong, weak, idle, np.array([0.05, 0.1]), np.array([0.25, 0.5]), 0.0)
+    assert pi.shape == (2, 2)
+    assert pi[0, 0] > pi[1, 0]  # the same group is less genuine where genuine act more
+
+
+def test_the_bots_weak_share_is_recovered_from_several_groups() -> None:
+    rng = np.random.default_rng(7)
+    qs, q, f = 0.06, 0.3, 0.08
+    g = rng.integers(5, 60, 12)
+    b = rng.integers(100, 400, 12)
+    strong = rng.binomial(g, qs)
+    weak = rng.binomial(g, q - qs) + rng.binomial(b, f)
+    idle = g + b - strong - weak
+    assert fit_bot_weak_share(strong, weak, idle, qs, q) == pytest.approx(f, abs=0.03)
+    assert fit_bot_weak_share(strong, weak, idle, 0.0, q) == 0.0
+
+
+@settings(max_examples=80, deadline=None)
+@given(counts=hnp.arrays(np.int64, st.tuples(st.integers(1, 8), st.just(3)),
+                         elements=st.integers(0, 500)),
+       qs=st.floats(0.0, 0.5), extra=st.floats(0.0, 0.5), f=st.floats(0.0, 0.5))
+def test_the_genuine_fraction_is_a_share(counts: np.ndarray, qs: float, extra: float,
+                                         f: float) -> None:
+    pi = genuine_fraction(counts[:, 0], counts[:, 1], counts[:, 2], qs, min(qs + extra, 1.0), f)
+    assert pi.shape == (len(counts),)
+    assert ((pi >= 0) & (pi <= 1)).all()
+    assert (pi[counts.sum(axis=1) == 0] == 1).all()
