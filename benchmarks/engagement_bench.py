@@ -8,9 +8,13 @@ bucket and by package type, and the share of rooms without bought engagement rea
 >= 0.95 genuine. Calibration seeds (``--fit``) and evaluation seeds are disjoint: ``--fit``
 prints the split-conformal factors to paste into ``botcomments.quantify.bubble.CONFORMAL``.
 
-Run (one to two minutes each):
-    python benchmarks/engagement_bench.py            # evaluate, seeds 100000+
-    python benchmarks/engagement_bench.py --fit --rooms 200   # fit CONFORMAL, seeds 0+
+Seed ranges: 0+ calibration (``--fit``), 200000+ development (the estimate was tuned
+there), 100000+, 300000+ and 400000+ evaluation only (docs/engagement.md).
+
+Run (two to four minutes each):
+    python benchmarks/engagement_bench.py --rooms 100               # evaluate, seeds 100000+
+    python benchmarks/engagement_bench.py --rooms 100 --seed0 300000
+    python benchmarks/engagement_bench.py --fit --rooms 200         # fit CONFORMAL, seeds 0+
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from botcomments.simulate.engagement import LIKE_PACKAGES, VIEWER_PACKAGES, simu
 
 FIT_SEED0 = 0
 EVAL_SEED0 = 100_000
+SIZES = ((0, 300), (300, 1500), (1500, None))
+"""Room-size groups of the table (accounts seen)."""
 FIT_LEVEL = 0.96
 """Level of each one-sided quantile (above 0.95 for a margin: bucket-conditional coverage
 varies around the regime's)."""
@@ -53,6 +59,7 @@ class Row:
     regime_v: str = "all"
     regime_l: str = "all"
     levels: bool = False
+    n_viewers: int = 0
 
 
 def bucket_name(lo: float, hi: float) -> str:
@@ -79,7 +86,8 @@ def run_room(seed: int, lo: float, hi: float) -> Row:
                est.idle_counted_share,
                room.truth.genuine_like_share, est.genuine_like_share,
                est.genuine_like_share_ci, est.genuine_like_share_sd,
-               est.viewer_regime, est.like_regime, bool(room.truth.params["level_feed"]))
+               est.viewer_regime, est.like_regime, bool(room.truth.params["level_feed"]),
+               est.n_viewers)
 
 
 def run(n_per_bucket: int, seed0: int) -> list[Row]:
@@ -110,6 +118,9 @@ def table(rows: list[Row]) -> None:
     groups += [(f"viewers: {p}", [r for r in rows if r.viewer_package == p])
                for p in VIEWER_PACKAGES]
     groups += [(f"likes: {p}", [r for r in rows if r.like_package == p]) for p in LIKE_PACKAGES]
+    groups += [(f"accounts {lo}-{hi or ''}", [r for r in rows if lo <= r.n_viewers
+                                              and (hi is None or r.n_viewers < hi)])
+               for lo, hi in SIZES]
     groups += [("feed with levels", [r for r in rows if r.levels]),
                ("feed without levels", [r for r in rows if not r.levels]),
                ("drip: enter_idle, no levels", [r for r in rows if not r.levels
@@ -166,8 +177,8 @@ def main() -> None:
     ap.add_argument("--rooms", type=int, default=60, help="rooms per bought-share bucket")
     ap.add_argument("--fit", action="store_true", help="fit CONFORMAL on calibration seeds")
     ap.add_argument("--seed0", type=int, default=None,
-                    help="first evaluation seed (default 100000; 300000+ were never looked at "
-                    "while the estimate was developed)")
+                    help="first evaluation seed (default 100000; 200000+ is the development "
+                    "range, 100000+, 300000+ and 400000+ are for reporting only)")
     args = ap.parse_args()
     seed0 = FIT_SEED0 if args.fit else (EVAL_SEED0 if args.seed0 is None else args.seed0)
     rows = run(args.rooms, seed0)

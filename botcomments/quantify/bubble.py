@@ -11,26 +11,32 @@ arrive at a rate that follows the room's interacting entrants (those who later c
 like, gift or follow): a bin is a *bought-entry burst* when its entrants exceed what the
 interacting entrants of its neighbour bins (or its own commenters and gifters) explain by
 far, given the interaction share ``q`` of entrants in the non-burst bins (estimated
-iteratively). In a burst bin the genuine entrants are the explained part; elsewhere all
-entrants count as genuine. When enter events carry account levels, the idle accounts
-outside bursts are compared with the room's interacting accounts (:func:`fit_levels`):
-low-level idle accounts beyond what the interactors' levels explain are bought. Finally the
-room's interaction share may not fall below the
-platform-norm floor :data:`INTERACTION_SHARE_FLOOR` (a prior, not measured): beyond it
-the idle entrants are bought. What this cannot see: idle bought accounts delivered slowly
-and evenly over the session at an interaction share still inside the norm (they look like
-lurkers), and a platform that inflates the shown count without account events (only
-visible as unexplained jumps of the shown count).
+iteratively). Outside bursts, *drips* are periods whose entrants act (and, with levels,
+carry the interactors' levels) far less often than the rest of the room's
+(:mod:`botcomments.quantify.drips`): idle accounts delivered over minutes to an hour. In
+each burst bin and each drip the genuine entrants are the maximum-likelihood genuine
+fraction of a mixture of the room's genuine entrants and bought accounts that rarely
+comment but may like (:mod:`botcomments.quantify.mixture`); elsewhere all entrants count
+as genuine. When enter events carry account levels, the idle accounts outside bursts and
+drips are compared with the room's interacting accounts (:func:`fit_levels`): low-level
+idle accounts beyond what the interactors' levels explain are bought. Finally the room's
+interaction share may not fall below the platform-norm floor
+:data:`INTERACTION_SHARE_FLOOR` (a prior, not measured): beyond it the idle entrants are
+bought. What this cannot see: idle bought accounts delivered slowly and evenly over most
+of the session at an interaction share still inside the norm (they look like lurkers:
+there is no undiluted part of the room to compare with), and a platform that inflates the
+shown count without account events (only visible as unexplained jumps of the shown
+count).
 
 Likes. Likes of bought accounts (above) are bought; so are likes in any second beyond
 what the accounts liking around that second can tap (:data:`HUMAN_MAX_LIKE_RATE` each),
 which catches anonymous counter inflation; likes of accounts that entered in a burst bin
-and never commented or gifted count bought in the bin's bought proportion.
+or drip and never commented or gifted count bought in the group's bought proportion.
 
-Intervals: a bootstrap over bins (Poisson weights), with the interaction share and the
-explained entrants redrawn from their counts, then widened by split-conformal factors per
-observable regime (:data:`CONFORMAL`) fitted on simulator seeds disjoint from the evaluation seeds
-(``python benchmarks/engagement_bench.py --fit``; docs/engagement.md).
+Intervals: a bootstrap over bins (Poisson weights), with the interaction shares and the
+strong and weak counts redrawn, then widened by split-conformal factors per observable
+regime (:data:`CONFORMAL`) fitted on simulator seeds disjoint from the development and
+evaluation seeds (``python benchmarks/engagement_bench.py --fit``; docs/engagement.md).
 """
 
 from __future__ import annotations
@@ -41,10 +47,17 @@ from typing import Any
 
 import numpy as np
 
+from botcomments.quantify.drips import low_share_runs
+from botcomments.quantify.mixture import fit_bot_weak_share, genuine_fraction
+
 BIN_S = 60
 """Width of the enter-time bins (seconds)."""
 NEIGHBOUR_BINS = 5
 """Bins on each side whose interacting entrants set a bin's expected genuine entrants."""
+NEIGHBOUR_PRIOR = 0.5
+"""Pseudo-count added to the neighbours' interacting entrants (Jeffreys prior of a
+Poisson rate): neighbours with no interacting entrant say the rate is low, not zero, so a
+sparse room's few entrants in one minute are not a burst."""
 BURST_Z = 3.0
 """Standard deviations above the expected genuine entrants that make a bin a burst."""
 INTERACTION_SHARE_FLOOR = 0.05
@@ -78,23 +91,23 @@ JUMP_MIN = 20
 N_BOOT = 200
 CONFORMAL: dict[str, dict[str, tuple[float, float]]] = {
     "viewers": {
-        "all": (3.573, 0.955),
-        "high": (4.868, 1.445),
-        "low": (2.403, 0.575),
-        "lowest": (0.870, 0.479),
-        "mid": (5.616, 0.691),
-        "levels/high": (5.316, 1.383),
-        "levels/low": (2.507, 0.575),
-        "levels/lowest": (0.606, 0.479),
-        "levels/mid": (4.827, 0.700),
-        "no_levels/high": (4.868, 1.645),
+        "all": (2.519, 1.040),
+        "high": (2.927, 1.487),
+        "low": (1.440, 0.267),
+        "lowest": (1.631, 0.091),
+        "mid": (4.305, 0.576),
+        "levels/high": (2.927, 1.487),
+        "levels/low": (1.440, 0.246),
+        "levels/lowest": (1.631, 0.078),
+        "levels/mid": (4.506, 0.508),
+        "no_levels/high": (4.690, 1.534),
     },
     "likes": {
-        "all": (5.403, 1.650),
-        "high": (6.622, 1.814),
-        "low": (5.312, 1.029),
-        "lowest": (3.633, 0.535),
-        "mid": (3.447, 2.595),
+        "all": (5.423, 1.866),
+        "high": (7.038, 2.466),
+        "low": (5.273, 0.851),
+        "lowest": (3.331, 0.330),
+        "mid": (4.024, 2.584),
     },
 }
 """Per quantity and regime (:func:`viewer_regime`, :func:`like_regime`), the (below,
@@ -102,9 +115,9 @@ above) multipliers of the error scales (:func:`spreads`): one-sided split-confor
 quantiles of the normalised errors of the calibration rooms in that regime (Mondrian
 conformal: each regime gets its own factors, each side at 96 %, so each regime aims at
 90 % with a margin). Fitted by ``python benchmarks/engagement_bench.py --fit --rooms 200``
-on simulator seeds 0-40199 (1,000 rooms), disjoint from the evaluation seeds 100000+;
-regimes with under 60 calibration rooms use their band's factors, ``"all"`` is the last
-fallback."""
+on simulator seeds 0-40199 (1,000 rooms), disjoint from the development seeds (200000+)
+and from every evaluation range (100000+, 300000+, 400000+); regimes with under 60
+calibration rooms use their band's factors, ``"all"`` is the last fallback."""
 MIN_SD = 0.01
 """Floor of the standard deviation of a share before widening."""
 DRIP_SCALE = 0.1
@@ -354,7 +367,10 @@ class EntryBins:
         burst: Bins with more entrants than explained by far.
         q: Interaction share of entrants in non-burst bins.
         qs: Comment-or-gift share of entrants in non-burst bins.
-        f: Interaction share of the bought accounts in bursts (bots acting to look real).
+        f: Weak share (likes or follows only) of the bought accounts in bursts and drips
+            (bots acting to look real; :func:`~botcomments.quantify.mixture.fit_bot_weak_share`).
+        run: Per bin, the drip it belongs to (:mod:`botcomments.quantify.drips`), -1 for
+            none; a drip's bins are also ``burst`` bins, fitted together.
     """
 
     keys: np.ndarray
@@ -368,32 +384,70 @@ class EntryBins:
     q: float
     qs: float
     f: float = 0.0
+    run: np.ndarray | None = None
 
     @property
     def free(self) -> np.ndarray:
         """Accounts per bin that are not surely bought."""
         return (self.n - self.known).astype(float)
 
-    def genuine(self, k: np.ndarray | None = None, q: float | np.ndarray | None = None
+    @property
+    def groups(self) -> np.ndarray:
+        """Per bin, its group (-1 outside bursts): each drip is one group, every other burst
+        bin a group of its own."""
+        g = np.full(len(self.keys), -1)
+        run = self.run if self.run is not None else np.full(len(self.keys), -1)
+        lone = self.burst & (run < 0)
+        n_runs = int(run.max()) + 1 if (run >= 0).any() else 0
+        g[run >= 0] = run[run >= 0]
+        g[lone] = n_runs + np.arange(int(lone.sum()))
+        return g
+
+    def group_counts(self, k: np.ndarray | None = None, ks: np.ndarray | None = None
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Strong, weak and idle entrants per burst group.
+
+        Args:
+            k: Interacting accounts per bin (default: observed); rows for replicates.
+            ks: Strong accounts per bin, like ``k``.
+
+        Returns:
+            ``(onehot, strong, weak, idle)``: the ``(bins, groups)`` membership matrix and
+            the counts per group (rows for replicates).
+        """
+        k = self.k if k is None else k
+        ks = self.ks if ks is None else ks
+        group = self.groups
+        member = group >= 0
+        onehot = np.zeros((len(group), int(group.max()) + 1 if member.any() else 0))
+        onehot[np.flatnonzero(member), group[member]] = 1.0
+        strong = np.minimum(ks, k)
+        return (onehot, strong @ onehot, (k - strong) @ onehot,
+                np.maximum(self.free - k, 0.0) @ onehot)
+
+    def genuine(self, k: np.ndarray | None = None, q: float | np.ndarray | None = None,
+                ks: np.ndarray | None = None, qs: float | np.ndarray | None = None
                 ) -> np.ndarray:
-        """Genuine entrants per bin: all of a normal bin; in a burst, the mixture solution
-        ``(k - free * f) / (q - f)`` (interacting genuine at share q, bots at share f).
+        """Genuine entrants per bin: all of a normal bin's; in a burst group (a burst bin or
+        a drip), the group's maximum-likelihood genuine fraction
+        (:func:`~botcomments.quantify.mixture.genuine_fraction`) of each bin's entrants.
 
         Args:
             k: Interacting accounts per bin (default: observed); rows for replicates.
             q: Interaction share(s) of genuine entrants (default: fitted), per row.
+            ks: Strong (commenting or gifting) accounts per bin, like ``k``.
+            qs: Strong share(s) of genuine entrants, like ``q``.
 
         Returns:
             Genuine entrants per bin (same shape as ``k``).
         """
-        k = self.k if k is None else k
-        q = self.q if q is None else q
-        qa = np.asarray(q, dtype=float)
-        if qa.ndim == 1:
-            qa = qa[:, None]
-        mix = (k - self.free * self.f) / np.maximum(qa - self.f, 1e-3)
-        g = np.clip(mix, self.ks, self.free)
-        return np.where(self.burst, g, self.free)
+        onehot, strong, weak, idle = self.group_counts(k, ks)
+        free = np.broadcast_to(self.free, np.shape(self.k if k is None else k))
+        if not onehot.shape[1]:
+            return free.astype(float)
+        pi = genuine_fraction(strong, weak, idle, self.qs if qs is None else qs,
+                              self.q if q is None else q, self.f)
+        return np.where(self.groups >= 0, (pi @ onehot.T) * self.free, free)
 
 
 def _neighbour_rate(keys: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -404,41 +458,66 @@ def _neighbour_rate(keys: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.nda
     total = cum[hi] - cum[lo] - k
     first, last = keys[0], keys[-1]
     length = np.minimum(keys + NEIGHBOUR_BINS, last) - np.maximum(keys - NEIGHBOUR_BINS, first)
-    rate = np.where(length > 0, total / np.maximum(length, 1), k)
+    rate = np.where(length > 0, (total + NEIGHBOUR_PRIOR) / np.maximum(length, 1), k)
     return rate.astype(float), np.where(length > 0, total, k)
 
 
-def _bot_interaction(free: np.ndarray, k: np.ndarray, burst: np.ndarray, q: float) -> float:
-    """Interaction share of bought accounts: pooled over burst bins acting at under q/2."""
-    low = burst & (k < 0.5 * q * free)
-    if not low.any():
-        return 0.0
-    return min(float(k[low].sum() / max(free[low].sum(), 1.0)), 0.5 * q)
+def entrant_categories(
+    inv: np.ndarray, m: int, known: np.ndarray, strong: np.ndarray, interacting: np.ndarray,
+    leveled: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Entrants per bin by what marks them: strong (commented or gifted), weak (only liked
+    or followed), idle with a level the room's interactors have (feeds with levels), idle.
+
+    Args:
+        inv: Bin of each timed account.
+        m: Bins.
+        known: Surely bought accounts (left out).
+        strong, interacting: Flags per account (see :func:`account_flags`).
+        leveled: Idle accounts at or above the room's level threshold, or None.
+
+    Returns:
+        ``(counts, marked)``: ``(m, C)`` counts and the ``(C,)`` categories that mark a
+        genuine entrant (all but the last).
+    """
+    idle = ~interacting & ~known
+    cols = [strong, interacting & ~strong]
+    if leveled is not None:
+        cols += [idle & leveled, idle & ~leveled]
+    else:
+        cols.append(idle)
+    counts = np.stack([np.bincount(inv, weights=c, minlength=m) for c in cols], axis=1)
+    return counts, np.arange(len(cols)) < len(cols) - 1
 
 
 def fit_entry_bins(
-    when: np.ndarray, known: np.ndarray, strong: np.ndarray, interacting: np.ndarray
+    when: np.ndarray, known: np.ndarray, strong: np.ndarray, interacting: np.ndarray,
+    leveled: np.ndarray | None = None,
 ) -> EntryBins:
-    """Bin timed accounts by entry and find the bought-entry bursts.
+    """Bin timed accounts by entry and find the bought-entry bursts and drips.
 
     Args:
         when: Entry time per timed account.
         known, strong, interacting: Flags per timed account (see :func:`account_flags`).
+        leveled: Per timed account, idle at or above the room's level threshold
+            (:func:`level_reference`); None without levels.
 
     Returns:
-        The bins with expected genuine entrants, burst flags and the interaction shares.
+        The bins with expected genuine entrants, burst and drip flags, the interaction
+        shares and the bought accounts' weak share.
     """
-    keys_all = np.floor(when / BIN_S).astype(np.int64)
-    keys, inv = np.unique(keys_all, return_inverse=True)
+    keys, inv = np.unique(np.floor(when / BIN_S).astype(np.int64), return_inverse=True)
     m = len(keys)
     n = np.bincount(inv, minlength=m)
     kn = np.bincount(inv, weights=known, minlength=m)
     k = np.bincount(inv, weights=interacting, minlength=m)
     ks = np.bincount(inv, weights=strong, minlength=m)
+    counts, marked = entrant_categories(inv, m, known, strong, interacting, leveled)
     rate, window_k = _neighbour_rate(keys, k)
-    free = n - kn
+    free = (n - kn).astype(float)
     burst = np.zeros(m, dtype=bool)
-    q, qs, e = 1.0, 1.0, free.astype(float)
+    run = np.full(m, -1)
+    q, qs, e = 1.0, 1.0, free
     for _ in range(10):
         clean = ~burst
         denom = max(float(free[clean].sum()), 1.0)
@@ -449,11 +528,15 @@ def fit_entry_bins(
             e = np.maximum(e, np.maximum(ks - 2.0 * np.sqrt(ks), 0.0) / qs)
         sd = np.sqrt(e + e**2 / (window_k + 1.0))
         new = free > e + BURST_Z * sd + 2.0
+        run = low_share_runs(counts, marked, ~new)
+        new |= run >= 0
         if np.array_equal(new, burst):
             break
         burst = new
-    f = _bot_interaction(free.astype(float), k, burst, q)
-    return EntryBins(keys, n, kn, k, ks, window_k.astype(float), e, burst, q, qs, f)
+    bins = EntryBins(keys, n, kn, k, ks, window_k.astype(float), e, burst, q, qs, 0.0, run)
+    _, g_strong, g_weak, g_idle = bins.group_counts()
+    bins.f = fit_bot_weak_share(g_strong, g_weak, g_idle, qs, q)
+    return bins
 
 
 @dataclass
@@ -516,18 +599,20 @@ class LevelFit:
     bought: float
 
 
-def fit_levels(t: AccountTable, cand: np.ndarray, interacting: np.ndarray, timed: np.ndarray
-               ) -> LevelFit | None:
-    """Compare the levels of idle accounts outside bursts with the interacting accounts'.
+def level_reference(t: AccountTable, interacting: np.ndarray, timed: np.ndarray
+                    ) -> tuple[int, float, int] | None:
+    """The room's level threshold, from its interacting accounts' levels.
 
     Args:
         t: The room's accounts.
-        cand: Idle accounts outside entry bursts (counted genuine so far).
         interacting: Interacting, not surely bought accounts.
         timed: Accounts with a time.
 
     Returns:
-        The comparison, or None without enough levels.
+        ``(threshold, share, n_ref)``: the level with about :data:`LEVEL_REF_TARGET` of the
+        interacting accounts at or above it, that share and the interacting accounts with
+        a level; None without enough levels (:data:`LEVEL_MIN_COVERAGE`,
+        :data:`LEVEL_MIN_REFERENCE`, :data:`LEVEL_REF_SHARE`).
     """
     if t.level is None or not timed.any():
         return None
@@ -545,15 +630,32 @@ def fit_levels(t: AccountTable, cand: np.ndarray, interacting: np.ndarray, timed
     v, share = int(values[best]), float(shares[best])
     if not LEVEL_REF_SHARE[0] <= share <= LEVEL_REF_SHARE[1]:
         return None
-    idle = cand & has
+    return v, share, len(ref)
+
+
+def fit_levels(t: AccountTable, cand: np.ndarray, reference: tuple[int, float, int]
+               ) -> LevelFit:
+    """Compare the levels of idle accounts outside bursts with the interacting accounts'.
+
+    Args:
+        t: The room's accounts (with levels).
+        cand: Idle accounts outside entry bursts and drips (counted genuine so far).
+        reference: The room's :func:`level_reference`.
+
+    Returns:
+        The comparison.
+    """
+    assert t.level is not None
+    v, share, n_ref = reference
+    idle = cand & (t.level >= 0)
     n_idle, n_high = int(idle.sum()), int((idle & (t.level >= v)).sum())
     explained = n_high / share
     excess = n_idle - explained
-    var = n_high * (1 - share) / share**2 + explained**2 * (1 - share) / (share * len(ref))
+    var = n_high * (1 - share) / share**2 + explained**2 * (1 - share) / (share * n_ref)
     sd = math.sqrt(max(var, 0.0))
     bought = min(max(excess - LEVEL_Z * sd, 0.0), float(n_idle - n_high))
     bought *= int(cand.sum()) / max(n_idle, 1)
-    return LevelFit(v, share, len(ref), n_idle, n_high, excess, sd, bought)
+    return LevelFit(v, share, n_ref, n_idle, n_high, excess, sd, bought)
 
 
 def fit_viewers(t: AccountTable, rng: np.random.Generator) -> ViewerFit:
@@ -576,7 +678,10 @@ def fit_viewers(t: AccountTable, rng: np.random.Generator) -> ViewerFit:
         genuine = float(n_all - known.sum())
         share = genuine / n_all if n_all else math.nan
         return ViewerFit(n_all, genuine, share, MIN_SD, 0.0, None, bought_p, False, n_int)
-    bins = fit_entry_bins(when[timed], known[timed], strong[timed], interacting[timed])
+    reference = level_reference(t, interacting, timed)
+    leveled = None if reference is None or t.level is None else t.level >= reference[0]
+    bins = fit_entry_bins(when[timed], known[timed], strong[timed], interacting[timed],
+                          None if leveled is None else leveled[timed])
     g_bins = bins.genuine()
     untimed_free = float((~timed & ~known).sum())
     timed_share = g_bins.sum() / max(float(bins.free.sum()), 1.0)
@@ -585,7 +690,7 @@ def fit_viewers(t: AccountTable, rng: np.random.Generator) -> ViewerFit:
     cand = np.zeros(n_all, dtype=bool)
     cand[timed] = ~bins.burst[idx]
     cand &= ~interacting & ~known
-    levels = fit_levels(t, cand, interacting, timed)
+    levels = None if reference is None else fit_levels(t, cand, reference)
     if levels is not None:
         genuine -= levels.bought
     floor_applied = n_int < INTERACTION_SHARE_FLOOR * genuine
@@ -659,15 +764,19 @@ def _floor_p(p: np.ndarray, interacting: np.ndarray, known: np.ndarray, genuine:
 def _viewer_bootstrap(
     bins: EntryBins, untimed_free: float, n_all: int, rng: np.random.Generator
 ) -> np.ndarray:
-    """Bootstrap replicates of the genuine share (bins resampled, q and k redrawn)."""
+    """Bootstrap replicates of the genuine share (bins resampled; q, qs and the strong and
+    weak counts redrawn)."""
     m = len(bins.keys)
     free = bins.free
     clean = ~bins.burst
     k_clean = float(bins.k[clean].sum())
+    ks_clean = float(bins.ks[clean].sum())
     n_clean = float(free[clean].sum())
     q_r = rng.beta(k_clean + 1.0, max(n_clean - k_clean, 0.0) + 1.0, size=N_BOOT)
-    k_r = rng.poisson(np.broadcast_to(bins.k, (N_BOOT, m))).astype(float)
-    g_r = bins.genuine(k_r, q_r)
+    qs_r = q_r * rng.beta(ks_clean + 1.0, max(k_clean - ks_clean, 0.0) + 1.0, size=N_BOOT)
+    ks_r = rng.poisson(np.broadcast_to(bins.ks, (N_BOOT, m))).astype(float)
+    k_r = ks_r + rng.poisson(np.broadcast_to(np.maximum(bins.k - bins.ks, 0), (N_BOOT, m)))
+    g_r = bins.genuine(k_r, q_r, ks_r, qs_r)
     w = rng.poisson(1.0, size=(N_BOOT, m)).astype(float)
     tot = (w * bins.n).sum(axis=1)
     free_tot = (w * free).sum(axis=1)

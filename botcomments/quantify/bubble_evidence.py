@@ -68,17 +68,27 @@ def shown_vs_accounts(peak: int | None, n_viewers: int) -> EvidenceItem:
 
 
 def entry_bursts(fit: ViewerFit) -> EvidenceItem:
-    """Entrants beyond what the room's interacting entrants explain, in burst bins."""
+    """Entrants beyond what the room's acting entrants explain, in burst minutes and in
+    drips (periods whose entrants act far less than the rest of the room's)."""
     b = fit.bins
     if b is None:
         return EvidenceItem("entry_bursts", 0, None, False, "No timed entries.")
-    free = b.n - b.known
-    excess = float((free - b.genuine())[b.burst].sum())
+    excess = float((b.free - b.genuine())[b.burst].sum())
+    in_drip = b.run >= 0 if b.run is not None else np.zeros(len(b.keys), dtype=bool)
+    n_drips = int(b.run.max()) + 1 if in_drip.any() and b.run is not None else 0
+    reason = (
+        f"{int((b.burst & ~in_drip).sum())} minute(s) with more entering accounts than the "
+        f"room's interacting entrants explain (share of entrants who interact elsewhere: "
+        f"{b.q:.3f}): packages of viewers delivered at once"
+    )
+    if n_drips:
+        reason += (
+            f"; {n_drips} period(s) over {int(in_drip.sum())} minute(s) whose entrants act far "
+            "less often than the rest of the room's: idle accounts delivered over a window"
+        )
     return EvidenceItem(
         "entry_bursts", excess, float(b.expected[b.burst].sum()), bool(b.burst.any()),
-        f"{int(b.burst.sum())} minute(s) with {excess:.0f} more entering accounts than the room's "
-        f"interacting entrants explain (share of entrants who interact elsewhere: {b.q:.3f}): "
-        "packages of viewers delivered at once.",
+        reason + f". {excess:.0f} entrants in all beyond what acting entrants explain.",
     )
 
 

@@ -1,9 +1,9 @@
 """Drips: periods in which a room's entrants act far less than in the rest of the session.
 
 A genuine audience's entrants comment, like and (on feeds with levels) carry levels in
-about the same proportions all session (a per-room baseline); idle bought accounts
-delivered over a window (``enter_idle`` packages of a few minutes to an hour) dilute
-those proportions in their window without making any single minute a burst.
+about the same proportions all session, give or take a drift (a per-room baseline); idle
+bought accounts delivered over a window (``enter_idle`` packages of a few minutes to an
+hour) dilute those proportions in their window without making any single minute a burst.
 :func:`share_segments` splits the room's entry bins into runs of constant proportions
 (circular binary segmentation of multinomial counts, so a period in the middle of the
 session is found in one step); :func:`reference_runs` picks the runs that set the
@@ -28,6 +28,13 @@ DRIP_Z = 3.0
 runs) and its excess entrants exceed zero to make it a drip."""
 DRIP_MIN = 5.0
 """Fewest excess entrants of a drip."""
+BASELINE_DRIFT = 0.15
+"""Relative drift of a genuine audience's share of acting entrants between parts of a
+session (one standard deviation; a prior, not measured): a run joins the baseline unless
+its share falls below the baseline's by more than this drift and binomial noise allow
+(:data:`DRIP_Z` standard deviations, about 45 %). Without it a quieter half hour of a
+genuine audience reads as a drip; the simulator's genuine share does not drift
+(docs/engagement.md, sensitivity)."""
 SCAN_ALPHA = 0.05
 """Chance that a scan of a room without drips proposes a split at all (before the
 :data:`DRIP_Z` test against the baseline)."""
@@ -117,7 +124,7 @@ def reference_runs(n_runs: np.ndarray, k_runs: np.ndarray) -> np.ndarray:
     Runs are taken in order of share (highest first; shares shrunk by half an entrant each
     way so that a tiny run does not lead on noise); each joins while its share is not
     :data:`DRIP_Z` standard deviations below the pooled share of those taken so far (a
-    two-sample test).
+    two-sample test, with the genuine share's own drift :data:`BASELINE_DRIFT`).
 
     Args:
         n_runs: Entrants per run.
@@ -133,7 +140,8 @@ def reference_runs(n_runs: np.ndarray, k_runs: np.ndarray) -> np.ndarray:
         n_i, k_i = float(n_runs[i]), float(k_runs[i])
         if n_ref > 0 and n_i > 0:
             pooled = (k_ref + k_i) / (n_ref + n_i)
-            se = math.sqrt(max(pooled * (1 - pooled), 1e-12) * (1 / n_ref + 1 / n_i))
+            se = math.sqrt(max(pooled * (1 - pooled), 1e-12) * (1 / n_ref + 1 / n_i)
+                           + (BASELINE_DRIFT * pooled) ** 2)
             if (k_ref / n_ref - k_i / n_i) / se >= DRIP_Z:
                 break
         ref[i] = True
@@ -156,12 +164,11 @@ def low_share_runs(counts: np.ndarray, marked: np.ndarray, eligible: np.ndarray)
     the room's baseline.
 
     The eligible bins (time order) are split by :func:`share_segments` (penalty
-    :func:`split_penalty`); the
-    baseline share ``q`` of marked entrants (those that act, or carry a level the room's
-    interacting accounts have) is pooled over the :func:`reference_runs`. Any other run is
-    a drip when its entrants exceed what its marked entrants explain (``marked / q``) by
-    :data:`DRIP_Z` standard deviations (binomial noise and the uncertainty of ``q``) and
-    by at least :data:`DRIP_MIN`.
+    :func:`split_penalty`); the baseline share ``q`` of marked entrants (those that act, or
+    carry a level the room's interacting accounts have) is pooled over the
+    :func:`reference_runs`. Any other run is a drip when its entrants exceed what its marked
+    entrants explain (``marked / q``) by :data:`DRIP_Z` standard deviations (binomial noise
+    and the uncertainty of ``q``) and by at least :data:`DRIP_MIN`.
 
     Args:
         counts: ``(bins, C)`` entrants per bin and category (not surely bought ones).

@@ -146,7 +146,7 @@ ENGAGEMENT_TEXT: dict[str, dict[str, str]] = {
         "eng_only_heading": "Rooms with engagement events but no comments",
         "ev_viewer_jumps": "shown-count rises without entries",
         "ev_shown_vs_accounts": "peak shown count / accounts seen",
-        "ev_entry_bursts": "entry bursts beyond interacting entrants",
+        "ev_entry_bursts": "entry bursts and slow deliveries beyond interacting entrants",
         "ev_idle_entrants": "entrants who never act or stay",
         "ev_interaction_share": "share of viewers who interact",
         "ev_commenters_per_viewer": "commenters per viewer",
@@ -172,7 +172,7 @@ ENGAGEMENT_TEXT: dict[str, dict[str, str]] = {
         "eng_only_heading": "只有互动事件、没有评论的直播间",
         "ev_viewer_jumps": "没有进入事件对应的显示人数跃升",
         "ev_shown_vs_accounts": "最高显示人数 / 出现过的账号数",
-        "ev_entry_bursts": "超出互动进入者所能解释的集中进入",
+        "ev_entry_bursts": "超出互动进入者所能解释的集中进入与陆续进入",
         "ev_idle_entrants": "进入后既不互动也不停留的账号",
         "ev_interaction_share": "有互动的观众比例",
         "ev_commenters_per_viewer": "每位观众的评论者数",
@@ -191,7 +191,8 @@ ENGAGEMENT_REASONS_ZH: dict[str, str] = {
         "大于 1 表示显示人数包含任何事件都看不到的观众（累计人数、未显示的游客或虚增）。"
     ),
     "entry_bursts": (
-        "某些分钟进入的账号远多于本直播间互动进入者所能解释的数量：一次性投放的观众套餐。"
+        "某些分钟进入的账号远多于本直播间互动进入者所能解释的数量：一次性投放的观众套餐；"
+        "或某段时间内进入者的互动比例远低于本直播间其余时段：在一段时间内陆续投放的闲置账号。"
     ),
     "idle_entrants": (
         "进入后从不评论、点赞、送礼或关注，之后也再未出现的账号比例；超过平台常态即可疑。"

@@ -18,10 +18,11 @@ T0 = 1_714_565_700.0
 
 
 def audience(room: RoomEngagement, n: int, seed: int = 0, interact: float = 0.3,
-             span: float = 7200.0, prefix: str = "g") -> None:
-    """Genuine-looking viewers entering over ``span``; a share likes or comments later."""
+             span: float = 7200.0, prefix: str = "g", start: float = 0.0) -> None:
+    """Genuine-looking viewers entering over ``span`` from ``start``; a share likes or
+    comments later."""
     rng = np.random.default_rng(seed)
-    for i, t in enumerate(np.sort(rng.uniform(0, span, n)).tolist()):
+    for i, t in enumerate(np.sort(rng.uniform(start, start + span, n)).tolist()):
         uid = f"{prefix}{i}"
         room.add_event(EngagementEvent("enter", room.room_id, ts=T0 + t, user_id=uid))
         if rng.random() < interact:
@@ -211,3 +212,57 @@ def test_cumulative_watched_counts_stay_out_of_the_online_curve() -> None:
     shown = next(e for e in block["evidence"] if e["name"] == "shown_vs_accounts")
     assert not jumps["flagged"]  # alternating 15 / 1,000+ would have read as jumps
     assert shown["flagged"] and shown["value"] == pytest.approx(1760 / 20)
+
+
+def slow_idle(room: RoomEngagement, n: int, start: float, width: float, seed: int = 9,
+              like_share: float = 0.0) -> None:
+    """Idle accounts entering evenly over a window (a drip), some liking a little."""
+    rng = np.random.default_rng(seed)
+    for i, t in enumerate(np.sort(rng.uniform(start, start + width, n)).tolist()):
+        room.add_event(EngagementEvent("enter", room.room_id, ts=T0 + t, user_id=f"s{i}"))
+        if rng.random() < like_share:
+            room.add_event(EngagementEvent("like", room.room_id, ts=T0 + t + 20,
+                                           user_id=f"s{i}", count=2))
+
+
+def test_idle_accounts_delivered_over_an_hour_read_bought() -> None:
+    """No minute is a burst (about 7 idle entrants a minute next to 5 genuine ones), but the
+    hour's entrants act far less than the rest of the room's: a drip."""
+    room = RoomEngagement("r1")
+    audience(room, 600, seed=11, interact=0.35, span=7200.0)
+    slow_idle(room, 400, start=2400.0, width=3600.0)
+    est = room.estimate()
+    assert est.genuine_viewer_share == pytest.approx(0.6, abs=0.06)
+    lo, hi = est.genuine_viewer_share_ci
+    assert lo <= 0.6 and hi < 0.8  # (a 90 % interval: its upper end may fall just short)
+    bursts = next(e for e in est.evidence if e.name == "entry_bursts")
+    assert bursts.flagged and "period(s)" in bursts.reason
+
+
+def test_a_burst_of_bots_liking_like_the_audience_reads_bought() -> None:
+    """Bots that like at the audience's rate are told from a genuine crowd by the
+    commenters a genuine crowd would bring."""
+    room = RoomEngagement("r1")
+    audience(room, 400, seed=12, interact=0.3)
+    slow_idle(room, 300, start=3000.0, width=60.0, like_share=0.3)
+    est = room.estimate()
+    assert est.genuine_viewer_share == pytest.approx(400 / 700, abs=0.06)
+
+
+def test_a_sparse_room_has_no_bursts_where_its_few_interactors_are_absent() -> None:
+    """130 viewers over 2 h, a tenth acting: minutes with a few entrants and no acting
+    neighbour are not bursts (the neighbours' rate is low, not zero)."""
+    room = RoomEngagement("r1")
+    audience(room, 130, seed=13, interact=0.1)
+    est = room.estimate()
+    assert est.genuine_viewer_share >= 0.9
+
+
+def test_a_quieter_hour_of_a_genuine_audience_is_not_a_drip() -> None:
+    """The genuine share of acting entrants may drift (BASELINE_DRIFT): an hour in which
+    the audience acts at two thirds of its usual rate reads genuine."""
+    room = RoomEngagement("r1")
+    audience(room, 500, seed=14, interact=0.35, span=3600.0)
+    audience(room, 500, seed=15, interact=0.2, span=3600.0, prefix="h", start=3600.0)
+    est = room.estimate()
+    assert est.genuine_viewer_share >= 0.9
