@@ -41,6 +41,31 @@ def _id_or_none(value: object, name: str) -> str | None:
     raise TypeError(f"{name} {value!r} is a {type(value).__name__}; pass a str (or an int id)")
 
 
+PLATFORM_POSTED_KEY = "platform_posted"
+"""``Comment.extra`` key marking a line the platform posted on a viewer's behalf (Bilibili
+节奏风暴 storm and 天选 lottery lines, ``DANMU_MSG`` ``info[0][9]`` 1 or 2): the viewer
+clicked, the platform typed. Such lines are organic floods, never bot evidence: the
+scorer gives them bot score 0 (docs/input-formats.md). Set by the blivedm reader; any
+other input may carry the field (true/1)."""
+BILIBILI_PLATFORM_MSG_TYPES: frozenset[int] = frozenset({1, 2})
+"""``DANMU_MSG`` ``info[0][9]`` values of platform-posted lines (1 storm, 2 lottery)."""
+
+
+def is_platform_posted(comment: Comment) -> bool:
+    """Whether the platform posted this line for a viewer (:data:`PLATFORM_POSTED_KEY`).
+
+    Args:
+        comment: Any comment.
+
+    Returns:
+        True when ``extra["platform_posted"]`` is true, 1 or the string "true"/"1".
+    """
+    value = comment.extra.get(PLATFORM_POSTED_KEY)
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1")
+    return value is True or (type(value) is int and value == 1)
+
+
 EPOCH_UNITS: tuple[tuple[float, str, float], ...] = (
     (1e11, "s", 1.0),
     (1e14, "ms", 1e3),

@@ -21,7 +21,13 @@ from typing import Any
 from botcomments.io.base import Built, RecordError, Skipped
 from botcomments.io.mapping import as_count, as_id, as_text, as_ts, build_event
 from botcomments.io.timestamps import TimestampError, resolve_relative
-from botcomments.records import VIEWER_COUNTER_KEY, Comment, EngagementEvent
+from botcomments.records import (
+    BILIBILI_PLATFORM_MSG_TYPES,
+    PLATFORM_POSTED_KEY,
+    VIEWER_COUNTER_KEY,
+    Comment,
+    EngagementEvent,
+)
 
 Event = tuple[EngagementEvent, str]
 
@@ -96,7 +102,9 @@ def blivedm_record(obj: Mapping[str, Any], *, default_room: str) -> Built:
     """Build a comment from one blivedm websocket message.
 
     ``DANMU_MSG`` (text ``info[1]``, uid ``info[2][0]``, name ``info[2][1]``, ms timestamp
-    ``info[0][4]``) and ``SUPER_CHAT_MESSAGE`` (kept with ``extra["kind"]="superchat"``)
+    ``info[0][4]``; ``info[0][9]`` kept as ``extra["msg_type"]``, and 1/2 -- storm and
+    lottery lines the platform posts for a viewer -- mark ``extra["platform_posted"]``)
+    and ``SUPER_CHAT_MESSAGE`` (kept with ``extra["kind"]="superchat"``)
     become comments; the ``cmd``s of :data:`BLIVEDM_EVENTS` become engagement events;
     every other ``cmd`` is skipped by kind. Room id from a top-level ``room_id``/``roomid``
     field, else ``default_room``.
@@ -136,6 +144,11 @@ def _danmu(info: Any, room: str, cmd: str) -> tuple[Comment, str]:
     user = _seq(info[2], 2, "DANMU_MSG info[2]")
     name = user[1] if isinstance(user[1], str) else None
     extra: dict[str, Any] = {"cmd": cmd, "user_name": name}
+    msg_type = meta[9] if len(meta) > 9 else None
+    if type(msg_type) is int:
+        extra["msg_type"] = msg_type
+        if msg_type in BILIBILI_PLATFORM_MSG_TYPES:
+            extra[PLATFORM_POSTED_KEY] = True
     ts, unit = as_ts(meta[4] or None)
     comment = Comment(
         text=as_text(info[1]),

@@ -43,7 +43,7 @@ from botcomments.fusion.features import FLAG_EVIDENCE_SOURCE, FeatureTable
 from botcomments.fusion.learned import LearnedFusion
 from botcomments.fusion.rules import RuleFusion
 from botcomments.quantify.rates import ClassifierRates
-from botcomments.records import Comment
+from botcomments.records import Comment, is_platform_posted
 from botcomments.scoring.authenticity import room_reports
 from botcomments.scoring.consistency import check_detector_configs, warn_threshold_mismatch
 from botcomments.scoring.group_features import assemble_group_features
@@ -474,6 +474,7 @@ class Scorer:
             scores = self.flagger.proba_from_strengths(strengths)
         else:
             scores = self.fusion.predict_proba(table)
+        scores = _platform_lines_genuine(pieces, scores)
         verdicts = self._verdicts(scores, strengths, ex.outputs, ex.normalized, ex.text_scores)
         self._explain_unflagged(verdicts, table, ex)
         return [SliceScores(ex, a, b, scores[a:b], verdicts[a:b])
@@ -583,6 +584,23 @@ def _report_chunks(room_ids: list[str], accumulators: dict[str, RoomAccumulator]
         size += n
     if chunk:
         yield chunk
+
+
+def _platform_lines_genuine(pieces: Sequence[Piece], scores: np.ndarray) -> np.ndarray:
+    """Bot score 0 for lines the platform posted for a viewer (storm/lottery lines,
+    :func:`~botcomments.records.is_platform_posted`): organic engagement, never bot
+    evidence; the room estimate counts them genuine.
+
+    Args:
+        pieces: The slices scored, in order.
+        scores: Fused bot score per comment of the slices, concatenated.
+
+    Returns:
+        ``scores``, with platform-posted lines at 0 (a copy when any is).
+    """
+    marked = np.fromiter((is_platform_posted(c) for _, comments, _ in pieces for c in comments),
+                         dtype=bool, count=len(scores))
+    return np.where(marked, 0.0, scores) if marked.any() else scores
 
 
 def detector_evidence(outputs: Sequence[DetectorOutput], n: int
