@@ -34,7 +34,7 @@ from sklearn.metrics import precision_recall_fscore_support
 
 from botcomments.baselines import community_baseline
 from botcomments.io.readers import open_comments
-from botcomments.records import Comment
+from botcomments.records import PLATFORM_POSTED_KEY, Comment
 from botcomments.scoring.pipeline import Scorer
 from botcomments.scoring.types import ScoreResult
 from botcomments.simulate.config import CAMPAIGN_TYPES
@@ -102,12 +102,16 @@ def read_sessions(path: Path) -> list[list[Comment]]:
         path: ``danmaku.jsonl.gz`` of danmaku_room_2020.
 
     Returns:
-        Sessions in order of first appearance.
+        Sessions in order of first appearance; storm/lottery lines (``msg_type`` 1/2, the
+        corpus's copy of blivedm ``info[0][9]``) carry ``extra["platform_posted"]`` as the
+        blivedm reader would set it.
     """
     logging.getLogger("botcomments.io").setLevel(logging.ERROR)  # 10 empty lines
     sessions: dict[str, list[Comment]] = defaultdict(list)
     with open_comments(path) as stream:
         for c in stream:
+            if c.extra.get("msg_type") in PLATFORM_LINES:  # what the blivedm reader marks
+                c.extra[PLATFORM_POSTED_KEY] = True
             sessions[str(c.extra["session_id"])].append(c)
     return [sorted(s, key=lambda c: c.ts or 0.0) for s in sessions.values()]
 

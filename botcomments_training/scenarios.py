@@ -18,8 +18,9 @@ family (and to keep their seeds apart from these).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -112,7 +113,8 @@ def without_campaigns(config: SimulationConfig, styles: Iterable[str]) -> Simula
 
 
 def calibration_comments(rooms_per_seed: int, real_lines: Sequence[str] | None = None,
-                         mixed: SimulationConfig | None = None) -> list[Comment]:
+                         mixed: SimulationConfig | None = None,
+                         overrides: Mapping[str, Any] | None = None) -> list[Comment]:
     """Comments of the calibration rooms for the room regression (no evaluation seed).
 
     Mixed rooms from the tuning and calibration seeds plus single-campaign, genuine-only
@@ -127,11 +129,16 @@ def calibration_comments(rooms_per_seed: int, real_lines: Sequence[str] | None =
         real_lines: Real human comments (training-side corpora), or None.
         mixed: Settings of the mixed rooms (default ``SCENARIOS["mixed"]``); a campaign
             type weighted 0 there is also left out of the single-campaign rooms.
+        overrides: ``SimulationConfig`` fields set in every room's settings (e.g. wider
+            ``viewer_stay_s``, ``room_size`` and ``session_hours``: domain randomisation
+            of what the simulator cannot know), or None to keep the scenarios' own.
 
     Returns:
         Labelled comments (room ids ``<scenario>-<seed>-<room>``).
     """
     mixed = mixed or SCENARIOS["mixed"]
+    if overrides:
+        mixed = replace(mixed, **overrides)
     comments = make_scenario("mixed", TUNING_SEEDS + CALIBRATION_SEEDS, rooms_per_seed,
                              mixed).comments
     excluded = {k for k, w in (mixed.campaign_weights or {}).items() if w == 0}
@@ -139,6 +146,8 @@ def calibration_comments(rooms_per_seed: int, real_lines: Sequence[str] | None =
         if name.removeprefix("single_") in excluded:
             continue
         cfg = without_campaigns(cfg, excluded)
+        if overrides:
+            cfg = replace(cfg, **overrides)
         seeds = (SINGLE_CAMPAIGN_SEED + i,)
         comments += make_scenario(name, seeds, max(4, rooms_per_seed // 2), cfg).comments
     if real_lines:

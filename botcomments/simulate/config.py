@@ -80,6 +80,11 @@ class SimulationConfig:
         room_size: [low, high] comments per room, drawn log-uniformly; 10..1,000,000.
         session_hours: [low, high] stream length in hours.
         sessions_per_host: Rooms per host; rooms of one host share returning fans.
+        viewer_stay_s: [low, high] median watch time in seconds of the non-fan viewers
+            (their comments fall inside it; lognormal per viewer, capped at the session),
+            drawn log-uniformly per room. The default (600, 600) keeps every room at ten
+            minutes; real viewers return after 25-60 minutes (docs/simulator.md), so
+            calibration rooms widen it (domain randomisation).
         flood_share: [low, high] share of genuine comments that are organic floods.
         fan_share: Share of genuine chat comments written by returning fans.
         n_bot_services: Number of bot services whose account pools are reused across
@@ -108,6 +113,7 @@ class SimulationConfig:
     room_size: tuple[int, int] = (300, 3000)
     session_hours: tuple[float, float] = (1.0, 4.0)
     sessions_per_host: int = 4
+    viewer_stay_s: tuple[float, float] = (600.0, 600.0)
     flood_share: tuple[float, float] = (0.1, 0.3)
     fan_share: float = 0.35
     n_bot_services: int = 8
@@ -151,6 +157,9 @@ class SimulationConfig:
         self.session_hours = _pair(self.session_hours, "session_hours")
         if not 0.05 <= self.session_hours[0] <= self.session_hours[1] <= 24:
             raise ValueError(f"session_hours={self.session_hours} must be within [0.05, 24]")
+        self.viewer_stay_s = _pair(self.viewer_stay_s, "viewer_stay_s")
+        if not 20.0 <= self.viewer_stay_s[0] <= self.viewer_stay_s[1] <= 86_400.0:
+            raise ValueError(f"viewer_stay_s={self.viewer_stay_s} must be within [20, 86400]")
         self.flood_share = _pair(self.flood_share, "flood_share")
         if not 0.0 <= self.flood_share[0] <= self.flood_share[1] <= 0.8:
             raise ValueError(f"flood_share={self.flood_share} must be within [0, 0.8]")
@@ -202,7 +211,7 @@ class SimulationConfig:
     def to_dict(self) -> dict[str, Any]:
         """Return the settings as a JSON-ready dict (round-trips through from_dict)."""
         out = asdict(self)
-        for key in ("bot_share", "room_size", "session_hours", "flood_share"):
+        for key in ("bot_share", "room_size", "session_hours", "viewer_stay_s", "flood_share"):
             out[key] = list(out[key])
         if out["bot_share_schedule"] is not None:
             out["bot_share_schedule"] = list(out["bot_share_schedule"])

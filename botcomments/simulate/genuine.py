@@ -83,6 +83,22 @@ def mimic_line(rnd: random.Random, noise: float) -> str:
     return genuine_line(rnd, rnd.choice(MIMICKED_INTENTS), noise)
 
 
+def viewer_stay(ctx: RoomContext) -> float:
+    """This room's median watch time of non-fan viewers (``config.viewer_stay_s``).
+
+    Args:
+        ctx: Room context (a random draw only when the range is not a single value, so
+            the default leaves every other draw of the room unchanged).
+
+    Returns:
+        Seconds.
+    """
+    lo, hi = ctx.config.viewer_stay_s
+    if lo == hi:
+        return float(lo)
+    return float(np.exp(ctx.rng.uniform(np.log(lo), np.log(hi))))
+
+
 class Audience:
     """The room's genuine accounts with watch windows and activity weights.
 
@@ -125,7 +141,7 @@ class Audience:
         stay = np.concatenate(
             (
                 rng.lognormal(np.log(0.5 * dur + 60.0), 0.5, n_fans),
-                rng.lognormal(np.log(min(600.0, dur)), 1.0, n_others),
+                rng.lognormal(np.log(min(viewer_stay(ctx), dur)), 1.0, n_others),
             )
         )
         self.start = arrive

@@ -39,3 +39,27 @@ def test_tune_rules_help_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
     assert exc.value.code == 0
     out = capsys.readouterr().out
     assert "--rooms" in out and "--out" in out and "--corpora" in out
+
+
+def test_calibration_overrides_reach_every_room_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The room models' calibration rooms (mixed and each single-scenario room) all get
+    the widened settings; without overrides they keep the scenarios' own."""
+    from types import SimpleNamespace
+
+    from botcomments_training import scenarios
+
+    seen: list[tuple[float, float]] = []
+
+    def fake(name: str, seeds: tuple[int, ...], rooms: int, config: object = None
+             ) -> SimpleNamespace:
+        cfg = config if config is not None else scenarios.SCENARIOS[name]
+        seen.append(cfg.viewer_stay_s)  # type: ignore[attr-defined]
+        return SimpleNamespace(comments=[])
+
+    monkeypatch.setattr(scenarios, "make_scenario", fake)
+    scenarios.calibration_comments(1, overrides=tune_rules.CALIBRATION_OVERRIDES)
+    assert len(seen) == 1 + len(CALIBRATION_SCENARIOS)
+    assert set(seen) == {tune_rules.CALIBRATION_OVERRIDES["viewer_stay_s"]}
+    seen.clear()
+    scenarios.calibration_comments(1)
+    assert set(seen) == {(600.0, 600.0)}

@@ -26,6 +26,8 @@ BAD_CONFIGS = [
     ({"human_noise": -1.0}, "human_noise"),
     ({"corpora_path": "/definitely/not/here"}, "corpora_path"),
     ({"sessions_per_host": 0}, "sessions_per_host"),
+    ({"viewer_stay_s": (600.0, 60.0)}, "viewer_stay_s"),
+    ({"viewer_stay_s": (5.0, 60.0)}, "viewer_stay_s"),
 ]
 
 
@@ -141,3 +143,31 @@ def test_corpora_sentences_feed_genuine_chat() -> None:
     share = sum(c.text in corpus for c in chat) / len(chat)
     assert 0.3 < share < 0.7
     assert not any(c.text in corpus for c in res.comments if c.label == 1)
+
+
+def _genuine_gaps(config: SimulationConfig) -> tuple[list[tuple[str, float]], float]:
+    """(user, ts) of the genuine comments and the median mean gap of repeat posters."""
+    import numpy as np
+
+    from botcomments.simulate import simulate
+
+    sim = simulate(4, seed=5, config=config)
+    rows = [(c.user_id or "", c.ts or 0.0) for c in sim.comments if c.label == 0]
+    by_user: dict[str, list[float]] = {}
+    for user, ts in rows:
+        by_user.setdefault(user, []).append(ts)
+    gaps = [(max(t) - min(t)) / (len(t) - 1) for t in by_user.values() if len(t) > 1]
+    return rows, float(np.median(gaps))
+
+
+def test_viewer_stay_default_leaves_rooms_unchanged_and_a_wider_range_spreads_posts() -> None:
+    """The default (600, 600) is the old fixed ten minutes draw for draw; a range of
+    minutes to hours spreads the non-fan viewers' posts over longer gaps."""
+    base = SimulationConfig(bot_share=0.0, session_hours=(4.0, 4.0))
+    default_rows, default_gap = _genuine_gaps(base)
+    same_rows, _ = _genuine_gaps(SimulationConfig(bot_share=0.0, session_hours=(4.0, 4.0),
+                                                  viewer_stay_s=600.0))
+    assert same_rows == default_rows
+    _, wide_gap = _genuine_gaps(SimulationConfig(bot_share=0.0, session_hours=(4.0, 4.0),
+                                                 viewer_stay_s=(7200.0, 14400.0)))
+    assert wide_gap > 1.5 * default_gap
