@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,7 @@ from botcomments_training.scenarios import (
     EVAL_SEEDS,
     FIT_SEEDS,
     REPLAY_SEED,
+    RETURNING_VIEWERS,
     SCENARIOS,
     TUNING_SEEDS,
     calibration_comments,
@@ -118,6 +120,7 @@ def train_fusion_on_tuning_seeds(
     features: str = DEFAULT_FEATURE_SET,
     seeds: Sequence[int] = TUNING_SEEDS,
     replay_rooms: int = 0,
+    returning_viewers: bool = False,
     **options: Any,
 ) -> None:
     """Fit and save ``fusion.json`` from tuning-seed rooms (+ room models on calibration rooms).
@@ -133,13 +136,19 @@ def train_fusion_on_tuning_seeds(
             injected bots, :mod:`botcomments_training.replayed_rooms`) added to the
             combiner's rooms and, as many again from other cuts, to the calibration rooms;
             the threshold then also keeps their real genuine comments within ``max_fpr``.
+        returning_viewers: Simulated rooms (combiner and calibration) use
+            :data:`~botcomments_training.scenarios.RETURNING_VIEWERS` (viewers who come back
+            over hours, as real ones do).
         **options: Passed to :func:`fit_with_rates` (``gbdt``, ``max_fpr``).
     """
     model = BotCommentClassifier.from_pretrained(model_dir)
     extractor = FeatureExtractor(text_model=model)
-    comments = make_scenario("mixed", seeds, rooms_per_seed).comments
-    comments += make_scenario("genuine", seeds, max(2, rooms_per_seed // 3)).comments
-    cal_comments = calibration_comments(room_rooms_per_seed)
+    overrides = RETURNING_VIEWERS if returning_viewers else {}
+    comments = make_scenario("mixed", seeds, rooms_per_seed,
+                             replace(SCENARIOS["mixed"], **overrides)).comments
+    comments += make_scenario("genuine", seeds, max(2, rooms_per_seed // 3),
+                              replace(SCENARIOS["genuine"], **overrides)).comments
+    cal_comments = calibration_comments(room_rooms_per_seed, overrides=overrides)
     if replay_rooms:
         comments += replayed_rooms(DEFAULT_CORPORA, replay_rooms, REPLAY_SEED, part="fit")
         cal_comments += replayed_rooms(DEFAULT_CORPORA, replay_rooms, REPLAY_SEED,
@@ -156,6 +165,7 @@ def train_fusion_on_tuning_seeds(
                                   "genuine_rooms_per_seed": max(2, rooms_per_seed // 3),
                                   "room_model_rooms_per_seed": room_rooms_per_seed,
                                   "replayed_real_rooms": replay_rooms,
+                                  "overrides": {k: list(v) for k, v in overrides.items()},
                                   "replay_seed": REPLAY_SEED}
     fusion.save(model_dir)
     print(f"fusion ({kind}, {features} features) trained on seeds {tuple(seeds)}: "
@@ -187,6 +197,9 @@ def main() -> None:
     parser.add_argument("--replay-rooms", type=int, default=0,
                         help="real-background (replayed danmaku_live_2019) rooms added to the "
                              "combiner's and to the calibration rooms for --train-fusion")
+    parser.add_argument("--returning-viewers", action="store_true",
+                        help="with --train-fusion: simulated viewers come back over hours "
+                             "(botcomments_training.scenarios.RETURNING_VIEWERS)")
     parser.add_argument("--trees", type=int, default=SHIPPED_GBDT.n_estimators,
                         help="GBDT boosting rounds for --train-fusion")
     parser.add_argument("--depth", type=int, default=SHIPPED_GBDT.max_depth,
@@ -206,6 +219,7 @@ def main() -> None:
         train_fusion_on_tuning_seeds(
             args.model, args.fit_rooms, args.cal_rooms, args.kind, args.features,
             seeds=tuple(args.fit_seeds), replay_rooms=args.replay_rooms,
+            returning_viewers=args.returning_viewers,
             gbdt=GbdtSettings(n_estimators=args.trees, max_depth=args.depth),
             max_fpr=args.max_fpr)
         if args.train_only:

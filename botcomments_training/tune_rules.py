@@ -7,9 +7,9 @@ The rules themselves are hand-set; this fits everything around them on simulated
   validation rates (``fitting.rules.calibrate_rules``) on mixed rooms of the TUNING seeds;
 - the evidence-conditional room regression, its conformal residuals and the
   account-evidence stage (``fitting.quantifier.fit_room_models``) on the CALIBRATION
-  rooms (:func:`~botcomments_training.scenarios.calibration_comments`, with longer,
-  bigger rooms and longer-staying viewers: :data:`CALIBRATION_OVERRIDES`); with real text
-  (default) a third of them get real human chat from the training-side corpora, and
+  rooms (:func:`~botcomments_training.scenarios.calibration_comments`, with viewers who
+  come back over hours: :data:`~botcomments_training.scenarios.RETURNING_VIEWERS`); with
+  real text (default) a third of them get real human chat from the training-side corpora, and
   ``--replay-rooms`` real-background rooms (replayed ``danmaku_live_2019`` live chat with
   injected bots, :mod:`botcomments_training.replayed_rooms`, the calibration cuts) are
   added, so the room models' error rates are also measured on real viewers' accounts.
@@ -40,22 +40,12 @@ from botcomments_training.scenarios import (
     CALIBRATION_SCENARIOS,
     CALIBRATION_SEEDS,
     REPLAY_SEED,
+    RETURNING_VIEWERS,
     SINGLE_CAMPAIGN_SEED,
     TUNING_SEEDS,
     calibration_comments,
     make_scenario,
 )
-
-CALIBRATION_OVERRIDES: dict[str, tuple[float, float]] = {"viewer_stay_s": (600.0, 7200.0)}
-"""Simulator settings widened in every calibration room of the room models (domain
-randomisation of what the simulator cannot know). Real viewers come back over hours
-(``danmaku_room_2020`` summary statistics: viewers with 2-10 comments in a session post
-a median 9 min apart, a quarter of them more than 25 min), where the simulator's non-fan
-viewers watch about 10 minutes; fitted on that alone, the account stage read returning
-real viewers as scheduled bots (whole bot-free sessions estimated 0.66-0.95 genuine).
-Wider still (watch times up to 4 h with rooms of up to 20,000 comments over up to 8 h)
-made every estimate vaguer (simulated mixed rooms MAE 0.096, intervals 0.45-0.81 wide;
-docs/authenticity.md)."""
 
 
 def shipped_rules_path() -> Path:
@@ -86,7 +76,7 @@ def tune(rooms_per_seed: int, corpora: Path | None = None, out: Path | None = No
     data = collect_features(extractor, sc.comments)
     tuned = calibrate_rules(RuleFusion.default(), data.features, data.labels, data.users)
     real = human_lines(corpora, "calibration") if corpora else None
-    cal_comments = calibration_comments(rooms_per_seed, real, overrides=CALIBRATION_OVERRIDES)
+    cal_comments = calibration_comments(rooms_per_seed, real, overrides=RETURNING_VIEWERS)
     if replay_rooms and corpora:
         cal_comments += replayed_rooms(corpora, replay_rooms, REPLAY_SEED, part="calibrate")
     cal = collect_features(extractor, cal_comments)
@@ -110,7 +100,7 @@ def tune(rooms_per_seed: int, corpora: Path | None = None, out: Path | None = No
                            for i, name in enumerate(CALIBRATION_SCENARIOS)},
         "rooms": len(set(cal.rooms.tolist())),
         "real_human_text": "every third room: COLD train + SWSR comments" if real else None,
-        "overrides": {k: list(v) for k, v in CALIBRATION_OVERRIDES.items()},
+        "overrides": {k: list(v) for k, v in RETURNING_VIEWERS.items()},
         "replayed_real_rooms": replay_rooms if corpora else 0,
         "replay_seed": REPLAY_SEED,
     }

@@ -57,9 +57,9 @@ def test_calibration_overrides_reach_every_room_setting(monkeypatch: pytest.Monk
         return SimpleNamespace(comments=[])
 
     monkeypatch.setattr(scenarios, "make_scenario", fake)
-    scenarios.calibration_comments(1, overrides=tune_rules.CALIBRATION_OVERRIDES)
+    scenarios.calibration_comments(1, overrides=scenarios.RETURNING_VIEWERS)
     assert len(seen) == 1 + len(CALIBRATION_SCENARIOS)
-    assert set(seen) == {tune_rules.CALIBRATION_OVERRIDES["viewer_stay_s"]}
+    assert set(seen) == {scenarios.RETURNING_VIEWERS["viewer_stay_s"]}
     seen.clear()
     scenarios.calibration_comments(1)
     assert set(seen) == {(600.0, 600.0)}
