@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +65,7 @@ from botcomments_training.scenarios import (
     SCENARIOS,
     TUNING_SEEDS,
     calibration_comments,
+    combiner_comments,
     make_scenario,
 )
 
@@ -144,10 +144,7 @@ def train_fusion_on_tuning_seeds(
     model = BotCommentClassifier.from_pretrained(model_dir)
     extractor = FeatureExtractor(text_model=model)
     overrides = RETURNING_VIEWERS if returning_viewers else {}
-    comments = make_scenario("mixed", seeds, rooms_per_seed,
-                             replace(SCENARIOS["mixed"], **overrides)).comments
-    comments += make_scenario("genuine", seeds, max(2, rooms_per_seed // 3),
-                              replace(SCENARIOS["genuine"], **overrides)).comments
+    comments = combiner_comments(seeds, rooms_per_seed, overrides)
     cal_comments = calibration_comments(room_rooms_per_seed, overrides=overrides)
     if replay_rooms:
         comments += replayed_rooms(DEFAULT_CORPORA, replay_rooms, REPLAY_SEED, part="fit")

@@ -59,8 +59,9 @@ from botcomments_training.replayed_rooms import replayed_rooms
 from botcomments_training.scenarios import (
     FIT_SEEDS,
     REPLAY_SEED,
+    RETURNING_VIEWERS,
     calibration_comments,
-    make_scenario,
+    combiner_comments,
 )
 
 
@@ -132,13 +133,16 @@ def main() -> None:
     parser.add_argument("--replay-rooms", type=int, default=40)
     parser.add_argument("--rooms", type=int, default=0, help="real rooms (0 = all, ~210k)")
     parser.add_argument("--seed", type=int, default=0, help="real_rooms benchmark seed")
+    parser.add_argument("--returning-viewers", action="store_true",
+                        help="simulated viewers come back over hours, as for the shipped "
+                             "combiner (botcomments_training.scenarios.RETURNING_VIEWERS)")
     args = parser.parse_args()
     t0 = time.perf_counter()
     extractor = FeatureExtractor(text_model=BotCommentClassifier.from_pretrained(args.model))
-    fit_comments = make_scenario("mixed", FIT_SEEDS, args.fit_rooms).comments
-    fit_comments += make_scenario("genuine", FIT_SEEDS, max(2, args.fit_rooms // 3)).comments
+    overrides = RETURNING_VIEWERS if args.returning_viewers else {}
+    fit_comments = combiner_comments(FIT_SEEDS, args.fit_rooms, overrides)
     fit_comments += replayed_rooms(DEFAULT_CORPORA, args.replay_rooms, REPLAY_SEED, part="fit")
-    cal_comments = calibration_comments(args.cal_rooms) + replayed_rooms(
+    cal_comments = calibration_comments(args.cal_rooms, overrides=overrides) + replayed_rooms(
         DEFAULT_CORPORA, args.replay_rooms, REPLAY_SEED, part="calibrate")
     fit = collect_features(extractor, fit_comments)
     cal = collect_features(extractor, cal_comments)

@@ -107,6 +107,28 @@ def make_scenario(name: str, seeds: Sequence[int], rooms_per_seed: int,
     return Scenario(name, comments, labels, truth, truth_users)
 
 
+def combiner_comments(seeds: Sequence[int], rooms_per_seed: int,
+                      overrides: Mapping[str, Any] | None = None) -> list[Comment]:
+    """Simulated rooms a combiner is fitted on: mixed rooms plus a third as many
+    genuine-only rooms per seed.
+
+    Args:
+        seeds: Simulator seeds (never evaluation seeds).
+        rooms_per_seed: Mixed rooms per seed (genuine-only rooms: ``max(2, n // 3)``).
+        overrides: ``SimulationConfig`` fields set in both scenarios' settings (e.g.
+            :data:`RETURNING_VIEWERS`), or None.
+
+    Returns:
+        Labelled comments, room by room.
+    """
+    mixed, genuine = SCENARIOS["mixed"], SCENARIOS["genuine"]
+    if overrides:
+        mixed, genuine = replace(mixed, **overrides), replace(genuine, **overrides)
+    comments = make_scenario("mixed", seeds, rooms_per_seed, mixed).comments
+    return comments + make_scenario("genuine", seeds, max(2, rooms_per_seed // 3),
+                                    genuine).comments
+
+
 def without_campaigns(config: SimulationConfig, styles: Iterable[str]) -> SimulationConfig:
     """The same simulation settings with some campaign types weighted 0.
 

@@ -63,3 +63,26 @@ def test_calibration_overrides_reach_every_room_setting(monkeypatch: pytest.Monk
     seen.clear()
     scenarios.calibration_comments(1)
     assert set(seen) == {(600.0, 600.0)}
+
+
+def test_combiner_comments_are_mixed_then_genuine_rooms_with_overrides(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from botcomments_training import scenarios
+
+    calls: list[tuple[str, int, tuple[float, float]]] = []
+
+    def fake(name: str, seeds: tuple[int, ...], rooms: int, config: object = None
+             ) -> SimpleNamespace:
+        calls.append((name, rooms, config.viewer_stay_s))  # type: ignore[attr-defined]
+        return SimpleNamespace(comments=[name])
+
+    monkeypatch.setattr(scenarios, "make_scenario", fake)
+    out = scenarios.combiner_comments((1000,), 9, scenarios.RETURNING_VIEWERS)
+    assert out == ["mixed", "genuine"]
+    stay = scenarios.RETURNING_VIEWERS["viewer_stay_s"]
+    assert calls == [("mixed", 9, stay), ("genuine", 3, stay)]
+    calls.clear()
+    scenarios.combiner_comments((1000,), 4)
+    assert calls == [("mixed", 4, (600.0, 600.0)), ("genuine", 2, (600.0, 600.0))]
