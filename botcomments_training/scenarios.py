@@ -164,9 +164,9 @@ def calibration_comments(rooms_per_seed: int, real_lines: Sequence[str] | None =
         real_lines: Real human comments (training-side corpora), or None.
         mixed: Settings of the mixed rooms (default ``SCENARIOS["mixed"]``); a campaign
             type weighted 0 there is also left out of the single-campaign rooms.
-        overrides: ``SimulationConfig`` fields set in every room's settings (e.g. wider
-            ``viewer_stay_s``, ``room_size`` and ``session_hours``: domain randomisation
-            of what the simulator cannot know), or None to keep the scenarios' own.
+        overrides: ``SimulationConfig`` fields set in every room's settings (e.g.
+            :data:`RETURNING_VIEWERS`: domain randomisation of what the simulator cannot
+            know), or None to keep the scenarios' own.
 
     Returns:
         Labelled comments (room ids ``<scenario>-<seed>-<room>``).
