@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -163,6 +164,46 @@ class TreeArrays:
 
 
 @dataclass(frozen=True)
+class _FlatTrees:
+    """A :class:`TreeStack` as 1-D arrays over global node ids (``tree * width + node``);
+    leaves and padding are their own children, so a walk may run ``depth`` levels blind."""
+
+    left: np.ndarray
+    right: np.ndarray
+    feature: np.ndarray
+    threshold: np.ndarray
+    value: np.ndarray
+    roots: np.ndarray
+    depth: int
+
+    @staticmethod
+    def of(stack: TreeStack) -> _FlatTrees:
+        """Flatten a stack.
+
+        Args:
+            stack: The trees.
+
+        Returns:
+            The flat arrays and the deepest leaf's depth.
+        """
+        n_trees, width = stack.left.shape
+        own = np.arange(n_trees * width).reshape(n_trees, width)
+        offset = (np.arange(n_trees) * width)[:, None]
+        inner = stack.left >= 0
+        left = np.where(inner, stack.left + offset, own).ravel()
+        right = np.where(inner, stack.right + offset, own).ravel()
+        roots = offset.ravel()
+        is_inner = inner.ravel()
+        depth, frontier = 0, roots
+        while frontier.size and is_inner[frontier].any():
+            frontier = frontier[is_inner[frontier]]
+            frontier = np.concatenate([left[frontier], right[frontier]])
+            depth += 1
+        return _FlatTrees(left, right, stack.feature.ravel(), stack.threshold.ravel(),
+                          stack.value.ravel(), roots, depth)
+
+
+@dataclass(frozen=True)
 class TreeStack:
     """All trees of an ensemble padded into (n_trees, max_nodes) arrays, walked together.
 
@@ -229,20 +270,27 @@ class TreeStack:
             out[start:start + len(block)] = walk(block)
         return out
 
+    @functools.cached_property
+    def _flat(self) -> _FlatTrees:
+        """The stack as flat node arrays (computed once per stack)."""
+        return _FlatTrees.of(self)
+
     def _walk(self, x32: np.ndarray) -> np.ndarray:
-        """Leaf values of a block of rows: all trees walked level by level at once."""
-        n_trees = len(self.left)
-        node = np.zeros((len(x32), n_trees), dtype=np.int64)
-        tree = np.arange(n_trees)[None, :]
-        rows = np.arange(len(x32))[:, None]
-        while True:
-            inner = self.left[tree, node] >= 0
-            if not inner.any():
-                break
-            go_left = x32[rows, self.feature[tree, node]] <= self.threshold[tree, node]
-            nxt = np.where(go_left, self.left[tree, node], self.right[tree, node])
-            node = np.where(inner, nxt, node)
-        return self.value[tree, node]
+        """Leaf values of a block of rows: all trees walked level by level at once.
+
+        Flat global node ids with leaves pointing at themselves, so every level is a few
+        1-D gathers and one ``where`` over the (rows, trees) block, for the stack's depth.
+        Same comparisons as :meth:`TreeArrays.predict` (``x <= threshold`` goes left; NaN
+        goes right), so the same leaves.
+        """
+        flat = self._flat
+        x = np.ascontiguousarray(x32).ravel()
+        row_base = (np.arange(len(x32)) * x32.shape[1])[:, None]
+        node = np.broadcast_to(flat.roots, (len(x32), len(flat.roots)))
+        for _ in range(flat.depth):
+            go_left = x[row_base + flat.feature[node]] <= flat.threshold[node]
+            node = np.where(go_left, flat.left[node], flat.right[node])
+        return flat.value[node]
 
     def contributions(self, x32: np.ndarray, learning_rate: float) -> np.ndarray:
         """Per-feature credits of the ensemble's log-odds, every tree walked at once.

@@ -217,3 +217,28 @@ def test_stacked_credits_equal_tree_by_tree_credits(labeled_table: tuple,
     monkeypatch.setattr(ml, "LEAF_WALK_CELLS", 5 * len(fusion.trees))  # blocks of 5 rows
     blocked = ml.boosted_contributions(fusion.trees, z, fusion.learning_rate)
     np.testing.assert_allclose(blocked, one_by_one, rtol=0, atol=1e-12)
+
+
+def test_flat_leaf_walk_matches_each_tree_on_uneven_trees_and_nan() -> None:
+    """Stacked trees of different depths (a stump, a lone leaf, a lopsided chain) give
+    each tree's own leaves, NaN going right as in ``TreeArrays.predict``."""
+    from botcomments.ml import TreeArrays, TreeStack
+
+    def tree(left: list[int], right: list[int], feature: list[int], threshold: list[float],
+             value: list[float]) -> TreeArrays:
+        return TreeArrays(np.array(left), np.array(right), np.array(feature),
+                          np.array(threshold), np.array(value))
+
+    trees = [
+        tree([-1], [-1], [0], [0.0], [0.25]),                       # a lone leaf
+        tree([1, -1, -1], [2, -1, -1], [1, 0, 0], [0.5, 0, 0], [0, -1.0, 1.0]),
+        tree([1, -1, 3, -1, -1], [2, -1, 4, -1, -1], [0, 0, 2, 0, 0],   # right-deep chain
+             [0.0, 0, -0.5, 0, 0], [0, 2.0, 0, 3.0, 4.0]),
+    ]
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(64, 3)).astype(np.float32)
+    x[rng.random(x.shape) < 0.2] = np.nan
+    leaves = TreeStack.of(trees).leaf_values(x)
+    for i, t in enumerate(trees):
+        np.testing.assert_array_equal(leaves[:, i], t.predict(x))
+    assert set(np.unique(leaves[:, 2])) == {2.0, 3.0, 4.0}
