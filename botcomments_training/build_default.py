@@ -66,6 +66,7 @@ from botcomments.simulate.engine import simulate_to_file
 from botcomments.text.normalize import Normalizer
 from botcomments_training.config import TrainConfig
 from botcomments_training.data import LabeledData
+from botcomments_training.distill import teacher_bot_scores
 from botcomments_training.finetune import fine_tune
 from botcomments_training.model_card import write_model_card
 from botcomments_training.realchat import (
@@ -129,6 +130,9 @@ class BuildConfig:
         chat_max_fpr: Threshold rule on held-out real danmaku: largest share flagged.
         chat_max_bucket_fpr: ... and largest share flagged in any length bucket.
         eval_per_corpus: Lines sampled per eval danmaku corpus for the card's figures.
+        teacher: Model folder whose probabilities the new model is distilled from
+            (:mod:`botcomments_training.distill`; usually the base, with
+            ``train.keep_layers`` for a shallower student); None = hard labels only.
         train: Fine-tuning configuration.
     """
 
@@ -146,6 +150,7 @@ class BuildConfig:
     chat_max_fpr: float = 0.01
     chat_max_bucket_fpr: float = 0.015
     eval_per_corpus: int = 50_000
+    teacher: str | None = None
     train: TrainConfig = field(default_factory=lambda: TrainConfig(epochs=3, batch_size=128))
 
 
@@ -632,9 +637,17 @@ def build(
     if cfg.base:
         base = str(shutil.copytree(cfg.base, work / "base"))
         data.info["description"] += f" Continued fine-tuning from `{cfg.base}`."
+    teacher_scores = None
+    if cfg.teacher and not cfg.skip_train:
+        teacher_scores = teacher_bot_scores(cfg.teacher, data.train.texts)
+        data.info["description"] += (
+            f" Distilled from `{Path(cfg.teacher).name}` (loss weight {cfg.train.distill_weight} "
+            "on its probabilities of the training rows)"
+            + (f", keeping its layers {cfg.train.keep_layers}." if cfg.train.keep_layers else "."))
     if not cfg.skip_train:
-        fine_tune(data.train, data.val, out, base, cfg.train, data.info)
-    clf = BotCommentClassifier.from_pretrained(out, device="cpu", quantize=True)
+        fine_tune(data.train, data.val, out, base, cfg.train, data.info,
+                  teacher_scores=teacher_scores)
+    clf = BotCommentClassifier.from_pretrained(out, device="cpu")  # the shipped precision
     val_reports = set_chat_threshold(clf, data.chat_heldout, data.val, cfg)
     held = evaluate_sets(clf, data.sets)
     real_chat = real_chat_report(clf, corpora, cfg.eval_per_corpus, cfg.seed)
@@ -668,8 +681,9 @@ def build(
     )
     settings.training["data"]["metrics_note"] = (
         "Held-out sets at the saved threshold, scored with the shipped configuration "
-        "(CPU, int8 dynamic quantisation); `validation` was used for early stopping; the "
-        "threshold comes from held-out real danmaku. A row marked "
+        "(CPU, the default precision: bf16 where the CPU computes it natively); "
+        "`validation` was used for early stopping; the threshold comes from held-out real "
+        "danmaku. A row marked "
         "(held-out-style run) comes from a separate model trained without that style. "
         + sim_chat_note(held["heldout_sim_rooms"])
     )
@@ -747,6 +761,14 @@ def main(argv: list[str] | None = None) -> int:
         help="real danmaku lines sampled per eval corpus for the card (0 = all)",
     )
     parser.add_argument("--patience", type=int, default=3, help="early-stopping patience")
+    parser.add_argument("--teacher", default=None,
+                        help="distil from this model folder's probabilities (e.g. the --base)")
+    parser.add_argument("--keep-layers", type=int, nargs="+", default=None,
+                        help="keep only these encoder layers of the base (a faster student)")
+    parser.add_argument("--distill-weight", type=float, default=0.5,
+                        help="share of the teacher's probabilities in the loss")
+    parser.add_argument("--normalizer-version", default=None,
+                        help="normaliser version to train on (default: the base's)")
     parser.add_argument(
         "--skip-train",
         action="store_true",
@@ -772,7 +794,10 @@ def main(argv: list[str] | None = None) -> int:
         n_ad_lines=args.ad_lines,
         eval_per_corpus=args.eval_per_corpus,
         skip_train=args.skip_train,
+        teacher=args.teacher,
     )
+    cfg.train.keep_layers, cfg.train.distill_weight = args.keep_layers, args.distill_weight
+    cfg.train.normalizer_version = args.normalizer_version
     if args.learning_rate:
         cfg.train.learning_rate = args.learning_rate
     cfg.train.epochs, cfg.train.device = args.epochs, args.device

@@ -76,6 +76,13 @@ class TrainConfig:
         num_threads: Torch CPU threads (0 = torch default).
         min_char_count: Minimum count for a character to join the built-in vocabulary.
         encoder: Size of the built-in encoder (ignored with a base model).
+        keep_layers: Indices of the base's encoder layers to keep (a shallower, faster
+            student; None keeps all).
+        distill_weight: Share of the teacher's probabilities in the loss when teacher
+            scores are given (:mod:`botcomments_training.distill`); the rest is the
+            hard-label loss.
+        normalizer_version: Normaliser version to train on (None: a botcomments base's
+            own version, else the current one).
 
     Raises:
         ValueError: On out-of-range values, with the fix.
@@ -100,10 +107,15 @@ class TrainConfig:
     num_threads: int = 0
     min_char_count: int = 2
     encoder: EncoderSize = field(default_factory=EncoderSize)
+    keep_layers: list[int] | None = None
+    distill_weight: float = 0.5
+    normalizer_version: str | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.encoder, dict):
             self.encoder = EncoderSize(**self.encoder)
+        if not 0.0 <= self.distill_weight <= 1.0:
+            raise ValueError(f"distill_weight={self.distill_weight} must lie in [0, 1]")
         if self.epochs < 1 or self.batch_size < 1:
             raise ValueError("epochs and batch_size must be at least 1")
         if not 0.0 < self.val_fraction < 1.0:

@@ -37,6 +37,7 @@ from botcomments.records import LABEL_NAMES
 from botcomments.text.normalize import NORMALIZER_VERSION, Normalizer
 from botcomments_training.config import TrainConfig
 from botcomments_training.data import LabeledData
+from botcomments_training.distill import distillation_loss, keep_encoder_layers
 from botcomments_training.encoder import build_encoder_model, load_base, resolve_device, set_seed
 from botcomments_training.model_card import write_model_card
 from botcomments_training.split import group_split
@@ -347,6 +348,7 @@ def fit(
     bot_id: int,
     cfg: TrainConfig,
     device: torch.device,
+    teacher_scores: np.ndarray | None = None,
 ) -> FitResult:
     """Train with AdamW + linear warm-up/decay, weighted loss and early stopping.
 
@@ -358,6 +360,8 @@ def fit(
         bot_id: Model label id of "bot".
         cfg: Config.
         device: Device.
+        teacher_scores: A teacher's P(bot) per training row: the loss then mixes them in
+            with ``cfg.distill_weight`` (:func:`~botcomments_training.distill.distillation_loss`).
 
     Returns:
         The best model (by validation PR-AUC), history, steps and seconds.
@@ -395,7 +399,12 @@ def fit(
                 device.type, dtype=torch.bfloat16, enabled=device.type == "cuda" and cfg.bf16
             ):
                 logits = model(**batch).logits
-            loss = loss_fn(logits.float(), target)
+            if teacher_scores is None:
+                loss = loss_fn(logits.float(), target)
+            else:
+                soft = torch.as_tensor(teacher_scores[idx], device=device)
+                loss = distillation_loss(logits.float(), target, soft, bot_id,
+                                         cfg.distill_weight, loss_fn)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()
@@ -440,6 +449,7 @@ def fine_tune(
     cfg: TrainConfig | None = None,
     data_info: dict[str, Any] | None = None,
     base_lr: bool = False,
+    teacher_scores: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """Fine-tune and write a complete model folder.
 
@@ -452,14 +462,19 @@ def fine_tune(
         data_info: Free-form description of the data for the model card.
         base_lr: With a ``base``, replace ``cfg.learning_rate`` by
             :func:`base_learning_rate` of the loaded base.
+        teacher_scores: A teacher's P(bot) per ``train`` row, to distil from (see
+            :func:`fit`); with ``cfg.keep_layers`` this trains a shallower student.
 
     Returns:
         The validation report (also saved in ``botcomments.json`` and ``eval_report.json``).
 
     Raises:
-        ValueError: If the training data has a single class.
+        ValueError: If the training data has a single class, or ``teacher_scores`` does
+            not match ``train``.
     """
     cfg = cfg or TrainConfig()
+    if teacher_scores is not None and len(teacher_scores) != len(train):
+        raise ValueError(f"{len(teacher_scores)} teacher scores for {len(train)} training rows")
     set_seed(cfg.seed)
     if cfg.num_threads:
         torch.set_num_threads(cfg.num_threads)
@@ -468,13 +483,18 @@ def fine_tune(
             train.texts, train.rooms, cfg.val_fraction, cfg.seed, train.labels
         )
         train, validation = train.subset(train_idx), train.subset(val_idx)
+        if teacher_scores is not None:
+            teacher_scores = np.asarray(teacher_scores)[train_idx]
         logger.info("group split: %d train / %d validation rows", len(train), len(validation))
     if len(set(train.labels)) < 2:
         raise ValueError("training data has one class only; add human (0) and bot (1) rows")
     device = resolve_device(cfg.device)
-    normalizer = Normalizer(base_normalizer_version(base))  # raises when unsupported
+    normalizer = Normalizer(cfg.normalizer_version or base_normalizer_version(base))
     train_norm = [n.text for n in normalizer.normalize_batch(train.texts)]
-    model, tokenizer, norm_version = prepare_model(train_norm, base, cfg)
+    model, tokenizer, _ = prepare_model(train_norm, base, cfg)
+    norm_version = normalizer.version
+    if cfg.keep_layers:
+        model = keep_encoder_layers(model, cfg.keep_layers)
     if base_lr and base is not None:
         cfg = dataclasses.replace(cfg, learning_rate=base_learning_rate(model))
         logger.info("fine-tuning %s at learning rate %g", base, cfg.learning_rate)
@@ -483,7 +503,8 @@ def fine_tune(
     bot_id = label_ids(model)[LABEL_NAMES[1]]
     enc_train = encode(train_norm, _model_labels(model, train.labels), tokenizer, cfg.max_length)
     enc_val = encode(val_norm, _model_labels(model, validation.labels), tokenizer, cfg.max_length)
-    result = fit(model, enc_train, enc_val, pad_id, bot_id, cfg, device)
+    soft = None if teacher_scores is None else np.asarray(teacher_scores, dtype=np.float32)
+    result = fit(model, enc_train, enc_val, pad_id, bot_id, cfg, device, soft)
     probs = predict_encoded(result.model, enc_val, pad_id, device)[:, bot_id]
     y_val = np.asarray(validation.labels)
     warn_small_validation(y_val)
