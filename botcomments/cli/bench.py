@@ -71,7 +71,7 @@ def _rate(n: int, seconds: float) -> str:
 
 
 def bench_text_model(model_dir: Path, texts: Sequence[str], pipeline_n: int,
-                     device: str | None = None, batch_size: int = 128,
+                     device: str | None = None, batch_size: int | None = None,
                      precision: str | None = None) -> None:
     """Print the scorer's text path vs the plain transformers pipeline on the same texts.
 
@@ -81,7 +81,8 @@ def bench_text_model(model_dir: Path, texts: Sequence[str], pipeline_n: int,
         pipeline_n: How many of them the plain pipeline gets.
         device: Device of the scorer's text model (None = auto). The pipeline keeps
             its own defaults.
-        batch_size: Texts per forward pass of the scorer's text model.
+        batch_size: Most texts per forward pass of the scorer's text model (None: the
+            device's default).
         precision: The scorer's text-model precision (None = default).
     """
     from transformers import pipeline
@@ -91,7 +92,8 @@ def bench_text_model(model_dir: Path, texts: Sequence[str], pipeline_n: int,
     subset = list(texts[:pipeline_n])
     model = BotCommentClassifier.from_pretrained(model_dir, device=device, batch_size=batch_size,
                                                  precision=precision)
-    print(f"scorer text model on {model.device}, {model.precision}, batch size {batch_size}")
+    print(f"scorer text model on {model.device}, {model.precision}, batch size "
+          f"{model.batch_size}")
     t0 = time.perf_counter()
     model.bot_scores(subset)
     ours = time.perf_counter() - t0

@@ -120,7 +120,7 @@ def _progress(items: Iterable[Comment], enabled: bool) -> Iterator[Comment]:
 
 
 def add_device_options(p: argparse.ArgumentParser) -> None:
-    """Add ``--device`` and ``--batch-size`` (text model placement) to a subcommand.
+    """Add ``--device``, ``--batch-size`` and ``--precision`` (text model) to a subcommand.
 
     Args:
         p: The subcommand's parser.
@@ -128,13 +128,13 @@ def add_device_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--device", default=None,
                    help="torch device of the text model, e.g. cpu, cuda, cuda:1 "
                    "(default: cuda when available, else cpu)")
-    p.add_argument("--batch-size", type=int, default=128,
-                   help="texts per forward pass of the text model (default 128; larger "
-                   "pays on a GPU)")
+    p.add_argument("--batch-size", type=int, default=None,
+                   help="most texts per forward pass of the text model (default 128 on "
+                   "CPU, 1024 on CUDA)")
     p.add_argument("--precision", choices=("int8", "bf16", "fp32"), default=None,
-                   help="text-model precision (default: bf16 on CPUs that compute it "
-                   "natively, else fp32; fp32 on a GPU); a score moves with its batch by "
-                   "<= 3e-7 in fp32, 0 in bf16, ~0.06 in int8")
+                   help="text-model precision (default: bf16 on CUDA and on CPUs that "
+                   "compute it natively, else fp32); on CPU a score moves with its batch by "
+                   "<= 3e-7 in fp32, 0 in bf16, ~0.06 in int8 (not measured on a GPU)")
 
 
 def build_scorer(args: argparse.Namespace) -> Scorer | None:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import copy
 import logging
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from transformers import (
     PreTrainedTokenizerBase,
 )
 
+from botcomments.model.feeder import FEED_AHEAD, pin, prefetch, to_device, to_host_later
 from botcomments.model.settings import ModelSettings, library_versions
 from botcomments.records import LABEL_NAMES
 from botcomments.text.normalize import NORMALIZER_VERSION, Normalizer
@@ -132,21 +134,69 @@ def default_precision(device: torch.device, quantize: bool | None = None) -> str
     this project's AMX machines
     bf16 matched int8's speed (real-background benchmark 1,868 vs 2,087 comments/s on runs
     whose rules-only rates differed by 15 %) with the same accuracy. ``quantize=True``
-    still selects int8 (fast on CPUs without bf16, but batch-dependent). GPU: fp32.
+    still selects int8 (fast on CPUs without bf16, but batch-dependent). CUDA: bf16, the
+    tensor cores' fast dense format (not yet measured on a GPU in this project: speed,
+    and whether a score moves with its batch there). Other devices: fp32.
 
     Args:
-        device: Inference device.
+        device: Inference device (only its type matters).
         quantize: The legacy switch (True: int8, False: fp32, None: decide here).
 
     Returns:
         One of :data:`PRECISIONS`.
+
+    Example:
+        >>> default_precision(torch.device("cuda"))
+        'bf16'
     """
     if quantize is not None:
         return "int8" if quantize else "fp32"
+    if device.type == "cuda":
+        return "bf16"
     if device.type != "cpu":
         return "fp32"
     return "bf16" if torch.backends.mkldnn.is_available() and \
         torch.ops.mkldnn._is_mkldnn_bf16_supported() else "fp32"
+
+
+CPU_BATCH_SIZE = 128
+"""Default texts per forward pass on the CPU."""
+CUDA_BATCH_SIZE = 1024
+"""Default texts per forward pass on a CUDA device: a batch of the shipped model's short
+comments is a few thousand tokens, small work for a GPU per kernel launch (unmeasured)."""
+
+
+def default_batch_size(device: torch.device) -> int:
+    """Texts per forward pass when none is asked for.
+
+    Args:
+        device: Inference device (only its type matters).
+
+    Returns:
+        :data:`CUDA_BATCH_SIZE` on CUDA, else :data:`CPU_BATCH_SIZE`.
+
+    Example:
+        >>> default_batch_size(torch.device("cpu")), default_batch_size(torch.device("cuda"))
+        (128, 1024)
+    """
+    return CUDA_BATCH_SIZE if device.type == "cuda" else CPU_BATCH_SIZE
+
+
+@dataclass(frozen=True)
+class PreparedBatch:
+    """A batch's host-side model inputs, ready to be copied to the device.
+
+    Attributes:
+        texts: Original indices of the batch's texts (its first ``len(texts)`` rows).
+        n_rows: Rows the forward pass computes (bf16 adds copies of the first text).
+        inputs: ``input_ids`` and ``attention_mask`` (pinned for CUDA).
+        owner: For windowed batches, the row of ``texts`` each window belongs to.
+    """
+
+    texts: list[int]
+    n_rows: int
+    inputs: dict[str, torch.Tensor]
+    owner: np.ndarray | None
 
 
 def quantize_for_cpu(model: PreTrainedModel) -> torch.nn.Module:
@@ -205,12 +255,18 @@ class BotCommentClassifier:
         tokenizer: Its tokenizer.
         settings: Project settings saved with the model.
         device: Torch device for inference.
-        batch_size: Texts per forward pass.
+        batch_size: Most texts per forward pass (default: :func:`default_batch_size`).
         quantize: True: int8 dynamic quantisation (CPU only); False: fp32; None: see
             :func:`default_precision`.
         precision: ``int8``, ``bf16`` or ``fp32`` (overrides ``quantize``); bf16 and
             fp32 pad each text to a length that depends on the text alone (the next
             power of two), so a score does not depend on its batch.
+
+    Attributes:
+        feed_ahead: Batches built by worker threads ahead of the one being computed
+            (:func:`botcomments.model.feeder.prefetch`); 0 builds each batch when it is
+            needed. Default :data:`~botcomments.model.feeder.FEED_AHEAD` off the CPU, 0
+            on it. Scores are the same either way.
 
     Raises:
         ValueError: If the model's labels do not include "bot", or on an unknown
@@ -223,15 +279,16 @@ class BotCommentClassifier:
         tokenizer: PreTrainedTokenizerBase,
         settings: ModelSettings,
         device: str | torch.device | None = None,
-        batch_size: int = 128,
+        batch_size: int | None = None,
         quantize: bool | None = None,
         precision: str | None = None,
     ) -> None:
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.settings = settings
-        self.batch_size = batch_size
         self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+        self.batch_size = batch_size or default_batch_size(self.device)
+        self.feed_ahead = 0 if self.device.type == "cpu" else FEED_AHEAD
         self.id2label: dict[int, str] = {
             int(k): v for k, v in (model.config.id2label or {}).items()
         }
@@ -261,7 +318,7 @@ class BotCommentClassifier:
         cls,
         path: str | Path,
         device: str | torch.device | None = None,
-        batch_size: int = 128,
+        batch_size: int | None = None,
         quantize: bool | None = None,
         precision: str | None = None,
     ) -> BotCommentClassifier:
@@ -270,7 +327,7 @@ class BotCommentClassifier:
         Args:
             path: Model folder (Hugging Face layout plus ``botcomments.json``).
             device: Torch device (default: cuda when available, else cpu).
-            batch_size: Texts per forward pass.
+            batch_size: Most texts per forward pass (default: :func:`default_batch_size`).
             quantize: True: int8, False: fp32, None: :func:`default_precision`.
             precision: ``int8``, ``bf16`` or ``fp32`` (overrides ``quantize``).
 
@@ -359,7 +416,10 @@ class BotCommentClassifier:
         """Class probabilities of texts already normalised with :attr:`normalizer_version`.
 
         A scorer that normalised its comments for the detectors passes the normal forms
-        here instead of normalising them a second time.
+        here instead of normalising them a second time. Each text is tokenised once;
+        batches of one padded length are built (by worker threads when
+        :attr:`feed_ahead` > 0) and computed in turn, each launched before the previous
+        one's result is collected.
 
         Args:
             normal_forms: Normal forms (``Normalizer(self.normalizer_version)``).
@@ -373,17 +433,46 @@ class BotCommentClassifier:
         norm = [self._readable_part(t) for t in check_texts(normal_forms)]
         out = np.zeros((len(norm), len(self.id2label)), dtype=np.float32)
         ids = self._token_ids(norm)
-        for batch, pad_to in self._batches(norm, ids):
-            rows = batch + [batch[0]] * (
-                -len(batch) % BF16_ROW_MULTIPLE if self.precision == "bf16" else 0)
-            enc = self._inputs(rows, norm, ids, pad_to)
-            owner = enc.pop("overflow_to_sample_mapping", None)
-            enc = {k: v.to(self.device) for k, v in enc.items() if k != "token_type_ids"}
-            probs = torch.softmax(self._runner(**enc).logits.float(), dim=-1).cpu().numpy()
-            if owner is not None:
-                probs = most_bot_like(probs, owner.numpy(), len(rows), self.bot_index)
-            out[batch] = probs[: len(batch)]
+
+        def build(job: tuple[list[int], int | None]) -> PreparedBatch:
+            return self._prepare(job[0], job[1], norm, ids)
+
+        running: tuple[PreparedBatch, Callable[[], np.ndarray]] | None = None
+        for batch in prefetch(build, self._batches(norm, ids), self.feed_ahead):
+            launched = (batch, self._launch(batch))
+            if running is not None:
+                self._collect(*running, out)
+            running = launched
+        if running is not None:
+            self._collect(*running, out)
         return out
+
+    def _prepare(self, texts: list[int], pad_to: int | None, norm: list[str],
+                 ids: list[list[int]]) -> PreparedBatch:
+        """Host-side inputs of one batch (row padding for bf16, pinned for CUDA); safe
+        to call from a worker thread."""
+        rows = texts + [texts[0]] * (
+            -len(texts) % BF16_ROW_MULTIPLE if self.precision == "bf16" else 0)
+        enc = self._inputs(rows, norm, ids, pad_to)
+        owner = enc.get("overflow_to_sample_mapping")
+        inputs = {k: enc[k] for k in ("input_ids", "attention_mask")}
+        return PreparedBatch(texts, len(rows), pin(inputs, self.device),
+                             None if owner is None else owner.numpy())
+
+    def _launch(self, batch: PreparedBatch) -> Callable[[], np.ndarray]:
+        """Copy a batch to the device and queue its forward pass; returns the collector
+        of its softmax probabilities (one row per model row)."""
+        logits = self._runner(**to_device(batch.inputs, self.device)).logits
+        return to_host_later(torch.softmax(logits.float(), dim=-1))
+
+    def _collect(self, batch: PreparedBatch, probs: Callable[[], np.ndarray],
+                 out: np.ndarray) -> None:
+        """Write a computed batch's probabilities into ``out`` at its texts' rows (the
+        most bot-like window of a windowed text)."""
+        rows = probs()
+        if batch.owner is not None:
+            rows = most_bot_like(rows, batch.owner, batch.n_rows, self.bot_index)
+        out[batch.texts] = rows[: len(batch.texts)]
 
     def _token_ids(self, norm: list[str]) -> list[list[int]]:
         """Token ids of every text with special tokens, untruncated: tokenised once, they
@@ -419,17 +508,17 @@ class BotCommentClassifier:
         """Model inputs of a batch: padded straight from the token ids when every row fits
         in ``max_length`` (the same tensors the tokenizer would build, without tokenising
         again), else through the tokenizer (truncation or overlapping windows)."""
-        lengths = [len(ids[i]) for i in rows]
-        if max(lengths) > self.settings.max_length or self.tokenizer.padding_side != "right":
+        lengths = np.array([len(ids[i]) for i in rows])
+        longest = int(lengths.max())
+        if longest > self.settings.max_length or self.tokenizer.padding_side != "right":
             return self._encode([norm[i] for i in rows], pad_to)
-        width = max(lengths) if pad_to is None else -(-max(lengths) // pad_to) * pad_to
-        input_ids = torch.full((len(rows), width), self.tokenizer.pad_token_id,
-                               dtype=torch.long)
-        mask = torch.zeros((len(rows), width), dtype=torch.long)
-        for r, (i, n) in enumerate(zip(rows, lengths, strict=True)):
-            input_ids[r, :n] = torch.tensor(ids[i], dtype=torch.long)
-            mask[r, :n] = 1
-        return {"input_ids": input_ids, "attention_mask": mask}
+        width = longest if pad_to is None else -(-longest // pad_to) * pad_to
+        mask = np.arange(width) < lengths[:, None]
+        input_ids = np.full((len(rows), width), self.tokenizer.pad_token_id, dtype=np.int64)
+        input_ids[mask] = np.fromiter((t for i in rows for t in ids[i]), np.int64,
+                                      int(lengths.sum()))  # row-major, as the mask is
+        return {"input_ids": torch.from_numpy(input_ids),
+                "attention_mask": torch.from_numpy(mask.astype(np.int64))}
 
     def _readable_part(self, text: str) -> str:
         """Cut a normal form to what ``max_windows`` windows can hold (a token is at

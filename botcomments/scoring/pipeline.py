@@ -394,7 +394,7 @@ class Scorer:
         path: str | Path,
         threshold: float | None = None,
         device: str | None = None,
-        batch_size: int = 128,
+        batch_size: int | None = None,
         precision: str | None = None,
         **kwargs: Any,
     ) -> Scorer:
@@ -406,7 +406,8 @@ class Scorer:
             threshold: Decision threshold (default: the combiner's).
             device: Torch device of the text model (default: cuda when available, else
                 cpu; precision per ``BotCommentClassifier``).
-            batch_size: Texts per forward pass of the text model (larger pays on a GPU).
+            batch_size: Most texts per forward pass of the text model (default 128 on
+                CPU, 1024 on CUDA: ``BotCommentClassifier``).
             precision: Text-model precision (``int8``, ``bf16``, ``fp32``; default:
                 ``botcomments.model.classifier.default_precision``).
             **kwargs: Passed to ``Scorer``.
