@@ -36,8 +36,9 @@ FEED_AHEAD = 3
 FEED_WORKERS = 1
 """Worker threads building batches. One: a Hugging Face fast tokenizer keeps its truncation
 and padding settings as state on one Rust object, which two threads reconfiguring it at once
-would race on ("Already borrowed"); it already spreads a batch over the cores itself, and
-padding token ids is numpy work of well under a millisecond per batch."""
+would race on ("Already borrowed"). The work per batch is small: padding 1,024 texts' token
+ids to 16 took 0.5 ms (numpy, measured on CPU); only texts longer than ``max_length`` go
+through the tokenizer again, for their windows."""
 
 
 def prefetch(build: Callable[[T], R], jobs: Iterable[T], ahead: int = FEED_AHEAD,
