@@ -480,7 +480,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         help="torch CPU threads of the text model (default: half the cores, at "
                         "most 4, so a shared machine is not oversubscribed: %(default)s)")
     parser.add_argument("--precision", choices=("int8", "bf16", "fp32"), default=None,
-                        help="text-model precision of the fused scorer (default: int8 on CPU)")
+                        help="text-model precision of the fused scorer (default: the "
+                             "scorer's, bf16 where the CPU computes it natively, else fp32)")
     parser.add_argument("--per-room", action="store_true", help="print the per-room table")
     parser.add_argument("--sessions", action="store_true",
                         help="instead of cut rooms with bots, score each whole real session "

@@ -67,7 +67,7 @@ from botcomments.text.normalize import Normalizer
 from botcomments_training.config import TrainConfig
 from botcomments_training.data import LabeledData
 from botcomments_training.distill import teacher_bot_scores
-from botcomments_training.finetune import fine_tune
+from botcomments_training.finetune import card_name, fine_tune
 from botcomments_training.model_card import write_model_card
 from botcomments_training.realchat import (
     balance_lengths,
@@ -636,12 +636,12 @@ def build(
     base = None
     if cfg.base:
         base = str(shutil.copytree(cfg.base, work / "base"))
-        data.info["description"] += f" Continued fine-tuning from `{cfg.base}`."
+        data.info["description"] += f" Continued fine-tuning from `{card_name(cfg.base)}`."
     teacher_scores = None
     if cfg.teacher and not cfg.skip_train:
         teacher_scores = teacher_bot_scores(cfg.teacher, data.train.texts)
         data.info["description"] += (
-            f" Distilled from `{Path(cfg.teacher).name}` (loss weight {cfg.train.distill_weight} "
+            f" Distilled from `{card_name(cfg.teacher)}` (loss weight {cfg.train.distill_weight} "
             "on its probabilities of the training rows)"
             + (f", keeping its layers {cfg.train.keep_layers}." if cfg.train.keep_layers else "."))
     if not cfg.skip_train:
@@ -658,7 +658,7 @@ def build(
     if cfg.skip_train:
         command = f"{trained_by(out)}; then {command}"
     elif cfg.base:  # fine_tune saw the scratch copy
-        settings.training["base"] = f"{cfg.base} (continued fine-tuning)"
+        settings.training["base"] = f"{card_name(cfg.base)} (continued fine-tuning)"
     if cfg.skip_train:  # the data description of this run replaces the old one
         settings.training["data"].update(data.info)
     settings.training["data"]["threshold_rule"] = (

@@ -202,9 +202,16 @@ def base_normalizer_version(base: str | None) -> str:
     return saved.normalizer_version if saved else NORMALIZER_VERSION
 
 
-def _base_name(base: str | None) -> str:
-    """How the card names the base: a hub name as given, a local folder by its name only
-    (a card must not carry the trainer's absolute paths)."""
+def card_name(base: str | None) -> str:
+    """How a model card names a base or teacher: a hub name as given, a local folder by
+    its name only (a card must not carry the trainer's paths).
+
+    Args:
+        base: Hub name or local folder, or None for the built-in encoder.
+
+    Returns:
+        The name to print.
+    """
     if base is None:
         return "built-in char-level BERT"
     return Path(base).name if Path(base).is_dir() else base
@@ -520,7 +527,7 @@ def fine_tune(
     tokenizer.model_max_length = cfg.max_length
     tokenizer.save_pretrained(folder)
     training_info = {
-        "base": _base_name(base),
+        "base": card_name(base),
         "config": cfg.to_dict(),
         "n_train": len(train),
         "n_validation": len(validation),
