@@ -39,7 +39,7 @@ from real_rooms import (
 )
 from sklearn.metrics import f1_score
 
-from botcomments.fusion.features import FeatureTable, select_features
+from botcomments.fusion.features import DEFAULT_FEATURE_SET, FeatureTable, select_features
 from botcomments.fusion.learned import LearnedFusion
 from botcomments.model.classifier import BotCommentClassifier
 from botcomments.quantify import estimate_authenticity
@@ -87,7 +87,7 @@ def fit_without(fit: TrainingTable, cal: TrainingTable, held: str | None) -> Lea
     drop = f"bot_{held}"
     fit_k, cal_k = subset(fit, fit.personas != drop), subset(cal, cal.personas != drop)
     fusion, _ = fit_with_rates(fit_k, kind="gbdt", max_fpr=SHIPPED_MAX_FPR, gbdt=SHIPPED_GBDT,
-                               features=select_features(fit_k.features.names, "pattern"),
+                               features=select_features(fit_k.features.names, DEFAULT_FEATURE_SET),
                                cap_personas=(REAL_PERSONA,))
     attach_room_models(fusion, cal_k, np.array([r.rsplit("-", 1)[0] for r in cal_k.rooms]))
     return fusion

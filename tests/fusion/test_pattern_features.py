@@ -99,14 +99,17 @@ def test_assemble_adds_patterns_only_with_users_and_times() -> None:
 @pytest.mark.parametrize(
     ("feature_set", "kept"),
     [
-        ("all", ["text.p_bot", "acct.max_dup_cluster_size", "dup.cluster_delay_s"]),
-        ("pattern", ["text.p_bot", "dup.cluster_delay_s"]),
-        ("text", ["text.p_bot"]),
+        ("all", ["text.p_bot", "acct.text_max", "acct.text_mean", "acct.max_dup_cluster_size",
+                 "dup.cluster_delay_s"]),
+        ("pattern", ["text.p_bot", "acct.text_max", "acct.text_mean", "dup.cluster_delay_s"]),
+        ("counted", ["text.p_bot", "acct.text_mean", "dup.cluster_delay_s"]),
+        ("text", ["text.p_bot", "acct.text_max", "acct.text_mean"]),
         ("base", ["text.p_bot"]),
     ],
 )
 def test_select_features(feature_set: str, kept: list[str]) -> None:
-    names = ["text.p_bot", "acct.max_dup_cluster_size", "dup.cluster_delay_s"]
+    names = ["text.p_bot", "acct.text_max", "acct.text_mean", "acct.max_dup_cluster_size",
+             "dup.cluster_delay_s"]
     assert list(select_features(names, feature_set)) == kept
 
 
