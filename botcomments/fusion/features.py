@@ -101,28 +101,18 @@ CROWD_MIN_USERS = 3
 """Distinct accounts that make a near-duplicate cluster a crowd line."""
 DELAY_WINDOW_S = 30.0
 """Look-back window of ``dup.cluster_delay_s``."""
-LOCAL_TEXT_MAX = "acct.text_max_near"
-"""The account's highest text score among its comments within :data:`LOCAL_WINDOW_S` of
-this one (:func:`local_text_max`)."""
-LOCAL_WINDOW_S = 120.0
-"""Half-width of the window of :data:`LOCAL_TEXT_MAX`: a bot account's ad and the filler
-lines around it fall within it; a real regular's one bot-like line taints only the lines
-they post within two minutes of it, not a whole session's."""
 FEATURE_SETS: dict[str, tuple[str, ...]] = {
     "base": ACCOUNT_TEXT_FEATURES + CLUSTER_TEXT_FEATURES + ACCOUNT_EVIDENCE_FEATURES
-    + PATTERN_FEATURES + (LOCAL_TEXT_MAX,),
-    "text": (*ACCOUNT_EVIDENCE_FEATURES, *PATTERN_FEATURES, LOCAL_TEXT_MAX),
-    "pattern": (*ACCOUNT_EVIDENCE_FEATURES, LOCAL_TEXT_MAX),
-    "counted": (*ACCOUNT_EVIDENCE_FEATURES, "acct.text_max", LOCAL_TEXT_MAX),
-    "local": (*ACCOUNT_EVIDENCE_FEATURES, "acct.text_max"),
+    + PATTERN_FEATURES,
+    "text": ACCOUNT_EVIDENCE_FEATURES + PATTERN_FEATURES,
+    "pattern": ACCOUNT_EVIDENCE_FEATURES,
+    "counted": (*ACCOUNT_EVIDENCE_FEATURES, "acct.text_max"),
     "all": (),
 }
 """Combiner feature set name -> the aggregates it leaves out: ``base`` = detectors +
 normaliser + text score only, ``text`` = plus the account/cluster text aggregates,
 ``pattern`` = plus the posting-pattern features, ``counted`` = ``pattern`` without the
-account's highest text score, ``local`` = ``counted`` plus the account's highest text score
-within two minutes (:data:`LOCAL_TEXT_MAX`), ``all`` = plus the per-account
-detector-evidence maxima.
+account's highest text score, ``all`` = plus the per-account detector-evidence maxima.
 
 ``counted`` keeps only account text aggregates that do not grow with the account's number
 of comments (mean, share above the threshold, mean of the others): the highest of n scores
@@ -551,68 +541,6 @@ def pattern_features(
                         np.stack([smallest, crowd, delay], axis=1).astype(np.float32))
 
 
-def local_text_max(user_ids: Sequence[str | None], timestamps: Sequence[float | None] | np.ndarray,
-                   text_scores: np.ndarray, window_s: float = LOCAL_WINDOW_S) -> np.ndarray:
-    """Each comment's account's highest text score within ``window_s`` seconds of it.
-
-    A guest (no ``user_id``) or a comment without a timestamp is alone in its window (its
-    own score). Range maxima over the rows sorted by (account, time) come from a sparse
-    table, so a slice costs O(n log n).
-
-    Args:
-        user_ids: Account per row (None for guests).
-        timestamps: Unix seconds per row (None/NaN when unknown).
-        text_scores: Text-model score per row.
-        window_s: Half-width of the window in seconds.
-
-    Returns:
-        Float array ``(n,)``.
-
-    Raises:
-        ValueError: If the lengths differ.
-
-    Example:
-        >>> local_text_max(["a", "a", "a", None], [0, 100, 500, 0],
-        ...                np.array([0.9, 0.1, 0.2, 0.3]), 120).tolist()
-        [0.9, 0.9, 0.2, 0.3]
-    """
-    scores = np.asarray(text_scores, dtype=np.float64)
-    n = len(scores)
-    if len(user_ids) != n or len(timestamps) != n:
-        raise ValueError(f"{len(user_ids)} user ids / {len(timestamps)} timestamps for {n} scores")
-    if n == 0:
-        return scores.copy()
-    ts = np.array([np.nan if t is None else t for t in timestamps], dtype=np.float64)
-    codes = _group_codes(user_ids)
-    alone = (codes < 0) | np.isnan(ts)
-    codes = np.where(alone, codes.max(initial=-1) + 1 + np.arange(n), codes)
-    ts = np.where(alone, 0.0, ts)
-    ts = ts - ts.min()
-    span = ts.max() + 2 * window_s + 1.0
-    key = codes * span + ts  # rows of one account are contiguous once sorted, windows stay inside
-    order = np.argsort(key, kind="stable")
-    sorted_key, sorted_scores = key[order], scores[order]
-    lo = np.searchsorted(sorted_key, sorted_key - window_s, side="left")
-    hi = np.searchsorted(sorted_key, sorted_key + window_s, side="right")
-    out = np.empty(n)
-    out[order] = _range_max(sorted_scores, lo, hi)
-    return out
-
-
-def _range_max(values: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """``max(values[lo[i]:hi[i]])`` for every i (non-empty ranges), by a sparse table."""
-    table = [values]
-    while (1 << len(table)) <= len(values):
-        prev, half = table[-1], 1 << (len(table) - 1)
-        table.append(np.maximum(prev[:-half], prev[half:]))
-    level = np.floor(np.log2(hi - lo)).astype(np.int64)
-    out = np.empty(len(lo))
-    for k in np.unique(level):
-        rows = level == k
-        out[rows] = np.maximum(table[k][lo[rows]], table[k][hi[rows] - (1 << k)])
-    return out
-
-
 def assemble_features(
     outputs: Sequence[DetectorOutput],
     normalized: Sequence[NormalizedText],
@@ -666,8 +594,5 @@ def assemble_features(
     extra = [account_evidence_features(user_ids, table)]
     if timestamps is not None:
         extra.append(pattern_features(user_ids, timestamps, table, outputs))
-        if text_scores is not None:
-            extra.append(FeatureTable((LOCAL_TEXT_MAX,), local_text_max(
-                user_ids, timestamps, np.asarray(text_scores)).astype(np.float32)[:, None]))
     return FeatureTable(table.names + tuple(n for t in extra for n in t.names),
                         np.concatenate([table.values] + [t.values for t in extra], axis=1))

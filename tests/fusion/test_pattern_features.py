@@ -99,18 +99,17 @@ def test_assemble_adds_patterns_only_with_users_and_times() -> None:
 @pytest.mark.parametrize(
     ("feature_set", "kept"),
     [
-        ("pattern", ["text.p_bot", "acct.text_max", "acct.text_mean", "dup.cluster_delay_s"]),
         ("all", ["text.p_bot", "acct.text_max", "acct.text_mean", "acct.max_dup_cluster_size",
-                 "dup.cluster_delay_s", "acct.text_max_near"]),
+                 "dup.cluster_delay_s"]),
+        ("pattern", ["text.p_bot", "acct.text_max", "acct.text_mean", "dup.cluster_delay_s"]),
         ("counted", ["text.p_bot", "acct.text_mean", "dup.cluster_delay_s"]),
-        ("local", ["text.p_bot", "acct.text_mean", "dup.cluster_delay_s", "acct.text_max_near"]),
         ("text", ["text.p_bot", "acct.text_max", "acct.text_mean"]),
         ("base", ["text.p_bot"]),
     ],
 )
 def test_select_features(feature_set: str, kept: list[str]) -> None:
     names = ["text.p_bot", "acct.text_max", "acct.text_mean", "acct.max_dup_cluster_size",
-             "dup.cluster_delay_s", "acct.text_max_near"]
+             "dup.cluster_delay_s"]
     assert list(select_features(names, feature_set)) == kept
 
 
@@ -128,33 +127,3 @@ def test_shipped_combiner_uses_the_default_set() -> None:
     assert set(shipped.feature_names) == set(
         select_features(shipped.feature_names + ACCOUNT_EVIDENCE_FEATURES))
     assert set(PATTERN_FEATURES) <= set(shipped.feature_names)
-
-
-@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c", None]),
-                          st.one_of(st.none(), st.integers(0, 900)),
-                          st.floats(0, 1)), max_size=40))
-def test_local_text_max_equals_the_windowed_maximum(rows: list) -> None:
-    """Same as a brute-force maximum over the account's comments within the window; a
-    guest or a comment without a time is alone."""
-    from botcomments.fusion.features import local_text_max
-
-    users = [u for u, _, _ in rows]
-    times = [t for _, t, _ in rows]
-    scores = np.array([p for _, _, p in rows])
-    got = local_text_max(users, times, scores, 120.0)
-    for i, (u, t, p) in enumerate(rows):
-        near = [q for v, w, q in rows if u is not None and t is not None and v == u
-                and w is not None and abs(w - t) <= 120]
-        assert got[i] == (max(near) if near else p)
-
-
-def test_local_text_max_is_a_feature_only_with_times_and_scores() -> None:
-    from botcomments.fusion.features import LOCAL_TEXT_MAX
-
-    normalized = [normalize(t) for t in ("x", "y")]
-    with_times = assemble_features([], normalized, text_scores=np.array([0.9, 0.1]),
-                                   user_ids=["a", "a"], timestamps=[0.0, 500.0])
-    assert with_times.column(LOCAL_TEXT_MAX).tolist() == pytest.approx([0.9, 0.1])
-    without = assemble_features([], normalized, text_scores=np.array([0.9, 0.1]),
-                                user_ids=["a", "a"])
-    assert LOCAL_TEXT_MAX not in without.names
