@@ -166,8 +166,8 @@ def predict_encoded(
 
 def prepare_model(
     train_texts: list[str], base: str | None, cfg: TrainConfig
-) -> tuple[PreTrainedModel, PreTrainedTokenizerBase, str]:
-    """Load the base or build the built-in encoder.
+) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
+    """Load the base or build the built-in encoder (keeping ``cfg.keep_layers`` of it).
 
     Args:
         train_texts: Normalised training texts (vocabulary of the built-in encoder).
@@ -175,17 +175,16 @@ def prepare_model(
         cfg: Training config.
 
     Returns:
-        ``(model, tokenizer, normaliser version)``.
+        ``(model, tokenizer)``.
     """
+    model: PreTrainedModel
+    tokenizer: PreTrainedTokenizerBase
     if base is None:
         tokenizer = build_char_tokenizer(train_texts, cfg.max_length, cfg.min_char_count)
-        return (
-            build_encoder_model(tokenizer, cfg.encoder, cfg.max_length),
-            tokenizer,
-            NORMALIZER_VERSION,
-        )
-    model, base_tokenizer = load_base(base)
-    return model, base_tokenizer, base_normalizer_version(base)
+        model = build_encoder_model(tokenizer, cfg.encoder, cfg.max_length)
+    else:
+        model, tokenizer = load_base(base)
+    return (keep_encoder_layers(model, cfg.keep_layers) if cfg.keep_layers else model), tokenizer
 
 
 def base_normalizer_version(base: str | None) -> str:
@@ -498,10 +497,7 @@ def fine_tune(
     device = resolve_device(cfg.device)
     normalizer = Normalizer(cfg.normalizer_version or base_normalizer_version(base))
     train_norm = [n.text for n in normalizer.normalize_batch(train.texts)]
-    model, tokenizer, _ = prepare_model(train_norm, base, cfg)
-    norm_version = normalizer.version
-    if cfg.keep_layers:
-        model = keep_encoder_layers(model, cfg.keep_layers)
+    model, tokenizer = prepare_model(train_norm, base, cfg)
     if base_lr and base is not None:
         cfg = dataclasses.replace(cfg, learning_rate=base_learning_rate(model))
         logger.info("fine-tuning %s at learning rate %g", base, cfg.learning_rate)
@@ -538,7 +534,7 @@ def fine_tune(
         "data": data_info or {},
     }
     settings = ModelSettings(
-        normalizer_version=norm_version,
+        normalizer_version=normalizer.version,
         max_length=cfg.max_length,
         window_overlap=min(cfg.max_length // 2, cfg.max_length - 4) if cfg.long_text_windows else 0,
         threshold=float(threshold),
