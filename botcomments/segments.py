@@ -143,22 +143,22 @@ def segment_sums(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
 
 
 def segment_means(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """``values[a:b].mean()`` for each segment ``[a, b)``, bit for bit (see
+    """``values[a:b].mean(axis=0)`` for each segment ``[a, b)``, bit for bit (see
     :func:`segment_sums`); NaN for an empty segment.
 
     Args:
-        values: One value per row, segment after segment.
+        values: One value (or one row of values) per row, segment after segment.
         starts: Offsets of the segments (one more than segments).
 
     Returns:
-        float64 array, one mean per segment.
+        float64 array, one mean (or mean row) per segment.
     """
     return _by_length(values, starts, np.mean)
 
 
 def _by_length(values: np.ndarray, starts: np.ndarray, reduce: Any) -> np.ndarray:
     sizes = np.diff(starts)
-    out = np.full(len(sizes), np.nan if reduce is np.mean else 0.0)
+    out = np.full((len(sizes), *values.shape[1:]), np.nan if reduce is np.mean else 0.0)
     for size in np.unique(sizes[sizes > 0]).tolist():
         rooms = np.flatnonzero(sizes == size)
         rows = values[starts[rooms][:, None] + np.arange(size)[None, :]]

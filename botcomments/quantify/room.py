@@ -706,11 +706,14 @@ def _estimate(rooms: _Rooms, opts: _Options) -> list[RoomAuthenticity]:
                                                                  rooms.t, rooms.seg)
         rows = model.rows(rooms.p, rooms.codes, rooms.t, q, rooms.seg)
         calibration = model.calibrations(rows, rooms.starts)
-        for r, label in enumerate(calibration):
-            if label == "out_of_range":  # keep its reading for the interval, then fall back
-                mean = rows[rooms.starts[r]:rooms.starts[r + 1]].mean(axis=0)
-                readings[r] = float(np.clip(mean @ np.asarray(model.coef) + model.intercept,
-                                            0.0, 1.0))
+        unfitted = [r for r, label in enumerate(calibration) if label == "out_of_range"]
+        if unfitted:  # keep their readings for the interval, then fall back
+            means = segment_means(rows, rooms.starts)[unfitted]
+            # an elementwise product summed per row: each room's reading as if alone
+            values = np.clip((means * np.asarray(model.coef)).sum(axis=1) + model.intercept,
+                             0.0, 1.0)
+            for r, value in zip(unfitted, values.tolist(), strict=True):
+                readings[r] = value
     inside = [r for r in range(rooms.n_rooms) if readings[r] is None]
     outside = [r for r in range(rooms.n_rooms) if readings[r] is not None]
     out: list[RoomAuthenticity] = [None] * rooms.n_rooms  # type: ignore[list-item]

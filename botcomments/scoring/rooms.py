@@ -16,7 +16,6 @@ Example:
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -118,23 +117,57 @@ _NO_CODES.flags.writeable = False
 class RoomAccumulator:
     """Everything needed to report one room once all its slices are scored.
 
+    Few containers the cyclic garbage collector must walk (an archive of 100,000 small
+    rooms holds 100,000 accumulators, and each full collection visits every tracked
+    container): slots, slices as a tuple of array tuples, flag counts as a plain
+    ``str -> int`` dict, and the top-group tables made only once a room has a flagged
+    comment. Atomic-only dicts and tuples of arrays are untracked by CPython.
+
     Args:
         room_id: The room.
     """
 
+    __slots__ = (
+        "_groups",
+        "_hashed_codes",
+        "_hashed_users",
+        "_slices",
+        "_user_codes",
+        "flag_counts",
+        "room_id",
+    )
+
     def __init__(self, room_id: str) -> None:
         self.room_id = room_id
-        self._scores: list[np.ndarray] = []
-        self._is_bot: list[np.ndarray] = []
-        self._users: list[np.ndarray] = []
-        self._ts: list[np.ndarray] = []
+        # (scores float32, is_bot, user codes, ts) per added slice
+        self._slices: tuple[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], ...] = ()
         self._user_codes: dict[str, int] = {}
         self._hashed_users = _NO_CODES  # sorted hashes (after compact; replaced, not edited)
         self._hashed_codes = _NO_CODES
-        self.flag_counts: Counter[str] = Counter()
-        self.clusters = TopGroups()
-        self.templates = TopGroups()
-        self.account_groups = TopGroups()
+        self.flag_counts: dict[str, int] = {}
+        self._groups: dict[str, TopGroups] = {}  # "clusters" / "templates" / "account_groups"
+
+    @property
+    def clusters(self) -> TopGroups:
+        """Largest near-duplicate clusters of flagged comments."""
+        return self._groups.get("clusters") or TopGroups()
+
+    @property
+    def templates(self) -> TopGroups:
+        """Largest templates of flagged comments."""
+        return self._groups.get("templates") or TopGroups()
+
+    @property
+    def account_groups(self) -> TopGroups:
+        """Largest lockstep account groups of flagged comments."""
+        return self._groups.get("account_groups") or TopGroups()
+
+    def _tracked(self, kind: str) -> TopGroups:
+        """The room's table of ``kind``, made on first use."""
+        groups = self._groups.get(kind)
+        if groups is None:
+            groups = self._groups[kind] = TopGroups()
+        return groups
 
     def add(
         self,
@@ -161,13 +194,13 @@ class RoomAccumulator:
         code = self._code
         codes = np.array([-1 if uid is None else code(uid) for uid in user_ids],
                          dtype=np.int64)
-        self._scores.append(np.asarray(scores, dtype=np.float32))
-        self._is_bot.append(np.asarray(is_bot, dtype=bool))
-        self._users.append(codes)
-        self._ts.append(np.asarray(ts, dtype=np.float64))
+        self._slices = (*self._slices, (np.asarray(scores, dtype=np.float32),
+                                        np.asarray(is_bot, dtype=bool), codes,
+                                        np.asarray(ts, dtype=np.float64)))
+        counts = self.flag_counts
         for f in flags:
-            if f:
-                self.flag_counts.update(f)
+            for name in f:
+                counts[name] = counts.get(name, 0) + 1
         for ev, text, bot in zip(evidence, texts, np.asarray(is_bot).tolist(), strict=True):
             if bot:
                 self._track(ev, text)
@@ -195,9 +228,10 @@ class RoomAccumulator:
         that comes back later is still counted, its groups restart from the top ones.
         :meth:`state` is not available afterwards (the live monitor never compacts).
         """
-        for parts in (self._scores, self._is_bot, self._users, self._ts):
-            if len(parts) > 1:
-                parts[:] = [np.concatenate(parts)]
+        if len(self._slices) > 1:
+            scores, is_bot, users, ts = (np.concatenate(parts)
+                                         for parts in zip(*self._slices, strict=True))
+            self._slices = ((scores, is_bot, users, ts),)
         if self._user_codes:
             hashes = np.fromiter((hash(u) for u in self._user_codes), np.int64,
                                  len(self._user_codes))
@@ -207,13 +241,13 @@ class RoomAccumulator:
             order = np.argsort(hashes, kind="stable")
             self._hashed_users, self._hashed_codes = hashes[order], codes[order]
             self._user_codes = {}
-        for groups in (self.clusters, self.templates, self.account_groups):
+        for groups in self._groups.values():
             groups.shrink()
 
     def _track(self, ev: dict[str, dict[str, Any]], text: str) -> None:
         dup = ev.get("dup") or {}
         if "cluster_id" in dup:
-            self.clusters.add(
+            self._tracked("clusters").add(
                 f"{self.room_id}#C{dup['cluster_id']}",
                 text,
                 {"size": dup.get("cluster_size"),
@@ -223,14 +257,14 @@ class RoomAccumulator:
         tpl = ev.get("tpl") or {}
         tid = tpl.get("template_id", tpl.get("id"))
         if tid is not None:
-            self.templates.add(
+            self._tracked("templates").add(
                 f"{self.room_id}#T{tid}",
                 text,
                 {"skeleton": tpl.get("skeleton", ""), "size": tpl.get("template_size")},
             )
         lock = (ev.get("timing") or {}).get("lockstep")
         if lock and "group" in lock:
-            self.account_groups.add(
+            self._tracked("account_groups").add(
                 str(lock["group"]), text,
                 {"evidence": f"lockstep, {lock.get('size', '?')} accounts",
                  "members": list(lock.get("members") or [])},
@@ -248,15 +282,16 @@ class RoomAccumulator:
         if len(self._hashed_users):
             raise RuntimeError(f"room {self.room_id}: a compacted accumulator has no state")
 
-        def cat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
+        def cat(column: int, dtype: Any) -> np.ndarray:
+            parts = [part[column] for part in self._slices]
             return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
 
-        ts = cat(self._ts, np.float64)
+        ts = cat(3, np.float64)
         return {
             "room_id": self.room_id,
-            "scores": cat(self._scores, np.float32).astype(np.float64).tolist(),
-            "is_bot": cat(self._is_bot, bool).tolist(),
-            "users": cat(self._users, np.int64).tolist(),
+            "scores": cat(0, np.float32).astype(np.float64).tolist(),
+            "is_bot": cat(1, bool).tolist(),
+            "users": cat(2, np.int64).tolist(),
             "ts": [None if np.isnan(t) else t for t in ts.tolist()],
             "user_ids": list(self._user_codes),
             "flag_counts": dict(self.flag_counts),
@@ -277,22 +312,22 @@ class RoomAccumulator:
         """
         acc = cls(str(state["room_id"]))
         if state["scores"]:
-            acc._scores = [np.asarray(state["scores"], dtype=np.float32)]
-            acc._is_bot = [np.asarray(state["is_bot"], dtype=bool)]
-            acc._users = [np.asarray(state["users"], dtype=np.int64)]
-            acc._ts = [np.array([np.nan if t is None else t for t in state["ts"]],
-                                dtype=np.float64)]
+            acc._slices = ((np.asarray(state["scores"], dtype=np.float32),
+                            np.asarray(state["is_bot"], dtype=bool),
+                            np.asarray(state["users"], dtype=np.int64),
+                            np.array([np.nan if t is None else t for t in state["ts"]],
+                                     dtype=np.float64)),)
         acc._user_codes = {uid: i for i, uid in enumerate(state["user_ids"])}
-        acc.flag_counts = Counter(state["flag_counts"])
-        acc.clusters = TopGroups.from_state(state["clusters"])
-        acc.templates = TopGroups.from_state(state["templates"])
-        acc.account_groups = TopGroups.from_state(state["account_groups"])
+        acc.flag_counts = {str(k): int(v) for k, v in state["flag_counts"].items()}
+        for kind in ("clusters", "templates", "account_groups"):
+            if state[kind]["groups"]:
+                acc._groups[kind] = TopGroups.from_state(state[kind])
         return acc
 
     @property
     def n_comments(self) -> int:
         """Comments added so far."""
-        return sum(map(len, self._scores))
+        return sum(len(part[0]) for part in self._slices)
 
     @property
     def n_users(self) -> int:
@@ -343,16 +378,14 @@ def stacked_arrays(
     sizes = [acc.n_comments for acc in accs]
     starts = np.cumsum([0, *sizes])
 
-    def column(parts: list[list[np.ndarray]], dtype: Any) -> np.ndarray:
-        flat = [p for room in parts for p in room]
+    def column(k: int, dtype: Any) -> np.ndarray:
+        flat = [part[k] for acc in accs for part in acc._slices]
         return np.concatenate(flat).astype(dtype, copy=False) if flat else np.zeros(0, dtype)
 
-    users = column([acc._users for acc in accs], np.int64)
+    users = column(2, np.int64)
     guests = np.flatnonzero(users < 0)
     if len(guests):  # number each room's guests from -1: rank among the room's guests
         before = np.searchsorted(guests, starts[:-1])  # guests in earlier rooms
         room = np.searchsorted(starts, guests, side="right") - 1
         users[guests] = -1 - (np.arange(len(guests)) - before[room])
-    return (column([acc._scores for acc in accs], np.float64),
-            column([acc._is_bot for acc in accs], bool), users,
-            column([acc._ts for acc in accs], np.float64), starts)
+    return column(0, np.float64), column(1, bool), users, column(3, np.float64), starts
