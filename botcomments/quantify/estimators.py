@@ -45,5 +45,7 @@ def adjust(raw: float | np.ndarray, tpr: float | np.ndarray, fpr: float | np.nda
     raw_a, tpr_a, fpr_a = np.asarray(raw, float), np.asarray(tpr, float), np.asarray(fpr, float)
     gap = tpr_a - fpr_a
     with np.errstate(divide="ignore", invalid="ignore"):
-        est = np.where(gap > 0, (raw_a - fpr_a) / gap, np.nan)
-    return np.clip(est, 0.0, 1.0)
+        est = np.asarray((raw_a - fpr_a) / gap)
+    if not (gap > 0).all():  # rates are per replicate: the gap is the small operand
+        est = np.where(gap > 0, est, np.nan)
+    return np.clip(est, 0.0, 1.0, out=est) if est.ndim else np.clip(est, 0.0, 1.0)

@@ -869,17 +869,23 @@ def _bootstrap(
         c_num, c_den = (x[users] for x in comment_level)
         u_num, u_den = (x[users] for x in user_level)
         at = 0
+        rows = slice(members[0], members[-1] + 1) if members[-1] - members[0] == len(
+            members) - 1 else members  # consecutive rooms: a view, not a gather
         for w, c_rates, u_rates in _draws(plan, prob, seed, size_u, n_boot):
-            # (replicates or 1, rooms): a single row broadcasts over the replicates
-            rc, ru = _ratios(w, c_num, c_den), _ratios(w, u_num, u_den)
-            if c_rates is not None:
-                rc = adjust(rc, c_rates[0][:, None], c_rates[1][:, None])
-            if u_rates is not None:
-                ru = adjust(ru, u_rates[0][:, None], u_rates[1][:, None])
-            boot_c[members, at:at + len(w)] = np.clip(rc, 0.0, 1.0).T
-            boot_u[members, at:at + len(w)] = np.clip(ru, 0.0, 1.0).T
+            # (rooms, replicates or 1): a single column broadcasts over the replicates
+            part = slice(at, at + len(w))
+            boot_c[rows, part] = _adjusted(_ratios(w, c_num, c_den).T, c_rates)
+            boot_u[rows, part] = _adjusted(_ratios(w, u_num, u_den).T, u_rates)
             at += len(w)
     return boot_c, boot_u
+
+
+def _adjusted(shares: np.ndarray, rates: _Pair | None) -> np.ndarray:
+    """Bootstrap shares (rooms, replicates) corrected with each replicate's redrawn
+    rates (clipped to [0, 1] either way)."""
+    if rates is None:
+        return np.clip(shares, 0.0, 1.0)
+    return adjust(shares, rates[0][None, :], rates[1][None, :])
 
 
 _Pair = tuple[np.ndarray, np.ndarray]

@@ -729,10 +729,11 @@ class ScoringRun:
             return
         self._checked_quiet_at = self.n_scored
         newest = max(self._last_index.values(), default=0)
-        for room_id, last in list(self._last_index.items()):
-            if last < newest - QUIET_ROOM_COMMENTS:
-                accumulators[room_id].compact()
-                del self._last_index[room_id]  # back when the room gets comments again
+        quiet = [room_id for room_id, last in self._last_index.items()
+                 if last < newest - QUIET_ROOM_COMMENTS]
+        for room_id in quiet:
+            accumulators[room_id].compact()
+            del self._last_index[room_id]  # back when the room gets comments again
 
     def _record(
         self,

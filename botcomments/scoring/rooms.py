@@ -134,11 +134,13 @@ class RoomAccumulator:
         "_slices",
         "_user_codes",
         "flag_counts",
+        "n_comments",
         "room_id",
     )
 
     def __init__(self, room_id: str) -> None:
         self.room_id = room_id
+        self.n_comments = 0  # comments added so far
         # (scores float32, is_bot, user codes, ts) per added slice
         self._slices: tuple[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], ...] = ()
         self._user_codes: dict[str, int] = {}
@@ -194,6 +196,7 @@ class RoomAccumulator:
         code = self._code
         codes = np.array([-1 if uid is None else code(uid) for uid in user_ids],
                          dtype=np.int64)
+        self.n_comments += len(codes)
         self._slices = (*self._slices, (np.asarray(scores, dtype=np.float32),
                                         np.asarray(is_bot, dtype=bool), codes,
                                         np.asarray(ts, dtype=np.float64)))
@@ -317,17 +320,13 @@ class RoomAccumulator:
                             np.asarray(state["users"], dtype=np.int64),
                             np.array([np.nan if t is None else t for t in state["ts"]],
                                      dtype=np.float64)),)
+        acc.n_comments = len(state["scores"])
         acc._user_codes = {uid: i for i, uid in enumerate(state["user_ids"])}
         acc.flag_counts = {str(k): int(v) for k, v in state["flag_counts"].items()}
         for kind in ("clusters", "templates", "account_groups"):
             if state[kind]["groups"]:
                 acc._groups[kind] = TopGroups.from_state(state[kind])
         return acc
-
-    @property
-    def n_comments(self) -> int:
-        """Comments added so far."""
-        return sum(len(part[0]) for part in self._slices)
 
     @property
     def n_users(self) -> int:
@@ -343,6 +342,8 @@ class RoomAccumulator:
 
     def top_tables(self) -> dict[str, list[dict[str, Any]]]:
         """Top clusters/templates/account groups as JSON-ready rows."""
+        if not self._groups:  # no flagged comment in a group (most small rooms)
+            return {"top_clusters": [], "top_templates": [], "top_account_groups": []}
         return {
             "top_clusters": [
                 {"cluster": g.key, "size": g.info.get("size"), "users": g.info.get("users"),
