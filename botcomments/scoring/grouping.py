@@ -45,7 +45,7 @@ class RoomSlice:
         return len(self.comments)
 
 
-@dataclass
+@dataclass(slots=True)
 class _OpenRoom:
     first_index: int
     last_index: int

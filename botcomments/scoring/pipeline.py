@@ -695,13 +695,19 @@ class ScoringRun:
         slices = room_slices(
             self.comments, max_buffer=self.scorer.max_buffer, max_slice=self.scorer.max_slice
         )
-        for group in slice_groups(slices, TEXT_BATCH_COMMENTS):
-            # Scoring a group and making room reports allocate many small containers and
-            # no reference cycles; the cyclic collector, left running, also makes full
-            # passes over everything alive (every room's accumulator, every buffered
-            # comment): 10 passes, 1.8 s of 9.6 s for 20,000 one-comment rooms. Paused
-            # here as in each detector; it resumes before results go to the caller.
+        groups = slice_groups(slices, TEXT_BATCH_COMMENTS)
+        while True:
+            # Reading and slicing the stream, scoring a group and making room reports
+            # allocate many small containers and no reference cycles; the cyclic
+            # collector, left running, also makes full passes over everything alive
+            # (every room's accumulator, every buffered comment): 10 passes, 1.8 s of
+            # 9.6 s for 20,000 one-comment rooms. Paused here as in each detector; it
+            # resumes before results go to the caller (cycles a reader makes are
+            # collected then).
             with gc_paused():
+                group = next(groups, None)
+                if group is None:
+                    break
                 normalized = self.scorer.extractor.prepare(
                     [c for piece in group for c in piece.comments])
                 bounds = np.cumsum([0, *(len(piece) for piece in group)]).tolist()
