@@ -18,6 +18,7 @@ Example:
 from __future__ import annotations
 
 import heapq
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
@@ -45,14 +46,6 @@ class RoomSlice:
         return len(self.comments)
 
 
-@dataclass(slots=True)
-class _OpenRoom:
-    first_index: int
-    last_index: int
-    indices: list[int] = field(default_factory=list)
-    comments: list[Comment] = field(default_factory=list)
-
-
 def time_order(comments: Sequence[Comment]) -> list[int]:
     """Positions of ``comments`` sorted by timestamp; equal timestamps by user id, then text.
 
@@ -78,15 +71,13 @@ def time_order(comments: Sequence[Comment]) -> list[int]:
     return sorted(range(len(comments)), key=key)
 
 
-def _time_ordered(room_id: str, room: _OpenRoom) -> RoomSlice:
-    if len(room.comments) == 1:  # nothing to order (many small rooms: most of them)
-        return RoomSlice(room_id, room.indices, room.comments)
-    order = time_order(room.comments)
-    return RoomSlice(
-        room_id,
-        [room.indices[k] for k in order],
-        [room.comments[k] for k in order],
-    )
+def _time_ordered(room_id: str, indices: array[int], held: dict[int, Comment]) -> RoomSlice:
+    """Take a buffered room's comments out of ``held``, as one time-ordered slice."""
+    comments = [held.pop(k) for k in indices]
+    if len(comments) == 1:  # nothing to order (many small rooms: most of them)
+        return RoomSlice(room_id, indices.tolist(), comments)
+    order = time_order(comments)
+    return RoomSlice(room_id, [indices[k] for k in order], [comments[k] for k in order])
 
 
 def room_slices(
@@ -110,33 +101,33 @@ def room_slices(
     """
     if max_buffer < 1 or max_slice < 1:
         raise ValueError("max_buffer and max_slice must be positive")
-    open_rooms: dict[str, _OpenRoom] = {}
-    total = 0
+    # Each open room is only the input positions of its buffered comments (increasing:
+    # the first and last tell its age), in an untracked int array; the comments wait in
+    # one dict. No container per room for the cyclic collector to walk while 100,000
+    # small rooms are buffered.
+    open_rooms: dict[str, array[int]] = {}
+    held: dict[int, Comment] = {}
     recent = max(1, max_buffer // 10)
     i = -1
     for i, comment in enumerate(comments):
-        room = open_rooms.get(comment.room_id)
-        if room is None:
-            room = open_rooms[comment.room_id] = _OpenRoom(i, i)
-        room.last_index = i
-        room.indices.append(i)
-        room.comments.append(comment)
-        total += 1
-        if len(room.comments) >= max_slice:
-            total -= len(room.comments)
-            yield _time_ordered(comment.room_id, open_rooms.pop(comment.room_id))
-        elif total >= max_buffer:
-            for rid in sorted(open_rooms, key=lambda r: open_rooms[r].first_index):
-                r = open_rooms[rid]
-                if r.last_index < i - recent or r.first_index < i - max_buffer // 2:
-                    total -= len(r.comments)
-                    yield _time_ordered(rid, open_rooms.pop(rid))
-            if total >= max_buffer:
+        room_id = comment.room_id
+        indices = open_rooms.get(room_id)
+        if indices is None:
+            indices = open_rooms[room_id] = array("q")
+        indices.append(i)
+        held[i] = comment
+        if len(indices) >= max_slice:
+            yield _time_ordered(room_id, open_rooms.pop(room_id), held)
+        elif len(held) >= max_buffer:
+            for rid in sorted(open_rooms, key=lambda r: open_rooms[r][0]):
+                first, last = open_rooms[rid][0], open_rooms[rid][-1]
+                if last < i - recent or first < i - max_buffer // 2:
+                    yield _time_ordered(rid, open_rooms.pop(rid), held)
+            if len(held) >= max_buffer:
                 for rid in list(open_rooms):
-                    yield _time_ordered(rid, open_rooms.pop(rid))
-                total = 0
-    for rid in sorted(open_rooms, key=lambda r: open_rooms[r].first_index):
-        yield _time_ordered(rid, open_rooms[rid])
+                    yield _time_ordered(rid, open_rooms.pop(rid), held)
+    for rid in sorted(open_rooms, key=lambda r: open_rooms[r][0]):
+        yield _time_ordered(rid, open_rooms[rid], held)
 
 
 def slice_groups(slices: Iterable[RoomSlice], max_comments: int) -> Iterator[list[RoomSlice]]:
@@ -163,8 +154,10 @@ def slice_groups(slices: Iterable[RoomSlice], max_comments: int) -> Iterator[lis
     size = 0
     for piece in slices:
         if group and size + len(piece) > max_comments:
-            yield group
-            group, size = [], 0
+            ready, group, size = [group], [], 0
+            # handed on with no reference kept here: freed as soon as the caller is done
+            # with it (not when the next group starts), before the collector runs again
+            yield ready.pop()
         group.append(piece)
         size += len(piece)
     if group:

@@ -705,16 +705,8 @@ class ScoringRun:
             # resumes before results go to the caller (cycles a reader makes are
             # collected then).
             with gc_paused():
-                group = next(groups, None)
-                if group is None:
+                if not self._score_next(groups, order, accumulators):
                     break
-                normalized = self.scorer.extractor.prepare(
-                    [c for piece in group for c in piece.comments])
-                bounds = np.cumsum([0, *(len(piece) for piece in group)]).tolist()
-                results = self.scorer.score_slices(
-                    [(piece.room_id, piece.comments, normalized[a:b])
-                     for piece, a, b in zip(group, bounds[:-1], bounds[1:], strict=True)])
-                self._record(group, results, order, accumulators)
             yield from order.ready()
             self._compact_quiet_rooms(accumulators)
         yield from order.ready()
@@ -728,6 +720,28 @@ class ScoringRun:
             with gc_paused():
                 self.rooms.extend(room_reports([accumulators.pop(r) for r in chunk],
                                                self.scorer.quantifier))
+
+    def _score_next(self, groups: Iterator[list[RoomSlice]],
+                    order: InputOrder[tuple[Comment, Verdict]],
+                    accumulators: dict[str, RoomAccumulator]) -> bool:
+        """Score the next group of slices into their rooms and the output order.
+
+        Its slices, features and scores are freed on return, before the collector runs
+        again: only what outlives the group (verdicts, rooms) is left for it to walk.
+
+        Returns:
+            False when the stream has ended.
+        """
+        group = next(groups, None)
+        if group is None:
+            return False
+        normalized = self.scorer.extractor.prepare([c for piece in group for c in piece.comments])
+        bounds = np.cumsum([0, *(len(piece) for piece in group)]).tolist()
+        results = self.scorer.score_slices(
+            [(piece.room_id, piece.comments, normalized[a:b])
+             for piece, a, b in zip(group, bounds[:-1], bounds[1:], strict=True)])
+        self._record(group, results, order, accumulators)
+        return True
 
     def _compact_quiet_rooms(self, accumulators: dict[str, RoomAccumulator]) -> None:
         """Compact the accumulators of rooms quiet for ``QUIET_ROOM_COMMENTS`` comments."""
