@@ -204,9 +204,8 @@ class RoomAccumulator:
         for f in flags:
             for name in f:
                 counts[name] = counts.get(name, 0) + 1
-        for ev, text, bot in zip(evidence, texts, np.asarray(is_bot).tolist(), strict=True):
-            if bot:
-                self._track(ev, text)
+        for k in np.flatnonzero(is_bot).tolist():
+            self._track(evidence[k], texts[k])
 
     def _code(self, uid: str) -> int:
         """The room-local code of a user id (new ids get the next code)."""
