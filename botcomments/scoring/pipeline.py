@@ -22,7 +22,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -162,29 +165,45 @@ class _TextCache:
         self.model = model
         self.capacity = capacity
         self._cache: dict[str, float] = {}
+        self._lock = threading.Lock()
         self._score_forms: Callable[[list[str]], np.ndarray] | None = (
             getattr(model, "bot_scores_of_normal_forms", None) if keys_are_model_forms else None)
 
     def __call__(self, texts: Sequence[str], keys: Sequence[str] | None = None) -> np.ndarray:
         keys = texts if keys is None else keys
+        fresh = self.score_missing(self.missing(texts, keys))
+        # answer from both maps first: evicting below must not lose this batch's scores
+        cached = self._cache
+        out = np.array([fresh[k] if k in fresh else cached[k] for k in keys], dtype=np.float64)
+        self.store(fresh)
+        return out
+
+    def missing(self, texts: Sequence[str], keys: Sequence[str]) -> dict[str, str]:
+        """The keys not cached, each with its first text (input order)."""
         first_text: dict[str, str] = {}
         for key, text in zip(keys, texts, strict=True):
             if key not in self._cache:
                 first_text.setdefault(key, text)
-        fresh: dict[str, float] = {}
-        if first_text:
+        return first_text
+
+    def score_missing(self, first_text: dict[str, str]) -> dict[str, float]:
+        """Model scores of :meth:`missing`'s lines in one call, not stored. Model calls are
+        serialised (a lock): the scorer may run one in a worker thread (see
+        :meth:`FeatureExtractor.prepare_ahead`) while its own thread needs another."""
+        if not first_text:
+            return {}
+        with self._lock:
             scores = np.asarray(self._score_forms(list(first_text)) if self._score_forms
                                 else self.model.bot_scores(list(first_text.values())),
                                 dtype=np.float64)
-            fresh = dict(zip(first_text, scores.tolist(), strict=True))
-        # answer from both maps first: evicting below must not lose this batch's scores
-        cached = self._cache
-        out = np.array([fresh[k] if k in fresh else cached[k] for k in keys], dtype=np.float64)
+        return dict(zip(first_text, scores.tolist(), strict=True))
+
+    def store(self, fresh: dict[str, float]) -> None:
+        """Cache fresh scores (all others dropped first when they would not fit)."""
         if len(self._cache) + len(fresh) > self.capacity:
             self._cache.clear()
         if len(fresh) <= self.capacity:
             self._cache.update(fresh)
-        return out
 
 
 @dataclass
@@ -266,6 +285,35 @@ class FeatureExtractor:
             self._text([c.text for c in comments], [n.text for n in normalized])
         return normalized
 
+    def score_ahead(self, comments: Sequence[Comment], normalized: Sequence[NormalizedText],
+                    executor: Executor) -> Callable[[], None]:
+        """:meth:`prepare`'s model call, run in ``executor``: the caller works on (the
+        previous group) meanwhile, then calls the returned function, which waits for the
+        scores and caches them. The scores are those :meth:`prepare` gives (the same
+        model call on the same lines), so results do not change.
+
+        Args:
+            comments: Comments of one or more upcoming slices.
+            normalized: Their normal forms (``self.normalizer.normalize_batch``).
+            executor: Where the model call runs (one worker thread).
+
+        Returns:
+            The function that finishes the call.
+        """
+        text = self._text
+        if text is None:
+            return _nothing
+        lines = text.missing([c.text for c in comments], [n.text for n in normalized])
+        if not lines:
+            return _nothing
+        future = executor.submit(text.score_missing, lines)
+        return lambda: text.store(future.result())
+
+    @property
+    def has_text_model(self) -> bool:
+        """Whether a text model scores the comments."""
+        return self._text is not None
+
     def extract(self, room_id: str, comments: Sequence[Comment],
                 normalized: Sequence[NormalizedText] | None = None) -> Extracted:
         """Features of one time-ordered slice of one room.
@@ -318,6 +366,10 @@ class FeatureExtractor:
         return np.concatenate([self._text([c.text for c in batch.comments],
                                           [n.text for n in batch.normalized])
                                for batch in group.batches])
+
+
+def _nothing() -> None:
+    """A finished :meth:`FeatureExtractor.prepare_ahead` call (nothing to wait for)."""
 
 
 class Scorer:
@@ -571,6 +623,84 @@ class Scorer:
         return ScoreResult(verdicts=verdicts, rooms=run.rooms)
 
 
+@dataclass
+class _Prepared:
+    """A group read from the stream and normalised, its text-model call under way."""
+
+    group: list[RoomSlice]
+    normalized: list[NormalizedText]
+    finish: Callable[[], None]
+
+
+class _GroupFeed:
+    """Groups of slices with their normal forms, the text model one group ahead.
+
+    With a text model, group k+1's new lines are scored in a worker thread (torch
+    releases the GIL in its kernels) while the detectors and the combiner work on group
+    k, and the stream is read meanwhile: on 2 cores the forward pass and the Python work
+    overlap instead of taking turns. The model calls are the ones :meth:`FeatureExtractor.
+    prepare` makes (the same lines in the same call), so every score is unchanged.
+
+    Args:
+        groups: Groups of slices (:func:`slice_groups`).
+        extractor: Normalises and scores them.
+    """
+
+    def __init__(self, groups: Iterator[list[RoomSlice]], extractor: FeatureExtractor) -> None:
+        self._groups = groups
+        self._extractor = extractor
+        self._executor = (ThreadPoolExecutor(1, "botcomments-text",
+                                             initializer=_same_torch_threads())
+                          if extractor.has_text_model else None)
+        self._next: _Prepared | None = None
+        self._started = False
+
+    def take(self) -> tuple[list[RoomSlice], list[NormalizedText]] | None:
+        """The next group and its normal forms, its text scores cached (None at the end)."""
+        if not self._started:
+            self._started = True
+            self._next = self._prepare(*self._read())
+        current = self._next
+        if current is None:
+            return None
+        following, normalized = self._read()  # while the model scores ``current``
+        current.finish()
+        self._next = self._prepare(following, normalized)
+        return current.group, current.normalized
+
+    def close(self) -> None:
+        """Wait for a model call under way and stop the worker thread."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def _read(self) -> tuple[list[RoomSlice] | None, list[NormalizedText]]:
+        group = next(self._groups, None)
+        if group is None:
+            return None, []
+        return group, self._extractor.normalizer.normalize_batch(
+            [c.text for piece in group for c in piece.comments])
+
+    def _prepare(self, group: list[RoomSlice] | None, normalized: list[NormalizedText]
+                 ) -> _Prepared | None:
+        if group is None:
+            return None
+        comments = [c for piece in group for c in piece.comments]
+        if self._executor is None:
+            return _Prepared(group, normalized, _nothing)
+        return _Prepared(group, normalized,
+                         self._extractor.score_ahead(comments, normalized, self._executor))
+
+
+def _same_torch_threads() -> Callable[[], None]:
+    """A thread initializer giving a worker thread this thread's torch thread count
+    (OpenMP's is per thread); nothing when torch is not loaded."""
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return _nothing
+    threads = torch.get_num_threads()
+    return lambda: torch.set_num_threads(threads)
+
+
 def _report_chunks(room_ids: list[str], accumulators: dict[str, RoomAccumulator]
                    ) -> Iterator[list[str]]:
     """Consecutive rooms in chunks of about ``REPORT_BATCH_COMMENTS`` comments."""
@@ -695,20 +825,11 @@ class ScoringRun:
         slices = room_slices(
             self.comments, max_buffer=self.scorer.max_buffer, max_slice=self.scorer.max_slice
         )
-        groups = slice_groups(slices, TEXT_BATCH_COMMENTS)
-        while True:
-            # Reading and slicing the stream, scoring a group and making room reports
-            # allocate many small containers and no reference cycles; the cyclic
-            # collector, left running, also makes full passes over everything alive
-            # (every room's accumulator, every buffered comment): 10 passes, 1.8 s of
-            # 9.6 s for 20,000 one-comment rooms. Paused here as in each detector; it
-            # resumes before results go to the caller (cycles a reader makes are
-            # collected then).
-            with gc_paused():
-                if not self._score_next(groups, order, accumulators):
-                    break
-            yield from order.ready()
-            self._compact_quiet_rooms(accumulators)
+        feed = _GroupFeed(slice_groups(slices, TEXT_BATCH_COMMENTS), self.scorer.extractor)
+        try:
+            yield from self._score_all(feed, order, accumulators)
+        finally:
+            feed.close()
         yield from order.ready()
         if len(order):
             raise RuntimeError(f"{len(order)} scored comments were never written (bug)")
@@ -721,7 +842,25 @@ class ScoringRun:
                 self.rooms.extend(room_reports([accumulators.pop(r) for r in chunk],
                                                self.scorer.quantifier))
 
-    def _score_next(self, groups: Iterator[list[RoomSlice]],
+    def _score_all(self, feed: _GroupFeed, order: InputOrder[tuple[Comment, Verdict]],
+                   accumulators: dict[str, RoomAccumulator]
+                   ) -> Iterator[tuple[Comment, Verdict]]:
+        """Score the feed's groups, yielding verdicts as they become ready."""
+        while True:
+            # Reading and slicing the stream, scoring a group and making room reports
+            # allocate many small containers and no reference cycles; the cyclic
+            # collector, left running, also makes full passes over everything alive
+            # (every room's accumulator, every buffered comment): 10 passes, 1.8 s of
+            # 9.6 s for 20,000 one-comment rooms. Paused here as in each detector; it
+            # resumes before results go to the caller (cycles a reader makes are
+            # collected then).
+            with gc_paused():
+                if not self._score_next(feed, order, accumulators):
+                    break
+            yield from order.ready()
+            self._compact_quiet_rooms(accumulators)
+
+    def _score_next(self, feed: _GroupFeed,
                     order: InputOrder[tuple[Comment, Verdict]],
                     accumulators: dict[str, RoomAccumulator]) -> bool:
         """Score the next group of slices into their rooms and the output order.
@@ -732,10 +871,10 @@ class ScoringRun:
         Returns:
             False when the stream has ended.
         """
-        group = next(groups, None)
-        if group is None:
+        taken = feed.take()
+        if taken is None:
             return False
-        normalized = self.scorer.extractor.prepare([c for piece in group for c in piece.comments])
+        group, normalized = taken
         bounds = np.cumsum([0, *(len(piece) for piece in group)]).tolist()
         results = self.scorer.score_slices(
             [(piece.room_id, piece.comments, normalized[a:b])
