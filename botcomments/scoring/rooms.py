@@ -23,6 +23,8 @@ from typing import Any
 import numpy as np
 
 MAX_EXAMPLES = 3
+MERGE_SLICES = 32
+"""A room's slices are merged into one array per column when this many are held."""
 MAX_TRACKED = 400
 TOP_N = 10
 
@@ -142,7 +144,7 @@ class RoomAccumulator:
         self.room_id = room_id
         self.n_comments = 0  # comments added so far
         # (scores float32, is_bot, user codes, ts) per added slice
-        self._slices: tuple[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], ...] = ()
+        self._slices: tuple[_Slice, ...] = ()
         self._user_codes: dict[str, int] = {}
         self._hashed_users = _NO_CODES  # sorted hashes (after compact; replaced, not edited)
         self._hashed_codes = _NO_CODES
@@ -197,9 +199,13 @@ class RoomAccumulator:
         codes = np.array([-1 if uid is None else code(uid) for uid in user_ids],
                          dtype=np.int64)
         self.n_comments += len(codes)
-        self._slices = (*self._slices, (np.asarray(scores, dtype=np.float32),
-                                        np.asarray(is_bot, dtype=bool), codes,
-                                        np.asarray(ts, dtype=np.float64)))
+        slices = (*self._slices, (np.asarray(scores, dtype=np.float32),
+                                  np.asarray(is_bot, dtype=bool), codes,
+                                  np.asarray(ts, dtype=np.float64)))
+        # a live room adds a slice per batch: merged every MERGE_SLICES, so the tuple
+        # stays short (copying it per slice is then cheap) and the data is copied
+        # about len / MERGE_SLICES times
+        self._slices = (_merged(slices),) if len(slices) >= MERGE_SLICES else slices
         counts = self.flag_counts
         for f in flags:
             for name in f:
@@ -231,9 +237,7 @@ class RoomAccumulator:
         :meth:`state` is not available afterwards (the live monitor never compacts).
         """
         if len(self._slices) > 1:
-            scores, is_bot, users, ts = (np.concatenate(parts)
-                                         for parts in zip(*self._slices, strict=True))
-            self._slices = ((scores, is_bot, users, ts),)
+            self._slices = (_merged(self._slices),)
         if self._user_codes:
             hashes = np.fromiter((hash(u) for u in self._user_codes), np.int64,
                                  len(self._user_codes))
@@ -360,6 +364,15 @@ class RoomAccumulator:
                 for g in self.account_groups.top()
             ],
         }
+
+
+_Slice = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _merged(slices: Sequence[_Slice]) -> _Slice:
+    """One slice with the columns of ``slices`` concatenated."""
+    scores, is_bot, users, ts = (np.concatenate(parts) for parts in zip(*slices, strict=True))
+    return scores, is_bot, users, ts
 
 
 def stacked_arrays(
