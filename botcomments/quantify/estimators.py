@@ -31,13 +31,16 @@ NEEDS_RATES = frozenset({"acc", "pacc", "reg"})
 PROBABILISTIC = frozenset({"pcc", "pacc", "reg"})
 
 
-def adjust(raw: float | np.ndarray, tpr: float | np.ndarray, fpr: float | np.ndarray) -> np.ndarray:
+def adjust(raw: float | np.ndarray, tpr: float | np.ndarray, fpr: float | np.ndarray,
+           out: np.ndarray | None = None) -> np.ndarray:
     """Correct a raw (classify-and-count or mean-probability) share with error rates.
 
     Args:
         raw: Observed share(s) of flagged items (or mean bot probability).
         tpr: True-positive rate(s) (or mean probability on bots).
         fpr: False-positive rate(s) (or mean probability on genuine items).
+        out: Array of the broadcast shape to write the result into (e.g. a view of a
+            bootstrap table), or None for a new one.
 
     Returns:
         ``clip((raw - fpr) / (tpr - fpr), 0, 1)`` (broadcast); NaN where tpr <= fpr.
@@ -45,7 +48,9 @@ def adjust(raw: float | np.ndarray, tpr: float | np.ndarray, fpr: float | np.nda
     raw_a, tpr_a, fpr_a = np.asarray(raw, float), np.asarray(tpr, float), np.asarray(fpr, float)
     gap = tpr_a - fpr_a
     with np.errstate(divide="ignore", invalid="ignore"):
-        est = np.asarray((raw_a - fpr_a) / gap)
+        est = np.divide(np.subtract(raw_a, fpr_a, out=out), gap, out=out)
+    if not np.ndim(est):
+        return np.clip(np.where(gap > 0, est, np.nan), 0.0, 1.0)
     if not (gap > 0).all():  # rates are per replicate: the gap is the small operand
-        est = np.where(gap > 0, est, np.nan)
-    return np.clip(est, 0.0, 1.0, out=est) if est.ndim else np.clip(est, 0.0, 1.0)
+        np.copyto(est, np.nan, where=np.broadcast_to(~(gap > 0), est.shape))
+    return np.clip(est, 0.0, 1.0, out=est)

@@ -874,18 +874,23 @@ def _bootstrap(
         for w, c_rates, u_rates in _draws(plan, prob, seed, size_u, n_boot):
             # (rooms, replicates or 1): a single column broadcasts over the replicates
             part = slice(at, at + len(w))
-            boot_c[rows, part] = _adjusted(_ratios(w, c_num, c_den).T, c_rates)
-            boot_u[rows, part] = _adjusted(_ratios(w, u_num, u_den).T, u_rates)
+            for boot, shares, rates in ((boot_c, _ratios(w, c_num, c_den), c_rates),
+                                        (boot_u, _ratios(w, u_num, u_den), u_rates)):
+                if isinstance(rows, slice):  # written in place
+                    _adjust_into(boot[rows, part], shares.T, rates)
+                else:
+                    boot[rows, part] = _adjust_into(
+                        np.empty((len(members), len(w))), shares.T, rates)
             at += len(w)
     return boot_c, boot_u
 
 
-def _adjusted(shares: np.ndarray, rates: _Pair | None) -> np.ndarray:
-    """Bootstrap shares (rooms, replicates) corrected with each replicate's redrawn
-    rates (clipped to [0, 1] either way)."""
+def _adjust_into(out: np.ndarray, shares: np.ndarray, rates: _Pair | None) -> np.ndarray:
+    """Bootstrap shares (rooms, replicates or 1) corrected with each replicate's redrawn
+    rates, clipped to [0, 1], written into ``out`` (rooms, replicates)."""
     if rates is None:
-        return np.clip(shares, 0.0, 1.0)
-    return adjust(shares, rates[0][None, :], rates[1][None, :])
+        return np.clip(np.broadcast_to(shares, out.shape), 0.0, 1.0, out=out)
+    return adjust(shares, rates[0][None, :], rates[1][None, :], out=out)
 
 
 _Pair = tuple[np.ndarray, np.ndarray]
