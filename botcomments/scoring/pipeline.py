@@ -189,7 +189,7 @@ class _TextCache:
     def score_missing(self, first_text: dict[str, str]) -> dict[str, float]:
         """Model scores of :meth:`missing`'s lines in one call, not stored. Model calls are
         serialised (a lock): the scorer may run one in a worker thread (see
-        :meth:`FeatureExtractor.prepare_ahead`) while its own thread needs another."""
+        :meth:`FeatureExtractor.score_ahead`) while its own thread needs another."""
         if not first_text:
             return {}
         with self._lock:
@@ -369,7 +369,7 @@ class FeatureExtractor:
 
 
 def _nothing() -> None:
-    """A finished :meth:`FeatureExtractor.prepare_ahead` call (nothing to wait for)."""
+    """A finished :meth:`FeatureExtractor.score_ahead` call (nothing to wait for)."""
 
 
 class Scorer:
