@@ -210,8 +210,11 @@ class RoomAccumulator:
         for f in flags:
             for name in f:
                 counts[name] = counts.get(name, 0) + 1
-        for k in np.flatnonzero(is_bot).tolist():
-            self._track(evidence[k], texts[k])
+        bots = np.asarray(is_bot).tolist()
+        if True in bots:  # most slices of small rooms have none
+            for k, bot in enumerate(bots):
+                if bot:
+                    self._track(evidence[k], texts[k])
 
     def _code(self, uid: str) -> int:
         """The room-local code of a user id (new ids get the next code)."""
