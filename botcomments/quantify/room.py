@@ -708,7 +708,8 @@ def _estimate(rooms: _Rooms, opts: _Options) -> list[RoomAuthenticity]:
         calibration = model.calibrations(rows, rooms.starts)
         unfitted = [r for r, label in enumerate(calibration) if label == "out_of_range"]
         if unfitted:  # keep their readings for the interval, then fall back
-            means = segment_means(rows, rooms.starts)[unfitted]
+            sizes = np.diff(rooms.starts)[unfitted]
+            means = segment_means(rows[rooms.rows(unfitted)], np.cumsum([0, *sizes]))
             # an elementwise product summed per row: each room's reading as if alone
             values = np.clip((means * np.asarray(model.coef)).sum(axis=1) + model.intercept,
                              0.0, 1.0)
