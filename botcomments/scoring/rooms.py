@@ -143,7 +143,7 @@ class RoomAccumulator:
     def __init__(self, room_id: str) -> None:
         self.room_id = room_id
         self.n_comments = 0  # comments added so far
-        # (scores float32, is_bot, user codes, ts) per added slice
+        # (scores float32, is_bot, user codes int32, ts float64) per added slice
         self._slices: tuple[_Slice, ...] = ()
         self._user_codes: dict[str, int] = {}
         self._hashed_users = _NO_CODES  # sorted hashes (after compact; replaced, not edited)
@@ -291,16 +291,12 @@ class RoomAccumulator:
         if len(self._hashed_users):
             raise RuntimeError(f"room {self.room_id}: a compacted accumulator has no state")
 
-        def cat(column: int, dtype: Any) -> np.ndarray:
-            parts = [part[column] for part in self._slices]
-            return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
-
-        ts = cat(3, np.float64)
+        scores, is_bot, users, ts = _merged(self._slices) if self._slices else _EMPTY_SLICE
         return {
             "room_id": self.room_id,
-            "scores": cat(0, np.float32).astype(np.float64).tolist(),
-            "is_bot": cat(1, bool).tolist(),
-            "users": cat(2, np.int64).tolist(),
+            "scores": scores.astype(np.float64).tolist(),
+            "is_bot": is_bot.tolist(),
+            "users": users.tolist(),
             "ts": [None if np.isnan(t) else t for t in ts.tolist()],
             "user_ids": list(self._user_codes),
             "flag_counts": dict(self.flag_counts),
@@ -370,6 +366,8 @@ class RoomAccumulator:
 
 
 _Slice = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+_EMPTY_SLICE: _Slice = (np.zeros(0, np.float32), np.zeros(0, bool), np.zeros(0, np.int32),
+                        np.zeros(0, np.float64))
 
 
 def _merged(slices: Sequence[_Slice]) -> _Slice:
