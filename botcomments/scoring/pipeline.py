@@ -637,9 +637,11 @@ class _GroupFeed:
 
     With a text model, group k+1's new lines are scored in a worker thread (torch
     releases the GIL in its kernels) while the detectors and the combiner work on group
-    k, and the stream is read meanwhile: on 2 cores the forward pass and the Python work
-    overlap instead of taking turns. The model calls are the ones :meth:`FeatureExtractor.
-    prepare` makes (the same lines in the same call), so every score is unchanged.
+    k, and the stream is read meanwhile. The model calls are the ones :meth:`FeatureExtractor.
+    prepare` makes (the same lines in the same call), so every score is unchanged. One
+    more group is held (at most ``TEXT_BATCH_COMMENTS`` comments, or one slice of a huge
+    room). Measured on 2 cores the gain is small (docs/scoring.md): the bf16 forward pass
+    already keeps both cores busy; it is with a spare core or a GPU that the overlap pays.
 
     Args:
         groups: Groups of slices (:func:`slice_groups`).
@@ -684,9 +686,9 @@ class _GroupFeed:
                  ) -> _Prepared | None:
         if group is None:
             return None
-        comments = [c for piece in group for c in piece.comments]
         if self._executor is None:
             return _Prepared(group, normalized, _nothing)
+        comments = [c for piece in group for c in piece.comments]
         return _Prepared(group, normalized,
                          self._extractor.score_ahead(comments, normalized, self._executor))
 
