@@ -89,6 +89,7 @@ def test_model_calls_never_overlap_when_the_cache_evicts(
     model = SlowModel()
     got = _verdicts(monkeypatch, False, model)
     assert len(got) == 900
+    assert got == _verdicts(monkeypatch, True, SlowModel())  # the same as in one thread
     assert threading.current_thread().name in model.threads  # called again here
     assert any(name.startswith("botcomments-text") for name in model.threads)
 
