@@ -773,11 +773,13 @@ def _finish(
     point_c = _correct(segment_means(basis, rooms.starts), plan.rates).tolist()
     point_u = _correct(segment_sums(u_num, rooms.user_starts)
                        / segment_sums(u_den, rooms.user_starts), plan.user_rates).tolist()
-    boot_c, boot_u = _bootstrap(rooms, plan, prob, (sums, counts), (u_num, u_den), opts.n_boot)
+    boot_c, boot_u, boot_row = _bootstrap(rooms, plan, prob, (sums, counts), (u_num, u_den),
+                                          opts.n_boot)
     half_c = _half_widths(plan.model, point_c, opts.confidence)
     half_u = _half_widths(plan.user_model, point_u, opts.confidence)
     half_r = _half_widths(first_plan.model, [math.nan if x is None else x for x in readings],
                           opts.confidence)
+    rows = boot_row.tolist()
     ci_c = _intervals(boot_c, opts.confidence)
     ci_u = _intervals(boot_u, opts.confidence)
     timelines = _timelines(rooms, basis, plan)
@@ -785,7 +787,7 @@ def _finish(
                                                                   point_c, readings))
     out = []
     for r in range(rooms.n_rooms):
-        ci = _widen(ci_c[r], point_c[r], half_c[r])
+        ci = _widen(ci_c[rows[r]], point_c[r], half_c[r])
         reading = readings[r]
         if reading is not None:  # the interval spans the fallback and the room model's reading
             ci = _widen(ci, reading, half_r[r])
@@ -794,7 +796,7 @@ def _finish(
             authenticity_ratio=1.0 - point_c[r],
             authenticity_ci=ci,
             genuine_user_ratio=1.0 - point_u[r],
-            genuine_user_ci=_widen(ci_u[r], point_u[r], half_u[r]),
+            genuine_user_ci=_widen(ci_u[rows[r]], point_u[r], half_u[r]),
             estimator=plan.label,
             n_comments=int(rooms.starts[r + 1] - rooms.starts[r]),
             n_users=int(rooms.user_starts[r + 1] - rooms.user_starts[r]),
@@ -842,11 +844,14 @@ def _bootstrap(
     comment_level: tuple[np.ndarray, np.ndarray],
     user_level: tuple[np.ndarray, np.ndarray],
     n_boot: int,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Bootstrap bot shares of every room (a cluster bootstrap over its users).
 
     Rooms with the same seed and number of users share their draws: each room's
-    replicates are those it would draw alone.
+    replicates are those it would draw alone. Rooms that also have the same per-user
+    figures (bit for bit) have the same replicates, so they share one row: archives of
+    many small rooms hold many such (one commenter, one comment, the same score), and
+    each distinct row costs ``n_boot`` corrections and a sort for its interval.
 
     Args:
         rooms: The rooms.
@@ -857,33 +862,53 @@ def _bootstrap(
         n_boot: Replicates.
 
     Returns:
-        ``(comment shares, user shares)``, arrays (rooms, n_boot) clipped to [0, 1].
+        ``(comment shares, user shares, row of each room)``: arrays (rows, n_boot)
+        clipped to [0, 1], and the row holding each room's replicates.
     """
-    boot_c = np.empty((rooms.n_rooms, n_boot))
-    boot_u = np.empty((rooms.n_rooms, n_boot))
     n_users = np.diff(rooms.user_starts)
     groups: dict[tuple[int, int], list[int]] = {}
     for r, key in enumerate(zip(rooms.seeds, n_users.tolist(), strict=True)):
         groups.setdefault(key, []).append(r)
+    row_of = np.empty(rooms.n_rooms, dtype=np.int64)
+    work = []
+    n_rows = 0
     for (seed, size_u), members in groups.items():
         users = rooms.user_starts[members][:, None] + np.arange(size_u)[None, :]
-        c_num, c_den = (x[users] for x in comment_level)
-        u_num, u_den = (x[users] for x in user_level)
+        figures = [x[users] for x in (*comment_level, *user_level)]
+        first, inverse = _distinct_rows(np.concatenate(figures, axis=1))
+        row_of[members] = n_rows + inverse
+        work.append((seed, size_u, [x[first] for x in figures], n_rows))
+        n_rows += len(first)
+    boot_c = np.empty((n_rows, n_boot))
+    boot_u = np.empty((n_rows, n_boot))
+    for seed, size_u, (c_num, c_den, u_num, u_den), row in work:
+        rows = slice(row, row + len(c_num))  # a view of consecutive rows: written in place
         at = 0
-        rows = slice(members[0], members[-1] + 1) if members[-1] - members[0] == len(
-            members) - 1 else members  # consecutive rooms: a view, not a gather
         for w, c_rates, u_rates in _draws(plan, prob, seed, size_u, n_boot):
-            # (rooms, replicates or 1): a single column broadcasts over the replicates
+            # (rows, replicates or 1): a single column broadcasts over the replicates
             part = slice(at, at + len(w))
-            for boot, shares, rates in ((boot_c, _ratios(w, c_num, c_den), c_rates),
-                                        (boot_u, _ratios(w, u_num, u_den), u_rates)):
-                if isinstance(rows, slice):  # written in place
-                    _adjust_into(boot[rows, part], shares.T, rates)
-                else:
-                    boot[rows, part] = _adjust_into(
-                        np.empty((len(members), len(w))), shares.T, rates)
+            _adjust_into(boot_c[rows, part], _ratios(w, c_num, c_den).T, c_rates)
+            _adjust_into(boot_u[rows, part], _ratios(w, u_num, u_den).T, u_rates)
             at += len(w)
-    return boot_c, boot_u
+    return boot_c, boot_u, row_of
+
+
+def _distinct_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of a float table, compared bit for bit (NaN and -0.0 included).
+
+    Returns:
+        ``(first, inverse)``: the index of each distinct row's first occurrence (in order
+        of first occurrence) and the distinct row of every row.
+    """
+    if len(table) < 2:
+        return np.arange(len(table)), np.arange(len(table))
+    flat = np.ascontiguousarray(table, dtype=np.float64)
+    keys = flat.view(np.dtype((np.void, flat.shape[1] * flat.itemsize))).ravel()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")  # number distinct rows by first occurrence
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return first[order], rank[inverse.ravel()]
 
 
 def _adjust_into(out: np.ndarray, shares: np.ndarray, rates: _Pair | None) -> np.ndarray:

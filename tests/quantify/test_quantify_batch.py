@@ -93,6 +93,24 @@ def test_rooms_estimated_together_equal_each_alone(name: str) -> None:
     assert [repr(e.to_dict()) for e in together] == [repr(e.to_dict()) for e in alone]
 
 
+@pytest.mark.parametrize("name", ["rules-stage", "model-support", "pacc", "acc"])
+def test_rooms_with_the_same_figures_equal_each_alone(name: str) -> None:
+    """Rooms with the same seed, commenters and scores share one row of replicates
+    (many small rooms of an archive do); every room still gets what it gets alone,
+    also beside rooms that differ only by a sign of zero or a NaN time."""
+    rates, estimator = QUANTIFIERS[name]
+    base = [r for r in _rooms(11, 40) if len(r["probs"]) <= 3]
+    twins = [{**r, "room_id": f"{r['room_id']}-twin{k}"} for k in range(3) for r in base]
+    signed = {**base[0], "probs": -0.0 * np.asarray(base[0]["probs"]), "room_id": "neg0"}
+    rooms = [*base, *twins, signed]
+    alone = [estimate_authenticity(r["probs"], users=r["users"], ts=r["ts"], rates=rates,
+                                   decisions=r["decisions"], estimator=estimator, n_boot=60,
+                                   seed=r["seed"], room_id=r["room_id"]) for r in rooms]
+    together = estimate_rooms([RoomInput(**r) for r in rooms], rates=rates,
+                              estimator=estimator, n_boot=60)
+    assert [repr(e.to_dict()) for e in together] == [repr(e.to_dict()) for e in alone]
+
+
 def test_fallback_rooms_are_in_the_mix() -> None:
     """The shipped model's room model sends small rooms out of range (PACC fallback) and
     keeps larger ones in: both paths run in one batch."""
