@@ -8,6 +8,11 @@ target: the small rooms at >= 50 % of the large room's rate).
 Run (the default 20,000 comments take a few seconds per pass without a model):
     python benchmarks/many_rooms.py
     python benchmarks/many_rooms.py --n 5000 --model models/default
+    python benchmarks/many_rooms.py --texts ../shared/corpora/danmaku_live_2019/danmaku.jsonl.gz
+
+By default the texts are 500 variants of one line (a cache-friendly case: every line
+repeats); ``--texts`` takes the first N lines of a JSON-lines file (``text`` field, gzip
+allowed) instead, e.g. real danmaku, where most lines are new and rooms' scores differ.
 
 Each side runs ``--repeat`` times (default 3), alternately, and keeps its best pass: on a
 shared machine the two sides can see different loads, and the scorer's text-model cache
@@ -18,6 +23,9 @@ compare a cold large room with warm small rooms.
 from __future__ import annotations
 
 import argparse
+import gzip
+import itertools
+import json
 import time
 from pathlib import Path
 
@@ -25,10 +33,25 @@ from botcomments.records import Comment
 from botcomments.scoring.pipeline import Scorer
 
 
-def comments(n: int, one_room: bool) -> list[Comment]:
-    """N comments: each in its own room, or all in one room, otherwise identical."""
-    return [Comment(f"主播好美{i % 500}", "big" if one_room else f"r{i}",
+def comments(n: int, one_room: bool, texts: list[str] | None = None) -> list[Comment]:
+    """N comments: each in its own room, or all in one room, otherwise identical.
+
+    Args:
+        n: Comments.
+        one_room: All in one room (else one room each).
+        texts: Their texts (default: 500 variants of one line, cycled).
+    """
+    return [Comment(texts[i % len(texts)] if texts else f"主播好美{i % 500}",
+                    "big" if one_room else f"r{i}",
                     ts=1_714_565_700.0 + 0.5 * i, user_id=f"u{i % 3000}") for i in range(n)]
+
+
+def read_texts(path: Path, n: int) -> list[str]:
+    """The first ``n`` non-empty ``text`` fields of a JSON-lines file (gzip allowed)."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        lines = (json.loads(line).get("text") or "" for line in f)
+        return list(itertools.islice((t for t in lines if t.strip()), n))
 
 
 def rate(scorer: Scorer, batch: list[Comment]) -> float:
@@ -43,14 +66,19 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=20_000)
     ap.add_argument("--model", type=Path, default=None, help="model folder (default: rules)")
     ap.add_argument("--repeat", type=int, default=3, help="passes per side (best kept)")
+    ap.add_argument("--texts", type=Path, default=None,
+                    help="JSON-lines file whose first N texts are used (default: synthetic)")
     args = ap.parse_args()
     scorer = Scorer.from_pretrained(args.model) if args.model else Scorer.rule_only()
-    one, many = comments(args.n, one_room=True), comments(args.n, one_room=False)
+    texts = read_texts(args.texts, args.n) if args.texts else None
+    one = comments(args.n, one_room=True, texts=texts)
+    many = comments(args.n, one_room=False, texts=texts)
     large = small = 0.0
     for _ in range(args.repeat):
         large = max(large, rate(scorer, one))
         small = max(small, rate(scorer, many))
-    print(f"mode {scorer.mode}, {args.n:,} comments")
+    print(f"mode {scorer.mode}, {args.n:,} comments, texts: "
+          f"{args.texts or '500 variants of one line'}")
     print(f"one room of {args.n:,}: {large:,.0f} comments/s")
     print(f"{args.n:,} rooms of one: {small:,.0f} comments/s "
           f"({small / large:.1%} of the large room; {1000 / small:.2f} ms per room)")
