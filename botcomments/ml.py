@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from botcomments.segments import distinct_rows
+
 LEAF_WALK_CELLS = 1 << 20
 """Rows x trees walked at once by :meth:`TreeStack.leaf_values`: its temporaries are a few
 arrays of this many int64 cells (8 MiB each), whatever the number of rows."""
@@ -350,6 +352,17 @@ def boosted_log_odds(
         Log-odds, shape (n,).
     """
     stack = trees if isinstance(trees, TreeStack) else TreeStack.of(trees)
+    # bit-identical rows walk the trees once (many small rooms repeat rows; sorting the
+    # rows costs ~3 % of a walk of 100 trees when none repeat)
+    first, inverse = distinct_rows(x32)
+    if len(first) < len(x32):
+        return _log_odds(stack, x32[first], learning_rate, intercept)[inverse]
+    return _log_odds(stack, x32, learning_rate, intercept)
+
+
+def _log_odds(stack: TreeStack, x32: np.ndarray, learning_rate: float, intercept: float
+              ) -> np.ndarray:
+    """:func:`boosted_log_odds` of every row of ``x32``."""
     values = stack.leaf_values(x32)
     steps = np.empty((len(x32), values.shape[1] + 1))
     steps[:, 0] = float(intercept)

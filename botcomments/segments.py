@@ -166,6 +166,37 @@ def _by_length(values: np.ndarray, starts: np.ndarray, reduce: Any) -> np.ndarra
     return out
 
 
+def distinct_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of a numeric table, compared bit for bit (NaN and -0.0 included).
+
+    For work done once per distinct row and given to every equal row: an archive of many
+    small rooms holds many bit-identical rows (one commenter, one comment, the same
+    score), and the result is exactly what each row gets alone.
+
+    Args:
+        table: A 2-D array.
+
+    Returns:
+        ``(first, inverse)``: the index of each distinct row's first occurrence (in order
+        of first occurrence) and the distinct row of every row, so that
+        ``table[first][inverse]`` equals ``table``.
+
+    Example:
+        >>> first, inverse = distinct_rows(np.array([[1.0, 2.0], [0.5, 0.0], [1.0, 2.0]]))
+        >>> first.tolist(), inverse.tolist()
+        ([0, 1], [0, 1, 0])
+    """
+    if len(table) < 2 or table.shape[1] == 0:  # nothing to share (or nothing to compare)
+        return np.arange(len(table)), np.arange(len(table))
+    flat = np.ascontiguousarray(table)
+    keys = flat.view(np.dtype((np.void, flat.shape[1] * flat.itemsize))).ravel()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")  # number distinct rows by first occurrence
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return first[order], rank[inverse.ravel()]
+
+
 def segment_ranks(
     seg: np.ndarray, values: np.ndarray, n_segments: int
 ) -> tuple[np.ndarray, np.ndarray]:

@@ -1,5 +1,5 @@
 """The import graph points one way: cli -> service -> {live, spark} -> scoring -> fusion ->
-{quantify, simulate} -> {detectors, model} -> {text, io, baselines} -> core; the runtime
+{quantify, simulate} -> {detectors, model} -> {ml, text, io, baselines} -> core; the runtime
 never imports the training layer or the benchmarks (the CLI may load the training layer lazily), and
 importing the scoring pipeline pulls no fitting or plotting library.
 """
@@ -20,9 +20,9 @@ RUNTIME = ROOT / "botcomments"
 LAYERS: dict[str, int] = {
     "records": 0,
     "configfile": 0,
-    "ml": 0,
     "segments": 0,
     "thresholds": 0,
+    "ml": 1,  # fitted-model evaluation on the array helpers of ``segments``
     "text": 1,
     "io": 1,
     "baselines": 1,

@@ -57,7 +57,7 @@ from botcomments.quantify.estimators import ESTIMATORS, NEEDS_RATES, PROBABILIST
 from botcomments.quantify.prevalence import RoomRegression
 from botcomments.quantify.rates import ClassifierRates
 from botcomments.quantify.users import minute_slots, user_codes
-from botcomments.segments import segment_means, segment_ranks, segment_sums
+from botcomments.segments import distinct_rows, segment_means, segment_ranks, segment_sums
 
 logger = logging.getLogger(__name__)
 
@@ -875,7 +875,7 @@ def _bootstrap(
     for (seed, size_u), members in groups.items():
         users = rooms.user_starts[members][:, None] + np.arange(size_u)[None, :]
         figures = [x[users] for x in (*comment_level, *user_level)]
-        first, inverse = _distinct_rows(np.concatenate(figures, axis=1))
+        first, inverse = distinct_rows(np.concatenate(figures, axis=1))
         row_of[members] = n_rows + inverse
         work.append((seed, size_u, [x[first] for x in figures], n_rows))
         n_rows += len(first)
@@ -891,24 +891,6 @@ def _bootstrap(
             _adjust_into(boot_u[rows, part], _ratios(w, u_num, u_den).T, u_rates)
             at += len(w)
     return boot_c, boot_u, row_of
-
-
-def _distinct_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct rows of a float table, compared bit for bit (NaN and -0.0 included).
-
-    Returns:
-        ``(first, inverse)``: the index of each distinct row's first occurrence (in order
-        of first occurrence) and the distinct row of every row.
-    """
-    if len(table) < 2:
-        return np.arange(len(table)), np.arange(len(table))
-    flat = np.ascontiguousarray(table, dtype=np.float64)
-    keys = flat.view(np.dtype((np.void, flat.shape[1] * flat.itemsize))).ravel()
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")  # number distinct rows by first occurrence
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    return first[order], rank[inverse.ravel()]
 
 
 def _adjust_into(out: np.ndarray, shares: np.ndarray, rates: _Pair | None) -> np.ndarray:

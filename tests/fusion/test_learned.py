@@ -185,6 +185,21 @@ def test_stacked_trees_give_bit_identical_scores(labeled_table: tuple) -> None:
     assert boosted_log_odds([], z[:3], 0.1, 0.5).tolist() == [0.5] * 3
 
 
+def test_repeated_rows_score_as_each_row_alone(labeled_table: tuple) -> None:
+    """Bit-identical rows walk the trees once; each still gets its own row's score."""
+    from botcomments.ml import TreeStack, boosted_log_odds
+
+    table, y, groups = labeled_table
+    fusion, _ = fit_learned_fusion(table, y, groups, kind="gbdt")
+    z = fusion.preprocessor.transform(table.select(fusion.feature_names)).astype(np.float32)
+    stack = TreeStack.of(fusion.trees)
+    picks = np.random.default_rng(3).integers(0, 5, 60)  # rows 0-4, each many times
+    repeated = boosted_log_odds(stack, z[picks], fusion.learning_rate, fusion.intercept)
+    alone = [boosted_log_odds(stack, z[k:k + 1], fusion.learning_rate, fusion.intercept)[0]
+             for k in picks.tolist()]
+    assert repeated.tolist() == alone
+
+
 def test_leaf_walk_in_row_blocks_changes_nothing(labeled_table: tuple,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Rows walked in small blocks (bounded memory) give the same leaves as all at once."""
