@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -50,7 +49,7 @@ from botcomments.detectors.feature_names import (
     DUP_CLUSTER_SIZE,
     DUP_CROSS_ROOM_COUNT,
 )
-from botcomments.detectors.lru import LRUDict
+from botcomments.detectors.lru import LRUDict, known_runs
 from botcomments.detectors.minhash import Signature
 from botcomments.detectors.near_index import NearIndex
 from botcomments.detectors.rooms import RoomTracker
@@ -185,8 +184,11 @@ class NearDuplicateDetector:
         uniq, text_idx = cols.texts, cols.text_index
         bounds = cols.text_starts.tolist()
         sketches = self._sketch_new(uniq)
+        # rooms whose texts all have clusters only touch the tables: a run of them is
+        # assigned at once (known_runs)
         cluster_of_text = np.concatenate(
-            [self._assign(uniq[a:b], sketches) for a, b in pairwise(bounds)])
+            [self._assign(uniq[a:b], sketches)
+             for a, b in known_runs(bounds, uniq, self._text_cluster)])
         cid = cluster_of_text[text_idx]
         stats = group_stats(cid, cols.user_codes, cols.ts, self.config.burst_window_s, cols.seg)
         cross = self._rooms.record_segments(cols.room_ids, cols.seg[stats.first],

@@ -24,7 +24,8 @@ Example:
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Container, Iterable, Iterator, Sequence
+from itertools import pairwise
 from typing import TypeVar
 
 K = TypeVar("K")
@@ -129,3 +130,44 @@ class LRUDict(OrderedDict[K, V]):
         if len(self) > self.capacity:
             return self.popitem(last=False)
         return None
+
+
+def known_runs(bounds: Sequence[int], keys: Sequence[K], table: Container[K]
+               ) -> Iterator[tuple[int, int]]:
+    """Segments of ``keys`` to handle in turn, consecutive all-known segments merged.
+
+    A detector handles a group's rooms segment by segment (``keys[bounds[i]:bounds[i+1]]``,
+    a room's distinct texts) because new keys change its tables, and its tables must
+    end up as if each room came alone. A segment whose keys are all stored only touches
+    them (no insert, no eviction), so a run of such segments is the same sequence of
+    touches as one call over the run: yielded as one ``(start, stop)``. A segment with
+    a key not stored is yielded alone. Lazy: each segment is checked after everything
+    yielded before it but a run of known segments has been handled (which leaves the
+    membership of every key unchanged), so handle each pair before asking for the next.
+
+    Args:
+        bounds: Offsets of the segments in ``keys`` (one more than segments).
+        keys: The keys, segment after segment.
+        table: What is stored now (``in`` does not touch).
+
+    Yields:
+        ``(start, stop)`` offsets in ``keys``, covering them in order (empty segments
+        fold into runs; a run may be empty only when there are no keys).
+
+    Example:
+        >>> list(known_runs([0, 1, 2, 4, 5], ["a", "b", "x", "a", "b"], {"a", "b"}))
+        [(0, 2), (2, 4), (4, 5)]
+    """
+    if not bounds:
+        return
+    start = bounds[0]
+    contains = table.__contains__
+    for a, b in pairwise(bounds):
+        if all(map(contains, keys[a:b])):
+            continue  # known: joins the current run
+        if start < a:
+            yield start, a
+        yield a, b
+        start = b
+    if start < bounds[-1]:
+        yield start, bounds[-1]

@@ -26,7 +26,6 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -37,7 +36,7 @@ from botcomments.detectors.feature_names import (
     TPL_TEMPLATE_SHARE,
     TPL_TEMPLATE_SIZE,
 )
-from botcomments.detectors.lru import LRUDict
+from botcomments.detectors.lru import LRUDict, known_runs
 from botcomments.detectors.minhash import Signature, char_shingles
 from botcomments.detectors.near_index import NearIndex
 from botcomments.detectors.rooms import RoomTracker
@@ -386,11 +385,14 @@ class TemplateDetector:
     ) -> tuple[list[_Parse], list[str | None]]:
         """:meth:`_observe_room` per segment, with each text's template leader (raw
         skeleton, None once evicted) as it stands right after its segment (a later
-        segment may evict it)."""
+        segment may evict it); consecutive segments whose texts are all parsed are one
+        call (the same touches, see :func:`known_runs`)."""
         matches: list[_Parse] = []
         leaders: list[str | None] = []
         ahead = self._ahead(texts)
-        for a, b in pairwise(bounds):
+        # rooms whose texts are all parsed already only touch the tables (and change no
+        # leader): a run of them is observed at once (known_runs)
+        for a, b in known_runs(bounds, texts, self._parses):
             if b > a:
                 room = self._observe_room(texts[a:b], ahead)
                 matches.extend(room)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from botcomments.detectors.lru import LRUDict
+from botcomments.detectors.lru import LRUDict, known_runs
 
 
 def test_capacity_must_be_positive() -> None:
@@ -75,3 +76,48 @@ def test_matches_a_reference_lru(capacity: int, ops: list[tuple[str, int]]) -> N
             assert d.touch(key) == (key in ref)
         assert list(d.items()) == list(ref.items())
         assert len(d) <= capacity
+
+
+def _observe(table: LRUDict[str, int], keys: list[str]) -> list[int]:
+    """What a detector does with a segment: touch known keys, then store new ones."""
+    found = table.get_touch_many(keys)
+    for k, value in enumerate(found):
+        if value is None:
+            found[k] = len(keys[k])
+            table.put(keys[k], len(keys[k]))
+    return [v for v in found if v is not None]
+
+
+@settings(max_examples=200)
+@given(st.lists(st.lists(st.sampled_from("abcdefg"), max_size=4, unique=True), max_size=12),
+       st.integers(1, 5), st.lists(st.sampled_from("abcdefg"), max_size=5))
+def test_known_runs_leave_the_tables_as_segment_by_segment(
+        segments: list[list[str]], capacity: int, stored: list[str]) -> None:
+    """Merging runs of all-known segments gives the same values and the same final
+    recency order as handling every segment alone (with evictions in between)."""
+    keys = [k for seg in segments for k in seg]
+    bounds = [0]
+    for seg in segments:
+        bounds.append(bounds[-1] + len(seg))
+    alone: LRUDict[str, int] = LRUDict(capacity)
+    merged: LRUDict[str, int] = LRUDict(capacity)
+    for k in stored:
+        alone.put(k, len(k))
+        merged.put(k, len(k))
+    one_by_one = [v for a, b in pairwise(bounds) for v in _observe(alone, keys[a:b])]
+    runs = list(known_runs(bounds, keys, merged))  # eagerly: only for the coverage check
+    together: list[int] = []
+    for a, b in known_runs(bounds, keys, merged):
+        together.extend(_observe(merged, keys[a:b]))
+    assert together == one_by_one
+    assert list(merged.items()) == list(alone.items())
+    covered = [k for a, b in runs for k in range(a, b)]
+    assert covered == list(range(len(keys)))
+
+
+def test_known_runs_merge_only_known_segments() -> None:
+    table = {"a", "b"}
+    runs = list(known_runs([0, 1, 1, 3, 4, 6], ["a", "b", "a", "x", "b", "a"], table))
+    assert runs == [(0, 3), (3, 4), (4, 6)]
+    assert list(known_runs([0], [], table)) == []
+    assert list(known_runs([], [], table)) == []
