@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import operator
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
@@ -308,13 +309,20 @@ def normalizer_feature_names() -> tuple[str, ...]:
     return tuple(f"norm.{f.name}" for f in dataclasses.fields(NormalizationFeatures))
 
 
+_NORMALIZER_FIELDS = tuple(f.name for f in dataclasses.fields(NormalizationFeatures))
+_COUNTED_FIELDS = frozenset(  # collections, counted by their length
+    f.name for f in dataclasses.fields(NormalizationFeatures)
+    if isinstance(f.default, tuple | list | frozenset | set))
+
+
 def _normalizer_matrix(normalized: Sequence[NormalizedText]) -> np.ndarray:
-    fields = [f.name for f in dataclasses.fields(NormalizationFeatures)]
-    rows = np.zeros((len(normalized), len(fields)), dtype=np.float32)
-    for i, item in enumerate(normalized):
-        for j, name in enumerate(fields):
-            value = getattr(item.features, name)
-            rows[i, j] = len(value) if isinstance(value, (tuple, list, frozenset, set)) else value
+    """The normaliser's features of each text as float32 rows (:func:`normalizer_feature_names`
+    order), filled column by column (one numpy assignment per field, not per value)."""
+    features = [item.features for item in normalized]
+    rows = np.zeros((len(features), len(_NORMALIZER_FIELDS)), dtype=np.float32)
+    for j, name in enumerate(_NORMALIZER_FIELDS):
+        column = list(map(operator.attrgetter(name), features))
+        rows[:, j] = list(map(len, column)) if name in _COUNTED_FIELDS else column
     return rows
 
 

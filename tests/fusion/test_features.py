@@ -36,6 +36,21 @@ def test_assemble_features_names_and_values() -> None:
     assert table.column("norm.max_run")[1] == 6
 
 
+def test_normalizer_columns_hold_each_texts_features() -> None:
+    """Every ``norm.*`` column holds the field of each text's features (collections by
+    their length), filled column by column."""
+    texts = ["加微信 abc123 ４５６ 𝟏𝟐𝟑 哈哈哈哈哈哈", "", "ｑｑ：３７６５５ 加V：abc", "\u200b好",
+             "主播好美", "扣扣 12345678 微信 wx_abc"]
+    normalized = [normalize(t) for t in texts]
+    table = assemble_features([], normalized, None)
+    for name in normalizer_feature_names():
+        field = name.removeprefix("norm.")
+        values = [getattr(n.features, field) for n in normalized]
+        expected = [len(v) if isinstance(v, tuple) else v for v in values]
+        assert table.column(name).tolist() == pytest.approx(expected, rel=1e-6), name
+    assert max(table.column("norm.masked_contacts")) >= 2  # a collection was counted
+
+
 def test_wrong_length_feature_rejected() -> None:
     out = DetectorOutput("dup", {"dup_cluster_size": np.array([1.0])}, [{}])
     with pytest.raises(ValueError, match="dup_cluster_size"):
