@@ -17,7 +17,6 @@ Example:
 
 from __future__ import annotations
 
-import heapq
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -176,20 +175,28 @@ class InputOrder(Generic[T]):
     """
 
     def __init__(self) -> None:
-        self._heap: list[tuple[int, int, T]] = []
+        # keyed by position: O(1) per result and no extra tuple per result (a heap entry
+        # was one more object per comment for the cyclic collector to walk)
+        self._waiting: dict[int, T] = {}
         self._next = 0
-        self._tiebreak = 0
 
     def put(self, index: int, item: T) -> None:
-        """Store the result for input position ``index``."""
-        heapq.heappush(self._heap, (index, self._tiebreak, item))
-        self._tiebreak += 1
+        """Store the result for input position ``index``.
+
+        Raises:
+            ValueError: If a result for ``index`` was already stored.
+        """
+        if index < self._next or index in self._waiting:
+            raise ValueError(f"a result for input position {index} was already stored (bug)")
+        self._waiting[index] = item
 
     def ready(self) -> Iterator[T]:
         """Yield results in input order as far as the sequence is complete."""
-        while self._heap and self._heap[0][0] == self._next:
-            yield heapq.heappop(self._heap)[2]
+        waiting = self._waiting
+        while self._next in waiting:
+            item = waiting.pop(self._next)
             self._next += 1
+            yield item
 
     def __len__(self) -> int:
-        return len(self._heap)
+        return len(self._waiting)

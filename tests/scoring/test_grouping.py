@@ -67,6 +67,17 @@ def test_interleaved_rooms_stay_bounded() -> None:
     assert worst <= 400
 
 
+def test_input_order_refuses_a_position_stored_twice() -> None:
+    order: InputOrder[str] = InputOrder()
+    order.put(1, "b")
+    with pytest.raises(ValueError, match="position 1"):
+        order.put(1, "b again")
+    order.put(0, "a")
+    assert list(order.ready()) == ["a", "b"] and len(order) == 0
+    with pytest.raises(ValueError, match="position 0"):  # already handed on
+        order.put(0, "a again")
+
+
 @pytest.mark.parametrize("bad", [{"max_buffer": 0}, {"max_slice": 0}], ids=["buffer", "slice"])
 def test_bad_limits(bad: dict[str, int]) -> None:
     with pytest.raises(ValueError):
