@@ -56,6 +56,7 @@ import numpy as np
 from botcomments.quantify.estimators import ESTIMATORS, NEEDS_RATES, PROBABILISTIC, adjust
 from botcomments.quantify.prevalence import RoomRegression
 from botcomments.quantify.rates import ClassifierRates
+from botcomments.quantify.timeline import MinuteRows
 from botcomments.quantify.users import minute_slots, user_codes
 from botcomments.segments import distinct_rows, segment_means, segment_ranks, segment_sums
 
@@ -101,7 +102,7 @@ class RoomAuthenticity:
     n_users: int
     n_untimed: int = 0
     estimates: dict[str, float] = field(default_factory=dict)
-    timeline: list[dict[str, Any]] = field(default_factory=list)
+    timeline: Sequence[dict[str, Any]] = field(default_factory=list)
     confidence: float = 0.95
     n_boot: int = 0
     room_id: str | None = None
@@ -116,6 +117,7 @@ class RoomAuthenticity:
         out = asdict(self)
         out["authenticity_ci"] = list(self.authenticity_ci)
         out["genuine_user_ci"] = list(self.genuine_user_ci)
+        out["timeline"] = [dict(row) for row in self.timeline]
         return out
 
 
@@ -958,19 +960,18 @@ def _intervals(samples: np.ndarray, confidence: float) -> list[tuple[float, floa
 
 
 def _timelines(rooms: _Rooms, basis: np.ndarray, plan: _Plan
-               ) -> list[tuple[list[dict[str, Any]], int]]:
-    """Per-minute rows and untimed comments of each room."""
+               ) -> list[tuple[MinuteRows | list[dict[str, Any]], int]]:
+    """Per-minute rows (columns, see :class:`MinuteRows`) and untimed comments of each room."""
     sizes = np.diff(rooms.starts).tolist()
     if rooms.t is None:
         return [([], n) for n in sizes]
     timed = np.isfinite(rooms.t)
     seg = rooms.seg[timed]
     n_untimed = np.bincount(rooms.seg[~timed], minlength=rooms.n_rooms).tolist()
-    out: list[tuple[list[dict[str, Any]], int]] = [([], k) for k in n_untimed]
     if not timed.any():
-        return out
+        return [([], k) for k in n_untimed]
     t = rooms.t[timed]
-    minutes, slot = minute_slots(t, seg=seg)
+    minutes, slot = minute_slots(t, seg=seg)  # slots room after room, minutes in order
     counts = np.bincount(slot)
     raw = np.bincount(slot, weights=basis[timed]) / counts
     share = np.clip(raw, 0.0, 1.0) if plan.rates is None else adjust(raw, *plan.rates)
@@ -978,12 +979,11 @@ def _timelines(rooms: _Rooms, basis: np.ndarray, plan: _Plan
     np.minimum.at(t0, seg, t)
     slot_room = np.empty(len(counts), dtype=np.int64)
     slot_room[slot] = seg
-    columns = zip(slot_room.tolist(), minutes.tolist(), (t0[slot_room] + 60.0 * minutes).tolist(),
-                  counts.tolist(), raw.tolist(), (1.0 - share).tolist(), strict=True)
-    for r, m, start, n, bot_raw, genuine in columns:
-        out[r][0].append({"minute": m, "minute_start": start, "n": n,
-                          "bot_share_raw": bot_raw, "genuine_share": genuine})
-    return out
+    block = np.column_stack([minutes, t0[slot_room] + 60.0 * minutes, counts, raw, 1.0 - share])
+    bounds = np.searchsorted(slot_room, np.arange(rooms.n_rooms + 1)).tolist()
+    # each room keeps a view of its rows: the rooms of one call share the block
+    return [(MinuteRows(block[a:b]) if b > a else [], k)
+            for a, b, k in zip(bounds[:-1], bounds[1:], n_untimed, strict=True)]
 
 
 def _reg_readings(rooms: _Rooms, plan: _Plan, rates: ClassifierRates | None,

@@ -10,6 +10,7 @@ Example:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -75,7 +76,8 @@ class RoomReport:
         genuine_user_ci: ``[low, high]`` interval of that share.
         n_flagged: Comments with ``is_bot`` true (plain count, not the estimate).
         flag_counts: Flag name -> number of comments carrying it.
-        timeline: Per-minute rows (``minute_start``, ``n``, ``genuine_share``, ...).
+        timeline: Per-minute rows (``minute_start``, ``n``, ``genuine_share``, ...): a list
+            of dicts or the compact :class:`~botcomments.quantify.timeline.MinuteRows`.
         top_clusters: Largest near-duplicate clusters with example lines.
         top_templates: Largest templates with their skeleton and example lines.
         top_account_groups: Largest lockstep / machine-posting account groups.
@@ -94,7 +96,7 @@ class RoomReport:
     genuine_user_ci: list[float]
     n_flagged: int = 0
     flag_counts: dict[str, int] = field(default_factory=dict)
-    timeline: list[dict[str, Any]] = field(default_factory=list)
+    timeline: Sequence[dict[str, Any]] = field(default_factory=list)
     top_clusters: list[dict[str, Any]] = field(default_factory=list)
     top_templates: list[dict[str, Any]] = field(default_factory=list)
     top_account_groups: list[dict[str, Any]] = field(default_factory=list)
@@ -105,9 +107,11 @@ class RoomReport:
         """Return the JSON-ready ``rooms.json`` entry.
 
         Returns:
-            A dict with every field.
+            A dict with every field (the timeline as a list of dicts).
         """
-        return asdict(self)
+        out = asdict(self)
+        out["timeline"] = [dict(row) for row in self.timeline]
+        return out
 
 
 @dataclass
