@@ -136,7 +136,7 @@ def bench_archive(args: argparse.Namespace, n: int) -> None:
     """
     from botcomments.cli.score import build_scorer
     from botcomments.io.readers import open_comments
-    from botcomments.scoring.outputs import CommentsWriter
+    from botcomments.scoring.outputs import ROOMS_FILE, CommentsWriter, write_rooms
     from botcomments.simulate import SimulationConfig, simulate_to_file
 
     scorer = build_scorer(args)
@@ -163,7 +163,10 @@ def bench_archive(args: argparse.Namespace, n: int) -> None:
                           f"peak {_peak_mb():,.0f} MB  {_rate(i, time.perf_counter() - t0)}")
         elapsed = time.perf_counter() - t0
         print(f"archive: {run_.n_scored:,} comments in {len(run_.rooms):,} rooms in "
-              f"{elapsed:.0f}s ({_rate(run_.n_scored, elapsed)}); final RSS "
+              f"{elapsed:.0f}s ({_rate(run_.n_scored, elapsed)}); RSS {_rss_mb():,.0f} MB "
+              f"with the room reports, peak {_peak_mb():,.0f} MB")
+        rooms = write_rooms(Path(tmp) / "out" / ROOMS_FILE, run_.rooms)  # as `score` does
+        print(f"rooms.json written ({rooms.stat().st_size / 2**20:,.0f} MB); final RSS "
               f"{_rss_mb():,.0f} MB, peak {_peak_mb():,.0f} MB")
 
 

@@ -84,6 +84,26 @@ def test_comment_record_keeps_input_fields_and_adds_contract_fields(tmp_path: Pa
     assert rooms[0]["authenticity_ci"] == [0.4, 0.55]
 
 
+@pytest.mark.parametrize("n_rooms", [0, 1, 3])
+def test_rooms_json_is_written_entry_by_entry_as_one_dump(tmp_path: Path, n_rooms: int) -> None:
+    """Streamed rooms.json equals ``json.dumps`` of all entries (indent 1) byte for byte,
+    with engagement blocks, an events-only room, newlines and non-ASCII in strings."""
+    from botcomments.quantify.timeline import MinuteRows
+    from botcomments.scoring.outputs import room_entries
+
+    rooms = [_room(f"房间{k}", 0.5 + 0.1 * k) for k in range(n_rooms)]
+    if rooms:
+        rooms[0].top_clusters[0]["examples"].append("两行\n加V 123\u2028")
+        rooms[-1].timeline = MinuteRows.of_columns([0, 3], [60.0, 240.0], [2, 1], [0.5, 0.0],
+                                                   [0.5, 1.0])
+    engagement = {"房间0": {"likes": 3, "ratio": float("nan")}, "events-only": {"likes": 1}}
+    for blocks in (None, engagement):
+        path = write_rooms(tmp_path / "rooms.json", rooms, blocks)
+        expected = json.dumps(room_entries(rooms, blocks), ensure_ascii=False, indent=1)
+        assert path.read_text(encoding="utf-8") == expected
+        assert json.loads(expected) == room_entries(rooms, blocks)
+
+
 def test_out_of_range_rooms_are_marked_in_report_and_rooms_json(tmp_path: Path) -> None:
     outside = _room("odd", 0.6)
     outside.calibration = "out_of_range"
