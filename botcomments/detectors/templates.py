@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -255,7 +256,11 @@ class TemplateDetector:
             self._skeletons.put(skeleton, tid)
         else:
             self._index.touch(tid)
-        parse = (tid, render_skeleton(skeleton), fills, len(fills), len(skeleton) - len(fills))
+        rendered = render_skeleton(skeleton)
+        # cached for up to max_texts lines: a line without slots renders as itself (most
+        # real chat) and lines of one template render alike, so share those strings
+        rendered = text if rendered == text else sys.intern(rendered)
+        parse = (tid, rendered, fills, len(fills), len(skeleton) - len(fills))
         self._parses.put(text, parse)
         return parse
 
