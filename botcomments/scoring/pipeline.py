@@ -51,6 +51,7 @@ from botcomments.scoring.authenticity import room_reports
 from botcomments.scoring.consistency import check_detector_configs, warn_threshold_mismatch
 from botcomments.scoring.group_features import assemble_group_features
 from botcomments.scoring.grouping import InputOrder, RoomSlice, room_slices, slice_groups
+from botcomments.scoring.memory import release_free_memory
 from botcomments.scoring.rooms import RoomAccumulator
 from botcomments.scoring.stats import CalibrationBins, ScoreHistogram
 from botcomments.scoring.types import RoomReport, ScoreResult, Verdict
@@ -843,6 +844,7 @@ class ScoringRun:
             with gc_paused():
                 self.rooms.extend(room_reports([accumulators.pop(r) for r in chunk],
                                                self.scorer.quantifier))
+            release_free_memory()
 
     def _score_all(self, feed: _GroupFeed, order: InputOrder[tuple[Comment, Verdict]],
                    accumulators: dict[str, RoomAccumulator]
@@ -885,10 +887,12 @@ class ScoringRun:
         return True
 
     def _compact_quiet_rooms(self, accumulators: dict[str, RoomAccumulator]) -> None:
-        """Compact the accumulators of rooms quiet for ``QUIET_ROOM_COMMENTS`` comments."""
+        """Compact the accumulators of rooms quiet for ``QUIET_ROOM_COMMENTS`` comments
+        (checked every quarter of that), then hand free heap pages back to the system."""
         if self.n_scored - self._checked_quiet_at < QUIET_ROOM_COMMENTS // 4:
             return
         self._checked_quiet_at = self.n_scored
+        release_free_memory()  # milliseconds, every 50,000 comments
         newest = max(self._last_index.values(), default=0)
         quiet = [room_id for room_id, last in self._last_index.items()
                  if last < newest - QUIET_ROOM_COMMENTS]
