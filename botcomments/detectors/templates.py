@@ -226,6 +226,7 @@ class TemplateDetector:
         )
         self._parses: LRUDict[str, _Parse] = LRUDict(cfg.max_texts)
         self._skeletons: LRUDict[str, int] = LRUDict(cfg.max_templates)
+        # template id -> its leader's display skeleton (rendered once, shown per room)
         self._leaders: LRUDict[int, str] = LRUDict(cfg.max_templates)
         self._rooms = RoomTracker(cfg.max_templates, cfg.max_rooms_per_template)
         self._next_id = 0
@@ -310,7 +311,7 @@ class TemplateDetector:
         Returns:
             The skeleton or None.
         """
-        return _display(self._leaders.get(template_id))
+        return self._leaders.get(template_id)
 
     def _near_or_new(self, skeleton: str, sketch: _Sketch | None = None) -> int:
         """Template of the most similar verified leader skeleton, or a new template."""
@@ -324,7 +325,7 @@ class TemplateDetector:
         tid = self._next_id
         self._next_id += 1
         self._index.add(tid, skeleton, shingles, minhash)
-        self._leaders.put(tid, skeleton)
+        self._leaders.put(tid, render_skeleton(skeleton))  # kept for display only
         return tid
 
     def detect(self, batch: RoomBatch) -> DetectorOutput:
@@ -388,7 +389,7 @@ class TemplateDetector:
     def _observe_segments(
         self, texts: list[str], bounds: list[int]
     ) -> tuple[list[_Parse], list[str | None]]:
-        """:meth:`_observe_room` per segment, with each text's template leader (raw
+        """:meth:`_observe_room` per segment, with each text's template leader (display
         skeleton, None once evicted) as it stands right after its segment (a later
         segment may evict it); consecutive segments whose texts are all parsed are one
         call (the same touches, see :func:`known_runs`)."""
@@ -434,15 +435,10 @@ class TemplateDetector:
                 continue
             per_group.append({
                 "template_id": tid,
-                "skeleton": _display(leaders[text_l[g]]) or matches[text_l[g]][1],
+                "skeleton": leaders[text_l[g]] or matches[text_l[g]][1],
                 "template_size": counts[g],
                 "example_fills": examples[g],
                 "distinct_accounts": int(users_l[g]),
                 "cross_room_count": int(cross_l[g]),
             })
         return [per_group[g] for g in stats.local.tolist()]
-
-
-def _display(leader: str | None) -> str | None:
-    """Display form of a leader skeleton (None when evicted), as ``template_skeleton``."""
-    return None if leader is None else render_skeleton(leader)
