@@ -362,14 +362,20 @@ def boosted_log_odds(
 
 def _log_odds(stack: TreeStack, x32: np.ndarray, learning_rate: float, intercept: float
               ) -> np.ndarray:
-    """:func:`boosted_log_odds` of every row of ``x32``."""
-    values = stack.leaf_values(x32)
-    steps = np.empty((len(x32), values.shape[1] + 1))
-    steps[:, 0] = float(intercept)
-    np.multiply(learning_rate, values, out=steps[:, 1:])
-    # add.accumulate sums left to right: the same float sums as adding tree by tree, in
-    # one call instead of one per tree (~0.35 ms for 300 trees even on one row)
-    result: np.ndarray = np.add.accumulate(steps, axis=1)[:, -1]
+    """:func:`boosted_log_odds` of every row of ``x32``, in blocks of rows whose (rows,
+    trees) temporaries stay within :data:`LEAF_WALK_CELLS` cells (the account stage
+    scores a whole report chunk at once: 100,000 rows x 100 trees made three 80 MB
+    arrays)."""
+    result = np.empty(len(x32), dtype=np.float64)
+    step = max(1, LEAF_WALK_CELLS // max(len(stack.left), 1))
+    for start in range(0, len(x32), step):
+        values = stack.leaf_values(x32[start:start + step])
+        steps = np.empty((len(values), values.shape[1] + 1))
+        steps[:, 0] = float(intercept)
+        np.multiply(learning_rate, values, out=steps[:, 1:])
+        # add.accumulate sums left to right: the same float sums as adding tree by tree,
+        # in one call instead of one per tree (~0.35 ms for 300 trees even on one row)
+        result[start:start + len(values)] = np.add.accumulate(steps, axis=1)[:, -1]
     return result
 
 

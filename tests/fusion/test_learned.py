@@ -210,9 +210,12 @@ def test_leaf_walk_in_row_blocks_changes_nothing(labeled_table: tuple,
     z = fusion.preprocessor.transform(table.select(fusion.feature_names)).astype(np.float32)
     stack = ml.TreeStack.of(fusion.trees)
     whole = stack.leaf_values(z)
+    odds = ml.boosted_log_odds(stack, z, fusion.learning_rate, fusion.intercept)
     monkeypatch.setattr(ml, "LEAF_WALK_CELLS", 7 * len(fusion.trees))  # blocks of 7 rows
     assert len(z) > 7
     np.testing.assert_array_equal(stack.leaf_values(z), whole)
+    np.testing.assert_array_equal(
+        ml.boosted_log_odds(stack, z, fusion.learning_rate, fusion.intercept), odds)
 
 
 def test_stacked_credits_equal_tree_by_tree_credits(labeled_table: tuple,
