@@ -83,13 +83,18 @@ QUANTIFIERS = _quantifiers()
 
 @pytest.mark.parametrize("name", list(QUANTIFIERS))
 def test_rooms_estimated_together_equal_each_alone(name: str) -> None:
+    _assert_together_as_alone(_rooms(list(QUANTIFIERS).index(name)), name, n_boot=120)
+
+
+def _assert_together_as_alone(rooms: list[dict[str, Any]], name: str, n_boot: int) -> None:
+    """Every field of every room's estimate in one batch is what it gets alone."""
     rates, estimator = QUANTIFIERS[name]
-    rooms = _rooms(list(QUANTIFIERS).index(name))
     alone = [estimate_authenticity(r["probs"], users=r["users"], ts=r["ts"], rates=rates,
-                                   decisions=r["decisions"], estimator=estimator, n_boot=120,
-                                   seed=r["seed"], room_id=r["room_id"]) for r in rooms]
+                                   decisions=r["decisions"], estimator=estimator,
+                                   n_boot=n_boot, seed=r["seed"], room_id=r["room_id"])
+             for r in rooms]
     together = estimate_rooms([RoomInput(**r) for r in rooms], rates=rates,
-                              estimator=estimator, n_boot=120)
+                              estimator=estimator, n_boot=n_boot)
     assert [repr(e.to_dict()) for e in together] == [repr(e.to_dict()) for e in alone]
 
 
@@ -98,17 +103,10 @@ def test_rooms_with_the_same_figures_equal_each_alone(name: str) -> None:
     """Rooms with the same seed, commenters and scores share one row of replicates
     (many small rooms of an archive do); every room still gets what it gets alone,
     also beside rooms that differ only by a sign of zero or a NaN time."""
-    rates, estimator = QUANTIFIERS[name]
     base = [r for r in _rooms(11, 40) if len(r["probs"]) <= 3]
     twins = [{**r, "room_id": f"{r['room_id']}-twin{k}"} for k in range(3) for r in base]
     signed = {**base[0], "probs": -0.0 * np.asarray(base[0]["probs"]), "room_id": "neg0"}
-    rooms = [*base, *twins, signed]
-    alone = [estimate_authenticity(r["probs"], users=r["users"], ts=r["ts"], rates=rates,
-                                   decisions=r["decisions"], estimator=estimator, n_boot=60,
-                                   seed=r["seed"], room_id=r["room_id"]) for r in rooms]
-    together = estimate_rooms([RoomInput(**r) for r in rooms], rates=rates,
-                              estimator=estimator, n_boot=60)
-    assert [repr(e.to_dict()) for e in together] == [repr(e.to_dict()) for e in alone]
+    _assert_together_as_alone([*base, *twins, signed], name, n_boot=60)
 
 
 def test_fallback_rooms_are_in_the_mix() -> None:
