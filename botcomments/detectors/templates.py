@@ -251,16 +251,16 @@ class TemplateDetector:
         self, text: str, skeleton: str, fills: tuple[str, ...], sketch: _Sketch | None
     ) -> _Parse:
         """Assign a masked (not yet cached) normal form to a template and cache the parse."""
-        tid = self._skeletons.get_touch(skeleton)
-        if tid is None:
-            tid = self._near_or_new(skeleton, sketch)
-            self._skeletons.put(skeleton, tid)
-        else:
-            self._index.touch(tid)
         rendered = render_skeleton(skeleton)
         # cached for up to max_texts lines: a line without slots renders as itself (most
         # real chat) and lines of one template render alike, so share those strings
         rendered = text if rendered == text else sys.intern(rendered)
+        tid = self._skeletons.get_touch(skeleton)
+        if tid is None:
+            tid = self._near_or_new(skeleton, rendered, sketch)
+            self._skeletons.put(skeleton, tid)
+        else:
+            self._index.touch(tid)
         parse = (tid, rendered, fills, len(fills), len(skeleton) - len(fills))
         self._parses.put(text, parse)
         return parse
@@ -313,8 +313,9 @@ class TemplateDetector:
         """
         return self._leaders.get(template_id)
 
-    def _near_or_new(self, skeleton: str, sketch: _Sketch | None = None) -> int:
-        """Template of the most similar verified leader skeleton, or a new template."""
+    def _near_or_new(self, skeleton: str, rendered: str, sketch: _Sketch | None = None) -> int:
+        """Template of the most similar verified leader skeleton, or a new template (led by
+        ``skeleton``, shown as ``rendered``)."""
         if sketch is None:
             shingles = char_shingles(skeleton)
             sketch = (shingles, self._index.minhash(shingles))
@@ -325,7 +326,7 @@ class TemplateDetector:
         tid = self._next_id
         self._next_id += 1
         self._index.add(tid, skeleton, shingles, minhash)
-        self._leaders.put(tid, render_skeleton(skeleton))  # kept for display only
+        self._leaders.put(tid, rendered)  # kept for display only
         return tid
 
     def detect(self, batch: RoomBatch) -> DetectorOutput:

@@ -49,7 +49,8 @@ class MinuteRows(Sequence[dict[str, Any]]):
         if block.ndim != 2 or block.shape[1] != len(MINUTE_FIELDS):
             raise ValueError(f"need a (minutes, {len(MINUTE_FIELDS)}) block "
                              f"({', '.join(MINUTE_FIELDS)}), got shape {block.shape}")
-        self._block = block
+        self._block = block.view()
+        self._block.flags.writeable = False  # shared (views, deep copies): never edited
 
     @classmethod
     def of_columns(cls, *columns: Sequence[float] | np.ndarray) -> MinuteRows:

@@ -39,6 +39,12 @@ def test_rows_equal_their_list_and_serialise_as_it() -> None:
     assert copy.deepcopy(rows) == rows
     with pytest.raises(ValueError, match="minutes, 5"):
         MinuteRows(np.zeros((2, 4)))
+    block = np.zeros((1, 5))
+    shared = MinuteRows(block)
+    block[0, 2] = 7.0  # the caller's array stays writable; the rows are a view of it
+    assert shared[0]["n"] == 7
+    with pytest.raises(ValueError, match="read-only"):
+        shared._block[0, 2] = 1.0
 
 
 def test_an_estimate_keeps_its_timeline_compact_and_its_dict_plain() -> None:
