@@ -77,9 +77,10 @@ def _validation_row(name: str, p: np.ndarray, y: np.ndarray, threshold: float) -
 
 
 def compare_on_validation(
-    model_dir: Path, data: TrainingTable, kind: str, **options: Any
+    model_dir: Path, data: TrainingTable, kind: str,
+    feature_sets: Sequence[str] = tuple(FEATURE_SETS), **options: Any
 ) -> dict[str, tuple[LearnedFusion, dict[str, Any]]]:
-    """Fit the combiner on each feature set of :data:`FEATURE_SETS` on the same room split.
+    """Fit the combiner on each of ``feature_sets`` on the same room split.
 
     Prints comment-level F1, genuine share flagged, Brier and ROC-AUC on the validation
     rooms of the tuning table for both, and for the combiner currently in ``model_dir``
@@ -89,6 +90,7 @@ def compare_on_validation(
         model_dir: Model folder (its current ``fusion.json`` is scored as "current").
         data: Features of the tuning rooms.
         kind: Combiner model kind.
+        feature_sets: :data:`FEATURE_SETS` names to fit (default all of them).
         **options: Passed to :func:`fit_with_rates` (``gbdt``, ``max_fpr``).
 
     Returns:
@@ -97,9 +99,9 @@ def compare_on_validation(
     fits = {
         name: fit_with_rates(data, kind=kind, **options,
                              features=select_features(data.features.names, name))
-        for name in FEATURE_SETS
+        for name in feature_sets
     }
-    index = fits["all"][1]["validation_index"]
+    index = next(iter(fits.values()))[1]["validation_index"]  # one room split for all
     y = data.labels[index]
     print(f"tuning-seed validation split: {len(index)} comments, "
           f"{len(set(data.rooms[index].tolist()))} rooms")
@@ -121,6 +123,7 @@ def train_fusion_on_tuning_seeds(
     seeds: Sequence[int] = TUNING_SEEDS,
     replay_rooms: int = 0,
     returning_viewers: bool = False,
+    compare_sets: bool = True,
     **options: Any,
 ) -> None:
     """Fit and save ``fusion.json`` from tuning-seed rooms (+ room models on calibration rooms).
@@ -139,6 +142,8 @@ def train_fusion_on_tuning_seeds(
         returning_viewers: Simulated rooms (combiner and calibration) use
             :data:`~botcomments_training.scenarios.RETURNING_VIEWERS` (viewers who come back
             over hours, as real ones do).
+        compare_sets: Fit every feature set for the validation table (else only
+            ``features``).
         **options: Passed to :func:`fit_with_rates` (``gbdt``, ``max_fpr``).
     """
     model = BotCommentClassifier.from_pretrained(model_dir)
@@ -152,8 +157,9 @@ def train_fusion_on_tuning_seeds(
                                        part="calibrate")
     if replay_rooms:
         options["cap_personas"] = (REAL_PERSONA,)
-    fusion, report = compare_on_validation(model_dir, collect_features(extractor, comments),
-                                           kind, **options)[features]
+    fusion, report = compare_on_validation(
+        model_dir, collect_features(extractor, comments), kind,
+        tuple(FEATURE_SETS) if compare_sets else (features,), **options)[features]
     cal = collect_features(extractor, cal_comments)
     attach_room_models(fusion, cal, np.array([r.rsplit("-", 1)[0] for r in cal.rooms]))
     fusion.metrics["features"] = features
@@ -197,6 +203,9 @@ def main() -> None:
     parser.add_argument("--returning-viewers", action="store_true",
                         help="with --train-fusion: simulated viewers come back over hours "
                              "(botcomments_training.scenarios.RETURNING_VIEWERS)")
+    parser.add_argument("--only-features", action="store_true",
+                        help="with --train-fusion: fit only the --features set (no side-by-side "
+                             "validation table of every set; faster)")
     parser.add_argument("--trees", type=int, default=SHIPPED_GBDT.n_estimators,
                         help="GBDT boosting rounds for --train-fusion")
     parser.add_argument("--depth", type=int, default=SHIPPED_GBDT.max_depth,
@@ -216,7 +225,7 @@ def main() -> None:
         train_fusion_on_tuning_seeds(
             args.model, args.fit_rooms, args.cal_rooms, args.kind, args.features,
             seeds=tuple(args.fit_seeds), replay_rooms=args.replay_rooms,
-            returning_viewers=args.returning_viewers,
+            returning_viewers=args.returning_viewers, compare_sets=not args.only_features,
             gbdt=GbdtSettings(n_estimators=args.trees, max_depth=args.depth),
             max_fpr=args.max_fpr)
         if args.train_only:

@@ -102,18 +102,27 @@ CROWD_MIN_USERS = 3
 """Distinct accounts that make a near-duplicate cluster a crowd line."""
 DELAY_WINDOW_S = 30.0
 """Look-back window of ``dup.cluster_delay_s``."""
+TEXT_MAX_SURPRISE = "acct.text_max_surprise"
+"""Derived feature: how unlikely the account's highest text score is for a genuine viewer
+with as many lines (``botcomments.fusion.surprise``; not assembled here, the combiner adds
+it from ``acct.text_max`` and ``acct.n_comments`` with the tail stored in ``fusion.json``)."""
+SURPRISE_INPUTS: tuple[str, str] = ("acct.text_max", "acct.n_comments")
+"""The assembled columns :data:`TEXT_MAX_SURPRISE` is computed from."""
 FEATURE_SETS: dict[str, tuple[str, ...]] = {
     "base": ACCOUNT_TEXT_FEATURES + CLUSTER_TEXT_FEATURES + ACCOUNT_EVIDENCE_FEATURES
-    + PATTERN_FEATURES,
-    "text": ACCOUNT_EVIDENCE_FEATURES + PATTERN_FEATURES,
-    "pattern": ACCOUNT_EVIDENCE_FEATURES,
-    "counted": (*ACCOUNT_EVIDENCE_FEATURES, "acct.text_max"),
-    "all": (),
+    + PATTERN_FEATURES + (TEXT_MAX_SURPRISE,),
+    "text": ACCOUNT_EVIDENCE_FEATURES + PATTERN_FEATURES + (TEXT_MAX_SURPRISE,),
+    "pattern": (*ACCOUNT_EVIDENCE_FEATURES, TEXT_MAX_SURPRISE),
+    "counted": (*ACCOUNT_EVIDENCE_FEATURES, "acct.text_max", TEXT_MAX_SURPRISE),
+    "surprise": (*ACCOUNT_EVIDENCE_FEATURES, "acct.text_max"),
+    "all": (TEXT_MAX_SURPRISE,),
 }
-"""Combiner feature set name -> the aggregates it leaves out: ``base`` = detectors +
+"""Combiner feature set name -> the features it leaves out: ``base`` = detectors +
 normaliser + text score only, ``text`` = plus the account/cluster text aggregates,
 ``pattern`` = plus the posting-pattern features, ``counted`` = ``pattern`` without the
-account's highest text score, ``all`` = plus the per-account detector-evidence maxima.
+account's highest text score, ``surprise`` = ``counted`` plus that highest score made
+independent of the account's number of lines (:data:`TEXT_MAX_SURPRISE`), ``all`` = every
+assembled feature (``pattern`` plus the per-account detector-evidence maxima).
 
 ``counted`` keeps only account text aggregates that do not grow with the account's number
 of comments (mean, share above the threshold, mean of the others): the highest of n scores
@@ -133,7 +142,8 @@ def select_features(names: Sequence[str], feature_set: str = DEFAULT_FEATURE_SET
         feature_set: A :data:`FEATURE_SETS` key.
 
     Returns:
-        ``names`` without the set's left-out features, in order.
+        ``names`` without the set's left-out features, in order, then
+        :data:`TEXT_MAX_SURPRISE` where its inputs are among ``names`` and the set keeps it.
 
     Raises:
         ValueError: On an unknown set.
@@ -145,7 +155,9 @@ def select_features(names: Sequence[str], feature_set: str = DEFAULT_FEATURE_SET
     if feature_set not in FEATURE_SETS:
         raise ValueError(f"feature set {feature_set!r}: choose one of {tuple(FEATURE_SETS)}")
     left_out = set(FEATURE_SETS[feature_set])
-    return tuple(n for n in names if n not in left_out)
+    derived = (TEXT_MAX_SURPRISE,) if (set(SURPRISE_INPUTS) <= set(names)
+                                      and TEXT_MAX_SURPRISE not in names) else ()
+    return tuple(n for n in (*names, *derived) if n not in left_out)
 
 
 @dataclass(frozen=True)

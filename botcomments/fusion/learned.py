@@ -20,6 +20,7 @@ import numpy as np
 from botcomments.fusion.combiner import Reason
 from botcomments.fusion.features import TEXT_FORM_FEATURES, FeatureTable, flag_of_feature
 from botcomments.fusion.rules import RuleFusion
+from botcomments.fusion.surprise import GenuineTextTail
 from botcomments.ml import (
     Calibrator,
     Preprocessor,
@@ -57,6 +58,8 @@ class LearnedFusion:
         detector_configs: Settings of the detectors whose features it was fitted on
             (empty: unknown).
         metrics: Validation metrics measured at training time.
+        text_tail: Genuine text-score tail behind the derived
+            ``acct.text_max_surprise`` feature (None when the combiner does not read it).
     """
 
     feature_names: tuple[str, ...]
@@ -71,6 +74,7 @@ class LearnedFusion:
     quantifier: ClassifierRates | None = None
     detector_configs: dict[str, dict[str, Any]] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
+    text_tail: GenuineTextTail | None = None
     mode: ClassVar[str] = "fused"
 
     def raw_proba(self, x: np.ndarray) -> np.ndarray:
@@ -105,8 +109,24 @@ class LearnedFusion:
         """
         if len(table) == 0:
             return np.zeros(0)
-        p = self.calibrator(self.raw_proba(table.select(self.feature_names)))
+        p = self.calibrator(self.raw_proba(self.model_inputs(table)))
         return np.clip(p, 0.0, 1.0)
+
+    def model_inputs(self, table: FeatureTable) -> np.ndarray:
+        """The raw feature matrix in ``feature_names`` order, derived features added.
+
+        Args:
+            table: Assembled features.
+
+        Returns:
+            Array (n, len(feature_names)).
+
+        Raises:
+            KeyError: If a needed feature is absent.
+        """
+        if self.text_tail is not None:
+            table = self.text_tail.extend(table)
+        return table.select(self.feature_names)
 
     @functools.cached_property
     def tree_stack(self) -> TreeStack:
@@ -152,7 +172,7 @@ class LearnedFusion:
         """
         if len(rows) == 0:
             return []
-        x = table.select(self.feature_names)[rows]
+        x = self.model_inputs(table)[rows]
         credit = self.credits(x)
         flags = [None if n in TEXT_FORM_FEATURES else flag_of_feature(n)
                  for n in self.feature_names]
@@ -196,6 +216,7 @@ class LearnedFusion:
             "rates": self.quantifier.to_dict() if self.quantifier else None,
             "detectors": self.detector_configs,
             "metrics": self.metrics,
+            **({"genuine_text_tail": self.text_tail.to_json()} if self.text_tail else {}),
         }
 
     @staticmethod
@@ -234,6 +255,8 @@ class LearnedFusion:
             quantifier=ClassifierRates.from_dict(doc["rates"]) if doc.get("rates") else None,
             detector_configs=doc.get("detectors") or {},
             metrics=doc.get("metrics", {}),
+            text_tail=(GenuineTextTail.from_json(doc["genuine_text_tail"])
+                       if doc.get("genuine_text_tail") else None),
         )
 
     def save(self, folder: Path | str) -> Path:

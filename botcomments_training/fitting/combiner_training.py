@@ -14,8 +14,15 @@ from typing import Any
 
 import numpy as np
 
-from botcomments.fusion.features import DEFAULT_FEATURE_SET, FeatureTable, select_features
+from botcomments.fusion.features import (
+    DEFAULT_FEATURE_SET,
+    TEXT_MAX_SURPRISE,
+    TEXT_SCORE_FEATURE,
+    FeatureTable,
+    select_features,
+)
 from botcomments.fusion.learned import LearnedFusion
+from botcomments.fusion.surprise import GenuineTextTail
 from botcomments.io.readers import open_comments
 from botcomments.quantify import measure_rates
 from botcomments.records import Comment
@@ -94,6 +101,30 @@ def collect_features(
     )
 
 
+def genuine_text_tail(data: TrainingTable, personas: tuple[str, ...] = ()) -> GenuineTextTail:
+    """The text-score tail of the genuine comments behind ``acct.text_max_surprise``.
+
+    Args:
+        data: Training table with the text score.
+        personas: Genuine personas to measure it on (e.g. real-background chat); empty,
+            or none of them present: every genuine comment.
+
+    Returns:
+        The tail.
+
+    Raises:
+        ValueError: If there are no genuine comments.
+    """
+    genuine = data.labels == 0
+    chosen = genuine & np.isin(data.personas, personas)
+    rows = chosen if chosen.any() else genuine
+    if not rows.any():
+        raise ValueError("no genuine comments to measure the text-score tail on")
+    tail = GenuineTextTail.fit(data.features.column(TEXT_SCORE_FEATURE)[rows])
+    logger.info("genuine text-score tail measured on %d comments", tail.lines)
+    return tail
+
+
 def fit_with_rates(
     data: TrainingTable,
     *,
@@ -113,7 +144,8 @@ def fit_with_rates(
         features: Columns to use (default: all).
         seed: Random seed.
         cap_personas: Personas whose genuine rows must also stay within ``max_fpr`` on
-            their own (e.g. ``("genuine_real",)``: real-background chat).
+            their own (e.g. ``("genuine_real",)``: real-background chat); the genuine
+            text-score tail of ``acct.text_max_surprise`` is measured on them too.
         **options: Passed to :func:`fit_learned_fusion` (``max_fpr``, ``gbdt``).
 
     Returns:
@@ -121,11 +153,14 @@ def fit_with_rates(
     """
 
     capped = np.isin(data.personas, cap_personas) if cap_personas else None
+    tail = (genuine_text_tail(data, cap_personas)
+            if features is not None and TEXT_MAX_SURPRISE in features else None)
     fusion, report = fit_learned_fusion(
-        data.features, data.labels, data.rooms,
+        tail.extend(data.features) if tail else data.features, data.labels, data.rooms,
         kind=kind, calibration=calibration, features=features, seed=seed,
         cap_rows=capped, **options,
     )
+    fusion.text_tail = tail
     rates = measure_rates(report["validation_scores"], report["validation_labels"],
                           threshold=fusion.threshold,
                           users=data.users[report["validation_index"]])
