@@ -18,7 +18,12 @@ from typing import Any, ClassVar
 import numpy as np
 
 from botcomments.fusion.combiner import Reason
-from botcomments.fusion.features import TEXT_FORM_FEATURES, FeatureTable, flag_of_feature
+from botcomments.fusion.features import (
+    TEXT_FORM_FEATURES,
+    TEXT_MAX_SURPRISE,
+    FeatureTable,
+    flag_of_feature,
+)
 from botcomments.fusion.rules import RuleFusion
 from botcomments.fusion.surprise import GenuineTextTail
 from botcomments.ml import (
@@ -124,9 +129,16 @@ class LearnedFusion:
         Raises:
             KeyError: If a needed feature is absent.
         """
-        if self.text_tail is not None:
-            table = self.text_tail.extend(table)
-        return table.select(self.feature_names)
+        names = self.feature_names
+        if (self.text_tail is None or TEXT_MAX_SURPRISE not in names
+                or TEXT_MAX_SURPRISE in table.names):
+            return table.select(names)
+        if names[-1] != TEXT_MAX_SURPRISE:
+            return self.text_tail.extend(table).select(names)
+        # select_features appends the derived column last: added without copying the table
+        x = table.select(names[:-1])
+        return np.concatenate([x, self.text_tail.column(table).astype(x.dtype)[:, None]],
+                              axis=1)
 
     @functools.cached_property
     def tree_stack(self) -> TreeStack:

@@ -126,10 +126,24 @@ class GenuineTextTail:
         """
         if TEXT_MAX_SURPRISE in table.names:
             return table
-        s_max, n = (table.column(name) for name in SURPRISE_INPUTS)
-        column = self.surprise(s_max, n).astype(table.values.dtype)
+        column = self.column(table).astype(table.values.dtype)
         return FeatureTable((*table.names, TEXT_MAX_SURPRISE),
                             np.concatenate([table.values, column[:, None]], axis=1))
+
+    def column(self, table: FeatureTable) -> np.ndarray:
+        """:data:`TEXT_MAX_SURPRISE` of each row of a table with :data:`SURPRISE_INPUTS`.
+
+        Args:
+            table: Assembled features.
+
+        Returns:
+            Surprise per row, float64.
+
+        Raises:
+            KeyError: If an input column is missing.
+        """
+        s_max, n = (table.column(name) for name in SURPRISE_INPUTS)
+        return self.surprise(s_max, n)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form stored in ``fusion.json``."""
