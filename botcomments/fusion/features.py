@@ -129,7 +129,7 @@ of comments (mean, share above the threshold, mean of the others): the highest o
 rises with n, and simulated accounts never post as much as a real regular does (81 lines
 in one session), so with ``acct.text_max`` one bot-like line of a prolific real viewer
 carried all of their lines over the threshold."""
-DEFAULT_FEATURE_SET = "counted"
+DEFAULT_FEATURE_SET = "surprise"
 """Feature set of the shipped combiner."""
 
 

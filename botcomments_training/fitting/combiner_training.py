@@ -101,13 +101,17 @@ def collect_features(
     )
 
 
-def genuine_text_tail(data: TrainingTable, personas: tuple[str, ...] = ()) -> GenuineTextTail:
+def genuine_text_tail(data: TrainingTable) -> GenuineTextTail:
     """The text-score tail of the genuine comments behind ``acct.text_max_surprise``.
+
+    Measured on every genuine comment of the table (simulated and real-background alike):
+    the combiner learns from both, and a tail of the real ones only made simulated
+    genuine accounts (whose text scores run higher) look surprising; with the combiner
+    fitted that way the account stage of the room models carried over worse to
+    real-background rooms (docs/training.md, "The account's highest text score").
 
     Args:
         data: Training table with the text score.
-        personas: Genuine personas to measure it on (e.g. real-background chat); empty,
-            or none of them present: every genuine comment.
 
     Returns:
         The tail.
@@ -116,11 +120,9 @@ def genuine_text_tail(data: TrainingTable, personas: tuple[str, ...] = ()) -> Ge
         ValueError: If there are no genuine comments.
     """
     genuine = data.labels == 0
-    chosen = genuine & np.isin(data.personas, personas)
-    rows = chosen if chosen.any() else genuine
-    if not rows.any():
+    if not genuine.any():
         raise ValueError("no genuine comments to measure the text-score tail on")
-    tail = GenuineTextTail.fit(data.features.column(TEXT_SCORE_FEATURE)[rows])
+    tail = GenuineTextTail.fit(data.features.column(TEXT_SCORE_FEATURE)[genuine])
     logger.info("genuine text-score tail measured on %d comments", tail.lines)
     return tail
 
@@ -144,8 +146,7 @@ def fit_with_rates(
         features: Columns to use (default: all).
         seed: Random seed.
         cap_personas: Personas whose genuine rows must also stay within ``max_fpr`` on
-            their own (e.g. ``("genuine_real",)``: real-background chat); the genuine
-            text-score tail of ``acct.text_max_surprise`` is measured on them too.
+            their own (e.g. ``("genuine_real",)``: real-background chat).
         **options: Passed to :func:`fit_learned_fusion` (``max_fpr``, ``gbdt``).
 
     Returns:
@@ -153,7 +154,7 @@ def fit_with_rates(
     """
 
     capped = np.isin(data.personas, cap_personas) if cap_personas else None
-    tail = (genuine_text_tail(data, cap_personas)
+    tail = (genuine_text_tail(data)
             if features is not None and TEXT_MAX_SURPRISE in features else None)
     fusion, report = fit_learned_fusion(
         tail.extend(data.features) if tail else data.features, data.labels, data.rooms,

@@ -103,6 +103,7 @@ def test_assemble_adds_patterns_only_with_users_and_times() -> None:
                  "dup.cluster_delay_s"]),
         ("pattern", ["text.p_bot", "acct.text_max", "acct.text_mean", "dup.cluster_delay_s"]),
         ("counted", ["text.p_bot", "acct.text_mean", "dup.cluster_delay_s"]),
+        ("surprise", ["text.p_bot", "acct.text_mean", "dup.cluster_delay_s"]),
         ("text", ["text.p_bot", "acct.text_max", "acct.text_mean"]),
         ("base", ["text.p_bot"]),
     ],

@@ -65,7 +65,7 @@ def test_extend_adds_the_column_once_and_needs_its_inputs() -> None:
     assert once.names[-1] == TEXT_MAX_SURPRISE
     assert once.column(TEXT_MAX_SURPRISE)[0] > once.column(TEXT_MAX_SURPRISE)[1]
     assert UNIFORM.extend(once) is once
-    with pytest.raises(KeyError, match="acct.n_comments"):
+    with pytest.raises(KeyError, match=r"acct\.n_comments"):
         UNIFORM.extend(FeatureTable(("acct.text_max",), np.zeros((1, 1), np.float32)))
 
 
