@@ -133,12 +133,10 @@ class LearnedFusion:
         if (self.text_tail is None or TEXT_MAX_SURPRISE not in names
                 or TEXT_MAX_SURPRISE in table.names):
             return table.select(names)
-        if names[-1] != TEXT_MAX_SURPRISE:
-            return self.text_tail.extend(table).select(names)
-        # select_features appends the derived column last: added without copying the table
-        x = table.select(names[:-1])
-        return np.concatenate([x, self.text_tail.column(table).astype(x.dtype)[:, None]],
-                              axis=1)
+        # the derived column goes in at its place, without copying the whole table
+        at = names.index(TEXT_MAX_SURPRISE)
+        x = table.select(names[:at] + names[at + 1:])
+        return np.insert(x, at, self.text_tail.column(table).astype(x.dtype), axis=1)
 
     @functools.cached_property
     def tree_stack(self) -> TreeStack:

@@ -7,8 +7,9 @@ its maximum. A combiner fitted on rooms whose accounts post a few lines each can
 that from ``(acct.text_max, acct.n_comments)`` pairs it never saw (trees do not
 extrapolate in ``n``). This module turns the pair into one quantity that means the same
 at every ``n``: the chance that the highest of ``n`` genuine lines scores at least this
-high, under the text-score distribution of REAL genuine chat (the real-background rooms'
-genuine comments, fitted with the combiner and stored in ``fusion.json``):
+high, under the text-score distribution of genuine chat (every genuine comment of the
+combiner's rooms, simulated viewers and replayed real chat alike, measured when the combiner
+is fitted and stored in ``fusion.json``):
 
     surprise = -log10(1 - (1 - tail(s_max)) ** n),  tail(s) = P(genuine score >= s)
 

@@ -143,14 +143,16 @@ def fit_with_rates(
         data: Training table.
         kind: "gbdt" or "logistic".
         calibration: "isotonic", "platt" or "none".
-        features: Columns to use (default: all).
+        features: Columns to use (default: all); with ``acct.text_max_surprise`` the
+            genuine text-score tail is measured (:func:`genuine_text_tail`) and stored in
+            the combiner.
         seed: Random seed.
         cap_personas: Personas whose genuine rows must also stay within ``max_fpr`` on
             their own (e.g. ``("genuine_real",)``: real-background chat).
         **options: Passed to :func:`fit_learned_fusion` (``max_fpr``, ``gbdt``).
 
     Returns:
-        The combiner (``quantifier`` set) and the fitting report.
+        The combiner (``quantifier`` and ``text_tail`` set) and the fitting report.
     """
 
     capped = np.isin(data.personas, cap_personas) if cap_personas else None

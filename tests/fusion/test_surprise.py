@@ -116,6 +116,10 @@ def test_fitted_combiner_stores_the_tail_and_scores_the_same_after_a_round_trip(
     extended = fusion.text_tail.extend(data.features)
     np.testing.assert_allclose(fusion.model_inputs(data.features),
                                extended.select(fusion.feature_names))
+    first, _ = fit_with_rates(data, kind="logistic", features=features[::-1])
+    assert first.feature_names[0] == TEXT_MAX_SURPRISE and first.text_tail is not None
+    np.testing.assert_allclose(first.model_inputs(data.features),
+                               first.text_tail.extend(data.features).select(first.feature_names))
     assert "genuine_text_tail" not in LearnedFusion.from_json(
         {**fusion.to_json(), "genuine_text_tail": None}).to_json()
 
