@@ -27,9 +27,15 @@ import numpy as np
 
 from botcomments.segments import distinct_rows
 
-LEAF_WALK_CELLS = 1 << 20
+LEAF_WALK_CELLS = 1 << 18
 """Rows x trees walked at once by :meth:`TreeStack.leaf_values`: its temporaries are a few
-arrays of this many int64 cells (8 MiB each), whatever the number of rows."""
+arrays of this many cells (at most 2 MiB each), whatever the number of rows. Small enough
+to stay in the CPU caches: 20,000 rows through the shipped combiner's 300 trees took
+0.29 s in blocks of 2**20 cells, 0.08 s in blocks of 2**18 (heap walk, 2-core machine)."""
+
+HEAP_MAX_DEPTH = 12
+"""Deepest stack walked in heap layout (:class:`_HeapTrees`, 2**depth leaves per tree:
+4,096 at 12); deeper stacks walk their own node arrays (:class:`_FlatTrees`), slower."""
 
 
 def signed_log1p(x: np.ndarray) -> np.ndarray:
@@ -166,6 +172,99 @@ class TreeArrays:
 
 
 @dataclass(frozen=True)
+class _HeapTrees:
+    """A :class:`TreeStack` as complete binary trees of the stack's depth in heap order.
+
+    Node ``h`` of a tree has children ``2h + 1`` and ``2h + 2``, so a walk steps by
+    arithmetic instead of gathering child ids: about 3x faster than :class:`_FlatTrees`
+    for the shipped combiner (300 trees of depth 4). A leaf above the last level becomes a
+    split whose every leaf below holds its value, so the way taken there cannot matter.
+
+    Args:
+        feature: Split feature per tree and inner heap node, tree-major (n_trees * (2**depth - 1)).
+        threshold: float32 split thresholds: the largest float32 at most the tree's float64
+            threshold, so ``x32 <= threshold`` holds exactly when it held in float64 (NaN
+            fails both: right).
+        value: Leaf values, tree-major (n_trees * 2**depth).
+        n_trees: Trees.
+        depth: Levels walked.
+    """
+
+    feature: np.ndarray
+    threshold: np.ndarray
+    value: np.ndarray
+    n_trees: int
+    depth: int
+
+    @staticmethod
+    def of(stack: TreeStack) -> _HeapTrees | None:
+        """Lay a stack out as heaps, level by level for all trees at once.
+
+        Args:
+            stack: The trees.
+
+        Returns:
+            The heaps, or None when the stack is deeper than :data:`HEAP_MAX_DEPTH`.
+        """
+        n_trees = len(stack.left)
+        tree = np.arange(n_trees)[:, None]
+        node = np.zeros((n_trees, 1), dtype=np.int64)  # original node at each heap slot
+        features: list[np.ndarray] = []
+        thresholds: list[np.ndarray] = []
+        while n_trees and (inner := stack.left[tree, node] >= 0).any():
+            if len(features) == HEAP_MAX_DEPTH:
+                return None
+            features.append(np.where(inner, stack.feature[tree, node], 0))
+            thresholds.append(np.where(inner, stack.threshold[tree, node], np.inf))
+            node = np.stack([np.where(inner, stack.left[tree, node], node),
+                             np.where(inner, stack.right[tree, node], node)],
+                            axis=2).reshape(n_trees, -1)  # slot j's children: 2j, 2j + 1
+        threshold = np.concatenate(thresholds, axis=1).ravel() if features else np.zeros(0)
+        with np.errstate(over="ignore"):  # beyond float32's range: +-inf, then stepped in
+            t32 = threshold.astype(np.float32)
+        above = t32.astype(np.float64) > threshold
+        t32[above] = np.nextafter(t32[above], np.float32(-np.inf))
+        feature = np.concatenate(features, axis=1).ravel() if features else np.zeros(0)
+        return _HeapTrees(feature.astype(np.int32), t32, stack.value[tree, node].ravel(),
+                          n_trees, len(features))
+
+    def walk(self, x32: np.ndarray) -> np.ndarray:
+        """Leaf values of a block of rows, every tree walked level by level at once.
+
+        Args:
+            x32: Matrix (n, d) as float32.
+
+        Returns:
+            Values, shape (n, n_trees).
+        """
+        n_rows, n_inner = len(x32), (1 << self.depth) - 1
+        index = np.int32 if max(x32.size, self.n_trees << self.depth) < 2**31 else np.int64
+        x = np.ascontiguousarray(x32, dtype=np.float32).ravel()
+        row_base = (np.arange(n_rows, dtype=index) * x32.shape[1])[:, None]
+        tree_base = np.arange(self.n_trees, dtype=index) * n_inner
+        # global inner-node id: tree_base + h; its children: 2 * id + 1 - tree_base (+ 1)
+        node = np.repeat(tree_base[None, :], n_rows, axis=0)
+        step = (1 - tree_base).astype(index)
+        at = np.empty_like(node)
+        seen = np.empty(node.shape, dtype=np.float32)
+        split = np.empty(node.shape, dtype=np.float32)
+        right = np.empty(node.shape, dtype=bool)
+        for _ in range(self.depth):  # in place: a few passes over (rows, trees) per level
+            np.take(self.feature, node, out=at)
+            at += row_base
+            np.take(x, at, out=seen)
+            np.take(self.threshold, node, out=split)
+            np.less_equal(seen, split, out=right)
+            np.logical_not(right, out=right)  # NaN goes right
+            node *= 2
+            node += step
+            node += right
+        # now tree_base + h with h in the last level: leaf h - n_inner of its tree
+        node -= tree_base - (np.arange(self.n_trees, dtype=index) << self.depth) + n_inner
+        return self.value[node]
+
+
+@dataclass(frozen=True)
 class _FlatTrees:
     """A :class:`TreeStack` as 1-D arrays over global node ids (``tree * width + node``);
     leaves and padding are their own children, so a walk may run ``depth`` levels blind."""
@@ -259,7 +358,9 @@ class TreeStack:
         Returns:
             Values, shape (n, n_trees).
         """
-        return self._in_row_blocks(x32, self._walk, len(self.left))
+        heap = self._heap
+        return self._in_row_blocks(x32, self._walk if heap is None else heap.walk,
+                                   len(self.left))
 
     def _in_row_blocks(self, x32: np.ndarray, walk: Callable[[np.ndarray], np.ndarray],
                        width: int) -> np.ndarray:
@@ -273,12 +374,18 @@ class TreeStack:
         return out
 
     @functools.cached_property
+    def _heap(self) -> _HeapTrees | None:
+        """The stack in heap layout (computed once per stack), None when too deep."""
+        return _HeapTrees.of(self)
+
+    @functools.cached_property
     def _flat(self) -> _FlatTrees:
         """The stack as flat node arrays (computed once per stack)."""
         return _FlatTrees.of(self)
 
     def _walk(self, x32: np.ndarray) -> np.ndarray:
-        """Leaf values of a block of rows: all trees walked level by level at once.
+        """Leaf values of a block of rows: all trees walked level by level at once
+        (stacks deeper than :data:`HEAP_MAX_DEPTH`; the others walk :class:`_HeapTrees`).
 
         Flat global node ids with leaves pointing at themselves, so every level is a few
         1-D gathers and one ``where`` over the (rows, trees) block, for the stack's depth.

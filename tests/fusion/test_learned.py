@@ -237,10 +237,15 @@ def test_stacked_credits_equal_tree_by_tree_credits(labeled_table: tuple,
     np.testing.assert_allclose(blocked, one_by_one, rtol=0, atol=1e-12)
 
 
-def test_flat_leaf_walk_matches_each_tree_on_uneven_trees_and_nan() -> None:
+@pytest.mark.parametrize("heap_max_depth", [12, 1])  # heap layout; node arrays (too deep)
+def test_stacked_leaf_walk_matches_each_tree_on_uneven_trees_and_nan(
+        heap_max_depth: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """Stacked trees of different depths (a stump, a lone leaf, a lopsided chain) give
-    each tree's own leaves, NaN going right as in ``TreeArrays.predict``."""
+    each tree's own leaves, NaN going right as in ``TreeArrays.predict``, in both walks."""
+    import botcomments.ml as ml
     from botcomments.ml import TreeArrays, TreeStack
+
+    monkeypatch.setattr(ml, "HEAP_MAX_DEPTH", heap_max_depth)
 
     def tree(left: list[int], right: list[int], feature: list[int], threshold: list[float],
              value: list[float]) -> TreeArrays:
@@ -256,7 +261,28 @@ def test_flat_leaf_walk_matches_each_tree_on_uneven_trees_and_nan() -> None:
     rng = np.random.default_rng(3)
     x = rng.normal(size=(64, 3)).astype(np.float32)
     x[rng.random(x.shape) < 0.2] = np.nan
-    leaves = TreeStack.of(trees).leaf_values(x)
+    stack = TreeStack.of(trees)
+    leaves = stack.leaf_values(x)
+    assert (stack._heap is None) == (heap_max_depth == 1)
     for i, t in enumerate(trees):
         np.testing.assert_array_equal(leaves[:, i], t.predict(x))
     assert set(np.unique(leaves[:, 2])) == {2.0, 3.0, 4.0}
+
+
+def test_heap_walk_compares_float32_inputs_as_float64_thresholds() -> None:
+    """Thresholds no float32 equals (0.1, beyond float32's range) split float32 inputs at
+    the float32 next to them exactly as the float64 comparison does."""
+    from botcomments.ml import TreeArrays, TreeStack
+
+    trees = [TreeArrays(np.array([1, -1, -1]), np.array([2, -1, -1]), np.array([0, 0, 0]),
+                        np.array([t, 0.0, 0.0]), np.array([0.0, -1.0, 1.0]))
+             for t in (0.1, -0.1, 1e39, -1e39, 3.0)]
+    edges = np.array([0.1, -0.1, 3.0, 0.0, np.inf, -np.inf, np.nan], dtype=np.float32)
+    x = np.concatenate([edges, np.nextafter(edges, np.float32(np.inf)),
+                        np.nextafter(edges, np.float32(-np.inf))])[:, None]
+    stack = TreeStack.of(trees)
+    assert stack._heap is not None
+    leaves = stack.leaf_values(x)
+    for i, t in enumerate(trees):
+        np.testing.assert_array_equal(leaves[:, i], t.predict(x))
+    assert (leaves[:, 0] == 1.0).sum() > 0 and (leaves[:, 0] == -1.0).sum() > 0
