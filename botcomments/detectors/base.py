@@ -177,3 +177,40 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+class FrozenSurvivors:
+    """Keep what a long run has made and still holds out of the collector's passes.
+
+    Between the paused blocks of a scoring run the collector, re-enabled, walks everything
+    the blocks left alive (verdicts, room accumulators) in its young generations and
+    again in full passes: 0.68 s of 6.5 s for 100,000 one-comment rooms (rules only).
+    :meth:`freeze`, called at the end of each paused block, moves every tracked object
+    into the permanent generation (``gc.freeze``, O(1)), so the collector skips them;
+    :meth:`release` hands them back (``gc.unfreeze``) when the run ends. Scoring makes no
+    reference cycles (0 unreachable objects after 20,000 rooms, rules and model), and
+    objects freed by reference counting leave the frozen set as usual, so nothing is
+    held longer than without it. Inactive when something else froze objects first (a
+    forking server, another run): its freeze is left as it was.
+
+    Example:
+        >>> survivors = FrozenSurvivors()
+        >>> survivors.freeze(); frozen = gc.get_freeze_count() > 0
+        >>> survivors.release(); frozen, gc.get_freeze_count()
+        (True, 0)
+    """
+
+    def __init__(self) -> None:
+        self.active = gc.get_freeze_count() == 0
+
+    def freeze(self) -> None:
+        """Move every tracked object out of the collector's generations (when active)."""
+        if self.active:
+            gc.freeze()
+
+    def release(self) -> None:
+        """Hand the frozen objects back to the collector (once; when active)."""
+        if self.active:
+            gc.unfreeze()
+            self.active = False
+

@@ -37,6 +37,7 @@ from botcomments.detectors.base import (
     BatchGroup,
     Detector,
     DetectorOutput,
+    FrozenSurvivors,
     RoomBatch,
     detect_group,
     gc_paused,
@@ -829,25 +830,30 @@ class ScoringRun:
             self.comments, max_buffer=self.scorer.max_buffer, max_slice=self.scorer.max_slice
         )
         feed = _GroupFeed(slice_groups(slices, TEXT_BATCH_COMMENTS), self.scorer.extractor)
+        survivors = FrozenSurvivors()
         try:
-            yield from self._score_all(feed, order, accumulators)
+            try:
+                yield from self._score_all(feed, order, accumulators, survivors)
+            finally:
+                feed.close()
+            yield from order.ready()
+            if len(order):
+                raise RuntimeError(f"{len(order)} scored comments were never written (bug)")
+            self.rooms = []
+            for chunk in _report_chunks(sorted(accumulators, key=self._first_index.__getitem__),
+                                        accumulators):
+                # each chunk's comment arrays are freed once its reports are made: the
+                # reports of a large archive never sit in memory beside all the accumulators
+                with gc_paused():
+                    self.rooms.extend(room_reports([accumulators.pop(r) for r in chunk],
+                                                   self.scorer.quantifier))
+                    survivors.freeze()
+                release_free_memory()
         finally:
-            feed.close()
-        yield from order.ready()
-        if len(order):
-            raise RuntimeError(f"{len(order)} scored comments were never written (bug)")
-        self.rooms = []
-        for chunk in _report_chunks(sorted(accumulators, key=self._first_index.__getitem__),
-                                    accumulators):
-            # each chunk's comment arrays are freed once its reports are made: the
-            # reports of a large archive never sit in memory beside all the accumulators
-            with gc_paused():
-                self.rooms.extend(room_reports([accumulators.pop(r) for r in chunk],
-                                               self.scorer.quantifier))
-            release_free_memory()
+            survivors.release()
 
     def _score_all(self, feed: _GroupFeed, order: InputOrder[tuple[Comment, Verdict]],
-                   accumulators: dict[str, RoomAccumulator]
+                   accumulators: dict[str, RoomAccumulator], survivors: FrozenSurvivors
                    ) -> Iterator[tuple[Comment, Verdict]]:
         """Score the feed's groups, yielding verdicts as they become ready."""
         while True:
@@ -855,11 +861,13 @@ class ScoringRun:
             # allocate many small containers and no reference cycles; the cyclic
             # collector, left running, also makes full passes over everything alive
             # (every room's accumulator, every buffered comment): 10 passes, 1.8 s of
-            # 9.6 s for 20,000 one-comment rooms. Paused here as in each detector; it
-            # resumes before results go to the caller (cycles a reader makes are
-            # collected then).
+            # 9.6 s for 20,000 one-comment rooms. Paused here as in each detector, and
+            # what the group leaves alive frozen out of its later passes; it resumes
+            # before results go to the caller (cycles a reader makes are collected then).
             with gc_paused():
-                if not self._score_next(feed, order, accumulators):
+                more = self._score_next(feed, order, accumulators)
+                survivors.freeze()
+                if not more:
                     break
             yield from order.ready()
             self._compact_quiet_rooms(accumulators)
