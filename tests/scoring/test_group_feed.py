@@ -1,5 +1,5 @@
-"""The text model scores the next group in a worker thread while the current one is
-scored: same verdicts as one thread, model calls never concurrent, no thread left."""
+"""The text model scores the next window of groups in a worker thread while the current
+one is scored: same verdicts as one thread, model calls never concurrent, no thread left."""
 
 from __future__ import annotations
 
@@ -59,6 +59,7 @@ def _comments(n: int = 900) -> list[Comment]:
 def _verdicts(monkeypatch: pytest.MonkeyPatch, inline: bool, model: SlowModel
               ) -> list[tuple[float, bool, tuple[str, ...]]]:
     monkeypatch.setattr(pipeline, "TEXT_BATCH_COMMENTS", 64)
+    monkeypatch.setattr(pipeline, "TEXT_CALL_COMMENTS", 128)  # windows of two groups
     if inline:
         monkeypatch.setattr(pipeline, "ThreadPoolExecutor", InlineExecutor)
     scorer = pipeline.Scorer(RuleFusion.default(), text_model=model)
@@ -96,6 +97,7 @@ def test_model_calls_never_overlap_when_the_cache_evicts(
 
 def test_stopping_early_leaves_no_worker_thread(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pipeline, "TEXT_BATCH_COMMENTS", 64)
+    monkeypatch.setattr(pipeline, "TEXT_CALL_COMMENTS", 128)
     scorer = pipeline.Scorer(RuleFusion.default(), text_model=SlowModel())
     run = iter(scorer.stream(_comments()))
     first = [next(run) for _ in range(5)]

@@ -71,7 +71,8 @@ class CallCountingModel(CountingModel):
 
 
 def test_small_rooms_share_one_model_call(monkeypatch: pytest.MonkeyPatch) -> None:
-    """300 one-comment rooms: one text-model call per group of rooms, same verdicts."""
+    """300 one-comment rooms: one text-model call per group of rooms or per window of
+    groups, same verdicts."""
     import botcomments.scoring.pipeline as pipeline
     from botcomments.fusion.rules import RuleFusion
     from botcomments.records import Comment
@@ -80,8 +81,10 @@ def test_small_rooms_share_one_model_call(monkeypatch: pytest.MonkeyPatch) -> No
     comments = [Comment(f"主播好美{i % 200}{'加V' * (i % 2)}", f"r{i}", ts=1e9 + i,
                         user_id=f"u{i % 50}") for i in range(300)]
 
-    def run(group_size: int) -> tuple[list[tuple[float, bool, tuple[str, ...]]], int]:
+    def run(group_size: int, window: int | None = None
+            ) -> tuple[list[tuple[float, bool, tuple[str, ...]]], int]:
         monkeypatch.setattr(pipeline, "TEXT_BATCH_COMMENTS", group_size)
+        monkeypatch.setattr(pipeline, "TEXT_CALL_COMMENTS", window or group_size)
         model = CallCountingModel()
         scorer = pipeline.Scorer(RuleFusion.default(), text_model=model)
         result = scorer.score(comments)
@@ -90,10 +93,12 @@ def test_small_rooms_share_one_model_call(monkeypatch: pytest.MonkeyPatch) -> No
 
     grouped, calls_grouped = run(128)
     alone, calls_alone = run(1)
+    windowed, calls_windowed = run(1, window=100)  # one-room groups read 100 at a time
     assert calls_grouped == 2  # groups of 128 rooms; the third group's 44 lines are cached
     # alone: one call per room whose line (normal form) was not seen before
     assert calls_alone == len({normalize(c.text).text for c in comments}) > 150
-    assert grouped == alone
+    assert calls_windowed == 2  # windows of 100 rooms; the third window's lines are cached
+    assert grouped == alone == windowed
 
 
 class FormScoringModel(CountingModel):
