@@ -947,6 +947,10 @@ class ScoringRun:
             np.array([v.is_bot for v in verdicts], dtype=bool),
             np.array([np.nan if c.ts is None else c.ts for c in comments], dtype=np.float64),
             results[0].extracted.evidence if results else [],
+            [c.user_id for c in comments],
+            [v.flags for v in verdicts],
+            [c.text for c in comments],
+            any(c.label is not None for c in comments),
         )
         for piece, result in zip(group, results, strict=True):
             self._record_slice(piece, result, columns, accumulators)
@@ -965,10 +969,9 @@ class ScoringRun:
         self._last_index[piece.room_id] = max(self._last_index.get(piece.room_id, -1),
                                               max(piece.indices))
         a, b = result.start, result.stop
-        acc.add(columns.scores[a:b], columns.is_bot[a:b], [c.user_id for c in piece.comments],
-                columns.ts[a:b], [v.flags for v in result.verdicts], columns.evidence[a:b],
-                [c.text for c in piece.comments])
-        if any(c.label is not None for c in piece.comments):
+        acc.add(columns.scores[a:b], columns.is_bot[a:b], columns.user_ids[a:b],
+                columns.ts[a:b], columns.flags[a:b], columns.evidence[a:b], columns.texts[a:b])
+        if columns.labeled and any(c.label is not None for c in piece.comments):
             labeled = [(s, c.label) for s, c in zip(result.scores, piece.comments, strict=True)
                        if c.label is not None]
             s, y = zip(*labeled, strict=True)  # sums of floats: added slice by slice
@@ -977,9 +980,14 @@ class ScoringRun:
 
 @dataclass(frozen=True)
 class _GroupColumns:
-    """A scored group's columns, as room accumulators keep them (float32 scores)."""
+    """A scored group's columns, as room accumulators take them (float32 scores), each
+    room's rows sliced from them (one list per group, not one per room)."""
 
     scores: np.ndarray
     is_bot: np.ndarray
     ts: np.ndarray
     evidence: list[dict[str, dict[str, Any]]]
+    user_ids: list[str | None]
+    flags: list[tuple[str, ...]]
+    texts: list[str]
+    labeled: bool  # any comment of the group has a label
