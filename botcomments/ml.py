@@ -238,7 +238,8 @@ class _HeapTrees:
             Values, shape (n, n_trees).
         """
         n_rows, n_inner = len(x32), (1 << self.depth) - 1
-        index = np.int32 if max(x32.size, self.n_trees << self.depth) < 2**31 else np.int64
+        # the largest index: a row's feature offset, or a node id doubled in a step
+        index = np.int32 if max(x32.size, self.n_trees << (self.depth + 1)) < 2**31 else np.int64
         x = np.ascontiguousarray(x32, dtype=np.float32).ravel()
         row_base = (np.arange(n_rows, dtype=index) * x32.shape[1])[:, None]
         tree_base = np.arange(self.n_trees, dtype=index) * n_inner

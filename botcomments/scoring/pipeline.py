@@ -295,7 +295,7 @@ class FeatureExtractor:
     def score_ahead(self, comments: Sequence[Comment], normalized: Sequence[NormalizedText],
                     executor: Executor) -> Callable[[], None]:
         """:meth:`prepare`'s model call, run in ``executor``: the caller works on (the
-        previous group) meanwhile, then calls the returned function, which waits for the
+        previous window) meanwhile, then calls the returned function, which waits for the
         scores and caches them. The scores are those :meth:`prepare` gives (the same
         model call on the same lines), so results do not change.
 
@@ -651,9 +651,9 @@ class _GroupFeed:
     groups, because a call ends every padded length with a part batch, padded to a row
     multiple: one call per group of the bench's simulated rooms (~240 new lines) computed
     23 % padding rows (5 % in windows) in many small batches; end to end on 2 cores,
-    3,840-4,027 comments/s with a call per group, 5,195-6,336/s in windows of 8,192
-    comments (CPU time 7.1 -> 4.5-5.5 s). At most two windows are held. Without a model
-    a window is one group.
+    3,840-4,027 comments/s with a call per group, 4,006-6,336/s in windows of 8,192
+    comments (docs/scoring.md, "Windows of groups per model call"). At most two windows
+    are held. Without a model a window is one group.
 
     Args:
         groups: Groups of slices (:func:`slice_groups`).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import platform
 
+from botcomments.records import Comment
 from botcomments.scoring import memory
 
 
@@ -14,9 +15,8 @@ def test_release_runs_where_glibc_has_malloc_trim() -> None:
         assert has_trim
 
 
-def _rooms(n: int) -> list:
-    from botcomments.records import Comment
-
+def _rooms(n: int) -> list[Comment]:
+    """``n`` one-comment rooms."""
     return [Comment(f"主播好{i % 7}", f"r{i}", ts=1_714_565_700.0 + i, user_id=f"u{i}")
             for i in range(n)]
 
