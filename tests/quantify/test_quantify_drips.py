@@ -68,6 +68,16 @@ def test_a_tiny_high_share_run_does_not_become_the_baseline_alone() -> None:
     assert ref.tolist() == [True, True, False]
 
 
+def test_the_baseline_holds_at_least_baseline_min_entrants() -> None:
+    """12 entrants who nearly all act do not make the other 100 of a small room a drip:
+    a baseline this small is noise (shares 0.83 vs 0.2 would pass the two-sample test)."""
+    assert drips.BASELINE_MIN > 12
+    ref = reference_runs(np.array([12.0, 100.0]), np.array([10.0, 20.0]))
+    assert ref.tolist() == [True, True]
+    big = reference_runs(np.array([120.0, 1000.0]), np.array([100.0, 200.0]))
+    assert big.tolist() == [True, False]  # the same shares with enough entrants: a drip
+
+
 def test_very_long_sessions_are_segmented_on_coarser_bins() -> None:
     rng = np.random.default_rng(5)
     counts = binomial_bins(rng, 5, 0.3, 3 * drips.MAX_POSITIONS + 7)

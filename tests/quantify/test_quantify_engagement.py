@@ -10,6 +10,7 @@ import tracemalloc
 import numpy as np
 import pytest
 
+from botcomments.quantify.bubble import BIN_S, fit_entry_bins
 from botcomments.quantify.bubble_evidence import add_peer_evidence
 from botcomments.quantify.engagement import RoomEngagement
 from botcomments.records import EngagementEvent
@@ -266,3 +267,22 @@ def test_a_quieter_hour_of_a_genuine_audience_is_not_a_drip() -> None:
     audience(room, 500, seed=15, interact=0.2, span=3600.0, prefix="h", start=3600.0)
     est = room.estimate()
     assert est.genuine_viewer_share >= 0.9
+
+
+def test_a_package_s_thin_first_and_last_minutes_join_its_burst() -> None:
+    """Five entrants a minute (two acting); minute 60 brings 60 idle accounts more, minutes
+    59 and 61 seven each: over the edge test (2 sd + 1) but not the burst test (3 sd + 2)
+    alone. All three are one burst and one group; a lone minute of seven more is not."""
+    when, acting = [], []
+    for b in range(120):
+        extra = {60: 60, 59: 7, 61: 7, 20: 7}.get(b, 0)
+        for i in range(5 + extra):
+            when.append(b * BIN_S + i * BIN_S / (5 + extra))
+            acting.append(i < 2)
+    act = np.array(acting)
+    bins = fit_entry_bins(np.array(when), np.zeros(len(when), bool), np.zeros(len(when), bool),
+                          act)
+    assert np.flatnonzero(bins.burst).tolist() == [59, 60, 61]
+    groups = bins.groups
+    assert groups[59] == groups[60] == groups[61] >= 0
+    assert groups[20] == -1
