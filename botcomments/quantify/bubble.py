@@ -47,7 +47,7 @@ from typing import Any
 
 import numpy as np
 
-from botcomments.quantify.drips import low_share_runs
+from botcomments.quantify.drips import level_confirmed_runs, low_share_runs
 from botcomments.quantify.mixture import fit_bot_weak_share, genuine_fraction
 
 BIN_S = 60
@@ -60,11 +60,6 @@ Poisson rate): neighbours with no interacting entrant say the rate is low, not z
 sparse room's few entrants in one minute are not a burst."""
 BURST_Z = 3.0
 """Standard deviations above the expected genuine entrants that make a bin a burst."""
-EDGE_Z = 2.0
-"""Standard deviations (plus one entrant) above the expected genuine entrants that make a
-bin next to a burst part of it: a package delivered over a few minutes spans adjacent
-bins, and its thin first or last minute rarely clears :data:`BURST_Z` alone (hysteresis,
-as in edge detection)."""
 INTERACTION_SHARE_FLOOR = 0.05
 """Lowest share of genuine viewers who ever comment, like, gift or follow: a prior from
 public descriptions of live rooms (interaction rates of a few % to over half), not
@@ -96,23 +91,24 @@ JUMP_MIN = 20
 N_BOOT = 200
 CONFORMAL: dict[str, dict[str, tuple[float, float]]] = {
     "viewers": {
-        "all": (2.008, 1.135),
-        "high": (2.228, 1.548),
-        "low": (1.579, 0.467),
-        "lowest": (2.168, 0.265),
-        "mid": (3.111, 0.868),
-        "levels/high": (1.769, 1.516),
-        "levels/low": (1.579, 0.429),
-        "levels/lowest": (1.790, 0.131),
-        "levels/mid": (3.111, 0.837),
-        "no_levels/high": (3.083, 2.260),
+        "all": (2.485, 1.410),
+        "high": (2.676, 1.675),
+        "low": (2.286, 1.241),
+        "lowest": (1.324, 0.286),
+        "mid": (3.515, 1.930),
+        "levels/high": (2.676, 1.715),
+        "levels/low": (2.283, 0.665),
+        "levels/lowest": (1.324, 0.151),
+        "levels/mid": (3.299, 1.582),
+        "no_levels/high": (3.876, 1.675),
+        "no_levels/low": (2.513, 7.210),
     },
     "likes": {
-        "all": (5.420, 1.882),
-        "high": (6.652, 2.324),
-        "low": (4.190, 0.763),
-        "lowest": (3.819, 0.368),
-        "mid": (4.088, 2.584),
+        "all": (5.199, 1.980),
+        "high": (6.548, 2.664),
+        "low": (4.392, 1.164),
+        "lowest": (4.714, 0.303),
+        "mid": (4.176, 2.547),
     },
 }
 """Per quantity and regime (:func:`viewer_regime`, :func:`like_regime`), the (below,
@@ -120,8 +116,9 @@ above) multipliers of the error scales (:func:`spreads`): one-sided split-confor
 quantiles of the normalised errors of the calibration rooms in that regime (Mondrian
 conformal: each regime gets its own factors, each side at 96 %, so each regime aims at
 90 % with a margin). Fitted by ``python benchmarks/engagement_bench.py --fit --rooms 200``
-on simulator seeds 0-40199 (1,000 rooms), disjoint from the development seeds (200000+)
-and from every evaluation range (100000+, 300000+, 400000+); regimes with under 60
+on simulator seeds 0-40199 (1,000 rooms, genuine acting share drifting), disjoint from
+the development seeds (200000+) and from every evaluation range (100000+, 300000+,
+400000+); regimes with under 60
 calibration rooms use their band's factors, ``"all"`` is the last fallback."""
 MIN_SD = 0.01
 """Floor of the standard deviation of a share before widening."""
@@ -471,27 +468,6 @@ def _neighbour_rate(keys: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.nda
     return rate.astype(float), np.where(length > 0, total, k)
 
 
-def _grow_bursts(keys: np.ndarray, burst: np.ndarray, loose: np.ndarray) -> np.ndarray:
-    """Bursts grown into adjacent bins (keys one apart) that pass the looser test.
-
-    Args:
-        keys: Bin keys, ascending.
-        burst: Bins over the burst threshold.
-        loose: Bins over the edge threshold (:data:`EDGE_Z`).
-
-    Returns:
-        The grown burst mask.
-    """
-    out = burst.copy()
-    while True:
-        hit = keys[out]
-        near = np.isin(keys, hit - 1) | np.isin(keys, hit + 1)
-        grow = near & loose & ~out
-        if not grow.any():
-            return out
-        out |= grow
-
-
 def entrant_categories(
     inv: np.ndarray, m: int, known: np.ndarray, strong: np.ndarray, interacting: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -499,10 +475,11 @@ def entrant_categories(
     or followed), idle.
 
     Levels are not a category here: a drip found by levels alone would get its genuine
-    part from the strong/weak/idle mixture, which cannot see levels, and count genuine;
-    levels are compared once, on the idle accounts outside bursts and drips
-    (:func:`fit_levels`). With levels as a category, viewer MAE was 0.065 against 0.058
-    without on development seeds 200000+ (docs/engagement.md).
+    part from the strong/weak/idle mixture, which cannot see levels, and count genuine
+    (with levels as a category the level feed made the estimate worse: the same rooms
+    with levels forced off and on, viewer MAE 0.062 vs 0.066, seeds 200000+). Levels
+    confirm drips (:func:`~botcomments.quantify.drips.level_confirmed_runs`) and are
+    compared on the idle accounts outside bursts and drips (:func:`fit_levels`).
 
     Args:
         inv: Bin of each timed account.
@@ -521,13 +498,18 @@ def entrant_categories(
 
 
 def fit_entry_bins(
-    when: np.ndarray, known: np.ndarray, strong: np.ndarray, interacting: np.ndarray
+    when: np.ndarray, known: np.ndarray, strong: np.ndarray, interacting: np.ndarray,
+    levels: np.ndarray | None = None,
 ) -> EntryBins:
     """Bin timed accounts by entry and find the bought-entry bursts and drips.
 
     Args:
         when: Entry time per timed account.
         known, strong, interacting: Flags per timed account (see :func:`account_flags`).
+        levels: Platform level per timed account (-1 unknown) when the feed carries levels
+            (:func:`has_level_feed`): drips are then kept only where their idle entrants'
+            levels are lower than the other idle entrants'
+            (:func:`~botcomments.quantify.drips.level_confirmed_runs`).
 
     Returns:
         The bins with expected genuine entrants, burst and drip flags, the interaction
@@ -554,8 +536,11 @@ def fit_entry_bins(
         if qs > 0:
             e = np.maximum(e, np.maximum(ks - 2.0 * np.sqrt(ks), 0.0) / qs)
         sd = np.sqrt(e + e**2 / (window_k + 1.0))
-        new = _grow_bursts(keys, free > e + BURST_Z * sd + 2.0, free > e + EDGE_Z * sd + 1.0)
+        new = free > e + BURST_Z * sd + 2.0
         run = low_share_runs(counts, marked, ~new)
+        if levels is not None:
+            idle_levels = np.where(~interacting & ~known, levels, -1)
+            run = level_confirmed_runs(run, inv, idle_levels, ~new & (run < 0))
         new |= run >= 0
         if np.array_equal(new, burst):
             break
@@ -626,6 +611,13 @@ class LevelFit:
     bought: float
 
 
+def has_level_feed(t: AccountTable, timed: np.ndarray) -> bool:
+    """Whether the room's feed carries levels: on at least :data:`LEVEL_MIN_COVERAGE` of
+    its timed accounts."""
+    return (t.level is not None and bool(timed.any())
+            and float((t.level[timed] >= 0).mean()) >= LEVEL_MIN_COVERAGE)
+
+
 def level_reference(t: AccountTable, interacting: np.ndarray, timed: np.ndarray
                     ) -> tuple[int, float, int] | None:
     """The room's level threshold, from its interacting accounts' levels.
@@ -642,12 +634,9 @@ def level_reference(t: AccountTable, interacting: np.ndarray, timed: np.ndarray
         a level; None without enough levels (:data:`LEVEL_MIN_COVERAGE`,
         :data:`LEVEL_MIN_REFERENCE`, :data:`LEVEL_REF_SHARE`).
     """
-    if t.level is None or not timed.any():
+    if t.level is None or not has_level_feed(t, timed):
         return None
-    has = t.level >= 0
-    if has[timed].mean() < LEVEL_MIN_COVERAGE:
-        return None
-    ref = t.level[interacting & has]
+    ref = t.level[interacting & (t.level >= 0)]
     if len(ref) < LEVEL_MIN_REFERENCE:
         return None
     values = np.unique(ref[ref >= 1])
@@ -706,7 +695,9 @@ def fit_viewers(t: AccountTable, rng: np.random.Generator) -> ViewerFit:
         genuine = float(n_all - known.sum())
         share = genuine / n_all if n_all else math.nan
         return ViewerFit(n_all, genuine, share, MIN_SD, 0.0, None, bought_p, False, n_int)
-    bins = fit_entry_bins(when[timed], known[timed], strong[timed], interacting[timed])
+    feed_levels = t.level[timed] if t.level is not None and has_level_feed(t, timed) else None
+    bins = fit_entry_bins(when[timed], known[timed], strong[timed], interacting[timed],
+                          feed_levels)
     g_bins = bins.genuine()
     untimed_free = float((~timed & ~known).sum())
     timed_share = g_bins.sum() / max(float(bins.free.sum()), 1.0)

@@ -41,6 +41,11 @@ PACKAGE_TYPES: tuple[str, ...] = VIEWER_PACKAGES + LIKE_PACKAGES
 MAX_BOUGHT = 0.95
 LEVEL_FEED_SHARE = 0.8
 """Share of simulated rooms whose enter events carry ``extra["user_level"]``."""
+DRIFT_SEGMENT_S = 1200.0
+"""Length of the periods over which a genuine audience's acting share drifts."""
+DRIFT_SIGMA_MAX = 0.3
+"""Largest spread (log-normal sigma) of the acting-share drift between periods; each room
+draws its own from 0 to this (a guess: how much real audiences drift is not measured)."""
 
 
 @dataclass
@@ -257,9 +262,31 @@ def _arrivals(rng: np.random.Generator, n: int, duration: float, p: dict[str, fl
     return np.clip(t, 0, duration), pushed
 
 
+def draw_drift(rng: np.random.Generator, duration: float) -> tuple[float, np.ndarray]:
+    """Draw how a room's genuine acting share drifts over the session.
+
+    A real audience acts more in some periods than others (the host's topic, a game's
+    tension); the estimate's baseline must not read a quieter period as a drip of bought
+    accounts. Per :data:`DRIFT_SEGMENT_S` period, the chance that an arriving viewer acts
+    is multiplied by a log-normal factor of spread sigma (0 to :data:`DRIFT_SIGMA_MAX`).
+
+    Args:
+        rng: Random generator (a stream of its own: the other draws do not depend on it).
+        duration: Session length (seconds).
+
+    Returns:
+        ``(sigma, factors)``: the spread and one factor per period.
+    """
+    sigma = float(rng.uniform(0.0, DRIFT_SIGMA_MAX))
+    return sigma, rng.lognormal(0.0, sigma, int(duration // DRIFT_SEGMENT_S) + 1)
+
+
 def _genuine(room: _Room, rng: np.random.Generator, p: dict[str, float],
-             given: Sequence[Commenter]) -> list[Commenter]:
+             given: Sequence[Commenter], drift: np.ndarray | None = None) -> list[Commenter]:
     """Add the genuine audience around the given commenters (or draw its commenters).
+
+    Args:
+        drift: Factor of the acting share per :data:`DRIFT_SEGMENT_S` period (None: none).
 
     Returns:
         The genuine commenters (the given ones, or those drawn here with their comments).
@@ -285,6 +312,8 @@ def _genuine(room: _Room, rng: np.random.Generator, p: dict[str, float],
         if rng.random() < p["reentry"]:
             room.act(rng.uniform(room.enter[idx], room.duration), "enter", idx)
         u = rng.random() / (p["push_interaction"] if pushed[i] else 1.0)
+        if drift is not None:
+            u /= drift[min(int(arrive[i] // DRIFT_SEGMENT_S), len(drift) - 1)]
         if u < share_c:
             commenters.append(_comments(room, rng, p, idx))
         elif u < q_rest:
@@ -459,7 +488,8 @@ def simulate_engagement(
     p = draw_params(rng)
     dur = float(duration) if duration else _loguniform(rng, 1800, 3 * 3600)
     room = _Room(room_id, start_ts, dur)
-    audience = _genuine(room, rng, p, [c for c in commenters if c.genuine and c.times])
+    drift_sigma, drift = draw_drift(np.random.default_rng([seed, 19, *room_id.encode()]), dur)
+    audience = _genuine(room, rng, p, [c for c in commenters if c.genuine and c.times], drift)
     n_gen = len(room.ids)
     n_bought = round(n_gen * bought_viewers / (1 - bought_viewers))
     bots = [c for c in commenters if not c.genuine]
@@ -478,8 +508,9 @@ def simulate_engagement(
     lp = draw_level_params(rng_lv)
     use = user_levels if user_levels is not None else bool(lp["level_feed"])
     levels = _levels(room, rng_lv, lp) if use else None
-    return _finish(room, platform, {**p, **lp, "level_feed": float(use)}, pk, bought_viewers,
-                   bought_likes, levels)
+    return _finish(room, platform,
+                   {**p, **lp, "level_feed": float(use), "drift_sigma": drift_sigma}, pk,
+                   bought_viewers, bought_likes, levels)
 
 
 def _chat(room: _Room, commenters: Sequence[Commenter]) -> None:

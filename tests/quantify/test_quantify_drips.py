@@ -10,7 +10,12 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from botcomments.quantify import drips
-from botcomments.quantify.drips import low_share_runs, reference_runs, share_segments
+from botcomments.quantify.drips import (
+    level_confirmed_runs,
+    low_share_runs,
+    reference_runs,
+    share_segments,
+)
 from botcomments.quantify.mixture import fit_bot_weak_share, genuine_fraction
 
 ACT_IDLE = np.array([True, False])
@@ -76,6 +81,21 @@ def test_the_baseline_holds_at_least_baseline_min_entrants() -> None:
     assert ref.tolist() == [True, True]
     big = reference_runs(np.array([120.0, 1000.0]), np.array([100.0, 200.0]))
     assert big.tolist() == [True, False]  # the same shares with enough entrants: a drip
+
+
+def test_only_drips_of_lower_level_idle_entrants_are_kept_on_a_level_feed() -> None:
+    """Bins 0-9 outside, 10-14 a drip of fresh accounts (levels 0-2), 15-19 a drip whose
+    idle entrants have the room's levels (a quieter genuine period), 20-21 a drip with
+    too few levelled idle entrants to test (kept)."""
+    rng = np.random.default_rng(6)
+    run = np.array([-1] * 10 + [0] * 5 + [1] * 5 + [2] * 2)
+    inv = np.repeat(np.arange(22), 20)
+    levels = rng.integers(5, 30, len(inv))
+    levels[(inv >= 10) & (inv < 15)] = rng.integers(0, 3, 100)
+    levels[inv >= 20] = -1
+    levels[np.flatnonzero(inv >= 20)[:3]] = 1
+    kept = level_confirmed_runs(run, inv, levels, run < 0)
+    assert kept.tolist() == [-1] * 10 + [0] * 5 + [-1] * 5 + [1] * 2
 
 
 def test_very_long_sessions_are_segmented_on_coarser_bins() -> None:

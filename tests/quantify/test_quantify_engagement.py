@@ -235,7 +235,9 @@ def test_idle_accounts_delivered_over_an_hour_read_bought() -> None:
     est = room.estimate()
     assert est.genuine_viewer_share == pytest.approx(0.6, abs=0.06)
     lo, hi = est.genuine_viewer_share_ci
-    assert lo <= 0.6 and hi < 0.8  # (a 90 % interval: its upper end may fall just short)
+    # without levels a genuine audience acting less for an hour cannot be told from a
+    # drip (the simulator's drift): the interval reaches up to all genuine
+    assert lo <= 0.6 <= hi and est.viewer_regime == "no_levels/low"
     bursts = next(e for e in est.evidence if e.name == "entry_bursts")
     assert bursts.flagged and "period(s)" in bursts.reason
 
@@ -269,20 +271,42 @@ def test_a_quieter_hour_of_a_genuine_audience_is_not_a_drip() -> None:
     assert est.genuine_viewer_share >= 0.9
 
 
-def test_a_package_s_thin_first_and_last_minutes_join_its_burst() -> None:
-    """Five entrants a minute (two acting); minute 60 brings 60 idle accounts more, minutes
-    59 and 61 seven each: over the edge test (2 sd + 1) but not the burst test (3 sd + 2)
-    alone. All three are one burst and one group; a lone minute of seven more is not."""
+def test_adjacent_burst_minutes_are_fitted_as_one_group() -> None:
+    """Five entrants a minute (two acting); minutes 59-61 bring 60, 20 and 20 idle accounts
+    more (one package over three minutes: one group), minute 20 brings 20 (a group of
+    its own)."""
     when, acting = [], []
     for b in range(120):
-        extra = {60: 60, 59: 7, 61: 7, 20: 7}.get(b, 0)
+        extra = {59: 20, 60: 60, 61: 20, 20: 20}.get(b, 0)
         for i in range(5 + extra):
             when.append(b * BIN_S + i * BIN_S / (5 + extra))
             acting.append(i < 2)
     act = np.array(acting)
     bins = fit_entry_bins(np.array(when), np.zeros(len(when), bool), np.zeros(len(when), bool),
                           act)
-    assert np.flatnonzero(bins.burst).tolist() == [59, 60, 61]
+    assert np.flatnonzero(bins.burst).tolist() == [20, 59, 60, 61]
     groups = bins.groups
     assert groups[59] == groups[60] == groups[61] >= 0
-    assert groups[20] == -1
+    assert groups[20] >= 0 and groups[20] != groups[60]
+
+
+def test_a_quieter_hour_of_a_genuine_audience_with_levels_is_rarely_a_drip() -> None:
+    """Acting at half the usual rate for an hour (beyond the drift allowance) reads as a
+    drip by composition alone (9 of these 10 rooms), but its idle viewers have the room's
+    levels: the level test drops the drip except by chance (p < 0.1 by design)."""
+    genuine = 0
+    for seed in range(21, 31):
+        rng = np.random.default_rng(seed)
+        room = RoomEngagement("r1")
+        for i, t in enumerate(np.sort(rng.uniform(0, 7200, 1000)).tolist()):
+            uid = f"g{i}"
+            level = int(rng.lognormal(np.log(10), 0.6))
+            room.add_event(EngagementEvent("enter", "r1", ts=T0 + t, user_id=uid,
+                                           extra={"user_level": level}))
+            if rng.random() < (0.36 if t < 3600 else 0.18):
+                room.add_event(EngagementEvent("like", "r1", ts=T0 + t + 30, user_id=uid,
+                                               count=3))
+                if rng.random() < 0.3:
+                    room.add_comment(uid, T0 + t + 60, is_bot=False)
+        genuine += room.estimate().genuine_viewer_share >= 0.9
+    assert genuine >= 6

@@ -6,7 +6,10 @@ import numpy as np
 import pytest
 
 from botcomments.simulate.engagement import (
+    DRIFT_SEGMENT_S,
+    DRIFT_SIGMA_MAX,
     Commenter,
+    draw_drift,
     simulate_engagement,
 )
 
@@ -86,3 +89,16 @@ def test_levels_ride_on_enter_events_when_asked_and_bought_accounts_are_lower() 
                                user_levels=False)
     assert not any("user_level" in e.extra for e in bare.events)
     assert [e.ts for e in bare.events] == [e.ts for e in room.events]  # levels change nothing else
+
+
+def test_the_genuine_acting_share_drifts_by_period_within_the_drawn_spread() -> None:
+    sigmas = []
+    for seed in range(200):
+        sigma, factors = draw_drift(np.random.default_rng(seed), 3 * 3600.0)
+        assert 0.0 <= sigma <= DRIFT_SIGMA_MAX
+        assert len(factors) == int(3 * 3600.0 // DRIFT_SEGMENT_S) + 1
+        assert (factors > 0).all()
+        sigmas.append(sigma)
+    assert max(sigmas) > 0.8 * DRIFT_SIGMA_MAX and min(sigmas) < 0.2 * DRIFT_SIGMA_MAX
+    room = simulate_engagement("r1", seed=3)
+    assert 0.0 <= room.truth.params["drift_sigma"] <= DRIFT_SIGMA_MAX
