@@ -11,7 +11,8 @@ prints the split-conformal factors to paste into ``botcomments.quantify.bubble.C
 Seed ranges: 0+ calibration (``--fit``), 200000+ development (the estimate was tuned
 there), 100000+, 300000+ and 400000+ evaluation only (docs/engagement.md).
 
-Run (two to four minutes each):
+Run (two to four minutes each on one core; ``--jobs N`` spreads the rooms over N
+processes, same figures):
     python benchmarks/engagement_bench.py --rooms 100               # evaluate, seeds 100000+
     python benchmarks/engagement_bench.py --rooms 100 --seed0 300000
     python benchmarks/engagement_bench.py --fit --rooms 200         # fit CONFORMAL, seeds 0+
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import multiprocessing
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,12 +92,19 @@ def run_room(seed: int, lo: float, hi: float) -> Row:
                est.n_viewers)
 
 
-def run(n_per_bucket: int, seed0: int) -> list[Row]:
-    rows = []
-    for b, (lo, hi) in enumerate(BUCKETS):
-        for i in range(n_per_bucket):
-            rows.append(run_room(seed0 + b * 10_000 + i, lo, hi))
-    return rows
+def _run_room(job: tuple[int, float, float]) -> Row:
+    return run_room(*job)
+
+
+def run(n_per_bucket: int, seed0: int, jobs: int = 1) -> list[Row]:
+    """Evaluate ``n_per_bucket`` rooms per bucket (seeds from ``seed0``), in ``jobs``
+    processes (the rooms and their order do not depend on it)."""
+    todo = [(seed0 + b * 10_000 + i, lo, hi) for b, (lo, hi) in enumerate(BUCKETS)
+            for i in range(n_per_bucket)]
+    if jobs <= 1:
+        return [_run_room(job) for job in todo]
+    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+        return pool.map(_run_room, todo, chunksize=4)
 
 
 def summary(rows: list[Row], which: str) -> tuple[float, float, float, int]:
@@ -179,9 +188,11 @@ def main() -> None:
     ap.add_argument("--seed0", type=int, default=None,
                     help="first evaluation seed (default 100000; 200000+ is the development "
                     "range, 100000+, 300000+ and 400000+ are for reporting only)")
+    ap.add_argument("--jobs", type=int, default=1,
+                    help="processes (same rooms and figures whatever the number)")
     args = ap.parse_args()
     seed0 = FIT_SEED0 if args.fit else (EVAL_SEED0 if args.seed0 is None else args.seed0)
-    rows = run(args.rooms, seed0)
+    rows = run(args.rooms, seed0, args.jobs)
     print(f"{len(rows)} rooms, seeds from {seed0} ({'calibration' if args.fit else 'evaluation'})")
     table(rows)
     if args.fit:
