@@ -35,8 +35,9 @@ BASELINE_DRIFT = 0.15
 session (one standard deviation; a prior, not measured): a run joins the baseline unless
 its share falls below the baseline's by more than this drift and binomial noise allow
 (:data:`DRIP_Z` standard deviations, about 45 %). Without it a quieter half hour of a
-genuine audience reads as a drip; the simulator's genuine share does not drift
-(docs/engagement.md, sensitivity)."""
+genuine audience reads as a drip; the simulator's genuine acting share drifts by a
+log-normal sigma of 0-0.3 per 20 minutes (:func:`botcomments.simulate.engagement.draw_drift`),
+a guess (docs/engagement.md)."""
 BASELINE_MIN = 30
 """Fewest entrants of the baseline: runs are added in order of share until it holds this
 many (or all runs). A baseline of a few bins that happen to be full of commenters would
