@@ -524,6 +524,7 @@ def fit_entry_bins(
     counts, marked = entrant_categories(inv, m, known, strong, interacting)
     rate, window_k = _neighbour_rate(keys, k)
     free = (n - kn).astype(float)
+    idle_levels = None if levels is None else np.where(~interacting & ~known, levels, -1)
     burst = np.zeros(m, dtype=bool)
     run = np.full(m, -1)
     q, qs, e = 1.0, 1.0, free
@@ -538,8 +539,7 @@ def fit_entry_bins(
         sd = np.sqrt(e + e**2 / (window_k + 1.0))
         new = free > e + BURST_Z * sd + 2.0
         run = low_share_runs(counts, marked, ~new)
-        if levels is not None:
-            idle_levels = np.where(~interacting & ~known, levels, -1)
+        if idle_levels is not None:
             run = level_confirmed_runs(run, inv, idle_levels, ~new & (run < 0))
         new |= run >= 0
         if np.array_equal(new, burst):

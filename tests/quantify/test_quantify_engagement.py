@@ -173,7 +173,7 @@ def test_an_even_drip_of_fresh_idle_accounts_is_seen_only_through_levels() -> No
     assert without.genuine_viewer_share > 0.8  # looks like lurkers: the slow-drip blind spot
     assert with_levels.genuine_viewer_share == pytest.approx(0.5, abs=0.08)
     lo, hi = with_levels.genuine_viewer_share_ci
-    assert lo <= 0.5 <= hi
+    assert lo <= 0.5 <= hi < 0.8  # levels bound the interval that drift leaves open without
     assert with_levels.viewer_regime.startswith("levels/")
     assert without.viewer_regime.startswith("no_levels/")
     idle = next(e for e in with_levels.evidence if e.name == "idle_entrants")
