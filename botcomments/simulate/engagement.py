@@ -466,7 +466,8 @@ def simulate_engagement(
         packages: Package types allowed (see :data:`PACKAGE_TYPES`).
         start_ts: Session start (unix seconds); a chat room's start when tied to one.
         duration: Session length in seconds (default: drawn from 30 min to 3 h).
-        commenters: The room's commenters (e.g. :func:`commenters_from_chat`); when
+        commenters: The room's commenters (e.g. a chat archive's users and comment times,
+            as ``benchmarks/engagement_real.py`` builds them); when
             empty, genuine commenters are drawn from the audience.
         platform: Platform name of the events.
         user_levels: Whether enter events carry ``extra["user_level"]`` (default: drawn,
