@@ -27,9 +27,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from botcomments.quantify.bubble import spreads
+from botcomments.quantify.bubble import BubbleEstimate, spreads
 from botcomments.quantify.engagement import RoomEngagement
-from botcomments.simulate.engagement import LIKE_PACKAGES, VIEWER_PACKAGES, simulate_engagement
+from botcomments.simulate.engagement import (
+    LIKE_PACKAGES,
+    VIEWER_PACKAGES,
+    EngagementRoom,
+    simulate_engagement,
+)
 
 FIT_SEED0 = 0
 EVAL_SEED0 = 100_000
@@ -68,6 +73,17 @@ def bucket_name(lo: float, hi: float) -> str:
     return "0 %" if hi == 0 else f"{lo:.0%}-{hi:.0%}"
 
 
+def estimate(room: EngagementRoom) -> BubbleEstimate:
+    """The bubble estimate of a simulated room: its events and scored comments fed to a
+    :class:`RoomEngagement`."""
+    acc = RoomEngagement(room.truth.room_id)
+    for event in room.events:
+        acc.add_event(event)
+    for user_id, ts, is_bot in room.comments:
+        acc.add_comment(user_id, ts, is_bot)
+    return acc.estimate()
+
+
 def run_room(seed: int, lo: float, hi: float) -> Row:
     """Simulate and estimate one room with bought shares drawn in [lo, hi]."""
     rng = np.random.default_rng([seed, 99])
@@ -76,12 +92,7 @@ def run_room(seed: int, lo: float, hi: float) -> Row:
     vp = str(rng.choice(VIEWER_PACKAGES))
     lp = str(rng.choice(LIKE_PACKAGES))
     room = simulate_engagement(f"room{seed}", seed, bv, bl, packages=(vp, lp))
-    acc = RoomEngagement(f"room{seed}")
-    for event in room.events:
-        acc.add_event(event)
-    for user_id, ts, is_bot in room.comments:
-        acc.add_comment(user_id, ts, is_bot)
-    est = acc.estimate()
+    est = estimate(room)
     return Row(bucket_name(lo, hi), vp if bv > 0 else "none", lp if bl > 0 else "none",
                room.truth.genuine_viewer_share, est.genuine_viewer_share,
                est.genuine_viewer_share_ci, est.genuine_viewer_share_sd,

@@ -22,9 +22,9 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
+from engagement_bench import estimate
 from evasion_bench import CORPORA, read_jsonl  # the corpora folder and its gzip JSON lines
 
-from botcomments.quantify.engagement import RoomEngagement
 from botcomments.simulate.engagement import (
     LIKE_PACKAGES,
     VIEWER_PACKAGES,
@@ -62,12 +62,7 @@ def run_room(job: Job) -> Result:
     room = simulate_engagement(f"s{session}", seed, bought, bought, packages=packages,
                                start_ts=first - 300, duration=last - first + 600,
                                commenters=commenters)
-    acc = RoomEngagement(f"s{session}")
-    for event in room.events:
-        acc.add_event(event)
-    for user_id, ts, is_bot in room.comments:
-        acc.add_comment(user_id, ts, is_bot)
-    est = acc.estimate()
+    est = estimate(room)
     return (bought, room.truth.genuine_viewer_share, est.genuine_viewer_share,
             est.genuine_viewer_share_ci)
 
