@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from botcomments.detectors.lru import LRUDict
@@ -151,10 +152,27 @@ class RoomStarts:
         Returns:
             The earliest start known for the room (NaN if none).
         """
-        prev = self._starts.get(room_id, math.nan)
-        best = start if math.isnan(prev) else (prev if math.isnan(start) else min(prev, start))
-        self._starts.put(room_id, best)  # marks the room most recently updated
-        return best
+        return self.update_many([room_id], [start])[0]
+
+    def update_many(self, room_ids: Sequence[str], starts: Sequence[float]) -> list[float]:
+        """:meth:`update` each room in turn (one call for a group's rooms).
+
+        Args:
+            room_ids: Room ids.
+            starts: Earliest timestamp of each room's current batch (NaN if untimed).
+
+        Returns:
+            The earliest start known for each room (NaN if none).
+        """
+        table = self._starts
+        get, put, isnan = table.get, table.put, math.isnan
+        out = []
+        for room_id, start in zip(room_ids, starts, strict=True):
+            prev = get(room_id, math.nan)
+            best = start if isnan(prev) else (prev if isnan(start) else min(prev, start))
+            put(room_id, best)  # marks the room most recently updated
+            out.append(best)
+        return out
 
     def clear(self) -> None:
         """Forget every room."""

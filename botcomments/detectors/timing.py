@@ -400,11 +400,12 @@ class MachinePostingDetector:
         timed = ~np.isnan(cols.ts)
         earliest = np.full(len(cols.room_ids), np.inf)
         np.minimum.at(earliest, cols.seg[timed], cols.ts[timed])
-        sizes = np.diff(cols.starts).tolist()
-        update = self._room_starts.update
-        return np.array([update(room_id, t if t != math.inf else math.nan) if size else math.nan
-                         for room_id, t, size in zip(cols.room_ids, earliest.tolist(), sizes,
-                                                     strict=True)])
+        earliest[np.isinf(earliest)] = np.nan
+        filled = np.flatnonzero(np.diff(cols.starts) > 0)
+        out = np.full(len(cols.room_ids), np.nan)
+        out[filled] = self._room_starts.update_many(
+            [cols.room_ids[k] for k in filled.tolist()], earliest[filled].tolist())
+        return out
 
     # -- accounts -------------------------------------------------------------------
 

@@ -49,6 +49,7 @@ import logging
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -270,14 +271,33 @@ def _correct(raw: np.ndarray, pair: tuple[float, float] | None) -> np.ndarray:
     return np.clip(raw, 0.0, 1.0) if pair is None else adjust(raw, *pair)
 
 
-def _widen(ci: tuple[float, float], point: float, half: float | None) -> tuple[float, float]:
-    """Join a genuine-share interval with the conformal band of half-width ``half`` (None:
-    no room model) around the bot share ``point``."""
-    if half is None or math.isnan(point):
-        return ci
-    lo = max(0.0, min(ci[0], 1.0 - point - half))
-    hi = min(1.0, max(ci[1], 1.0 - point + half))
-    return lo, hi
+def _widen(bounds: np.ndarray, point: Sequence[float], half: Sequence[float | None]
+           ) -> np.ndarray:
+    """Join genuine-share intervals with the conformal bands of half-width ``half`` (None:
+    no room model) around the bot shares ``point``, room by room, in one pass.
+
+    Each room's bounds are those of Python's ``max(0, min(low, 1 - point - half))`` and
+    ``min(1, max(high, 1 - point + half))`` (written with ``np.where``, which keeps their
+    NaN rules), and unchanged where ``half`` is None or ``point`` NaN.
+
+    Args:
+        bounds: Array (rooms, 2) of (low, high).
+        point: Bot share per room.
+        half: Half-width per room, or None.
+
+    Returns:
+        The widened bounds, array (rooms, 2).
+    """
+    half_a = np.array([math.nan if h is None else h for h in half], dtype=np.float64)
+    point_a = np.asarray(point, dtype=np.float64)
+    low, high = bounds[:, 0], bounds[:, 1]
+    down, up = 1.0 - point_a - half_a, 1.0 - point_a + half_a
+    new_low = np.where(down < low, down, low)
+    new_low = np.where(new_low > 0.0, new_low, 0.0)
+    new_high = np.where(up > high, up, high)
+    new_high = np.where(new_high < 1.0, new_high, 1.0)
+    keep = np.isnan(half_a) | np.isnan(point_a)
+    return np.column_stack([np.where(keep, low, new_low), np.where(keep, high, new_high)])
 
 
 @dataclass(frozen=True)
@@ -781,36 +801,38 @@ def _finish(
     half_u = _half_widths(plan.user_model, point_u, opts.confidence)
     half_r = _half_widths(first_plan.model, [math.nan if x is None else x for x in readings],
                           opts.confidence)
-    rows = boot_row.tolist()
-    ci_c = _intervals(boot_c, opts.confidence)
-    ci_u = _intervals(boot_u, opts.confidence)
-    timelines = _timelines(rooms, basis, plan)
+    rows = boot_row
+    ci_c = _intervals(boot_c, opts.confidence)[rows]
+    ci_u = _intervals(boot_u, opts.confidence)[rows]
+    if plan.model is not None:
+        ci_c = _widen(ci_c, point_c, half_c)
+    if any(x is not None for x in readings):  # spans the fallback and the model's reading
+        ci_c = _widen(ci_c, [math.nan if x is None else x for x in readings], half_r)
+    if plan.user_model is not None:
+        ci_u = _widen(ci_u, point_u, half_u)
+    timelines, n_untimed = _timelines(rooms, basis, plan)
     estimates = _point_estimates(rooms, opts.rates, _reg_readings(rooms, plan, opts.rates,
                                                                   point_c, readings))
-    out = []
-    for r in range(rooms.n_rooms):
-        ci = _widen(ci_c[rows[r]], point_c[r], half_c[r])
-        reading = readings[r]
-        if reading is not None:  # the interval spans the fallback and the room model's reading
-            ci = _widen(ci, reading, half_r[r])
-        timeline, n_untimed = timelines[r]
-        out.append(RoomAuthenticity(
-            authenticity_ratio=1.0 - point_c[r],
-            authenticity_ci=ci,
-            genuine_user_ratio=1.0 - point_u[r],
-            genuine_user_ci=_widen(ci_u[rows[r]], point_u[r], half_u[r]),
-            estimator=plan.label,
-            n_comments=int(rooms.starts[r + 1] - rooms.starts[r]),
-            n_users=int(rooms.user_starts[r + 1] - rooms.user_starts[r]),
-            n_untimed=n_untimed,
-            estimates=estimates[r],
-            timeline=timeline,
-            confidence=opts.confidence,
-            n_boot=opts.n_boot,
-            room_id=rooms.room_ids[r],
-            calibration=calibration[r],
-        ))
-    return out
+    n = rooms.n_rooms
+    # one constructor call per room, its fields column by column (positional: the
+    # order of RoomAuthenticity's fields)
+    return list(map(
+        RoomAuthenticity,
+        [1.0 - x for x in point_c],  # authenticity_ratio
+        list(map(tuple, ci_c.tolist())),  # authenticity_ci
+        [1.0 - x for x in point_u],  # genuine_user_ratio
+        list(map(tuple, ci_u.tolist())),  # genuine_user_ci
+        repeat(plan.label, n),  # estimator
+        np.diff(rooms.starts).tolist(),  # n_comments
+        np.diff(rooms.user_starts).tolist(),  # n_users
+        n_untimed,
+        estimates,
+        timelines,
+        repeat(opts.confidence, n),
+        repeat(opts.n_boot, n),
+        rooms.room_ids,
+        calibration,
+    ))
 
 
 def _contributions(model: RoomRegression, rooms: _Rooms, q: np.ndarray | None) -> np.ndarray:
@@ -936,7 +958,7 @@ def _ratios(w: np.ndarray, num: np.ndarray, den: np.ndarray) -> np.ndarray:
         return np.stack([(w @ n) / (w @ d) for n, d in zip(num, den, strict=True)], axis=1)
 
 
-def _intervals(samples: np.ndarray, confidence: float) -> list[tuple[float, float]]:
+def _intervals(samples: np.ndarray, confidence: float) -> np.ndarray:
     """Percentile intervals of each room's bot-share samples, as genuine-share intervals.
 
     A row of equal samples (a room of one commenter without redrawn rates) has them as
@@ -944,6 +966,9 @@ def _intervals(samples: np.ndarray, confidence: float) -> list[tuple[float, floa
     which ``1 - q`` drops); other rows without NaN go through one ``np.quantile`` call
     (the quantiles ``np.nanquantile`` gives each row alone); rows with NaN through
     ``np.nanquantile``.
+
+    Returns:
+        Array (rows, 2): the genuine share's (low, high) of each row.
     """
     alpha = (1.0 - confidence) / 2.0
     levels = [alpha, 1.0 - alpha]
@@ -956,20 +981,21 @@ def _intervals(samples: np.ndarray, confidence: float) -> list[tuple[float, floa
         bounds[spread] = np.quantile(samples[spread], levels, axis=1).T
     for r in np.flatnonzero(np.isnan(low)).tolist():
         bounds[r] = np.nanquantile(samples[r], levels)
-    return [(1.0 - hi, 1.0 - lo) for lo, hi in bounds.tolist()]
+    return 1.0 - bounds[:, ::-1]
 
 
 def _timelines(rooms: _Rooms, basis: np.ndarray, plan: _Plan
-               ) -> list[tuple[MinuteRows | list[dict[str, Any]], int]]:
-    """Per-minute rows (columns, see :class:`MinuteRows`) and untimed comments of each room."""
+               ) -> tuple[list[MinuteRows | list[dict[str, Any]]], list[int]]:
+    """Per-minute rows (columns, see :class:`MinuteRows`) and untimed comments of each
+    room: ``(rows per room, untimed comments per room)``."""
     sizes = np.diff(rooms.starts).tolist()
     if rooms.t is None:
-        return [([], n) for n in sizes]
+        return [[] for _ in sizes], sizes
     timed = np.isfinite(rooms.t)
     seg = rooms.seg[timed]
     n_untimed = np.bincount(rooms.seg[~timed], minlength=rooms.n_rooms).tolist()
     if not timed.any():
-        return [([], k) for k in n_untimed]
+        return [[] for _ in n_untimed], n_untimed
     t = rooms.t[timed]
     minutes, slot = minute_slots(t, seg=seg)  # slots room after room, minutes in order
     counts = np.bincount(slot)
@@ -982,8 +1008,7 @@ def _timelines(rooms: _Rooms, basis: np.ndarray, plan: _Plan
     block = np.column_stack([minutes, t0[slot_room] + 60.0 * minutes, counts, raw, 1.0 - share])
     bounds = np.searchsorted(slot_room, np.arange(rooms.n_rooms + 1)).tolist()
     # each room keeps a view of its rows: the rooms of one call share the block
-    return [(MinuteRows(block[a:b]) if b > a else [], k)
-            for a, b, k in zip(bounds[:-1], bounds[1:], n_untimed, strict=True)]
+    return [rows if len(rows) else [] for rows in MinuteRows.split(block, bounds)], n_untimed
 
 
 def _reg_readings(rooms: _Rooms, plan: _Plan, rates: ClassifierRates | None,
@@ -1014,6 +1039,8 @@ def _point_estimates(rooms: _Rooms, rates: ClassifierRates | None, reg: list[flo
             columns["reg"] = np.asarray(reg, dtype=np.float64)
     names = list(columns)
     rows = zip(*(columns[k].tolist() for k in names), strict=True)
+    if not any(np.isnan(column).any() for column in columns.values()):
+        return [dict(zip(names, row, strict=True)) for row in rows]
     return [{k: v for k, v in zip(names, row, strict=True) if not math.isnan(v)}
             for row in rows]
 

@@ -19,6 +19,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from itertools import pairwise
 from typing import Any, overload
 
 import numpy as np
@@ -64,6 +65,30 @@ class MinuteRows(Sequence[dict[str, Any]]):
         """
         return cls(np.column_stack([np.asarray(c, dtype=np.float64) for c in columns])
                    .reshape(-1, len(MINUTE_FIELDS)))
+
+    @classmethod
+    def split(cls, block: np.ndarray, bounds: Sequence[int]) -> list[MinuteRows]:
+        """The rows of many rooms from one block, room ``k`` rows ``bounds[k]`` to
+        ``bounds[k + 1]`` (each keeps a view; the block is made read-only once, not
+        each room's view: 100,000 one-minute rooms pay one object each).
+
+        Args:
+            block: Array (minutes, 5), as for the constructor, rooms one after another.
+            bounds: Offsets of the rooms' rows (one more than rooms).
+
+        Returns:
+            One :class:`MinuteRows` per room.
+
+        Raises:
+            ValueError: If the block is not (minutes, 5).
+        """
+        shared = cls(block)._block  # checked, read-only
+        out = []
+        for a, b in pairwise(bounds):
+            rows = object.__new__(cls)
+            rows._block = shared[a:b]
+            out.append(rows)
+        return out
 
     def __len__(self) -> int:
         return len(self._block)

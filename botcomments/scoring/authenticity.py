@@ -62,9 +62,9 @@ def _report(acc: RoomAccumulator, auth: RoomAuthenticity, n_flagged: int) -> Roo
         n_comments=acc.n_comments,
         n_users=acc.n_users,
         authenticity_ratio=float(auth.authenticity_ratio),
-        authenticity_ci=[float(x) for x in auth.authenticity_ci],
+        authenticity_ci=list(auth.authenticity_ci),  # Python floats (estimate_rooms)
         genuine_user_ratio=float(auth.genuine_user_ratio),
-        genuine_user_ci=[float(x) for x in auth.genuine_user_ci],
+        genuine_user_ci=list(auth.genuine_user_ci),
         n_flagged=n_flagged,
         flag_counts=dict(acc.flag_counts),
         timeline=auth.timeline,

@@ -102,8 +102,10 @@ def _redo_cluster_delays(table: FeatureTable, outputs: Sequence[DetectorOutput],
     if dup is None:
         return
     key = CLUSTER_KEYS["dup"]
-    rows = [i for i, (ev, c) in enumerate(zip(dup.evidence, comments, strict=True))
-            if key in ev and c.ts is not None and math.isfinite(c.ts)]
+    # only a slice of two or more comments can hold a cluster seen twice
+    shared = (np.bincount(seg)[seg] >= 2).tolist()
+    rows = [i for i, (ev, c, many) in enumerate(zip(dup.evidence, comments, shared, strict=True))
+            if many and key in ev and c.ts is not None and math.isfinite(c.ts)]
     if not rows:
         return
     pairs = np.array([(seg[i], dup.evidence[i][key]) for i in rows], dtype=np.int64)

@@ -104,6 +104,9 @@ def room_slices(
     # the first and last tell its age), in an untracked int array; the comments wait in
     # one dict. No container per room for the cyclic collector to walk while 100,000
     # small rooms are buffered.
+    # Rooms are opened (inserted) at their first buffered position and the stream's
+    # positions only grow, so the dict's order is always the order of first positions:
+    # oldest room first, without sorting.
     open_rooms: dict[str, array[int]] = {}
     held: dict[int, Comment] = {}
     recent = max(1, max_buffer // 10)
@@ -118,15 +121,15 @@ def room_slices(
         if len(indices) >= max_slice:
             yield _time_ordered(room_id, open_rooms.pop(room_id), held)
         elif len(held) >= max_buffer:
-            for rid in sorted(open_rooms, key=lambda r: open_rooms[r][0]):
+            for rid in list(open_rooms):
                 first, last = open_rooms[rid][0], open_rooms[rid][-1]
                 if last < i - recent or first < i - max_buffer // 2:
                     yield _time_ordered(rid, open_rooms.pop(rid), held)
             if len(held) >= max_buffer:
                 for rid in list(open_rooms):
                     yield _time_ordered(rid, open_rooms.pop(rid), held)
-    for rid in sorted(open_rooms, key=lambda r: open_rooms[r][0]):
-        yield _time_ordered(rid, open_rooms[rid], held)
+    for rid, indices in open_rooms.items():
+        yield _time_ordered(rid, indices, held)
 
 
 def slice_groups(slices: Iterable[RoomSlice], max_comments: int) -> Iterator[list[RoomSlice]]:
@@ -189,6 +192,27 @@ class InputOrder(Generic[T]):
         if index < self._next or index in self._waiting:
             raise ValueError(f"a result for input position {index} was already stored (bug)")
         self._waiting[index] = item
+
+    def put_many(self, indices: Sequence[int], items: Iterable[T]) -> None:
+        """Store the results for input positions ``indices`` (one dict update: a group
+        of many one-comment rooms is stored at once, not position by position).
+
+        Args:
+            indices: Input positions, distinct.
+            items: The result of each, same order.
+
+        Raises:
+            ValueError: If a result for one of ``indices`` was already stored.
+        """
+        waiting = self._waiting
+        before = len(waiting)
+        if indices and min(indices) < self._next:
+            raise ValueError(f"a result for input position {min(indices)} was already "
+                             "stored (bug)")
+        waiting.update(zip(indices, items, strict=True))
+        if len(waiting) != before + len(indices):
+            raise ValueError("a result for one of the input positions was already stored "
+                             "(bug)")
 
     def ready(self) -> Iterator[T]:
         """Yield results in input order as far as the sequence is complete."""

@@ -954,23 +954,26 @@ class ScoringRun:
         )
         for piece, result in zip(group, results, strict=True):
             self._record_slice(piece, result, columns, accumulators)
-            for idx, comment, verdict in zip(piece.indices, piece.comments, result.verdicts,
-                                             strict=True):
-                order.put(idx, (comment, verdict))
+        order.put_many([idx for piece in group for idx in piece.indices],
+                       zip(comments, verdicts, strict=True))
         self.n_scored += len(verdicts)
 
     def _record_slice(self, piece: RoomSlice, result: SliceScores, columns: _GroupColumns,
                       accumulators: dict[str, RoomAccumulator]) -> None:
         """Add one scored slice to its room and the calibration figures."""
-        acc = accumulators.get(piece.room_id)
+        room_id = piece.room_id
+        acc = accumulators.get(room_id)
+        last = max(piece.indices)
         if acc is None:
-            acc = accumulators[piece.room_id] = RoomAccumulator(piece.room_id)
-            self._first_index[piece.room_id] = min(piece.indices)
-        self._last_index[piece.room_id] = max(self._last_index.get(piece.room_id, -1),
-                                              max(piece.indices))
+            acc = accumulators[room_id] = RoomAccumulator(room_id)
+            self._first_index[room_id] = min(piece.indices)
+        elif self._last_index.get(room_id, -1) > last:
+            last = self._last_index[room_id]
+        self._last_index[room_id] = last
         a, b = result.start, result.stop
-        acc.add(columns.scores[a:b], columns.is_bot[a:b], columns.user_ids[a:b],
-                columns.ts[a:b], columns.flags[a:b], columns.evidence[a:b], columns.texts[a:b])
+        acc.add_columns(columns.scores[a:b], columns.is_bot[a:b], columns.user_ids[a:b],
+                        columns.ts[a:b], columns.flags[a:b], columns.evidence[a:b],
+                        columns.texts[a:b])
         if columns.labeled and any(c.label is not None for c in piece.comments):
             labeled = [(s, c.label) for s, c in zip(result.scores, piece.comments, strict=True)
                        if c.label is not None]
