@@ -288,7 +288,8 @@ def _widen(bounds: np.ndarray, point: Sequence[float], half: Sequence[float | No
     Returns:
         The widened bounds, array (rooms, 2).
     """
-    half_a = np.array([math.nan if h is None else h for h in half], dtype=np.float64)
+    unset = np.array([h is None for h in half], dtype=bool)
+    half_a = np.array([0.0 if h is None else h for h in half], dtype=np.float64)
     point_a = np.asarray(point, dtype=np.float64)
     low, high = bounds[:, 0], bounds[:, 1]
     down, up = 1.0 - point_a - half_a, 1.0 - point_a + half_a
@@ -296,7 +297,7 @@ def _widen(bounds: np.ndarray, point: Sequence[float], half: Sequence[float | No
     new_low = np.where(new_low > 0.0, new_low, 0.0)
     new_high = np.where(up > high, up, high)
     new_high = np.where(new_high < 1.0, new_high, 1.0)
-    keep = np.isnan(half_a) | np.isnan(point_a)
+    keep = unset | np.isnan(point_a)
     return np.column_stack([np.where(keep, low, new_low), np.where(keep, high, new_high)])
 
 

@@ -10,11 +10,14 @@ model (account stage or evidence rows, in or out of its calibration range), the 
 from __future__ import annotations
 
 import dataclasses
+import math
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from botcomments.fusion.learned import LearnedFusion
 from botcomments.fusion.rules import RuleFusion
@@ -26,6 +29,7 @@ from botcomments.quantify import (
     estimate_authenticity,
     estimate_rooms,
 )
+from botcomments.quantify.room import _widen
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -154,3 +158,24 @@ def test_a_table_of_rooms_equals_each_alone(name: str) -> None:
                      table.room_ids)
     with pytest.raises(ValueError, match=r"probs\[\d+\] = "):  # room by room, as alone
         estimate_rooms(bad, rates=rates, n_boot=80)
+
+
+_share = st.one_of(st.just(float("nan")), st.floats(-0.5, 1.5))
+
+
+@given(st.lists(st.tuples(_share, _share, _share, st.one_of(st.none(), _share)),
+                min_size=1, max_size=20))
+@settings(max_examples=100, deadline=None)
+def test_intervals_widened_together_as_python_min_max_widens_each(
+        rooms: list[tuple[float, float, float, float | None]]) -> None:
+    """One numpy pass gives each room what Python's ``min``/``max`` give it, NaN included."""
+    def alone(low: float, high: float, point: float, half: float | None) -> tuple[float, float]:
+        if half is None or math.isnan(point):
+            return low, high
+        return (max(0.0, min(low, 1.0 - point - half)),
+                min(1.0, max(high, 1.0 - point + half)))
+
+    bounds = np.array([[low, high] for low, high, _, _ in rooms])
+    got = _widen(bounds, [p for _, _, p, _ in rooms], [h for _, _, _, h in rooms]).tolist()
+    want = [alone(*room) for room in rooms]
+    assert repr(got) == repr([list(pair) for pair in want])

@@ -57,3 +57,18 @@ def test_an_estimate_keeps_its_timeline_compact_and_its_dict_plain() -> None:
     assert type(out) is list and all(type(r) is dict for r in out)
     assert out == est.timeline and sum(r["n"] for r in out) == 200
     json.dumps(est.to_dict())  # plain JSON types only
+
+
+def test_rows_split_from_one_block_equal_each_rooms_own_rows() -> None:
+    block = np.column_stack([np.arange(5.0), 60.0 * np.arange(5), [1, 2, 3, 4, 5],
+                             np.linspace(0, 1, 5), np.linspace(1, 0, 5)])
+    bounds = [0, 2, 2, 5]
+    split = MinuteRows.split(block, bounds)
+    assert [len(rows) for rows in split] == [2, 0, 3]
+    for rows, (a, b) in zip(split, [(0, 2), (2, 2), (2, 5)], strict=True):
+        assert rows == MinuteRows(block[a:b])
+    with pytest.raises(ValueError, match="read-only"):
+        split[0]._block[0, 0] = 9.0
+    assert block.flags.writeable  # the caller's array is left as it was
+    with pytest.raises(ValueError, match="minutes, 5"):
+        MinuteRows.split(np.zeros((3, 4)), [0, 3])

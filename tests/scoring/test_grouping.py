@@ -104,3 +104,20 @@ def test_verdicts_do_not_depend_on_the_file_order_of_same_second_comments() -> N
                       for c, v in zip(stream, result.verdicts, strict=True))
 
     assert verdicts(shuffled) == verdicts(sorted(comments, key=lambda c: (c.room_id, c.ts)))
+
+
+def test_put_many_stores_like_put_and_refuses_a_position_twice() -> None:
+    one_by_one: InputOrder[str] = InputOrder()
+    at_once: InputOrder[str] = InputOrder()
+    for index, item in [(2, "c"), (0, "a"), (1, "b")]:
+        one_by_one.put(index, item)
+    at_once.put_many([2, 0, 1], ["c", "a", "b"])
+    assert list(at_once.ready()) == list(one_by_one.ready()) == ["a", "b", "c"]
+    with pytest.raises(ValueError, match="position 0 was already stored"):
+        at_once.put_many([3, 0], ["d", "again"])  # 0 already handed on
+    late: InputOrder[str] = InputOrder()
+    late.put(5, "f")
+    with pytest.raises(ValueError, match="already stored"):
+        late.put_many([4, 5], ["e", "again"])  # 5 still waiting
+    with pytest.raises(ValueError, match="already stored"):
+        InputOrder().put_many([7, 7], ["g", "g"])  # twice in one call

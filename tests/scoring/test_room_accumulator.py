@@ -51,3 +51,35 @@ def test_a_room_without_flagged_comments_has_no_top_tables() -> None:
     assert acc.top_tables() == {"top_clusters": [], "top_templates": [],
                                 "top_account_groups": []}
     assert acc.clusters.top() == [] and acc.n_users == 1
+
+
+def test_columns_in_kept_types_add_as_add_does() -> None:
+    rng = np.random.default_rng(11)
+    parts = [_slice(rng, int(n)) for n in rng.integers(1, 4, 40)]
+    parts.insert(0, (np.array([0.9]), np.array([True]), [None], np.array([np.nan]),
+                     [["near_duplicate"]], [{"dup": {"cluster_id": 1}}], ["guest line"]))
+    by_add, by_columns = RoomAccumulator("r"), RoomAccumulator("r")
+    for scores, is_bot, users, ts, flags, evidence, texts in parts:
+        by_add.add(scores, is_bot, users, ts, flags, evidence, texts)
+        by_columns.add_columns(scores.astype(np.float32), is_bot, users, ts, flags, evidence,
+                               texts)
+    for got, want in zip(by_columns.arrays(), by_add.arrays(), strict=True):
+        np.testing.assert_array_equal(got, want)
+    assert by_columns.state() == by_add.state()
+    assert room_report(by_columns, None) == room_report(by_add, None)
+
+
+def test_a_lone_first_comment_gets_code_zero_and_a_known_user_keeps_hers() -> None:
+    acc = RoomAccumulator("r")
+    acc.add_columns(np.array([0.1], np.float32), np.array([False]), ["u1"], np.array([1.0]),
+                    [[]], [{}], ["a"])
+    acc.compact()  # user ids now kept as hashes only
+    acc.add_columns(np.array([0.2], np.float32), np.array([False]), ["u1"], np.array([2.0]),
+                    [[]], [{}], ["b"])
+    acc.add_columns(np.array([0.3], np.float32), np.array([False]), ["u2"], np.array([3.0]),
+                    [[]], [{}], ["c"])
+    assert acc.arrays()[2].tolist() == [0, 0, 1] and acc.n_users == 2
+    guest = RoomAccumulator("g")
+    guest.add_columns(np.array([0.1], np.float32), np.array([False]), [None],
+                      np.array([1.0]), [[]], [{}], ["a"])
+    assert guest.arrays()[2].tolist() == [-1] and guest.n_users == 0
