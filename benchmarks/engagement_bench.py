@@ -15,7 +15,7 @@ Run (two to four minutes each on one core; ``--jobs N`` spreads the rooms over N
 processes, same figures):
     python benchmarks/engagement_bench.py --rooms 100               # evaluate, seeds 100000+
     python benchmarks/engagement_bench.py --rooms 100 --seed0 300000
-    python benchmarks/engagement_bench.py --fit --rooms 200         # fit CONFORMAL, seeds 0+
+    python benchmarks/engagement_bench.py --fit --rooms 400 --jobs 2   # fit CONFORMAL, seeds 0+
 """
 
 from __future__ import annotations

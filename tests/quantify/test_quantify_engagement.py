@@ -236,8 +236,9 @@ def test_idle_accounts_delivered_over_an_hour_read_bought() -> None:
     assert est.genuine_viewer_share == pytest.approx(0.6, abs=0.06)
     lo, hi = est.genuine_viewer_share_ci
     # without levels a genuine audience acting less for an hour cannot be told from a
-    # drip (the simulator's drift): the interval reaches up to all genuine
-    assert lo <= 0.6 <= hi and est.viewer_regime == "no_levels/low"
+    # drip (the simulator's drift): the regime's interval is wide above, but stops short
+    # of the room's apparent share (a 90 % interval)
+    assert lo <= 0.6 <= hi < 0.8 and est.viewer_regime == "no_levels/low"
     bursts = next(e for e in est.evidence if e.name == "entry_bursts")
     assert bursts.flagged and "period(s)" in bursts.reason
 
