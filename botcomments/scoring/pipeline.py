@@ -971,9 +971,8 @@ class ScoringRun:
             last = self._last_index[room_id]
         self._last_index[room_id] = last
         a, b = result.start, result.stop
-        acc.add_columns(columns.scores[a:b], columns.is_bot[a:b], columns.user_ids[a:b],
-                        columns.ts[a:b], columns.flags[a:b], columns.evidence[a:b],
-                        columns.texts[a:b])
+        acc.add(columns.scores[a:b], columns.is_bot[a:b], columns.user_ids[a:b],
+                columns.ts[a:b], columns.flags[a:b], columns.evidence[a:b], columns.texts[a:b])
         if columns.labeled and any(c.label is not None for c in piece.comments):
             labeled = [(s, c.label) for s, c in zip(result.scores, piece.comments, strict=True)
                        if c.label is not None]

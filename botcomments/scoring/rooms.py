@@ -201,34 +201,8 @@ class RoomAccumulator:
             evidence: Per-detector evidence per comment (``{"dup": {...}, ...}``).
             texts: Comment texts (examples).
         """
-        self.add_columns(np.asarray(scores, dtype=np.float32), np.asarray(is_bot, dtype=bool),
-                         user_ids, np.asarray(ts, dtype=np.float64), flags, evidence, texts)
-
-    def add_columns(
-        self,
-        scores: np.ndarray,
-        is_bot: np.ndarray,
-        user_ids: Sequence[str | None],
-        ts: np.ndarray,
-        flags: Sequence[Sequence[str]],
-        evidence: Sequence[dict[str, dict[str, Any]]],
-        texts: Sequence[str],
-    ) -> None:
-        """:meth:`add` of columns already in the kept types (float32 scores, bool
-        decisions, float64 times; kept as given, views included): the scoring run adds
-        each room's rows of a group this way, without a conversion call per column.
-
-        Args:
-            scores: Bot score per comment (float32).
-            is_bot: Decision per comment (bool).
-            user_ids: As :meth:`add`.
-            ts: Timestamps (float64, NaN when missing).
-            flags: As :meth:`add`.
-            evidence: As :meth:`add`.
-            texts: As :meth:`add`.
-        """
-        if len(user_ids) == 1 and not self._user_codes and not len(self._hashed_users):
-            codes = _FIRST_CODE if user_ids[0] is not None else _GUEST_CODE
+        if len(user_ids) == 1 and not self.n_users:  # a first user alone in its slice
+            codes = _GUEST_CODE if user_ids[0] is None else _FIRST_CODE
             if user_ids[0] is not None:
                 self._user_codes[user_ids[0]] = 0
         else:
@@ -236,7 +210,9 @@ class RoomAccumulator:
             codes = np.array([-1 if uid is None else code(uid) for uid in user_ids],
                              dtype=np.int32)  # room-local codes: 4 bytes a comment, not 8
         self.n_comments += len(codes)
-        slices = (*self._slices, (scores, is_bot, codes, ts))
+        slices = (*self._slices, (np.asarray(scores, dtype=np.float32),
+                                  np.asarray(is_bot, dtype=bool), codes,
+                                  np.asarray(ts, dtype=np.float64)))
         # a live room adds a slice per batch: merged every MERGE_SLICES, so the tuple
         # stays short (copying it per slice is then cheap) and the data is copied
         # about len / MERGE_SLICES times
@@ -245,7 +221,7 @@ class RoomAccumulator:
         for f in flags:
             for name in f:
                 counts[name] = counts.get(name, 0) + 1
-        bots = is_bot.tolist()
+        bots = np.asarray(is_bot).tolist()
         if True in bots:  # most slices of small rooms have none
             for k, bot in enumerate(bots):
                 if bot:

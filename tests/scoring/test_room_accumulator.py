@@ -53,33 +53,36 @@ def test_a_room_without_flagged_comments_has_no_top_tables() -> None:
     assert acc.clusters.top() == [] and acc.n_users == 1
 
 
-def test_columns_in_kept_types_add_as_add_does() -> None:
+def test_lone_first_comments_code_as_the_rest_do() -> None:
+    """A room's first user alone in its slice shares a read-only code array; the room
+    reads as if all its comments came at once."""
     rng = np.random.default_rng(11)
-    parts = [_slice(rng, int(n)) for n in rng.integers(1, 4, 40)]
+    parts = [_slice(rng, 1) for _ in range(3)] + [_slice(rng, int(n))
+                                                  for n in rng.integers(1, 4, 20)]
     parts.insert(0, (np.array([0.9]), np.array([True]), [None], np.array([np.nan]),
                      [["near_duplicate"]], [{"dup": {"cluster_id": 1}}], ["guest line"]))
-    by_add, by_columns = RoomAccumulator("r"), RoomAccumulator("r")
-    for scores, is_bot, users, ts, flags, evidence, texts in parts:
-        by_add.add(scores, is_bot, users, ts, flags, evidence, texts)
-        by_columns.add_columns(scores.astype(np.float32), is_bot, users, ts, flags, evidence,
-                               texts)
-    for got, want in zip(by_columns.arrays(), by_add.arrays(), strict=True):
+    by_slice, at_once = RoomAccumulator("r"), RoomAccumulator("r")
+    for part in parts:
+        by_slice.add(*part)
+    at_once.add(*[np.concatenate([p[k] for p in parts]) if k in (0, 1, 3)
+                  else [x for p in parts for x in p[k]] for k in range(7)])
+    for got, want in zip(by_slice.arrays(), at_once.arrays(), strict=True):
         np.testing.assert_array_equal(got, want)
-    assert by_columns.state() == by_add.state()
-    assert room_report(by_columns, None) == room_report(by_add, None)
+    assert by_slice.state() == at_once.state()
+    assert room_report(by_slice, None) == room_report(at_once, None)
 
 
 def test_a_lone_first_comment_gets_code_zero_and_a_known_user_keeps_hers() -> None:
+    def one(acc: RoomAccumulator, user: str | None, t: float) -> None:
+        acc.add(np.array([0.1]), np.array([False]), [user], np.array([t]), [[]], [{}], ["a"])
+
     acc = RoomAccumulator("r")
-    acc.add_columns(np.array([0.1], np.float32), np.array([False]), ["u1"], np.array([1.0]),
-                    [[]], [{}], ["a"])
+    one(acc, "u1", 1.0)
     acc.compact()  # user ids now kept as hashes only
-    acc.add_columns(np.array([0.2], np.float32), np.array([False]), ["u1"], np.array([2.0]),
-                    [[]], [{}], ["b"])
-    acc.add_columns(np.array([0.3], np.float32), np.array([False]), ["u2"], np.array([3.0]),
-                    [[]], [{}], ["c"])
+    one(acc, "u1", 2.0)
+    one(acc, "u2", 3.0)
     assert acc.arrays()[2].tolist() == [0, 0, 1] and acc.n_users == 2
     guest = RoomAccumulator("g")
-    guest.add_columns(np.array([0.1], np.float32), np.array([False]), [None],
-                      np.array([1.0]), [[]], [{}], ["a"])
-    assert guest.arrays()[2].tolist() == [-1] and guest.n_users == 0
+    one(guest, None, 1.0)
+    one(guest, "u1", 2.0)
+    assert guest.arrays()[2].tolist() == [-1, 0] and guest.n_users == 1
