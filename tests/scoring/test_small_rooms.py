@@ -1,9 +1,9 @@
 """Many small rooms scored together (groups of slices) give what scoring each alone gives.
 
-``TEXT_BATCH_COMMENTS = 1`` puts every slice in a group of its own (the per-room path);
-the default gathers consecutive small slices. Verdicts (scores, flags, evidence) and
-rooms.json entries (ratios, intervals, timelines, top tables) must be the same, bit for
-bit, rules only and with the shipped fused model.
+``TEXT_BATCH_COMMENTS = RULES_GROUP_COMMENTS = 1`` puts every slice in a group of its own
+(the per-room path); the defaults gather consecutive small slices. Verdicts (scores,
+flags, evidence) and rooms.json entries (ratios, intervals, timelines, top tables) must be
+the same, bit for bit, rules only and with the shipped fused model.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ def _both_ways(scorer: Scorer, comments: list[Comment], monkeypatch: pytest.Monk
                ) -> tuple[ScoreResult, ScoreResult]:
     together = scorer.score(comments)
     monkeypatch.setattr(pipeline, "TEXT_BATCH_COMMENTS", 1)
+    monkeypatch.setattr(pipeline, "RULES_GROUP_COMMENTS", 1)
     alone = scorer.score(comments)
     return together, alone
 
