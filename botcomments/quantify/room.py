@@ -802,9 +802,8 @@ def _finish(
     half_u = _half_widths(plan.user_model, point_u, opts.confidence)
     half_r = _half_widths(first_plan.model, [math.nan if x is None else x for x in readings],
                           opts.confidence)
-    rows = boot_row
-    ci_c = _intervals(boot_c, opts.confidence)[rows]
-    ci_u = _intervals(boot_u, opts.confidence)[rows]
+    ci_c = _intervals(boot_c, opts.confidence)[boot_row]  # (rooms, 2)
+    ci_u = _intervals(boot_u, opts.confidence)[boot_row]
     if plan.model is not None:
         ci_c = _widen(ci_c, point_c, half_c)
     if any(x is not None for x in readings):  # spans the fallback and the model's reading
