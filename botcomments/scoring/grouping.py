@@ -189,9 +189,7 @@ class InputOrder(Generic[T]):
         Raises:
             ValueError: If a result for ``index`` was already stored.
         """
-        if index < self._next or index in self._waiting:
-            raise ValueError(f"a result for input position {index} was already stored (bug)")
-        self._waiting[index] = item
+        self.put_many([index], [item])
 
     def put_many(self, indices: Sequence[int], items: Iterable[T]) -> None:
         """Store the results for input positions ``indices`` (one dict update: a group
@@ -206,13 +204,12 @@ class InputOrder(Generic[T]):
         """
         waiting = self._waiting
         before = len(waiting)
-        if indices and min(indices) < self._next:
-            raise ValueError(f"a result for input position {min(indices)} was already "
-                             "stored (bug)")
+        if (indices and min(indices) < self._next) or not waiting.keys().isdisjoint(indices):
+            stored = next(i for i in indices if i < self._next or i in waiting)
+            raise ValueError(f"a result for input position {stored} was already stored (bug)")
         waiting.update(zip(indices, items, strict=True))
         if len(waiting) != before + len(indices):
-            raise ValueError("a result for one of the input positions was already stored "
-                             "(bug)")
+            raise ValueError("an input position came twice in one call (bug)")
 
     def ready(self) -> Iterator[T]:
         """Yield results in input order as far as the sequence is complete."""

@@ -973,13 +973,10 @@ class ScoringRun:
         """Add one scored slice to its room and the calibration figures."""
         room_id = piece.room_id
         acc = accumulators.get(room_id)
-        last = max(piece.indices)
         if acc is None:
             acc = accumulators[room_id] = RoomAccumulator(room_id)
             self._first_index[room_id] = min(piece.indices)
-        elif self._last_index.get(room_id, -1) > last:
-            last = self._last_index[room_id]
-        self._last_index[room_id] = last
+        self._last_index[room_id] = max(self._last_index.get(room_id, -1), max(piece.indices))
         a, b = result.start, result.stop
         acc.add(columns.scores[a:b], columns.is_bot[a:b], columns.user_ids[a:b],
                 columns.ts[a:b], columns.flags[a:b], columns.evidence[a:b], columns.texts[a:b])

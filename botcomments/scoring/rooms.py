@@ -114,12 +114,18 @@ class TopGroups:
 
 _NO_CODES = np.zeros(0, dtype=np.int64)
 _NO_CODES.flags.writeable = False
-# the codes of a room's first comment when it is alone in its slice (most rooms of an
-# archive of small rooms): shared, read-only
-_FIRST_CODE = np.zeros(1, dtype=np.int32)
-_FIRST_CODE.flags.writeable = False
-_GUEST_CODE = np.full(1, -1, dtype=np.int32)
-_GUEST_CODE.flags.writeable = False
+
+
+def _read_only_code(code: int) -> np.ndarray:
+    """A read-only int32 array holding ``code`` alone."""
+    out = np.full(1, code, dtype=np.int32)
+    out.flags.writeable = False
+    return out
+
+
+_LONE_CODES = {code: _read_only_code(code) for code in (-1, 0)}
+"""Codes of a slice of one comment by a guest or a room's first user (most slices of an
+archive of small rooms): shared, read-only arrays instead of one new array each."""
 
 
 class RoomAccumulator:
@@ -201,14 +207,11 @@ class RoomAccumulator:
             evidence: Per-detector evidence per comment (``{"dup": {...}, ...}``).
             texts: Comment texts (examples).
         """
-        if len(user_ids) == 1 and not self.n_users:  # a first user alone in its slice
-            codes = _GUEST_CODE if user_ids[0] is None else _FIRST_CODE
-            if user_ids[0] is not None:
-                self._user_codes[user_ids[0]] = 0
-        else:
-            code = self._code
-            codes = np.array([-1 if uid is None else code(uid) for uid in user_ids],
-                             dtype=np.int32)  # room-local codes: 4 bytes a comment, not 8
+        code = self._code
+        listed = [-1 if uid is None else code(uid) for uid in user_ids]
+        lone = _LONE_CODES.get(listed[0]) if len(listed) == 1 else None
+        # room-local codes: 4 bytes a comment, not 8
+        codes = lone if lone is not None else np.array(listed, dtype=np.int32)
         self.n_comments += len(codes)
         slices = (*self._slices, (np.asarray(scores, dtype=np.float32),
                                   np.asarray(is_bot, dtype=bool), codes,

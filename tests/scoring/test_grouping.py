@@ -117,7 +117,9 @@ def test_put_many_stores_like_put_and_refuses_a_position_twice() -> None:
         at_once.put_many([3, 0], ["d", "again"])  # 0 already handed on
     late: InputOrder[str] = InputOrder()
     late.put(5, "f")
-    with pytest.raises(ValueError, match="already stored"):
+    with pytest.raises(ValueError, match="position 5 was already stored"):
         late.put_many([4, 5], ["e", "again"])  # 5 still waiting
-    with pytest.raises(ValueError, match="already stored"):
+    with pytest.raises(ValueError, match="position 5 was already stored"):
+        late.put(5, "again")
+    with pytest.raises(ValueError, match="came twice"):
         InputOrder().put_many([7, 7], ["g", "g"])  # twice in one call
