@@ -18,8 +18,10 @@ each burst bin and each drip the genuine entrants are the maximum-likelihood gen
 fraction of a mixture of the room's genuine entrants and bought accounts that rarely
 comment but may like (:mod:`botcomments.quantify.mixture`); elsewhere all entrants count
 as genuine. When enter events carry account levels, the idle accounts outside bursts and
-drips are compared with the room's interacting accounts (:func:`fit_levels`): low-level
-idle accounts beyond what the interactors' levels explain are bought. Finally the room's
+drips are compared with the room's interacting accounts (:func:`fit_idle_marker`): low-level
+idle accounts beyond what the interactors' levels explain are bought; when the room is
+estimated with the other rooms of its run, accounts counted bought in another room
+(service pools serve many rooms) take part in the same comparison. Finally the room's
 interaction share may not fall below the platform-norm floor
 :data:`INTERACTION_SHARE_FLOOR` (a prior, not measured): beyond it the idle entrants are
 bought. What this cannot see: idle bought accounts delivered slowly and evenly over most
@@ -161,6 +163,9 @@ class AccountTable:
     fast_likes: np.ndarray
     level: np.ndarray | None = None
     """Platform level per account, -1 where unknown (None: no levels at all)."""
+    bought_elsewhere: np.ndarray | None = None
+    """Per account, whether another room of the run counted it likely bought (None: the
+    room was estimated alone, or no account of it was so counted)."""
 
     def __len__(self) -> int:
         return len(self.first_enter)
@@ -481,7 +486,7 @@ def entrant_categories(
     (with levels as a category the level feed made the estimate worse: the same rooms
     with levels forced off and on, viewer MAE 0.062 vs 0.066, seeds 200000+). Levels
     confirm drips (:func:`~botcomments.quantify.drips.level_confirmed_runs`) and are
-    compared on the idle accounts outside bursts and drips (:func:`fit_levels`).
+    compared on the idle accounts outside bursts and drips (:func:`fit_idle_marker`).
 
     Args:
         inv: Bin of each timed account.
@@ -568,7 +573,7 @@ class ViewerFit:
         bought_p: Per account (table order), probability the account is bought.
         floor_applied: Whether the interaction-share floor capped the estimate.
         n_interacting: Accounts that interacted (not surely bought).
-        levels: The level comparison of the idle accounts (None when not made).
+        idle_test: The genuine-marker comparison of the idle accounts (None when not made).
     """
 
     n: int
@@ -580,30 +585,42 @@ class ViewerFit:
     bought_p: np.ndarray
     floor_applied: bool
     n_interacting: int
-    levels: LevelFit | None = None
+    idle_test: IdleComparison | None = None
 
 
 @dataclass
-class LevelFit:
-    """Idle accounts' platform levels against the room's interacting accounts.
+class IdleComparison:
+    """Idle accounts outside bursts and drips against the room's interacting accounts, by
+    a *genuine marker*: a sign genuine viewers carry about as often whether they act or
+    not, and bought accounts rarely. With a level feed: a platform level at or above a
+    threshold (accounts sold for viewers are mostly fresh); when the room is estimated
+    with others of its run: not being counted likely bought in another room (services
+    serve many rooms from one pool of accounts, so an account bought in a burst there is
+    a bought account here); both when both are known.
 
-    Genuine viewers who never interact are assumed to have about the levels of those who
-    do (room-relative: no platform prior); fresh, low-level bought accounts make the idle
-    accounts' share at or above the threshold fall short of the reference's.
+    The genuine idle accounts are estimated as ``marked idle / ref_share``; the excess over
+    that, less :data:`LEVEL_Z` standard deviations (the benefit of the doubt), is bought
+    and falls on the idle accounts without the marker. This rests on genuine lurkers
+    carrying the marker about as often as the room's interactors (room-relative: no
+    platform prior).
 
     Attributes:
-        threshold: Level with about :data:`LEVEL_REF_TARGET` of the reference at or above.
-        ref_share: Share of the interacting accounts at or above ``threshold``.
-        n_ref: Interacting accounts with a level.
-        n_idle: Idle accounts outside bursts with a level.
-        n_high: Those at or above ``threshold``.
+        threshold: Level threshold of the marker (None: levels not used), with about
+            :data:`LEVEL_REF_TARGET` of the reference at or above it.
+        cross_room: Whether the marker includes "not counted bought in another room".
+        ref_share: Share of the reference (interacting accounts outside bursts and
+            drips) carrying the marker.
+        n_ref: Reference accounts (with a level, when levels are used).
+        n_idle: Idle accounts outside bursts and drips (with a level, when used).
+        n_high: Those carrying the marker.
         excess: Idle accounts beyond what ``n_high / ref_share`` explains (raw).
         sd: Standard deviation of ``excess`` (counts and the reference share).
         bought: Idle accounts counted bought: ``excess`` less :data:`LEVEL_Z` × ``sd``,
             scaled to idle accounts without a level.
     """
 
-    threshold: int
+    threshold: int | None
+    cross_room: bool
     ref_share: float
     n_ref: int
     n_idle: int
@@ -652,29 +669,69 @@ def level_reference(t: AccountTable, interacting: np.ndarray, timed: np.ndarray
     return v, share, len(ref)
 
 
-def fit_levels(t: AccountTable, cand: np.ndarray, reference: tuple[int, float, int]
-               ) -> LevelFit:
-    """Compare the levels of idle accounts outside bursts with the interacting accounts'.
+def genuine_marker(t: AccountTable, reference: np.ndarray, timed: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, int | None] | None:
+    """The room's genuine marker (see :class:`IdleComparison`).
 
     Args:
-        t: The room's accounts (with levels).
-        cand: Idle accounts outside entry bursts and drips (counted genuine so far).
-        reference: The room's :func:`level_reference`.
+        t: The room's accounts.
+        reference: Interacting, not surely bought accounts outside bursts and drips.
+        timed: Accounts with a time.
 
     Returns:
-        The comparison.
+        ``(marker, known, threshold)``: per account whether it carries the marker, whether
+        that is known (a level, when levels are used) and the level threshold (None
+        without levels); None when the room has neither a level feed
+        (:func:`level_reference`) nor other rooms, or fewer than
+        :data:`LEVEL_MIN_REFERENCE` reference accounts.
     """
-    assert t.level is not None
-    v, share, n_ref = reference
-    idle = cand & (t.level >= 0)
-    n_idle, n_high = int(idle.sum()), int((idle & (t.level >= v)).sum())
+    levels = level_reference(t, reference, timed)
+    if levels is None and t.bought_elsewhere is None:
+        return None
+    marker = np.ones(len(t), dtype=bool)
+    known = np.ones(len(t), dtype=bool)
+    threshold = None
+    if levels is not None and t.level is not None:
+        threshold = levels[0]
+        known = t.level >= 0
+        marker &= t.level >= threshold
+    if t.bought_elsewhere is not None:
+        marker &= ~t.bought_elsewhere
+    if int((reference & known).sum()) < LEVEL_MIN_REFERENCE:
+        return None
+    return marker, known, threshold
+
+
+def fit_idle_marker(cand: np.ndarray, reference: np.ndarray, marker: np.ndarray,
+                    known: np.ndarray, threshold: int | None, cross_room: bool
+                    ) -> IdleComparison | None:
+    """Compare the idle accounts' genuine marker with the reference's.
+
+    Args:
+        cand: Idle accounts outside entry bursts and drips (counted genuine so far).
+        reference: Interacting, not surely bought accounts outside bursts and drips.
+        marker, known, threshold: The room's :func:`genuine_marker`.
+        cross_room: Whether the marker includes "not counted bought in another room".
+
+    Returns:
+        The comparison; None when no reference account carries the marker.
+    """
+    ref = reference & known
+    n_ref = int(ref.sum())
+    share = float(marker[ref].mean()) if n_ref else 0.0
+    if share <= 0.0:
+        return None
+    idle = cand & known
+    n_idle, n_high = int(idle.sum()), int((idle & marker).sum())
     explained = n_high / share
     excess = n_idle - explained
-    var = n_high * (1 - share) / share**2 + explained**2 * (1 - share) / (share * n_ref)
+    # a reference share of 1 (no interactor counted bought elsewhere) is still an estimate
+    spread = max(1.0 - share, 0.5 / n_ref)
+    var = n_high * spread / share**2 + explained**2 * spread / (share * n_ref)
     sd = math.sqrt(max(var, 0.0))
     bought = min(max(excess - LEVEL_Z * sd, 0.0), float(n_idle - n_high))
     bought *= int(cand.sum()) / max(n_idle, 1)
-    return LevelFit(v, share, n_ref, n_idle, n_high, excess, sd, bought)
+    return IdleComparison(threshold, cross_room, share, n_ref, n_idle, n_high, excess, sd, bought)
 
 
 def fit_viewers(t: AccountTable, rng: np.random.Generator) -> ViewerFit:
@@ -708,42 +765,45 @@ def fit_viewers(t: AccountTable, rng: np.random.Generator) -> ViewerFit:
     outside = np.zeros(n_all, dtype=bool)
     outside[timed] = ~bins.burst[idx]
     cand = outside & ~interacting & ~known
-    # the level reference: interacting accounts outside bursts and drips (bought accounts
-    # that like a little to look real enter with the bursts and drips)
-    reference = level_reference(t, interacting & outside, timed)
-    levels = None if reference is None else fit_levels(t, cand, reference)
-    if levels is not None:
-        genuine -= levels.bought
+    # the reference: interacting accounts outside bursts and drips (bought accounts that
+    # like a little to look real enter with the bursts and drips)
+    reference = interacting & outside
+    found = genuine_marker(t, reference, timed)
+    idle_test = None if found is None else fit_idle_marker(
+        cand, reference, *found, cross_room=t.bought_elsewhere is not None)
+    if idle_test is not None:
+        genuine -= idle_test.bought
     floor_applied = n_int < INTERACTION_SHARE_FLOOR * genuine
     if floor_applied:
         genuine = n_int / INTERACTION_SHARE_FLOOR
     _account_p(bought_p, timed, idx, bins, g_bins, strong, interacting, known)
-    if levels is not None:
-        _level_p(bought_p, t, cand, levels)
+    if idle_test is not None and found is not None:
+        _marker_p(bought_p, cand, found[0], found[1], idle_test)
     if floor_applied:
         _floor_p(bought_p, interacting, known, genuine)
     shares = _viewer_bootstrap(bins, untimed_free, n_all, rng)
     sd = float(np.std(shares))
     clean = ~bins.burst
     idle = float((bins.free[clean] - bins.k[clean]).sum()) / max(n_all, 1)
-    if levels is not None:
-        sd = math.hypot(sd, levels.sd / max(n_all, 1))
-        idle = max(idle - levels.bought / max(n_all, 1), 0.0)
+    if idle_test is not None:
+        sd = math.hypot(sd, idle_test.sd / max(n_all, 1))
+        idle = max(idle - idle_test.bought / max(n_all, 1), 0.0)
     share = genuine / n_all if n_all else math.nan
     return ViewerFit(n_all, genuine, share, sd, idle, bins, bought_p, floor_applied, n_int,
-                     levels)
+                     idle_test)
 
 
-def _level_p(p: np.ndarray, t: AccountTable, cand: np.ndarray, lv: LevelFit) -> None:
-    """Spread the level comparison's bought accounts over the low-level idle accounts (and,
-    in proportion, over idle accounts without a level)."""
-    if lv.bought <= 0 or t.level is None:
+def _marker_p(p: np.ndarray, cand: np.ndarray, marker: np.ndarray, known: np.ndarray,
+              comparison: IdleComparison) -> None:
+    """Spread the idle comparison's bought accounts over the idle accounts without the
+    genuine marker (and, in proportion, over idle accounts without a level)."""
+    if comparison.bought <= 0:
         return
-    low = cand & (t.level >= 0) & (t.level < lv.threshold)
-    none = cand & (t.level < 0)
-    frac = lv.bought / max(int(cand.sum()), 1)
+    low = cand & known & ~marker
+    none = cand & ~known
+    frac = comparison.bought / max(int(cand.sum()), 1)
     p[none] = np.maximum(p[none], frac)
-    rest = lv.bought - frac * int(none.sum())
+    rest = comparison.bought - frac * int(none.sum())
     p[low] = np.maximum(p[low], min(rest / max(int(low.sum()), 1), 1.0))
 
 
@@ -899,7 +959,8 @@ def share_band(share: float) -> str:
 def viewer_regime(fit: ViewerFit) -> str:
     """Calibration regime of a viewer estimate, from observable quantities only: whether
     the level comparison was made, and the band of the estimate."""
-    return f"{'levels' if fit.levels is not None else 'no_levels'}/{share_band(fit.share)}"
+    by_levels = fit.idle_test is not None and fit.idle_test.threshold is not None
+    return f"{'levels' if by_levels else 'no_levels'}/{share_band(fit.share)}"
 
 
 def like_regime(fit: LikeFit) -> str:

@@ -20,7 +20,7 @@ from botcomments.quantify.bubble import (
     AccountTable,
     BubbleEstimate,
     EvidenceItem,
-    LevelFit,
+    IdleComparison,
     LikeFit,
     RoomSeries,
     ViewerFit,
@@ -92,9 +92,10 @@ def entry_bursts(fit: ViewerFit) -> EvidenceItem:
     )
 
 
-def idle_entrants(t: AccountTable, levels: LevelFit | None = None) -> EvidenceItem:
+def idle_entrants(t: AccountTable, comparison: IdleComparison | None = None) -> EvidenceItem:
     """Entering accounts that never comment, like, gift, follow or act after entering; with
-    account levels, also how many idle accounts the room's interactors' levels explain."""
+    account levels or the run's other rooms, also how many idle accounts the room's
+    interactors explain (:class:`~botcomments.quantify.bubble.IdleComparison`)."""
     entered = t.n_enters > 0
     acts = (t.comments + t.bot_comments + t.likes + t.gifts + t.follows) > 0
     stayed = np.nan_to_num(t.last_ts - t.first_enter, nan=0.0) > 0
@@ -106,14 +107,25 @@ def idle_entrants(t: AccountTable, levels: LevelFit | None = None) -> EvidenceIt
     reason = (f"{share:.1%} of entering accounts never act and never show up after entering "
               f"(dwell 0; accounts that act stay a median {med:.0f} s); above {limit:.0%} is "
               "more idle than the platform norm allows.")
-    if levels is not None:
-        reason += (
-            f" Levels: {levels.ref_share:.0%} of the interacting accounts are at level "
-            f"{levels.threshold} or above, so the {levels.n_high} idle accounts there explain "
-            f"{levels.n_high / levels.ref_share:.0f} of the {levels.n_idle} idle accounts "
-            f"outside bursts; {levels.bought:.0f} low-level idle accounts count bought.")
+    if comparison is not None:
+        reason += " " + _marker_reason(comparison)
     return EvidenceItem("idle_entrants", share, limit,
-                        share > limit or bool(levels is not None and levels.bought > 0), reason)
+                        share > limit or bool(comparison is not None and comparison.bought > 0),
+                        reason)
+
+
+def _marker_reason(c: IdleComparison) -> str:
+    """The idle comparison in words: the marker, what it explains, what counts bought."""
+    parts = []
+    if c.threshold is not None:
+        parts.append(f"at level {c.threshold} or above")
+    if c.cross_room:
+        parts.append("not counted bought in another room of the run")
+    marker = " and ".join(parts)
+    return (f"{c.ref_share:.0%} of the interacting accounts are {marker}, so the {c.n_high} "
+            f"idle accounts that are explain {c.n_high / c.ref_share:.0f} of the {c.n_idle} "
+            f"idle accounts outside bursts; {c.bought:.0f} idle accounts that are not count "
+            "bought.")
 
 
 def interaction_share(fit: ViewerFit) -> EvidenceItem:

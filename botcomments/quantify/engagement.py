@@ -20,6 +20,8 @@ Example:
 from __future__ import annotations
 
 import math
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,11 +42,16 @@ from botcomments.quantify.bubble import (
 from botcomments.records import ENGAGEMENT_KINDS, VIEWER_COUNTER_KEY, EngagementEvent
 
 _NO_TS = math.nan
+AccountKey = tuple[str, str]
+"""An account across a run's rooms: ``(platform, user_id)``."""
 USER_LEVEL_KEY = "user_level"
 """``EngagementEvent.extra`` key of the account's platform level (a non-negative int: the
 Bilibili wealth level, the Douyin pay grade; see docs/engagement.md). Readers put it on the
 events that carry it; without it the estimate does without levels."""
 MIN_ACCOUNTS = 30
+LIKELY_BOUGHT_P = 0.5
+"""Bought probability from which a room counts an account likely bought, a sign for the
+run's other rooms (:func:`estimate_rooms`; 0.3-0.8 gave the same figures, seeds 200000+)."""
 """Fewer accounts than this: the estimate is outside the calibrated range."""
 NOTES: dict[str, str] = {
     "priors": (
@@ -127,6 +134,8 @@ class RoomEngagement:
 
     def __init__(self, room_id: str) -> None:
         self.room_id = room_id
+        self.platform: str | None = None
+        """Platform of the room's first event (accounts are platform-specific ids)."""
         self.accounts: dict[str, AccountActivity] = {}
         self.likes_by_second: dict[int, int] = {}
         """Second -> likes from every event (accounts and anonymous)."""
@@ -171,6 +180,8 @@ class RoomEngagement:
             )
         self._n_events += 1
         self.kind_counts[event.kind] += 1
+        if self.platform is None:
+            self.platform = event.platform
         if event.kind == "viewers":
             if event.extra.get(VIEWER_COUNTER_KEY) == "watched":  # cumulative: not a curve
                 self.watched_max = max(self.watched_max or 0, event.count)
@@ -235,8 +246,18 @@ class RoomEngagement:
         else:
             acc.comments += 1
 
-    def account_table(self) -> AccountTable:
+    def account_keys(self) -> list[AccountKey]:
+        """The room's accounts as run-wide keys ``(platform, user_id)``."""
+        platform = self.platform or "unknown"
+        return [(platform, user_id) for user_id in self.accounts]
+
+    def account_table(self, bought_elsewhere: np.ndarray | None = None) -> AccountTable:
         """The accounts as parallel numpy arrays (one entry per account).
+
+        Args:
+            bought_elsewhere: Per account (in :attr:`accounts` order), whether another room
+                of the run counted it likely bought (:func:`estimate_rooms`); None when the
+                room is estimated alone.
 
         Returns:
             The table the estimate reads.
@@ -261,7 +282,15 @@ class RoomEngagement:
             follows=col("follows", np.int64),
             fast_likes=col("fast_likes", np.int64),
             level=col("level", np.int64),
+            bought_elsewhere=(bought_elsewhere if bought_elsewhere is not None
+                              and bought_elsewhere.any() else None),
         )
+
+    def likely_bought(self) -> np.ndarray:
+        """Per account (in :attr:`accounts` order), whether the room alone counts it likely
+        bought (bought probability at least :data:`LIKELY_BOUGHT_P`)."""
+        fit = fit_viewers(self.account_table(), np.random.default_rng(0))
+        return fit.bought_p >= LIKELY_BOUGHT_P
 
     def series(self) -> RoomSeries:
         """The per-second like totals and viewer-count snapshots, sorted by second."""
@@ -281,20 +310,59 @@ class RoomEngagement:
             watched_max=self.watched_max,
         )
 
-    def estimate(self) -> BubbleEstimate:
+    def estimate(self, bought_elsewhere: np.ndarray | None = None) -> BubbleEstimate:
         """Estimate the room's genuine viewers and likes (call when the room is done).
+
+        Args:
+            bought_elsewhere: Per account (in :attr:`accounts` order), whether another room
+                of the run counted it likely bought: such idle accounts then take part in
+                the idle comparison (:func:`estimate_rooms`; docs/engagement.md, "Accounts
+                shared across rooms"). None estimates the room alone.
 
         Returns:
             The estimate with intervals, evidence and notes.
         """
         return estimate_bubble(
             self.room_id,
-            self.account_table(),
+            self.account_table(bought_elsewhere),
             self.series(),
             n_events=self._n_events,
             kind_counts=dict(self.kind_counts),
             n_comments=self.n_comments,
         )
+
+
+def estimate_rooms(rooms: Sequence[RoomEngagement]) -> list[BubbleEstimate]:
+    """Estimate a run's rooms together.
+
+    Services selling viewers serve many rooms from one pool of accounts. Each room is
+    first fitted alone; an account counted likely bought in one room
+    (:meth:`RoomEngagement.likely_bought`: in a bought-entry burst or drip, with bot
+    comments only, ...) is then a sign in every other room of the run where it sits idle:
+    it joins the room's idle comparison (:class:`~botcomments.quantify.bubble.IdleComparison`),
+    which weighs it against how many of the room's own interacting accounts were so
+    counted (genuine regulars caught in another room's burst are not taken for bought).
+    Accounts are matched by platform and id.
+
+    Args:
+        rooms: The run's room accumulators.
+
+    Returns:
+        One estimate per room, in order (rooms of a run of one are estimated alone).
+    """
+    if len(rooms) < 2:
+        return [room.estimate() for room in rooms]
+    own = [room.likely_bought() for room in rooms]
+    counts: Counter[AccountKey] = Counter()
+    for room, flags in zip(rooms, own, strict=True):
+        counts.update(key for key, flag in zip(room.account_keys(), flags.tolist(), strict=True)
+                      if flag)
+    out = []
+    for room, flags in zip(rooms, own, strict=True):
+        keys = room.account_keys()
+        total = np.fromiter((counts.get(k, 0) for k in keys), dtype=np.int64, count=len(keys))
+        out.append(room.estimate(total - flags > 0))
+    return out
 
 
 def _notes(fit: ViewerFit, kind_counts: dict[str, int], n_accounts: int) -> list[dict[str, str]]:
@@ -345,7 +413,7 @@ def estimate_bubble(
         ev.shown_vs_accounts(series.watched_max if series.watched_max is not None else peak,
                              vf.n),
         ev.entry_bursts(vf),
-        ev.idle_entrants(table, vf.levels),
+        ev.idle_entrants(table, vf.idle_test),
         ev.interaction_share(vf),
         ev.commenters_per_viewer(table),
         ev.machine_likes(lf),

@@ -115,9 +115,20 @@ class RoomEvents:
                   if scored.get(room, 0) > fed}
         if missed:
             self._replay(missed, comments_path)
-        estimates = {room: acc.estimate() for room, acc in self._accumulators.items()}
+        estimates = dict(zip(self._accumulators, self._estimate_all(), strict=True))
         self._compare_peers(list(estimates.values()))
         return {room: est.to_dict() for room, est in estimates.items()}
+
+    def _estimate_all(self) -> list[EngagementEstimate]:
+        """Every room's estimate; the shipped estimator's rooms together (accounts counted
+        bought in one room are a sign in the others: ``quantify.engagement.estimate_rooms``)."""
+        from botcomments.quantify.engagement import RoomEngagement, estimate_rooms
+
+        accs = list(self._accumulators.values())
+        shipped = [a for a in accs if isinstance(a, RoomEngagement)]
+        if len(shipped) == len(accs):
+            return list(estimate_rooms(shipped))
+        return [acc.estimate() for acc in accs]
 
     def _compare_peers(self, estimates: list[EngagementEstimate]) -> None:
         """Add the likes-per-viewer comparison across this run's rooms (shipped estimator)."""
