@@ -11,10 +11,18 @@ prints the split-conformal factors to paste into ``botcomments.quantify.bubble.C
 Seed ranges: 0+ calibration (``--fit``), 200000+ development (the estimate was tuned
 there), 100000+, 300000+ and 400000+ evaluation only (docs/engagement.md).
 
+``--archive N`` groups the rooms into archives of about N rooms (every bucket in each)
+whose accounts are shared the way a platform's are (:mod:`botcomments.simulate.pools`:
+genuine regulars visiting several rooms, bought accounts drawn from 1-3 services' pools,
+some selling fresh accounts), and prints each room estimated alone and the archive's
+rooms estimated together (:func:`botcomments.quantify.engagement.estimate_rooms`), same
+rooms, one table each.
+
 Run (two to four minutes each on one core; ``--jobs N`` spreads the rooms over N
 processes, same figures):
     python benchmarks/engagement_bench.py --rooms 100               # evaluate, seeds 100000+
     python benchmarks/engagement_bench.py --rooms 100 --seed0 300000
+    python benchmarks/engagement_bench.py --rooms 100 --archive 25 --jobs 2   # shared accounts
     python benchmarks/engagement_bench.py --fit --rooms 400 --jobs 2   # fit CONFORMAL, seeds 0+
 """
 
@@ -28,13 +36,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from botcomments.quantify.bubble import BubbleEstimate, spreads
-from botcomments.quantify.engagement import RoomEngagement
+from botcomments.quantify.engagement import RoomEngagement, estimate_rooms
 from botcomments.simulate.engagement import (
     LIKE_PACKAGES,
     VIEWER_PACKAGES,
     EngagementRoom,
     simulate_engagement,
 )
+from botcomments.simulate.pools import share_accounts
 
 FIT_SEED0 = 0
 EVAL_SEED0 = 100_000
@@ -67,55 +76,116 @@ class Row:
     regime_l: str = "all"
     levels: bool = False
     n_viewers: int = 0
+    service_reuse: float | None = None
+    """Rooms a bought account of the room's service serves on average (0: fresh accounts;
+    None: not in an archive)."""
 
 
 def bucket_name(lo: float, hi: float) -> str:
     return "0 %" if hi == 0 else f"{lo:.0%}-{hi:.0%}"
 
 
-def estimate(room: EngagementRoom) -> BubbleEstimate:
-    """The bubble estimate of a simulated room: its events and scored comments fed to a
-    :class:`RoomEngagement`."""
+def accumulate(room: EngagementRoom) -> RoomEngagement:
+    """A simulated room's events and scored comments fed to a :class:`RoomEngagement`."""
     acc = RoomEngagement(room.truth.room_id)
     for event in room.events:
         acc.add_event(event)
     for user_id, ts, is_bot in room.comments:
         acc.add_comment(user_id, ts, is_bot)
-    return acc.estimate()
+    return acc
 
 
-def run_room(seed: int, lo: float, hi: float) -> Row:
-    """Simulate and estimate one room with bought shares drawn in [lo, hi]."""
+def estimate(room: EngagementRoom) -> BubbleEstimate:
+    """The bubble estimate of a simulated room estimated alone."""
+    return accumulate(room).estimate()
+
+
+Job = tuple[int, float, float]
+
+
+def simulate_room(seed: int, lo: float, hi: float) -> tuple[EngagementRoom, str, str, str]:
+    """A room with bought shares drawn in [lo, hi]: ``(room, bucket, viewer package, like
+    package)`` (packages "none" where nothing was bought)."""
     rng = np.random.default_rng([seed, 99])
     bv = float(rng.uniform(lo, hi)) if hi > 0 else 0.0
     bl = float(rng.uniform(lo, hi)) if hi > 0 else 0.0
     vp = str(rng.choice(VIEWER_PACKAGES))
     lp = str(rng.choice(LIKE_PACKAGES))
     room = simulate_engagement(f"room{seed}", seed, bv, bl, packages=(vp, lp))
-    est = estimate(room)
-    return Row(bucket_name(lo, hi), vp if bv > 0 else "none", lp if bl > 0 else "none",
+    return room, bucket_name(lo, hi), vp if bv > 0 else "none", lp if bl > 0 else "none"
+
+
+def to_row(room: EngagementRoom, est: BubbleEstimate, bucket: str, vp: str, lp: str) -> Row:
+    """One evaluated room: its truth next to its estimate."""
+    reuse = room.truth.params.get("service_reuse")
+    return Row(bucket, vp, lp,
                room.truth.genuine_viewer_share, est.genuine_viewer_share,
                est.genuine_viewer_share_ci, est.genuine_viewer_share_sd,
                est.idle_counted_share,
                room.truth.genuine_like_share, est.genuine_like_share,
                est.genuine_like_share_ci, est.genuine_like_share_sd,
                est.viewer_regime, est.like_regime, bool(room.truth.params["level_feed"]),
-               est.n_viewers)
+               est.n_viewers, None if reuse is None else float(reuse))
 
 
-def _run_room(job: tuple[int, float, float]) -> Row:
+def run_room(seed: int, lo: float, hi: float) -> Row:
+    """Simulate and estimate one room with bought shares drawn in [lo, hi]."""
+    room, bucket, vp, lp = simulate_room(seed, lo, hi)
+    return to_row(room, estimate(room), bucket, vp, lp)
+
+
+def _run_room(job: Job) -> Row:
     return run_room(*job)
+
+
+def run_archive(jobs: list[Job], seed: int) -> tuple[list[Row], list[Row]]:
+    """Simulate an archive's rooms, share their accounts (seed ``seed``) and estimate each
+    room alone and all together: ``(alone, together)`` rows in job order."""
+    made = [simulate_room(*job) for job in jobs]
+    rooms, _ = share_accounts([m[0] for m in made], seed)
+    accs = [accumulate(room) for room in rooms]
+    alone = [to_row(room, acc.estimate(), *m[1:]) for room, acc, m in zip(rooms, accs, made,
+                                                                          strict=True)]
+    together = [to_row(room, est, *m[1:]) for room, est, m in zip(rooms, estimate_rooms(accs),
+                                                                  made, strict=True)]
+    return alone, together
+
+
+def _run_archive(job: tuple[list[Job], int]) -> tuple[list[Row], list[Row]]:
+    return run_archive(*job)
+
+
+def jobs_for(n_per_bucket: int, seed0: int) -> list[Job]:
+    """The rooms of a seed range: ``n_per_bucket`` per bought-share bucket."""
+    return [(seed0 + b * 10_000 + i, lo, hi) for b, (lo, hi) in enumerate(BUCKETS)
+            for i in range(n_per_bucket)]
 
 
 def run(n_per_bucket: int, seed0: int, jobs: int = 1) -> list[Row]:
     """Evaluate ``n_per_bucket`` rooms per bucket (seeds from ``seed0``), in ``jobs``
     processes (the rooms and their order do not depend on it)."""
-    todo = [(seed0 + b * 10_000 + i, lo, hi) for b, (lo, hi) in enumerate(BUCKETS)
-            for i in range(n_per_bucket)]
+    todo = jobs_for(n_per_bucket, seed0)
     if jobs <= 1:
         return [_run_room(job) for job in todo]
     with multiprocessing.get_context("spawn").Pool(jobs) as pool:
         return pool.map(_run_room, todo, chunksize=4)
+
+
+def run_archives(n_per_bucket: int, seed0: int, size: int, jobs: int = 1
+                 ) -> tuple[list[Row], list[Row]]:
+    """The rooms of :func:`run` grouped into archives of about ``size`` rooms (room ``i``
+    of each bucket in archive ``i mod n_archives``, sharing seed ``seed0 + archive``),
+    estimated alone and together: ``(alone, together)`` rows."""
+    n_archives = max(round(n_per_bucket * len(BUCKETS) / size), 1)
+    todo = jobs_for(n_per_bucket, seed0)
+    archives = [([job for i, job in enumerate(todo) if i % n_per_bucket % n_archives == a],
+                 seed0 + a) for a in range(n_archives)]
+    if jobs <= 1:
+        done = [_run_archive(a) for a in archives]
+    else:
+        with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+            done = pool.map(_run_archive, archives)
+    return [r for a in done for r in a[0]], [r for a in done for r in a[1]]
 
 
 def summary(rows: list[Row], which: str) -> tuple[float, float, float, int]:
@@ -141,6 +211,10 @@ def table(rows: list[Row]) -> None:
     groups += [(f"accounts {lo}-{hi or ''}", [r for r in rows if lo <= r.n_viewers
                                               and (hi is None or r.n_viewers < hi)])
                for lo, hi in SIZES]
+    groups += [(f"service {name}", [r for r in rows if r.service_reuse is not None
+                                     and lo <= r.service_reuse < hi])
+               for name, lo, hi in (("fresh accounts", 0.0, 1e-9), ("reuse < 1", 1e-9, 1.0),
+                                    ("reuse 1-3", 1.0, 3.0), ("reuse >= 3", 3.0, math.inf))]
     groups += [("feed with levels", [r for r in rows if r.levels]),
                ("feed without levels", [r for r in rows if not r.levels]),
                ("drip: enter_idle, no levels", [r for r in rows if not r.levels
@@ -201,10 +275,21 @@ def main() -> None:
                     "range, 100000+, 300000+ and 400000+ are for reporting only)")
     ap.add_argument("--jobs", type=int, default=1,
                     help="processes (same rooms and figures whatever the number)")
+    ap.add_argument("--archive", type=int, default=0, metavar="N",
+                    help="group the rooms into archives of about N rooms sharing accounts; "
+                    "print them estimated alone and together")
     args = ap.parse_args()
     seed0 = FIT_SEED0 if args.fit else (EVAL_SEED0 if args.seed0 is None else args.seed0)
-    rows = run(args.rooms, seed0, args.jobs)
-    print(f"{len(rows)} rooms, seeds from {seed0} ({'calibration' if args.fit else 'evaluation'})")
+    kind = "calibration" if args.fit else "evaluation"
+    if args.archive:
+        alone, rows = run_archives(args.rooms, seed0, args.archive, args.jobs)
+        print(f"{len(rows)} rooms in archives of ~{args.archive}, seeds from {seed0} ({kind})")
+        print("each room estimated alone:")
+        table(alone)
+        print("the archive's rooms estimated together (estimate_rooms):")
+    else:
+        rows = run(args.rooms, seed0, args.jobs)
+        print(f"{len(rows)} rooms, seeds from {seed0} ({kind})")
     table(rows)
     if args.fit:
         fit(rows)
