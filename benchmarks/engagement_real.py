@@ -13,7 +13,7 @@ bought. The
 corpus is marked *eval*: used here for evaluation only, nothing is fitted on it. No real
 enter/like feed exists in the corpora, so only the commenters are real.
 
-Run (about two minutes on two cores; ``--together`` three and a half, holding a share's
+Run (about two minutes on two cores; ``--together`` four to five, holding a share's
 25 sessions at once: up to 7.3 GB per process):
     python benchmarks/engagement_real.py
     python benchmarks/engagement_real.py --together

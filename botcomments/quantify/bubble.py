@@ -637,8 +637,8 @@ def has_level_feed(t: AccountTable, timed: np.ndarray) -> bool:
             and float((t.level[timed] >= 0).mean()) >= LEVEL_MIN_COVERAGE)
 
 
-def level_reference(t: AccountTable, interacting: np.ndarray, timed: np.ndarray
-                    ) -> tuple[int, float, int] | None:
+def level_threshold(t: AccountTable, interacting: np.ndarray, timed: np.ndarray
+                    ) -> int | None:
     """The room's level threshold, from its interacting accounts' levels.
 
     Args:
@@ -648,9 +648,8 @@ def level_reference(t: AccountTable, interacting: np.ndarray, timed: np.ndarray
         timed: Accounts with a time.
 
     Returns:
-        ``(threshold, share, n_ref)``: the level with about :data:`LEVEL_REF_TARGET` of the
-        interacting accounts at or above it, that share and the interacting accounts with
-        a level; None without enough levels (:data:`LEVEL_MIN_COVERAGE`,
+        The level with about :data:`LEVEL_REF_TARGET` of the interacting accounts at or
+        above it; None without enough levels (:data:`LEVEL_MIN_COVERAGE`,
         :data:`LEVEL_MIN_REFERENCE`, :data:`LEVEL_REF_SHARE`).
     """
     if t.level is None or not has_level_feed(t, timed):
@@ -663,15 +662,32 @@ def level_reference(t: AccountTable, interacting: np.ndarray, timed: np.ndarray
         return None
     shares = np.array([(ref >= v).mean() for v in values.tolist()])
     best = int(np.argmin(np.abs(shares - LEVEL_REF_TARGET)))
-    v, share = int(values[best]), float(shares[best])
-    if not LEVEL_REF_SHARE[0] <= share <= LEVEL_REF_SHARE[1]:
+    if not LEVEL_REF_SHARE[0] <= float(shares[best]) <= LEVEL_REF_SHARE[1]:
         return None
-    return v, share, len(ref)
+    return int(values[best])
+
+
+@dataclass
+class GenuineMarker:
+    """Per account, whether it carries the room's genuine marker (see
+    :class:`IdleComparison`).
+
+    Attributes:
+        marked: Carries the marker.
+        known: Whether that is known (has a level, when levels are used).
+        threshold: The level threshold (None: levels not used).
+        cross_room: Whether "not counted bought in another room" is part of the marker.
+    """
+
+    marked: np.ndarray
+    known: np.ndarray
+    threshold: int | None
+    cross_room: bool
 
 
 def genuine_marker(t: AccountTable, reference: np.ndarray, timed: np.ndarray
-                   ) -> tuple[np.ndarray, np.ndarray, int | None] | None:
-    """The room's genuine marker (see :class:`IdleComparison`).
+                   ) -> GenuineMarker | None:
+    """The room's genuine marker.
 
     Args:
         t: The room's accounts.
@@ -679,50 +695,45 @@ def genuine_marker(t: AccountTable, reference: np.ndarray, timed: np.ndarray
         timed: Accounts with a time.
 
     Returns:
-        ``(marker, known, threshold)``: per account whether it carries the marker, whether
-        that is known (a level, when levels are used) and the level threshold (None
-        without levels); None when the room has neither a level feed
-        (:func:`level_reference`) nor other rooms, or fewer than
+        The marker; None when the room has neither a level feed (:func:`level_threshold`)
+        nor an account counted bought in another room, or fewer than
         :data:`LEVEL_MIN_REFERENCE` reference accounts.
     """
-    levels = level_reference(t, reference, timed)
-    if levels is None and t.bought_elsewhere is None:
+    threshold = level_threshold(t, reference, timed)
+    cross_room = t.bought_elsewhere is not None
+    if threshold is None and not cross_room:
         return None
-    marker = np.ones(len(t), dtype=bool)
+    marked = np.ones(len(t), dtype=bool)
     known = np.ones(len(t), dtype=bool)
-    threshold = None
-    if levels is not None and t.level is not None:
-        threshold = levels[0]
+    if threshold is not None and t.level is not None:
         known = t.level >= 0
-        marker &= t.level >= threshold
+        marked &= t.level >= threshold
     if t.bought_elsewhere is not None:
-        marker &= ~t.bought_elsewhere
+        marked &= ~t.bought_elsewhere
     if int((reference & known).sum()) < LEVEL_MIN_REFERENCE:
         return None
-    return marker, known, threshold
+    return GenuineMarker(marked, known, threshold, cross_room)
 
 
-def fit_idle_marker(cand: np.ndarray, reference: np.ndarray, marker: np.ndarray,
-                    known: np.ndarray, threshold: int | None, cross_room: bool
+def fit_idle_marker(cand: np.ndarray, reference: np.ndarray, marker: GenuineMarker
                     ) -> IdleComparison | None:
     """Compare the idle accounts' genuine marker with the reference's.
 
     Args:
         cand: Idle accounts outside entry bursts and drips (counted genuine so far).
         reference: Interacting, not surely bought accounts outside bursts and drips.
-        marker, known, threshold: The room's :func:`genuine_marker`.
-        cross_room: Whether the marker includes "not counted bought in another room".
+        marker: The room's :func:`genuine_marker`.
 
     Returns:
         The comparison; None when no reference account carries the marker.
     """
-    ref = reference & known
+    ref = reference & marker.known
     n_ref = int(ref.sum())
-    share = float(marker[ref].mean()) if n_ref else 0.0
+    share = float(marker.marked[ref].mean()) if n_ref else 0.0
     if share <= 0.0:
         return None
-    idle = cand & known
-    n_idle, n_high = int(idle.sum()), int((idle & marker).sum())
+    idle = cand & marker.known
+    n_idle, n_high = int(idle.sum()), int((idle & marker.marked).sum())
     explained = n_high / share
     excess = n_idle - explained
     # a reference share of 1 (no interactor counted bought elsewhere) is still an estimate
@@ -731,7 +742,8 @@ def fit_idle_marker(cand: np.ndarray, reference: np.ndarray, marker: np.ndarray,
     sd = math.sqrt(max(var, 0.0))
     bought = min(max(excess - LEVEL_Z * sd, 0.0), float(n_idle - n_high))
     bought *= int(cand.sum()) / max(n_idle, 1)
-    return IdleComparison(threshold, cross_room, share, n_ref, n_idle, n_high, excess, sd, bought)
+    return IdleComparison(marker.threshold, marker.cross_room, share, n_ref, n_idle, n_high,
+                          excess, sd, bought)
 
 
 def fit_viewers(t: AccountTable, rng: np.random.Generator) -> ViewerFit:
@@ -768,17 +780,16 @@ def fit_viewers(t: AccountTable, rng: np.random.Generator) -> ViewerFit:
     # the reference: interacting accounts outside bursts and drips (bought accounts that
     # like a little to look real enter with the bursts and drips)
     reference = interacting & outside
-    found = genuine_marker(t, reference, timed)
-    idle_test = None if found is None else fit_idle_marker(
-        cand, reference, *found, cross_room=t.bought_elsewhere is not None)
+    marker = genuine_marker(t, reference, timed)
+    idle_test = None if marker is None else fit_idle_marker(cand, reference, marker)
     if idle_test is not None:
         genuine -= idle_test.bought
     floor_applied = n_int < INTERACTION_SHARE_FLOOR * genuine
     if floor_applied:
         genuine = n_int / INTERACTION_SHARE_FLOOR
     _account_p(bought_p, timed, idx, bins, g_bins, strong, interacting, known)
-    if idle_test is not None and found is not None:
-        _marker_p(bought_p, cand, found[0], found[1], idle_test)
+    if idle_test is not None and marker is not None:
+        _marker_p(bought_p, cand, marker, idle_test.bought)
     if floor_applied:
         _floor_p(bought_p, interacting, known, genuine)
     shares = _viewer_bootstrap(bins, untimed_free, n_all, rng)
@@ -793,17 +804,16 @@ def fit_viewers(t: AccountTable, rng: np.random.Generator) -> ViewerFit:
                      idle_test)
 
 
-def _marker_p(p: np.ndarray, cand: np.ndarray, marker: np.ndarray, known: np.ndarray,
-              comparison: IdleComparison) -> None:
-    """Spread the idle comparison's bought accounts over the idle accounts without the
+def _marker_p(p: np.ndarray, cand: np.ndarray, marker: GenuineMarker, bought: float) -> None:
+    """Spread the idle comparison's ``bought`` accounts over the idle accounts without the
     genuine marker (and, in proportion, over idle accounts without a level)."""
-    if comparison.bought <= 0:
+    if bought <= 0:
         return
-    low = cand & known & ~marker
-    none = cand & ~known
-    frac = comparison.bought / max(int(cand.sum()), 1)
+    low = cand & marker.known & ~marker.marked
+    none = cand & ~marker.known
+    frac = bought / max(int(cand.sum()), 1)
     p[none] = np.maximum(p[none], frac)
-    rest = comparison.bought - frac * int(none.sum())
+    rest = bought - frac * int(none.sum())
     p[low] = np.maximum(p[low], min(rest / max(int(low.sum()), 1), 1.0))
 
 
