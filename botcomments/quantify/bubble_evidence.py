@@ -17,6 +17,7 @@ from botcomments.quantify.bubble import (
     HUMAN_MAX_LIKE_RATE,
     INTERACTION_NORM,
     JUMP_MIN,
+    LEVEL_Z,
     AccountTable,
     BubbleEstimate,
     EvidenceItem,
@@ -122,10 +123,11 @@ def _marker_reason(c: IdleComparison) -> str:
     if c.cross_room:
         parts.append("not counted bought in another room of the run")
     marker = " and ".join(parts)
-    return (f"{c.ref_share:.0%} of the interacting accounts are {marker}, so the {c.n_high} "
-            f"idle accounts that are explain {c.n_high / c.ref_share:.0f} of the {c.n_idle} "
-            f"idle accounts outside bursts; {c.bought:.0f} idle accounts that are not count "
-            "bought.")
+    return (f"{c.ref_share:.0%} of the interacting accounts outside bursts are {marker}, so "
+            f"the {c.n_high} idle accounts that are stand for {c.n_high / c.ref_share:.0f} "
+            f"genuine idle accounts; of the {c.n_idle} idle accounts outside bursts, "
+            f"{c.bought:.0f} of those that are not count bought (less {LEVEL_Z:g} standard "
+            "deviations: the benefit of the doubt).")
 
 
 def interaction_share(fit: ViewerFit) -> EvidenceItem:
