@@ -82,27 +82,37 @@ def test_rooms_that_share_no_account_read_as_alone() -> None:
     assert estimate_rooms([]) == []
 
 
-def test_accounts_are_matched_within_a_platform_only() -> None:
+def steady_audience(room: RoomEngagement, n: int, every: float, prefix: str, platform: str
+                    ) -> None:
+    """``n`` viewers entering every ``every`` seconds, one in three liking."""
+    for i in range(n):
+        room.add_event(EngagementEvent("enter", room.room_id, ts=T0 + every * i,
+                                       user_id=f"{prefix}{i}", platform=platform))
+        if i % 3 == 0:
+            room.add_event(EngagementEvent("like", room.room_id, ts=T0 + every * i + 40,
+                                           user_id=f"{prefix}{i}", platform=platform))
+
+
+def platform_rooms(platform_a: str, platform_b: str) -> tuple[RoomEngagement, RoomEngagement]:
+    """Room a (burst of ``b0..b399``) and room b (the same ids dripping in) on the given
+    platforms."""
     a = RoomEngagement("a")
     for i in range(400):
         a.add_event(EngagementEvent("enter", "a", ts=T0 + 3000 + 0.3 * i, user_id=f"b{i}",
-                                    platform="bilibili"))
-    for i in range(300):
-        a.add_event(EngagementEvent("enter", "a", ts=T0 + 24 * i, user_id=f"a{i}",
-                                    platform="bilibili"))
-        if i % 3 == 0:
-            a.add_event(EngagementEvent("like", "a", ts=T0 + 24 * i + 40, user_id=f"a{i}",
-                                        platform="bilibili"))
+                                    platform=platform_a))
+    steady_audience(a, 300, 24.0, "a", platform_a)
     b = RoomEngagement("b")
-    for i in range(600):
-        b.add_event(EngagementEvent("enter", "b", ts=T0 + 12 * i, user_id=f"h{i}",
-                                    platform="douyin"))
-        if i % 3 == 0:
-            b.add_event(EngagementEvent("like", "b", ts=T0 + 12 * i + 40, user_id=f"h{i}",
-                                        platform="douyin"))
-    even_idle(b, [f"b{i}" for i in range(400)], platform="douyin")
+    steady_audience(b, 600, 12.0, "h", platform_b)
+    even_idle(b, [f"b{i}" for i in range(400)], platform=platform_b)
+    return a, b
+
+
+def test_accounts_are_matched_within_a_platform_only() -> None:
+    a, b = platform_rooms("bilibili", "douyin")
     assert a.likely_bought().sum() >= 300
     assert estimate_rooms([a, b])[1].to_dict() == b.estimate().to_dict()
+    a, b = platform_rooms("douyin", "douyin")
+    assert estimate_rooms([a, b])[1].genuine_viewer_share < b.estimate().genuine_viewer_share - 0.2
 
 
 def test_a_scoring_runs_rooms_are_estimated_together(tmp_path: Path) -> None:
