@@ -49,10 +49,10 @@ USER_LEVEL_KEY = "user_level"
 Bilibili wealth level, the Douyin pay grade; see docs/engagement.md). Readers put it on the
 events that carry it; without it the estimate does without levels."""
 MIN_ACCOUNTS = 30
+"""Fewer accounts than this: the estimate is outside the calibrated range."""
 LIKELY_BOUGHT_P = 0.5
 """Bought probability from which a room counts an account likely bought, a sign for the
 run's other rooms (:func:`estimate_rooms`; 0.3-0.8 gave the same figures, seeds 200000+)."""
-"""Fewer accounts than this: the estimate is outside the calibrated range."""
 NOTES: dict[str, str] = {
     "priors": (
         "The genuine-audience norms (interaction share, commenters per viewer, tapping speed) "
