@@ -239,7 +239,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    room_events = RoomEvents()
+    room_events = RoomEvents(rules_only=not scorer.extractor.has_text_model)
     try:
         stream = open_comments(
             [Path(p) for p in args.inputs],

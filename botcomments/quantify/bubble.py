@@ -93,26 +93,26 @@ JUMP_MIN = 20
 N_BOOT = 200
 CONFORMAL: dict[str, dict[str, tuple[float, float]]] = {
     "viewers": {
-        "all": (2.485, 1.321),  # 2000 rooms
+        "all": (2.365, 1.321),  # 2000 rooms
         "high": (2.815, 1.582),  # 652 rooms
-        "low": (2.283, 0.735),  # 467 rooms
-        "lowest": (1.678, 0.264),  # 411 rooms
-        "mid": (3.234, 1.587),  # 470 rooms
+        "low": (2.210, 0.748),  # 462 rooms
+        "lowest": (1.464, 0.306),  # 422 rooms
+        "mid": (3.232, 1.587),  # 464 rooms
         "levels/high": (2.132, 1.603),  # 510 rooms
-        "levels/low": (2.283, 0.665),  # 356 rooms
-        "levels/lowest": (1.493, 0.174),  # 315 rooms
-        "levels/mid": (3.080, 1.355),  # 369 rooms
+        "levels/low": (2.210, 0.714),  # 352 rooms
+        "levels/lowest": (1.461, 0.224),  # 323 rooms
+        "levels/mid": (2.963, 1.415),  # 365 rooms
         "no_levels/high": (4.080, 1.582),  # 142 rooms
-        "no_levels/low": (2.286, 2.009),  # 111 rooms
-        "no_levels/lowest": (2.093, 1.006),  # 96 rooms
-        "no_levels/mid": (3.548, 3.489),  # 101 rooms
+        "no_levels/low": (2.284, 1.990),  # 110 rooms
+        "no_levels/lowest": (1.714, 0.450),  # 99 rooms
+        "no_levels/mid": (3.548, 3.489),  # 99 rooms
     },
     "likes": {
-        "all": (5.089, 1.878),  # 2000 rooms
-        "high": (6.472, 2.487),  # 714 rooms
-        "low": (4.321, 0.890),  # 416 rooms
-        "lowest": (4.691, 0.254),  # 389 rooms
-        "mid": (3.951, 1.928),  # 481 rooms
+        "all": (4.976, 1.892),  # 2000 rooms
+        "high": (6.331, 2.487),  # 714 rooms
+        "low": (4.189, 0.907),  # 416 rooms
+        "lowest": (4.730, 0.274),  # 393 rooms
+        "mid": (3.800, 1.933),  # 477 rooms
     },
 }
 """Per quantity and regime (:func:`viewer_regime`, :func:`like_regime`), the (below,
@@ -339,6 +339,11 @@ def lockstep_tappers(t: AccountTable, rate: np.ndarray) -> np.ndarray:
     return out
 
 
+def bot_commenters(t: AccountTable) -> np.ndarray:
+    """Accounts whose every comment the scorer called bot (surely bought)."""
+    return (t.bot_comments > 0) & (t.comments == 0)
+
+
 def account_flags(t: AccountTable) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per-account evidence flags.
 
@@ -355,7 +360,7 @@ def account_flags(t: AccountTable) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     rate = t.likes / span
     machine = (t.likes >= MIN_MACHINE_LIKES) & (rate > HUMAN_MAX_LIKE_RATE)
     machine |= lockstep_tappers(t, rate)
-    known = ((t.bot_comments > 0) & (t.comments == 0)) | machine
+    known = bot_commenters(t) | machine
     strong = ((t.comments > 0) | (t.gifts > 0)) & ~known
     interacting = (strong | (t.likes > 0) | (t.follows > 0)) & ~known
     return known, strong, interacting, rate
@@ -506,7 +511,8 @@ def entrant_categories(
 
 def fit_entry_bins(
     when: np.ndarray, known: np.ndarray, strong: np.ndarray, interacting: np.ndarray,
-    levels: np.ndarray | None = None,
+    levels: np.ndarray | None = None, flagged_commenters: np.ndarray | None = None,
+    miss_rate: float = 0.0,
 ) -> EntryBins:
     """Bin timed accounts by entry and find the bought-entry bursts and drips.
 
@@ -517,6 +523,11 @@ def fit_entry_bins(
             (:func:`has_level_feed`): drips are then kept only where their idle entrants'
             levels are lower than the other idle entrants'
             (:func:`~botcomments.quantify.drips.level_confirmed_runs`).
+        flagged_commenters: Per timed account, surely bought for its bot comments
+            (:func:`bot_commenters`).
+        miss_rate: Share of bot comments the scorer calls genuine: in bursts and drips,
+            ``miss_rate / (1 - miss_rate)`` commenters per bot commenter are bought
+            accounts whose comments were missed (:func:`missed_bot_commenters`).
 
     Returns:
         The bins with expected genuine entrants, burst and drip flags, the interaction
@@ -552,10 +563,38 @@ def fit_entry_bins(
         if np.array_equal(new, burst):
             break
         burst = new
+    if flagged_commenters is not None and miss_rate > 0:
+        missed = np.where(burst, missed_bot_commenters(
+            np.bincount(inv, weights=flagged_commenters, minlength=m), np.minimum(ks, k),
+            miss_rate), 0.0)
+        kn, k, ks = kn + missed, k - missed, ks - missed
     bins = EntryBins(keys, n, kn, k, ks, window_k.astype(float), e, burst, q, qs, 0.0, run)
     _, g_strong, g_weak, g_idle = bins.group_counts()
     bins.f = fit_bot_weak_share(g_strong, g_weak, g_idle, qs, q)
     return bins
+
+
+def missed_bot_commenters(flagged: np.ndarray, strong: np.ndarray, miss_rate: float
+                          ) -> np.ndarray:
+    """Bought commenters the scorer missed, expected per bin.
+
+    Packages of viewers come with "interaction" comments; the scorer flags a bot comment
+    with probability ``1 - miss_rate``, so each flagged bot commenter stands for
+    ``miss_rate / (1 - miss_rate)`` whose comments passed as genuine (one comment each:
+    bots posting more are missed less often, so this errs towards too many). They would
+    otherwise count as the package's genuine commenters, each worth ``1 / qs`` genuine
+    entrants in the mixture.
+
+    Args:
+        flagged: Surely bought commenters (every comment called bot) per bin.
+        strong: Commenting or gifting (not surely bought) accounts per bin (the cap).
+        miss_rate: The scorer's share of bot comments called genuine, in [0, 1).
+
+    Returns:
+        Expected missed bot commenters per bin, at most ``strong``.
+    """
+    rate = min(max(miss_rate, 0.0), 0.99)
+    return np.minimum(flagged * rate / (1.0 - rate), strong)
 
 
 @dataclass
@@ -746,12 +785,15 @@ def fit_idle_marker(cand: np.ndarray, reference: np.ndarray, marker: GenuineMark
                           excess, sd, bought)
 
 
-def fit_viewers(t: AccountTable, rng: np.random.Generator) -> ViewerFit:
+def fit_viewers(t: AccountTable, rng: np.random.Generator, miss_rate: float = 0.0
+                ) -> ViewerFit:
     """Estimate a room's genuine viewers.
 
     Args:
         t: The room's accounts.
         rng: Random generator of the bootstrap.
+        miss_rate: Share of bot comments the scorer calls genuine
+            (:func:`missed_bot_commenters`).
 
     Returns:
         The estimate, its bootstrap standard deviation and per-account bought probability.
@@ -768,7 +810,7 @@ def fit_viewers(t: AccountTable, rng: np.random.Generator) -> ViewerFit:
         return ViewerFit(n_all, genuine, share, MIN_SD, 0.0, None, bought_p, False, n_int)
     feed_levels = t.level[timed] if t.level is not None and has_level_feed(t, timed) else None
     bins = fit_entry_bins(when[timed], known[timed], strong[timed], interacting[timed],
-                          feed_levels)
+                          feed_levels, bot_commenters(t)[timed], miss_rate)
     g_bins = bins.genuine()
     untimed_free = float((~timed & ~known).sum())
     timed_share = g_bins.sum() / max(float(bins.free.sum()), 1.0)

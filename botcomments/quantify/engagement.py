@@ -50,6 +50,13 @@ Bilibili wealth level, the Douyin pay grade; see docs/engagement.md). Readers pu
 events that carry it; without it the estimate does without levels."""
 MIN_ACCOUNTS = 30
 """Fewer accounts than this: the estimate is outside the calibrated range."""
+SCORER_MISS_RATE: dict[str, float] = {"fused": 0.079, "rules": 0.515}
+"""Share of bot comments the scorer calls genuine, by scoring mode: one minus the comment
+recall measured on the real-background rooms of ``python benchmarks/real_rooms.py``
+(fused 0.921, ``--no-model`` 0.485; README). A package's bought commenters whose comments
+passed as genuine would count as its genuine commenters
+(:func:`~botcomments.quantify.bubble.missed_bot_commenters`). Recall varies by campaign
+style (docs/authenticity.md), so this is one figure for rooms that differ."""
 LIKELY_BOUGHT_P = 0.5
 """Bought probability from which a room counts an account likely bought, a sign for the
 run's other rooms (:func:`estimate_rooms`; 0.3-0.8 gave the same figures, seeds 200000+)."""
@@ -130,10 +137,13 @@ class RoomEngagement:
 
     Args:
         room_id: The room.
+        miss_rate: Share of bot comments the scorer that judged the comments calls
+            genuine (default: the fused scorer's, :data:`SCORER_MISS_RATE`).
     """
 
-    def __init__(self, room_id: str) -> None:
+    def __init__(self, room_id: str, miss_rate: float = SCORER_MISS_RATE["fused"]) -> None:
         self.room_id = room_id
+        self.miss_rate = miss_rate
         self.platform: str | None = None
         """Platform of the room's first event (accounts are platform-specific ids)."""
         self.accounts: dict[str, AccountActivity] = {}
@@ -289,7 +299,7 @@ class RoomEngagement:
     def likely_bought(self) -> np.ndarray:
         """Per account (in :attr:`accounts` order), whether the room alone counts it likely
         bought (bought probability at least :data:`LIKELY_BOUGHT_P`)."""
-        fit = fit_viewers(self.account_table(), np.random.default_rng(0))
+        fit = fit_viewers(self.account_table(), np.random.default_rng(0), self.miss_rate)
         return fit.bought_p >= LIKELY_BOUGHT_P
 
     def series(self) -> RoomSeries:
@@ -329,6 +339,7 @@ class RoomEngagement:
             n_events=self._n_events,
             kind_counts=dict(self.kind_counts),
             n_comments=self.n_comments,
+            miss_rate=self.miss_rate,
         )
 
 
@@ -384,6 +395,7 @@ def estimate_bubble(
     kind_counts: dict[str, int],
     n_comments: int = 0,
     seed: int = 0,
+    miss_rate: float = 0.0,
 ) -> BubbleEstimate:
     """Estimate genuine viewers and likes of one room, with evidence and notes.
 
@@ -395,12 +407,14 @@ def estimate_bubble(
         kind_counts: Events per kind.
         n_comments: Comments read (for the record; commenters are in ``table``).
         seed: Seed of the bootstrap (the same input gives the same intervals).
+        miss_rate: Share of bot comments the scorer calls genuine
+            (:data:`SCORER_MISS_RATE`).
 
     Returns:
         The estimate.
     """
     rng = np.random.default_rng([seed, len(table), n_events, n_comments])
-    vf = fit_viewers(table, rng)
+    vf = fit_viewers(table, rng, miss_rate)
     lf = fit_likes(table, series, vf, rng)
     v_regime, l_regime = viewer_regime(vf), like_regime(lf)
     v_ci = interval(vf.share, vf.sd, "viewers", vf.idle_counted, v_regime)

@@ -51,10 +51,10 @@ class EngagementAccumulator(Protocol):
         ...
 
 
-def _room_engagement(room_id: str) -> EngagementAccumulator:
-    from botcomments.quantify.engagement import RoomEngagement
+def _room_engagement(room_id: str, rules_only: bool = False) -> EngagementAccumulator:
+    from botcomments.quantify.engagement import SCORER_MISS_RATE, RoomEngagement
 
-    return RoomEngagement(room_id)
+    return RoomEngagement(room_id, SCORER_MISS_RATE["rules" if rules_only else "fused"])
 
 
 class RoomEvents:
@@ -63,10 +63,15 @@ class RoomEvents:
     Args:
         factory: Builds a room's accumulator from its id (None:
             ``quantify.engagement.RoomEngagement``).
+        rules_only: Whether the comments are scored without the text model (the default
+            accumulator then takes the rules' bot-comment miss rate,
+            ``quantify.engagement.SCORER_MISS_RATE``).
     """
 
-    def __init__(self, factory: Callable[[str], EngagementAccumulator] | None = None) -> None:
-        self._factory = factory if factory is not None else _room_engagement
+    def __init__(self, factory: Callable[[str], EngagementAccumulator] | None = None,
+                 rules_only: bool = False) -> None:
+        self._factory = factory if factory is not None else (
+            lambda room_id: _room_engagement(room_id, rules_only))
         self._accumulators: dict[str, EngagementAccumulator] = {}
         self._fed: dict[str, int] = {}
 

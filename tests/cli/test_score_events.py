@@ -55,8 +55,9 @@ class FakeEngagement:
 
     made: ClassVar[dict[str, FakeEngagement]] = {}
 
-    def __init__(self, room_id: str) -> None:
+    def __init__(self, room_id: str, rules_only: bool = False) -> None:
         self.room_id = room_id
+        self.rules_only = rules_only
         self.events: list[str] = []
         self.comments: list[tuple[str | None, float | None, bool]] = []
         FakeEngagement.made[room_id] = self
@@ -107,6 +108,7 @@ def test_mixed_blivedm_gets_an_engagement_block_per_room(
     assert rooms[1] == {"room_id": "7070", "n_comments": 0,
                         "engagement": {"events": 1, "comments": 0, "bots": 0}}
     assert fake.made["5050"].comments == [(r["user_id"], r["ts"], r["is_bot"]) for r in rows]
+    assert all(f.rules_only for f in fake.made.values())  # --no-model: the rules' miss rate
     reject = json.loads((out / "rejects.jsonl").read_text("utf-8"))
     assert (reject["reason"], reject["line"]) == ("bad_event", 161)
     report = (out / "report.html").read_text("utf-8")
