@@ -16,12 +16,14 @@ carry the interactors' levels) far less often than the rest of the room's
 (:mod:`botcomments.quantify.drips`): idle accounts delivered over minutes to an hour. In
 each burst bin and each drip the genuine entrants are the maximum-likelihood genuine
 fraction of a mixture of the room's genuine entrants and bought accounts that rarely
-comment but may like (:mod:`botcomments.quantify.mixture`); elsewhere all entrants count
-as genuine. When enter events carry account levels, the idle accounts outside bursts and
-drips are compared with the room's interacting accounts (:func:`fit_idle_marker`): low-level
-idle accounts beyond what the interactors' levels explain are bought; when the room is
-estimated with the other rooms of its run, accounts counted bought in another room
-(service pools serve many rooms) take part in the same comparison. Finally the room's
+comment but may like (:mod:`botcomments.quantify.mixture`), after counting bought the
+commenters whose bot comments the scorer likely missed (:func:`missed_bot_commenters`);
+elsewhere all entrants count as genuine. When enter events carry account levels, the
+idle accounts outside bursts and drips are compared with the room's interacting accounts
+(:func:`fit_idle_marker`): low-level idle accounts beyond what the interactors' levels
+explain are bought; when the room is estimated with the other rooms of its run, accounts
+counted bought in another room (service pools serve many rooms) take part in the same
+comparison. Finally the room's
 interaction share may not fall below the platform-norm floor
 :data:`INTERACTION_SHARE_FLOOR` (a prior, not measured): beyond it the idle entrants are
 bought. What this cannot see: idle bought accounts delivered slowly and evenly over most
