@@ -6,6 +6,8 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from botcomments.simulate.engagement import EngagementRoom, simulate_engagement
 from botcomments.simulate.pools import PoolParams, draw_pool_params, share_accounts
@@ -76,3 +78,24 @@ def test_drawn_parameters_stay_in_their_ranges() -> None:
         assert 0.67 <= p.lurker_ratio <= 1.5
         assert 1 <= len(p.service_reuse) <= 3
         assert all(r == 0.0 or 0.3 <= r <= 10.0 for r in p.service_reuse)
+
+
+@settings(max_examples=25, deadline=None)
+@given(regular_share=st.floats(0.0, 1.0), lurker_ratio=st.floats(0.1, 10.0),
+       visits=st.floats(1.0, 20.0),
+       reuse=st.lists(st.one_of(st.just(0.0), st.floats(0.05, 50.0)), min_size=1, max_size=4),
+       seed=st.integers(0, 2**31))
+def test_any_sharing_keeps_rooms_whole_and_pools_apart(
+        rooms: list[EngagementRoom], regular_share: float, lurker_ratio: float, visits: float,
+        reuse: list[float], seed: int) -> None:
+    params = PoolParams(regular_share, lurker_ratio, visits, tuple(reuse))
+    shared, used = share_accounts(rooms, seed=seed, params=params)
+    assert used == params
+    for before, after in zip(rooms, shared, strict=True):
+        a, b = accounts(before), accounts(after)
+        assert len(a) == len(b) and sorted(a.values()) == sorted(b.values())
+    labels: dict[str, set[int]] = {}
+    for room in shared:
+        for uid, lab in accounts(room).items():
+            labels.setdefault(uid, set()).add(lab)
+    assert all(len(v) == 1 for v in labels.values())  # an account is genuine or bought
