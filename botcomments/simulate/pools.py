@@ -167,8 +167,8 @@ def share_accounts(
 def _rename(room: EngagementRoom, mapping: dict[str, str], params: PoolParams,
             service: int) -> EngagementRoom:
     """The room with ids renamed and the sharing parameters in its truth."""
-    events = [dataclasses.replace(e, user_id=mapping.get(e.user_id, e.user_id))
-              if e.user_id in mapping else e for e in room.events]
+    events = [dataclasses.replace(e, user_id=mapping[e.user_id])
+              if e.user_id is not None and e.user_id in mapping else e for e in room.events]
     comments = [(mapping.get(u, u), ts, flag) for u, ts, flag in room.comments]
     truth = dataclasses.replace(room.truth, params={
         **room.truth.params, "regular_share": round(params.regular_share, 4),
