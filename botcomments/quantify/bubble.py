@@ -52,7 +52,7 @@ from typing import Any
 import numpy as np
 
 from botcomments.quantify.drips import level_confirmed_runs, low_share_runs
-from botcomments.quantify.mixture import fit_bot_weak_share, genuine_fraction
+from botcomments.quantify.mixture import MarkedCounts, fit_bot_shares, genuine_fraction
 
 BIN_S = 60
 """Width of the enter-time bins (seconds)."""
@@ -144,6 +144,12 @@ LEVEL_REF_SHARE = (0.5, 0.97)
 """Range the reference's share at or above the level threshold must fall in."""
 LEVEL_Z = 2.0
 """Standard deviations of the level excess given the benefit of the doubt (kept genuine)."""
+MARK_MIN_BOUGHT = 30.0
+"""Fewest accounts the burst and drip mixtures must count bought for their bought marker
+share to correct the idle comparison (:func:`fit_idle_marker`)."""
+MARK_MAX_RATIO = 0.9
+"""Bought marker share, as a fraction of the genuine one, beyond which the idle comparison
+is not corrected for it (the marker then barely tells bought from genuine)."""
 
 
 @dataclass
@@ -384,9 +390,12 @@ class EntryBins:
         q: Interaction share of entrants in non-burst bins.
         qs: Comment-or-gift share of entrants in non-burst bins.
         f: Weak share (likes or follows only) of the bought accounts in bursts and drips
-            (bots acting to look real; :func:`~botcomments.quantify.mixture.fit_bot_weak_share`).
+            (bots acting to look real; :func:`~botcomments.quantify.mixture.fit_bot_shares`).
         run: Per bin, the drip it belongs to (:mod:`botcomments.quantify.drips`), -1 for
             none; a drip's bins are also ``burst`` bins, fitted together.
+        marks: Per bin, the weak and idle entrants carrying the room's genuine marker and
+            those known not to (:meth:`set_marks`; None: no marker).
+        a: Share of the bought accounts in bursts and drips carrying the marker.
     """
 
     keys: np.ndarray
@@ -401,6 +410,8 @@ class EntryBins:
     qs: float
     f: float = 0.0
     run: np.ndarray | None = None
+    marks: MarkedCounts | None = None
+    a: float = 0.0
 
     @property
     def free(self) -> np.ndarray:
@@ -445,6 +456,45 @@ class EntryBins:
         return (onehot, strong @ onehot, (k - strong) @ onehot,
                 np.maximum(self.free - k, 0.0) @ onehot)
 
+    def group_marks(self, onehot: np.ndarray, weak: np.ndarray, idle: np.ndarray
+                    ) -> MarkedCounts | None:
+        """The marker split of each group's weak and idle entrants (None without marks).
+
+        Args:
+            onehot: The ``(bins, groups)`` membership matrix.
+            weak, idle: Weak and idle entrants per group (rows for replicates): replicate
+                counts are split at the group's observed marked shares.
+
+        Returns:
+            The counts per group.
+        """
+        if self.marks is None:
+            return None
+        m = self.marks
+        _, _, weak_seen, idle_seen = self.group_counts()
+        w = weak / np.maximum(weak_seen, 1e-9)
+        i = idle / np.maximum(idle_seen, 1e-9)
+        return MarkedCounts((m.weak_marked @ onehot) * w, (m.weak_unmarked @ onehot) * w,
+                            (m.idle_marked @ onehot) * i, (m.idle_unmarked @ onehot) * i,
+                            m.share)
+
+    def set_marks(self, marks: MarkedCounts) -> None:
+        """Split the weak and idle entrants by the genuine marker and refit the bought
+        accounts' weak and marker shares (:func:`~botcomments.quantify.mixture.fit_bot_shares`).
+
+        Args:
+            marks: Per bin, the marked and unmarked weak and idle entrants, and the
+                genuine marker share.
+        """
+        self.marks = marks
+        onehot, strong, weak, idle = self.group_counts()
+        self.f, self.a = fit_bot_shares(strong, weak, idle, self.qs, self.q,
+                                        self.group_marks(onehot, weak, idle))
+
+    def bought_in_groups(self) -> float:
+        """Accounts the burst and drip mixtures count bought."""
+        return float((self.free - self.genuine())[self.burst].sum())
+
     def genuine(self, k: np.ndarray | None = None, q: float | np.ndarray | None = None,
                 ks: np.ndarray | None = None, qs: float | np.ndarray | None = None
                 ) -> np.ndarray:
@@ -466,7 +516,8 @@ class EntryBins:
         if not onehot.shape[1]:
             return free.astype(float)
         pi = genuine_fraction(strong, weak, idle, self.qs if qs is None else qs,
-                              self.q if q is None else q, self.f)
+                              self.q if q is None else q, self.f,
+                              self.group_marks(onehot, weak, idle), self.a)
         return np.where(self.groups >= 0, (pi @ onehot.T) * self.free, free)
 
 
@@ -572,7 +623,7 @@ def fit_entry_bins(
         kn, k, ks = kn + missed, k - missed, ks - missed
     bins = EntryBins(keys, n, kn, k, ks, window_k.astype(float), e, burst, q, qs, 0.0, run)
     _, g_strong, g_weak, g_idle = bins.group_counts()
-    bins.f = fit_bot_weak_share(g_strong, g_weak, g_idle, qs, q)
+    bins.f, _ = fit_bot_shares(g_strong, g_weak, g_idle, qs, q)
     return bins
 
 
@@ -658,6 +709,10 @@ class IdleComparison:
         sd: Standard deviation of ``excess`` (counts and the reference share).
         bought: Idle accounts counted bought: ``excess`` less :data:`LEVEL_Z` × ``sd``,
             scaled to idle accounts without a level.
+        bought_marked: Share of bought accounts carrying the marker, as the room's burst
+            and drip mixtures found it (0: not known): ``excess`` and ``sd`` are then of
+            the bought accounts, ``1 / (1 - bought_marked / ref_share)`` times the
+            unmarked excess (bought accounts with the marker hide among the marked).
     """
 
     threshold: int | None
@@ -669,6 +724,7 @@ class IdleComparison:
     excess: float
     sd: float
     bought: float
+    bought_marked: float = 0.0
 
 
 def has_level_feed(t: AccountTable, timed: np.ndarray) -> bool:
@@ -756,35 +812,56 @@ def genuine_marker(t: AccountTable, reference: np.ndarray, timed: np.ndarray
     return GenuineMarker(marked, known, threshold, cross_room)
 
 
-def fit_idle_marker(cand: np.ndarray, reference: np.ndarray, marker: GenuineMarker
-                    ) -> IdleComparison | None:
+def reference_share(marker: GenuineMarker, reference: np.ndarray) -> tuple[float, int]:
+    """Share of the reference accounts (with a known marker) carrying the genuine marker.
+
+    Args:
+        marker: The room's :func:`genuine_marker`.
+        reference: Interacting, not surely bought accounts outside bursts and drips.
+
+    Returns:
+        ``(share, n_ref)``: the share (0 without reference) and the reference accounts.
+    """
+    ref = reference & marker.known
+    n_ref = int(ref.sum())
+    return (float(marker.marked[ref].mean()) if n_ref else 0.0), n_ref
+
+
+def fit_idle_marker(cand: np.ndarray, reference: np.ndarray, marker: GenuineMarker,
+                    bought_marked: float = 0.0) -> IdleComparison | None:
     """Compare the idle accounts' genuine marker with the reference's.
 
     Args:
         cand: Idle accounts outside entry bursts and drips (counted genuine so far).
         reference: Interacting, not surely bought accounts outside bursts and drips.
         marker: The room's :func:`genuine_marker`.
+        bought_marked: Share of the room's bought accounts carrying the marker (from its
+            bursts and drips; 0: unknown). Ignored from :data:`MARK_MAX_RATIO` of the
+            reference share up.
 
     Returns:
         The comparison; None when no reference account carries the marker.
     """
-    ref = reference & marker.known
-    n_ref = int(ref.sum())
-    share = float(marker.marked[ref].mean()) if n_ref else 0.0
+    share, n_ref = reference_share(marker, reference)
     if share <= 0.0:
         return None
     idle = cand & marker.known
     n_idle, n_high = int(idle.sum()), int((idle & marker.marked).sum())
     explained = n_high / share
-    excess = n_idle - explained
     # a reference share of 1 (no interactor counted bought elsewhere) is still an estimate
     spread = max(1.0 - share, 0.5 / n_ref)
     var = n_high * spread / share**2 + explained**2 * spread / (share * n_ref)
-    sd = math.sqrt(max(var, 0.0))
-    bought = min(max(excess - LEVEL_Z * sd, 0.0), float(n_idle - n_high))
+    if bought_marked >= MARK_MAX_RATIO * share:
+        bought_marked = 0.0
+    # bought accounts carrying the marker pass as explained: n_idle - n_high / share
+    # counts (1 - bought_marked / share) of each bought account
+    scale = 1.0 / (1.0 - bought_marked / share)
+    excess = (n_idle - explained) * scale
+    sd = math.sqrt(max(var, 0.0)) * scale
+    bought = min(max(excess - LEVEL_Z * sd, 0.0), n_idle - n_high / scale)
     bought *= int(cand.sum()) / max(n_idle, 1)
     return IdleComparison(marker.threshold, marker.cross_room, share, n_ref, n_idle, n_high,
-                          excess, sd, bought)
+                          excess, sd, bought, bought_marked)
 
 
 def fit_viewers(t: AccountTable, rng: np.random.Generator, miss_rate: float = 0.0
@@ -813,10 +890,6 @@ def fit_viewers(t: AccountTable, rng: np.random.Generator, miss_rate: float = 0.
     feed_levels = t.level[timed] if t.level is not None and has_level_feed(t, timed) else None
     bins = fit_entry_bins(when[timed], known[timed], strong[timed], interacting[timed],
                           feed_levels, bot_commenters(t)[timed], miss_rate)
-    g_bins = bins.genuine()
-    untimed_free = float((~timed & ~known).sum())
-    timed_share = g_bins.sum() / max(float(bins.free.sum()), 1.0)
-    genuine = float(g_bins.sum()) + untimed_free * timed_share
     idx = np.searchsorted(bins.keys, np.floor(when[timed] / BIN_S).astype(np.int64))
     outside = np.zeros(n_all, dtype=bool)
     outside[timed] = ~bins.burst[idx]
@@ -825,7 +898,15 @@ def fit_viewers(t: AccountTable, rng: np.random.Generator, miss_rate: float = 0.
     # like a little to look real enter with the bursts and drips)
     reference = interacting & outside
     marker = genuine_marker(t, reference, timed)
-    idle_test = None if marker is None else fit_idle_marker(cand, reference, marker)
+    if marker is not None:
+        bins.set_marks(group_marks(marker, reference, idx, timed, strong, interacting, known))
+    g_bins = bins.genuine()
+    untimed_free = float((~timed & ~known).sum())
+    timed_share = g_bins.sum() / max(float(bins.free.sum()), 1.0)
+    genuine = float(g_bins.sum()) + untimed_free * timed_share
+    bought_marked = bins.a if bins.bought_in_groups() >= MARK_MIN_BOUGHT else 0.0
+    idle_test = (None if marker is None
+                 else fit_idle_marker(cand, reference, marker, bought_marked))
     if idle_test is not None:
         genuine -= idle_test.bought
     floor_applied = n_int < INTERACTION_SHARE_FLOOR * genuine
@@ -846,6 +927,39 @@ def fit_viewers(t: AccountTable, rng: np.random.Generator, miss_rate: float = 0.
     share = genuine / n_all if n_all else math.nan
     return ViewerFit(n_all, genuine, share, sd, idle, bins, bought_p, floor_applied, n_int,
                      idle_test)
+
+
+def group_marks(marker: GenuineMarker, reference: np.ndarray, idx: np.ndarray,
+                timed: np.ndarray, strong: np.ndarray, interacting: np.ndarray,
+                known: np.ndarray) -> MarkedCounts:
+    """Per entry bin, the weak and idle entrants carrying the genuine marker and those known
+    not to, for the burst and drip mixtures.
+
+    Args:
+        marker: The room's :func:`genuine_marker`.
+        reference: Interacting, not surely bought accounts outside bursts and drips.
+        idx: Entry bin of each timed account.
+        timed: Accounts with a time.
+        strong, interacting, known: Flags per account (see :func:`account_flags`).
+
+    Returns:
+        The counts per bin, with the reference's marker share (kept off 0 and 1 by half
+        an account: the share is an estimate).
+    """
+    share, n_ref = reference_share(marker, reference)
+    margin = 0.5 / max(n_ref, 1)
+    m = int(idx.max()) + 1 if len(idx) else 0
+    weak = (interacting & ~strong & ~known)[timed]
+    idle = (~interacting & ~known)[timed]
+    marked = (marker.known & marker.marked)[timed]
+    unmarked = (marker.known & ~marker.marked)[timed]
+
+    def per_bin(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(idx, weights=mask.astype(float), minlength=m)
+
+    return MarkedCounts(per_bin(weak & marked), per_bin(weak & unmarked),
+                        per_bin(idle & marked), per_bin(idle & unmarked),
+                        min(max(share, margin), 1.0 - margin))
 
 
 def _marker_p(p: np.ndarray, cand: np.ndarray, marker: GenuineMarker, bought: float) -> None:

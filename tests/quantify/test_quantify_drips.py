@@ -16,7 +16,7 @@ from botcomments.quantify.drips import (
     reference_runs,
     share_segments,
 )
-from botcomments.quantify.mixture import fit_bot_weak_share, genuine_fraction
+from botcomments.quantify.mixture import MarkedCounts, fit_bot_shares, genuine_fraction
 
 ACT_IDLE = np.array([True, False])
 
@@ -162,8 +162,67 @@ def test_the_bots_weak_share_is_recovered_from_several_groups() -> None:
     strong = rng.binomial(g, qs)
     weak = rng.binomial(g, q - qs) + rng.binomial(b, f)
     idle = g + b - strong - weak
-    assert fit_bot_weak_share(strong, weak, idle, qs, q) == pytest.approx(f, abs=0.03)
-    assert fit_bot_weak_share(strong, weak, idle, 0.0, q) == 0.0
+    assert fit_bot_shares(strong, weak, idle, qs, q) == (pytest.approx(f, abs=0.03), 0.0)
+    assert fit_bot_shares(strong, weak, idle, 0.0, q) == (0.0, 0.0)
+
+
+def marked_groups(rng: np.random.Generator, g: np.ndarray, b: np.ndarray, qs: float, q: float,
+                  s: float, a: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, MarkedCounts]:
+    """Groups of g genuine and b bought (idle) entrants; the marker on s of the genuine
+    and a of the bought."""
+    strong = rng.binomial(g, qs)
+    weak_g = rng.binomial(g - strong, (q - qs) / (1 - qs))
+    idle_g = g - strong - weak_g
+    weak_m = rng.binomial(weak_g, s)
+    idle_gm, idle_bm = rng.binomial(idle_g, s), rng.binomial(b, a)
+    marks = MarkedCounts(weak_m.astype(float), (weak_g - weak_m).astype(float),
+                         (idle_gm + idle_bm).astype(float),
+                         (idle_g - idle_gm + b - idle_bm).astype(float), s)
+    return strong, weak_g, idle_g + b, marks
+
+
+def test_the_marker_tells_bought_idle_accounts_where_commenters_are_too_few() -> None:
+    """1 % comment: a group's commenters say little; fresh bought accounts lack the
+    marker most of the room's genuine viewers carry."""
+    rng = np.random.default_rng(3)
+    qs, q, s = 0.01, 0.2, 0.7
+    g, b = np.array([150, 40, 100]), np.array([50, 160, 0])
+    strong, weak, idle, marks = marked_groups(rng, g, b, qs, q, s, 0.1)
+    f, a = fit_bot_shares(strong, weak, idle, qs, q, marks)
+    assert a == pytest.approx(0.1, abs=0.1)
+    with_marks = genuine_fraction(strong, weak, idle, qs, q, f, marks, a)
+    without = genuine_fraction(strong, weak, idle, qs, q, fit_bot_shares(
+        strong, weak, idle, qs, q)[0])
+    truth = g / (g + b)
+    assert np.abs(with_marks - truth).max() < 0.1
+    assert np.abs(with_marks - truth).sum() < np.abs(without - truth).sum()
+
+
+def test_bought_accounts_carrying_the_marker_as_often_as_genuine_ones_leave_the_acts() -> None:
+    """Aged bought accounts: the marker share is fitted, not assumed 0, so a burst of them
+    is not read genuine."""
+    rng = np.random.default_rng(4)
+    qs, q, s = 0.05, 0.3, 0.7
+    g, b = np.array([20, 30, 25]), np.array([400, 300, 500])
+    strong, weak, idle, marks = marked_groups(rng, g, b, qs, q, s, 0.7)
+    f, a = fit_bot_shares(strong, weak, idle, qs, q, marks)
+    pi = genuine_fraction(strong, weak, idle, qs, q, f, marks, a)
+    assert a > 0.5
+    assert (pi < 0.15).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(counts=hnp.arrays(np.int64, st.tuples(st.integers(1, 6), st.just(3)),
+                         elements=st.integers(0, 300)),
+       qs=st.floats(0.0, 0.3), extra=st.floats(0.0, 0.5), f=st.floats(0.0, 0.5))
+def test_a_marker_known_for_no_entrant_changes_nothing(counts: np.ndarray, qs: float,
+                                                       extra: float, f: float) -> None:
+    strong, weak, idle = (counts[:, j].astype(float) for j in range(3))
+    q = min(qs + extra, 1.0)
+    zero = np.zeros(len(counts))
+    unknown = MarkedCounts(zero, zero, zero, zero, 0.7)
+    assert np.array_equal(genuine_fraction(strong, weak, idle, qs, q, f, unknown, 0.3),
+                          genuine_fraction(strong, weak, idle, qs, q, f))
 
 
 @settings(max_examples=80, deadline=None)
@@ -176,3 +235,13 @@ def test_the_genuine_fraction_is_a_share(counts: np.ndarray, qs: float, extra: f
     assert pi.shape == (len(counts),)
     assert ((pi >= 0) & (pi <= 1)).all()
     assert (pi[counts.sum(axis=1) == 0] == 1).all()
+    half = counts // 2
+    marks = MarkedCounts(half[:, 1], counts[:, 1] - half[:, 1], half[:, 2], zero_like(half), 0.6)
+    marked = genuine_fraction(counts[:, 0], counts[:, 1], counts[:, 2], qs,
+                              min(qs + extra, 1.0), f, marks, 0.2)
+    assert ((marked >= 0) & (marked <= 1)).all()
+    assert (marked[counts.sum(axis=1) == 0] == 1).all()
+
+
+def zero_like(x: np.ndarray) -> np.ndarray:
+    return np.zeros(len(x))
