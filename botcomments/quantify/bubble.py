@@ -912,7 +912,7 @@ def fit_viewers(t: AccountTable, rng: np.random.Generator, miss_rate: float = 0.
     floor_applied = n_int < INTERACTION_SHARE_FLOOR * genuine
     if floor_applied:
         genuine = n_int / INTERACTION_SHARE_FLOOR
-    _account_p(bought_p, timed, idx, bins, g_bins, strong, interacting, known)
+    _account_p(bought_p, timed, idx, bins, g_bins, strong, interacting, known, marker)
     if idle_test is not None and marker is not None:
         _marker_p(bought_p, cand, marker, idle_test.bought)
     if floor_applied:
@@ -984,9 +984,12 @@ def _account_p(
     strong: np.ndarray,
     interacting: np.ndarray,
     known: np.ndarray,
+    marker: GenuineMarker | None = None,
 ) -> None:
     """Per-account bought probability in burst bins: the bought part of a bin falls on its
-    interacting accounts in the bots' interaction share, the rest on its idle accounts."""
+    interacting accounts in the bots' interaction share, the rest on its idle accounts;
+    with a genuine marker, on those without it in the odds of the bought and genuine
+    accounts' marker shares (``bins.a``, the reference's share)."""
     m = len(bins.keys)
     weak_act = (interacting & ~strong)[timed]
     idle = (~interacting & ~known)[timed]
@@ -998,7 +1001,34 @@ def _account_p(
     sub = p[timed]
     sub[weak_act] = p_act[idx][weak_act]
     sub[idle] = p_idle[idx][idle]
+    if marker is not None and bins.marks is not None:
+        sub = _marker_posterior(sub, weak_act | idle, marker.marked[timed],
+                                marker.known[timed], bins.a, bins.marks.share)
     p[timed] = sub
+
+
+def _marker_posterior(p: np.ndarray, which: np.ndarray, marked: np.ndarray,
+                      known: np.ndarray, bought_share: float, genuine_share: float
+                      ) -> np.ndarray:
+    """Bought probabilities updated by each account's genuine marker (Bayes: the prior
+    odds times the ratio of the bought and genuine accounts' marker shares).
+
+    Args:
+        p: Bought probability per account (the prior).
+        which: Accounts to update (others are returned as they are).
+        marked, known: The marker per account, and whether it is known.
+        bought_share, genuine_share: Shares of bought and genuine accounts carrying it.
+
+    Returns:
+        The updated probabilities.
+    """
+    out = p.copy()
+    for has, b, g in ((True, bought_share, genuine_share),
+                      (False, 1.0 - bought_share, 1.0 - genuine_share)):
+        sel = which & known & (marked == has)
+        num = p[sel] * b
+        out[sel] = num / np.maximum(num + (1.0 - p[sel]) * g, 1e-12)
+    return out
 
 
 def _floor_p(p: np.ndarray, interacting: np.ndarray, known: np.ndarray, genuine: float) -> None:

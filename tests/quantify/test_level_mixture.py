@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from botcomments.quantify import bubble
-from botcomments.quantify.bubble import GenuineMarker, fit_idle_marker
+from botcomments.quantify.bubble import GenuineMarker, fit_idle_marker, fit_viewers
 from botcomments.quantify.engagement import RoomEngagement
 from botcomments.records import EngagementEvent
 from tests.quantify.test_quantify_engagement import T0
@@ -53,6 +53,14 @@ def test_levels_inside_a_burst_tell_a_pushed_crowd_from_the_bought_accounts_in_i
     without = pushed_crowd_room(levels=False).estimate().genuine_viewer_share
     assert with_levels == pytest.approx(truth, abs=0.06)
     assert abs(with_levels - truth) < abs(without - truth) - 0.03
+
+
+def test_the_bought_part_of_a_burst_falls_on_its_accounts_without_the_marker() -> None:
+    room = pushed_crowd_room(levels=True)
+    fit = fit_viewers(room.account_table(), np.random.default_rng(0), room.miss_rate)
+    ids = np.array(list(room.accounts))
+    bought, pushed = (fit.bought_p[np.char.startswith(ids, c)].mean() for c in "bp")
+    assert bought > 0.8 and pushed < 0.4  # without levels: 0.75 and 0.63
 
 
 def aged_room(seed: int = 12) -> RoomEngagement:
