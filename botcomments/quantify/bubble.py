@@ -396,6 +396,10 @@ class EntryBins:
         marks: Per bin, the weak and idle entrants carrying the room's genuine marker and
             those known not to (:meth:`set_marks`; None: no marker).
         a: Share of the bought accounts in bursts and drips carrying the marker.
+        flagged: Surely bought commenters per bin (None: not counted).
+        miss_rate: The scorer's share of bot comments called genuine
+            (:func:`missed_bot_commenters`).
+        marker_drips: Drips found by the genuine marker (:meth:`add_drips`; the last ones).
     """
 
     keys: np.ndarray
@@ -412,6 +416,9 @@ class EntryBins:
     run: np.ndarray | None = None
     marks: MarkedCounts | None = None
     a: float = 0.0
+    flagged: np.ndarray | None = None
+    miss_rate: float = 0.0
+    marker_drips: int = 0
 
     @property
     def free(self) -> np.ndarray:
@@ -478,18 +485,58 @@ class EntryBins:
                             (m.idle_marked @ onehot) * i, (m.idle_unmarked @ onehot) * i,
                             m.share)
 
+    def fit_bot_shares(self) -> None:
+        """Fit the bought accounts' weak and marker shares on the groups
+        (:func:`~botcomments.quantify.mixture.fit_bot_shares`)."""
+        onehot, strong, weak, idle = self.group_counts()
+        self.f, self.a = fit_bot_shares(strong, weak, idle, self.qs, self.q,
+                                        self.group_marks(onehot, weak, idle))
+
     def set_marks(self, marks: MarkedCounts) -> None:
         """Split the weak and idle entrants by the genuine marker and refit the bought
-        accounts' weak and marker shares (:func:`~botcomments.quantify.mixture.fit_bot_shares`).
+        accounts' weak and marker shares.
 
         Args:
             marks: Per bin, the marked and unmarked weak and idle entrants, and the
                 genuine marker share.
         """
         self.marks = marks
-        onehot, strong, weak, idle = self.group_counts()
-        self.f, self.a = fit_bot_shares(strong, weak, idle, self.qs, self.q,
-                                        self.group_marks(onehot, weak, idle))
+        self.fit_bot_shares()
+
+    def count_missed(self, where: np.ndarray) -> None:
+        """Count bought, in the given bins, the commenters the scorer likely missed
+        (:func:`missed_bot_commenters`; nothing without :attr:`flagged`)."""
+        if self.flagged is None or self.miss_rate <= 0:
+            return
+        missed = np.where(where, missed_bot_commenters(
+            self.flagged, np.minimum(self.ks, self.k), self.miss_rate), 0.0)
+        self.known, self.k, self.ks = self.known + missed, self.k - missed, self.ks - missed
+
+    def add_drips(self, run: np.ndarray) -> bool:
+        """Add drips found outside the bursts and drips (:func:`marker_drips`): their likely
+        missed bot commenters are counted, the interaction shares re-estimated on the bins
+        left outside and the bought accounts' shares refitted.
+
+        Args:
+            run: Per bin, its new drip (-1 none).
+
+        Returns:
+            Whether any drip was added.
+        """
+        new = (run >= 0) & ~self.burst
+        if not new.any():
+            return False
+        old = self.run if self.run is not None else np.full(len(self.keys), -1)
+        first = int(old.max()) + 1 if (old >= 0).any() else 0
+        ids = np.unique(run[new], return_inverse=True)[1]
+        self.run = old.copy()
+        self.run[new] = first + ids
+        self.burst = self.burst | new
+        self.marker_drips += int(ids.max()) + 1
+        self.count_missed(new)
+        self.q, self.qs = interaction_shares(self.free, self.k, self.ks, ~self.burst)
+        self.fit_bot_shares()
+        return True
 
     def bought_in_groups(self) -> float:
         """Accounts the burst and drip mixtures count bought."""
@@ -600,10 +647,7 @@ def fit_entry_bins(
     run = np.full(m, -1)
     q, qs, e = 1.0, 1.0, free
     for _ in range(10):
-        clean = ~burst
-        denom = max(float(free[clean].sum()), 1.0)
-        q = max(float(k[clean].sum()) / denom, 1e-3)
-        qs = float(ks[clean].sum()) / denom
+        q, qs = interaction_shares(free, k, ks, ~burst)
         e = rate / q
         if qs > 0:
             e = np.maximum(e, np.maximum(ks - 2.0 * np.sqrt(ks), 0.0) / qs)
@@ -616,15 +660,29 @@ def fit_entry_bins(
         if np.array_equal(new, burst):
             break
         burst = new
-    if flagged_commenters is not None and miss_rate > 0:
-        missed = np.where(burst, missed_bot_commenters(
-            np.bincount(inv, weights=flagged_commenters, minlength=m), np.minimum(ks, k),
-            miss_rate), 0.0)
-        kn, k, ks = kn + missed, k - missed, ks - missed
-    bins = EntryBins(keys, n, kn, k, ks, window_k.astype(float), e, burst, q, qs, 0.0, run)
-    _, g_strong, g_weak, g_idle = bins.group_counts()
-    bins.f, _ = fit_bot_shares(g_strong, g_weak, g_idle, qs, q)
+    bins = EntryBins(keys, n, kn, k, ks, window_k.astype(float), e, burst, q, qs, 0.0, run,
+                     miss_rate=miss_rate)
+    if flagged_commenters is not None:
+        bins.flagged = np.bincount(inv, weights=flagged_commenters, minlength=m)
+    bins.count_missed(burst)
+    bins.fit_bot_shares()
     return bins
+
+
+def interaction_shares(free: np.ndarray, k: np.ndarray, ks: np.ndarray, clean: np.ndarray
+                       ) -> tuple[float, float]:
+    """Interacting and strong shares of the entrants in the given bins.
+
+    Args:
+        free: Not surely bought entrants per bin.
+        k, ks: Interacting and strong entrants per bin.
+        clean: Bins outside bursts and drips.
+
+    Returns:
+        ``(q, qs)``; ``q`` at least 0.001.
+    """
+    denom = max(float(free[clean].sum()), 1.0)
+    return max(float(k[clean].sum()) / denom, 1e-3), float(ks[clean].sum()) / denom
 
 
 def missed_bot_commenters(flagged: np.ndarray, strong: np.ndarray, miss_rate: float
@@ -891,15 +949,7 @@ def fit_viewers(t: AccountTable, rng: np.random.Generator, miss_rate: float = 0.
     bins = fit_entry_bins(when[timed], known[timed], strong[timed], interacting[timed],
                           feed_levels, bot_commenters(t)[timed], miss_rate)
     idx = np.searchsorted(bins.keys, np.floor(when[timed] / BIN_S).astype(np.int64))
-    outside = np.zeros(n_all, dtype=bool)
-    outside[timed] = ~bins.burst[idx]
-    cand = outside & ~interacting & ~known
-    # the reference: interacting accounts outside bursts and drips (bought accounts that
-    # like a little to look real enter with the bursts and drips)
-    reference = interacting & outside
-    marker = genuine_marker(t, reference, timed)
-    if marker is not None:
-        bins.set_marks(group_marks(marker, reference, idx, timed, strong, interacting, known))
+    marker, cand, reference = fit_marker(t, bins, idx, timed, strong, interacting, known)
     g_bins = bins.genuine()
     untimed_free = float((~timed & ~known).sum())
     timed_share = g_bins.sum() / max(float(bins.free.sum()), 1.0)
@@ -927,6 +977,77 @@ def fit_viewers(t: AccountTable, rng: np.random.Generator, miss_rate: float = 0.
     share = genuine / n_all if n_all else math.nan
     return ViewerFit(n_all, genuine, share, sd, idle, bins, bought_p, floor_applied, n_int,
                      idle_test)
+
+
+def outside_sets(bins: EntryBins, idx: np.ndarray, timed: np.ndarray,
+                 interacting: np.ndarray, known: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Idle and interacting accounts outside bursts and drips.
+
+    Args:
+        bins: The entry bins.
+        idx: Entry bin of each timed account.
+        timed: Accounts with a time.
+        interacting, known: Flags per account (see :func:`account_flags`).
+
+    Returns:
+        ``(cand, reference)``: the idle comparison's candidates and its reference (bought
+        accounts that like a little to look real enter with the bursts and drips).
+    """
+    outside = np.zeros(len(timed), dtype=bool)
+    outside[timed] = ~bins.burst[idx]
+    return outside & ~interacting & ~known, outside & interacting
+
+
+def marker_drips(bins: EntryBins, idx: np.ndarray, cand: np.ndarray, marker: GenuineMarker,
+                 timed: np.ndarray) -> np.ndarray:
+    """Drips found by the genuine marker: periods outside bursts and drips whose idle
+    entrants carry it far less often than the rest of the room's idle entrants
+    (:func:`~botcomments.quantify.drips.low_share_runs` on the marked and unmarked idle
+    entrants; a genuine audience's lurkers carry it about as often all session).
+
+    Args:
+        bins: The entry bins.
+        idx: Entry bin of each timed account.
+        cand: Idle accounts outside bursts and drips.
+        marker: The room's :func:`genuine_marker`.
+        timed: Accounts with a time.
+
+    Returns:
+        Per bin, its drip (-1 none).
+    """
+    m = len(bins.keys)
+    idle = (cand & marker.known)[timed]
+    marked = marker.marked[timed]
+    counts = np.stack([np.bincount(idx, weights=idle & marked, minlength=m),
+                       np.bincount(idx, weights=idle & ~marked, minlength=m)], axis=1)
+    return low_share_runs(counts, np.array([True, False]), ~bins.burst)
+
+
+def fit_marker(t: AccountTable, bins: EntryBins, idx: np.ndarray, timed: np.ndarray,
+               strong: np.ndarray, interacting: np.ndarray, known: np.ndarray
+               ) -> tuple[GenuineMarker | None, np.ndarray, np.ndarray]:
+    """The room's genuine marker: the drips it finds join the bins' groups, and the groups'
+    entrants are split by it (:meth:`EntryBins.set_marks`).
+
+    Args:
+        t: The room's accounts.
+        bins: The entry bins (updated).
+        idx: Entry bin of each timed account.
+        timed: Accounts with a time.
+        strong, interacting, known: Flags per account (see :func:`account_flags`).
+
+    Returns:
+        ``(marker, cand, reference)``: the marker (None: none, see :func:`genuine_marker`)
+        and the idle and interacting accounts left outside bursts and drips.
+    """
+    cand, reference = outside_sets(bins, idx, timed, interacting, known)
+    marker = genuine_marker(t, reference, timed)
+    if marker is not None and bins.add_drips(marker_drips(bins, idx, cand, marker, timed)):
+        cand, reference = outside_sets(bins, idx, timed, interacting, known)
+        marker = genuine_marker(t, reference, timed)
+    if marker is not None:
+        bins.set_marks(group_marks(marker, reference, idx, timed, strong, interacting, known))
+    return marker, cand, reference
 
 
 def group_marks(marker: GenuineMarker, reference: np.ndarray, idx: np.ndarray,

@@ -83,10 +83,18 @@ def entry_bursts(fit: ViewerFit) -> EvidenceItem:
         f"{b.q:.3f}): packages of viewers delivered at once"
     )
     if n_drips:
+        by_acts = n_drips - b.marker_drips
         reason += (
             f"; {n_drips} period(s) over {int(in_drip.sum())} minute(s) whose entrants act far "
-            "less often than the rest of the room's: idle accounts delivered over a window"
+            "less often than the rest of the room's" if by_acts else
+            f"; {n_drips} period(s) over {int(in_drip.sum())} minute(s)"
         )
+        if b.marker_drips:
+            reason += (f"{' or' if by_acts else ''} whose idle entrants carry the room's "
+                       "genuine marker (a level at or above its threshold, or not counted "
+                       "bought in another room) far less often than the rest of its idle "
+                       "entrants" + (f" ({b.marker_drips} of them)" if by_acts else ""))
+        reason += ": idle accounts delivered over a window"
     return EvidenceItem(
         "entry_bursts", excess, float(b.expected[b.burst].sum()), bool(b.burst.any()),
         reason + f". {excess:.0f} entrants in all beyond what acting entrants explain.",

@@ -111,3 +111,33 @@ def test_the_idle_comparison_counts_bought_accounts_that_carry_the_marker() -> N
     assert corrected.sd == pytest.approx(plain.sd / (1 - 0.2 / 0.7))
     assert corrected.bought > plain.bought
     assert useless.excess == pytest.approx(plain.excess)  # 0.65 >= 0.9 x 0.7: ignored
+
+
+def fresh_drip_room(seed: int = 13) -> RoomEngagement:
+    """800 genuine viewers over two hours, one in ten acting; 250 fresh idle accounts
+    (level 0-2) delivered over 40 minutes: genuine share 800 / 1050."""
+    rng = np.random.default_rng(seed)
+    room = RoomEngagement("r1")
+    entrants = [(t, f"g{i}", True) for i, t in enumerate(rng.uniform(0, 7200, 800))]
+    entrants += [(2000 + t, f"d{i}", False) for i, t in enumerate(rng.uniform(0, 2400, 250))]
+    for t, uid, genuine in sorted(entrants):
+        level = genuine_level(rng) if genuine else int(rng.integers(0, 3))
+        add_viewer(room, rng, uid, float(t), level, acts=genuine and rng.random() < 0.33)
+    return room
+
+
+def test_a_drip_of_fresh_accounts_is_found_by_levels_and_fitted_as_a_group(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    truth = 800 / 1050
+    room = fresh_drip_room()
+    fit = fit_viewers(room.account_table(), np.random.default_rng(0), room.miss_rate)
+    assert fit.bins is not None and fit.bins.marker_drips == 1
+    minutes = fit.bins.keys[fit.bins.run >= 0] - fit.bins.keys[0]
+    assert 30 <= minutes.min() <= 40 and 70 <= minutes.max() <= 80  # 2000-4400 s
+    bursts = next(e for e in room.estimate().evidence if e.name == "entry_bursts")
+    assert bursts.flagged and "carry the room's genuine marker" in bursts.reason
+    monkeypatch.setattr(bubble, "marker_drips",
+                        lambda bins, *_: np.full(len(bins.keys), -1))
+    whole_session = fit_viewers(room.account_table(), np.random.default_rng(0), room.miss_rate)
+    assert fit.share == pytest.approx(truth, abs=0.03)
+    assert abs(fit.share - truth) < abs(whole_session.share - truth)
