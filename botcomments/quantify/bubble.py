@@ -95,26 +95,26 @@ JUMP_MIN = 20
 N_BOOT = 200
 CONFORMAL: dict[str, dict[str, tuple[float, float]]] = {
     "viewers": {
-        "all": (2.365, 1.321),  # 2000 rooms
-        "high": (2.815, 1.582),  # 652 rooms
-        "low": (2.210, 0.748),  # 462 rooms
-        "lowest": (1.464, 0.306),  # 422 rooms
-        "mid": (3.232, 1.587),  # 464 rooms
-        "levels/high": (2.132, 1.603),  # 510 rooms
-        "levels/low": (2.210, 0.714),  # 352 rooms
-        "levels/lowest": (1.461, 0.224),  # 323 rooms
-        "levels/mid": (2.963, 1.415),  # 365 rooms
-        "no_levels/high": (4.080, 1.582),  # 142 rooms
-        "no_levels/low": (2.284, 1.990),  # 110 rooms
-        "no_levels/lowest": (1.714, 0.450),  # 99 rooms
-        "no_levels/mid": (3.548, 3.489),  # 99 rooms
+        "all": (1.931, 1.232),  # 2000 rooms
+        "high": (2.676, 1.419),  # 623 rooms
+        "low": (1.715, 0.709),  # 458 rooms
+        "lowest": (1.403, 0.321),  # 444 rooms
+        "mid": (2.418, 1.722),  # 475 rooms
+        "levels/high": (1.931, 1.382),  # 480 rooms
+        "levels/low": (1.715, 0.481),  # 344 rooms
+        "levels/lowest": (1.174, 0.306),  # 343 rooms
+        "levels/mid": (2.311, 1.415),  # 371 rooms
+        "no_levels/high": (4.080, 1.582),  # 143 rooms
+        "no_levels/low": (2.307, 1.990),  # 114 rooms
+        "no_levels/lowest": (1.714, 0.450),  # 101 rooms
+        "no_levels/mid": (3.548, 3.489),  # 104 rooms
     },
     "likes": {
-        "all": (4.976, 1.892),  # 2000 rooms
-        "high": (6.331, 2.487),  # 714 rooms
-        "low": (4.189, 0.907),  # 416 rooms
-        "lowest": (4.730, 0.274),  # 393 rooms
-        "mid": (3.800, 1.933),  # 477 rooms
+        "all": (5.005, 1.905),  # 2000 rooms
+        "high": (6.212, 2.605),  # 712 rooms
+        "low": (4.234, 0.916),  # 417 rooms
+        "lowest": (4.717, 0.298),  # 395 rooms
+        "mid": (3.720, 1.902),  # 476 rooms
     },
 }
 """Per quantity and regime (:func:`viewer_regime`, :func:`like_regime`), the (below,
