@@ -594,12 +594,13 @@ def entrant_categories(
     """Entrants per bin by what they do: strong (commented or gifted), weak (only liked
     or followed), idle.
 
-    Levels are not a category here: a drip found by levels alone would get its genuine
-    part from the strong/weak/idle mixture, which cannot see levels, and count genuine
-    (with levels as a category the level feed made the estimate worse: the same rooms
-    with levels forced off and on, viewer MAE 0.062 vs 0.066, seeds 200000+). Levels
-    confirm drips (:func:`~botcomments.quantify.drips.level_confirmed_runs`) and are
-    compared on the idle accounts outside bursts and drips (:func:`fit_idle_marker`).
+    Levels are not a category here (with levels as a category, while the mixture could
+    not see them, the level feed made the estimate worse: viewer MAE 0.062 vs 0.066,
+    seeds 200000+). Levels confirm drips
+    (:func:`~botcomments.quantify.drips.level_confirmed_runs`), find drips of their own
+    once the room's marker is known (:func:`marker_drips`), split the mixtures' cells
+    (:meth:`EntryBins.set_marks`) and are compared on the idle accounts outside bursts and
+    drips (:func:`fit_idle_marker`).
 
     Args:
         inv: Bin of each timed account.
