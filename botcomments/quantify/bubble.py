@@ -98,26 +98,26 @@ JUMP_MIN = 20
 N_BOOT = 200
 CONFORMAL: dict[str, dict[str, tuple[float, float]]] = {
     "viewers": {
-        "all": (1.968, 1.318),  # 2000 rooms
-        "high": (2.580, 1.635),  # 632 rooms
-        "low": (2.088, 0.665),  # 457 rooms
-        "lowest": (1.403, 0.319),  # 442 rooms
-        "mid": (2.994, 1.595),  # 469 rooms
-        "levels/high": (1.931, 1.708),  # 489 rooms
-        "levels/low": (2.088, 0.481),  # 343 rooms
-        "levels/lowest": (1.174, 0.262),  # 341 rooms
-        "levels/mid": (2.607, 1.289),  # 365 rooms
-        "no_levels/high": (4.080, 1.582),  # 143 rooms
-        "no_levels/low": (2.307, 1.990),  # 114 rooms
-        "no_levels/lowest": (1.714, 0.450),  # 101 rooms
-        "no_levels/mid": (3.548, 3.489),  # 104 rooms
+        "all": (1.957, 1.336),  # 2000 rooms
+        "high": (2.501, 1.635),  # 632 rooms
+        "low": (1.676, 0.709),  # 459 rooms
+        "lowest": (1.403, 0.330),  # 446 rooms
+        "mid": (2.994, 1.722),  # 463 rooms
+        "levels/high": (1.871, 1.708),  # 488 rooms
+        "levels/low": (1.426, 0.556),  # 344 rooms
+        "levels/lowest": (1.291, 0.306),  # 343 rooms
+        "levels/mid": (2.607, 1.336),  # 362 rooms
+        "no_levels/high": (4.080, 1.582),  # 144 rooms
+        "no_levels/low": (2.307, 1.990),  # 115 rooms
+        "no_levels/lowest": (1.714, 1.105),  # 103 rooms
+        "no_levels/mid": (3.548, 3.489),  # 101 rooms
     },
     "likes": {
-        "all": (5.005, 1.905),  # 2000 rooms
-        "high": (6.212, 2.605),  # 712 rooms
-        "low": (4.234, 0.916),  # 417 rooms
-        "lowest": (4.717, 0.298),  # 395 rooms
-        "mid": (3.720, 1.902),  # 476 rooms
+        "all": (4.856, 1.899),  # 2000 rooms
+        "high": (6.212, 2.605),  # 707 rooms
+        "low": (4.234, 0.847),  # 417 rooms
+        "lowest": (4.717, 0.298),  # 396 rooms
+        "mid": (3.720, 1.902),  # 480 rooms
     },
 }
 """Per quantity and regime (:func:`viewer_regime`, :func:`like_regime`), the (below,
@@ -1007,17 +1007,20 @@ def outside_sets(bins: EntryBins, idx: np.ndarray, timed: np.ndarray,
     return outside & ~interacting & ~known, outside & interacting
 
 
-def marker_drips(bins: EntryBins, idx: np.ndarray, cand: np.ndarray, marker: GenuineMarker,
-                 timed: np.ndarray) -> np.ndarray:
-    """Drips found by the genuine marker: periods outside bursts and drips whose idle
-    entrants carry it far less often than the rest of the room's idle entrants
-    (:func:`~botcomments.quantify.drips.low_share_runs` on the marked and unmarked idle
-    entrants; a genuine audience's lurkers carry it about as often all session).
+def marker_drips(bins: EntryBins, idx: np.ndarray, quiet: np.ndarray,
+                 marker: GenuineMarker, timed: np.ndarray) -> np.ndarray:
+    """Drips found by the genuine marker: periods outside bursts and drips whose quiet
+    entrants (idle, or only liking or following) carry it far less often than the rest of
+    the room's (:func:`~botcomments.quantify.drips.low_share_runs` on the marked and
+    unmarked quiet entrants). A genuine audience's lurkers and likers carry it about as
+    often all session; bought accounts delivered over a window, and those of them that
+    like a little to look real, mostly do not. Commenters are left out (nearly all
+    genuine: they would only dilute a drip).
 
     Args:
         bins: The entry bins.
         idx: Entry bin of each timed account.
-        cand: Idle accounts outside bursts and drips.
+        quiet: Idle or weak (not surely bought) accounts outside bursts and drips.
         marker: The room's :func:`genuine_marker`.
         timed: Accounts with a time.
 
@@ -1025,10 +1028,10 @@ def marker_drips(bins: EntryBins, idx: np.ndarray, cand: np.ndarray, marker: Gen
         Per bin, its drip (-1 none).
     """
     m = len(bins.keys)
-    idle = (cand & marker.known)[timed]
+    quiet_known = (quiet & marker.known)[timed]
     marked = marker.marked[timed]
-    counts = np.stack([np.bincount(idx, weights=idle & marked, minlength=m),
-                       np.bincount(idx, weights=idle & ~marked, minlength=m)], axis=1)
+    counts = np.stack([np.bincount(idx, weights=quiet_known & marked, minlength=m),
+                       np.bincount(idx, weights=quiet_known & ~marked, minlength=m)], axis=1)
     return low_share_runs(counts, np.array([True, False]), ~bins.burst)
 
 
@@ -1051,7 +1054,8 @@ def fit_marker(t: AccountTable, bins: EntryBins, idx: np.ndarray, timed: np.ndar
     """
     cand, reference = outside_sets(bins, idx, timed, interacting, known)
     marker = genuine_marker(t, reference, timed)
-    if marker is not None and bins.add_drips(marker_drips(bins, idx, cand, marker, timed)):
+    if marker is not None and bins.add_drips(
+            marker_drips(bins, idx, cand | (reference & ~strong), marker, timed)):
         cand, reference = outside_sets(bins, idx, timed, interacting, known)
         marker = genuine_marker(t, reference, timed)
     if marker is not None:
