@@ -10,7 +10,7 @@ otherwise. The genuine fraction ``pi`` of a group maximises the multinomial like
     P(strong) = pi * qs,  P(weak) = pi * (q - qs) + (1 - pi) * f,  P(idle) = the rest,
 
 and ``f``, shared by the room's groups, maximises the groups' likelihood together
-(:func:`fit_bot_weak_share`). The strong entrants carry the weight: bots that like at the
+(:func:`fit_bot_shares`). The strong entrants carry the weight: bots that like at the
 genuine rate leave the weak and idle counts of a genuine crowd, but not its commenters.
 
 A *genuine marker* (a platform level at or above the room's threshold; not counted bought
