@@ -17,16 +17,15 @@ from botcomments.quantify.bubble import (
     HUMAN_MAX_LIKE_RATE,
     INTERACTION_NORM,
     JUMP_MIN,
-    LEVEL_Z,
     AccountTable,
     BubbleEstimate,
     EvidenceItem,
-    IdleComparison,
     LikeFit,
     RoomSeries,
     ViewerFit,
     account_flags,
 )
+from botcomments.quantify.marker import LEVEL_Z, IdleComparison
 
 LIKE_HISTORY_FACTOR = 10.0
 """A minute whose likes exceed this many times the room's median like minute is outside
@@ -104,7 +103,7 @@ def entry_bursts(fit: ViewerFit) -> EvidenceItem:
 def idle_entrants(t: AccountTable, comparison: IdleComparison | None = None) -> EvidenceItem:
     """Entering accounts that never comment, like, gift, follow or act after entering; with
     account levels or the run's other rooms, also how many idle accounts the room's
-    interactors explain (:class:`~botcomments.quantify.bubble.IdleComparison`)."""
+    interactors explain (:class:`~botcomments.quantify.marker.IdleComparison`)."""
     entered = t.n_enters > 0
     acts = (t.comments + t.bot_comments + t.likes + t.gifts + t.follows) > 0
     stayed = np.nan_to_num(t.last_ts - t.first_enter, nan=0.0) > 0

@@ -350,7 +350,7 @@ def estimate_rooms(rooms: Sequence[RoomEngagement]) -> list[BubbleEstimate]:
     first fitted alone; an account counted likely bought in one room
     (:meth:`RoomEngagement.likely_bought`: in a bought-entry burst or drip, with bot
     comments only, ...) is then a sign in every other room of the run where it sits idle:
-    it joins the room's idle comparison (:class:`~botcomments.quantify.bubble.IdleComparison`),
+    it joins the room's idle comparison (:class:`~botcomments.quantify.marker.IdleComparison`),
     which weighs it against how many of the room's own interacting accounts were so
     counted (genuine regulars caught in another room's burst are not taken for bought).
     Accounts are matched by platform and id.

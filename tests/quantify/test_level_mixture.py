@@ -7,9 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from botcomments.quantify import bubble
-from botcomments.quantify.bubble import GenuineMarker, fit_idle_marker, fit_viewers
+from botcomments.quantify import bubble, marker
+from botcomments.quantify.bubble import fit_viewers
 from botcomments.quantify.engagement import RoomEngagement
+from botcomments.quantify.marker import GenuineMarker, fit_idle_marker
 from botcomments.records import EngagementEvent
 from tests.quantify.test_quantify_engagement import T0
 
@@ -83,7 +84,7 @@ def test_aged_bought_accounts_found_in_a_burst_are_counted_in_the_drip(
         monkeypatch: pytest.MonkeyPatch) -> None:
     truth = 600 / 1500
     est = aged_room().estimate()
-    monkeypatch.setattr(bubble, "MARK_MIN_BOUGHT", float("inf"))
+    monkeypatch.setattr(marker, "MARK_MIN_BOUGHT", float("inf"))
     uncorrected = aged_room().estimate()
     # above the truth by the benefit of the doubt (LEVEL_Z standard deviations)
     assert truth <= est.genuine_viewer_share <= truth + 0.08
@@ -136,8 +137,7 @@ def test_a_drip_of_fresh_accounts_is_found_by_levels_and_fitted_as_a_group(
     assert 30 <= minutes.min() <= 40 and 70 <= minutes.max() <= 80  # 2000-4400 s
     bursts = next(e for e in room.estimate().evidence if e.name == "entry_bursts")
     assert bursts.flagged and "carry the room's genuine marker" in bursts.reason
-    monkeypatch.setattr(bubble, "marker_drips",
-                        lambda bins, *_: np.full(len(bins.keys), -1))
+    monkeypatch.setattr(bubble, "marker_drips", lambda burst, *_: np.full(len(burst), -1))
     whole_session = fit_viewers(room.account_table(), np.random.default_rng(0), room.miss_rate)
     assert fit.share == pytest.approx(truth, abs=0.03)
     assert abs(fit.share - truth) < abs(whole_session.share - truth)
