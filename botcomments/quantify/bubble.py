@@ -63,7 +63,9 @@ from botcomments.quantify.marker import (
     group_marks,
     has_level_feed,
     marker_drips,
+    marker_edges,
     marker_posterior,
+    reference_share,
     spread_idle_bought,
 )
 from botcomments.quantify.mixture import MarkedCounts, fit_bot_shares, genuine_fraction
@@ -109,26 +111,26 @@ JUMP_MIN = 20
 N_BOOT = 200
 CONFORMAL: dict[str, dict[str, tuple[float, float]]] = {
     "viewers": {
-        "all": (1.957, 1.336),  # 2000 rooms
-        "high": (2.501, 1.635),  # 632 rooms
-        "low": (1.676, 0.709),  # 459 rooms
-        "lowest": (1.403, 0.330),  # 446 rooms
-        "mid": (2.994, 1.722),  # 463 rooms
-        "levels/high": (1.871, 1.708),  # 488 rooms
-        "levels/low": (1.426, 0.556),  # 344 rooms
-        "levels/lowest": (1.291, 0.306),  # 343 rooms
-        "levels/mid": (2.607, 1.336),  # 362 rooms
+        "all": (1.963, 1.369),  # 2000 rooms
+        "high": (2.501, 1.635),  # 629 rooms
+        "low": (2.193, 0.735),  # 462 rooms
+        "lowest": (1.291, 0.330),  # 445 rooms
+        "mid": (2.778, 1.802),  # 464 rooms
+        "levels/high": (1.871, 1.708),  # 485 rooms
+        "levels/low": (2.193, 0.556),  # 347 rooms
+        "levels/lowest": (1.089, 0.306),  # 342 rooms
+        "levels/mid": (2.495, 1.432),  # 363 rooms
         "no_levels/high": (4.080, 1.582),  # 144 rooms
         "no_levels/low": (2.307, 1.990),  # 115 rooms
         "no_levels/lowest": (1.714, 1.105),  # 103 rooms
         "no_levels/mid": (3.548, 3.489),  # 101 rooms
     },
     "likes": {
-        "all": (4.856, 1.899),  # 2000 rooms
-        "high": (6.212, 2.605),  # 707 rooms
-        "low": (4.234, 0.847),  # 417 rooms
+        "all": (4.854, 1.899),  # 2000 rooms
+        "high": (6.180, 2.605),  # 708 rooms
+        "low": (4.234, 0.847),  # 418 rooms
         "lowest": (4.717, 0.298),  # 396 rooms
-        "mid": (3.720, 1.902),  # 480 rooms
+        "mid": (3.720, 1.902),  # 478 rooms
     },
 }
 """Per quantity and regime (:func:`viewer_regime`, :func:`like_regime`), the (below,
@@ -394,6 +396,7 @@ class EntryBins:
         miss_rate: The scorer's share of bot comments called genuine
             (:func:`missed_bot_commenters`).
         marker_drips: Drips found by the genuine marker (:meth:`add_drips`; the last ones).
+        marker_edges: Minutes added to bursts by the genuine marker (:meth:`add_burst_edges`).
     """
 
     keys: np.ndarray
@@ -413,6 +416,7 @@ class EntryBins:
     flagged: np.ndarray | None = None
     miss_rate: float = 0.0
     marker_drips: int = 0
+    marker_edges: int = 0
 
     @property
     def free(self) -> np.ndarray:
@@ -526,12 +530,35 @@ class EntryBins:
         ids = np.unique(run[new], return_inverse=True)[1]
         self.run = old.copy()
         self.run[new] = first + ids
-        self.burst = self.burst | new
         self.marker_drips += int(ids.max()) + 1
+        self._extend(new)
+        return True
+
+    def add_burst_edges(self, edge: np.ndarray) -> bool:
+        """Add minutes next to bursts to them (:func:`~botcomments.quantify.marker.marker_edges`:
+        each joins its neighbour's group), as :meth:`add_drips` does.
+
+        Args:
+            edge: Per bin, whether it joins a burst.
+
+        Returns:
+            Whether any bin was added.
+        """
+        new = edge & ~self.burst
+        if not new.any():
+            return False
+        self.marker_edges += int(new.sum())
+        self._extend(new)
+        return True
+
+    def _extend(self, new: np.ndarray) -> None:
+        """Bins joining the bursts and drips: their likely missed bot commenters are
+        counted, the interaction shares re-estimated on the bins left outside and the
+        bought accounts' shares refitted."""
+        self.burst = self.burst | new
         self.count_missed(new)
         self.q, self.qs = interaction_shares(self.free, self.k, self.ks, ~self.burst)
         self.fit_bot_shares()
-        return True
 
     def bought_in_groups(self) -> float:
         """Accounts the burst and drip mixtures count bought."""
@@ -814,8 +841,9 @@ def outside_sets(bins: EntryBins, idx: np.ndarray, timed: np.ndarray,
 def fit_marker(t: AccountTable, bins: EntryBins, idx: np.ndarray, timed: np.ndarray,
                strong: np.ndarray, interacting: np.ndarray, known: np.ndarray
                ) -> tuple[GenuineMarker | None, np.ndarray, np.ndarray]:
-    """The room's genuine marker: the drips it finds join the bins' groups, and the groups'
-    entrants are split by it (:meth:`EntryBins.set_marks`).
+    """The room's genuine marker: the drips it finds join the bins' groups, so do the
+    minutes next to bursts whose quiet entrants lack it (a package's thin first or last
+    minute), and the groups' entrants are split by it (:meth:`EntryBins.set_marks`).
 
     Args:
         t: The room's accounts.
@@ -834,6 +862,14 @@ def fit_marker(t: AccountTable, bins: EntryBins, idx: np.ndarray, timed: np.ndar
             marker_drips(bins.burst, idx, cand | (reference & ~strong), marker, timed)):
         cand, reference = outside_sets(bins, idx, timed, interacting, known)
         marker = genuine_marker(t, reference, timed)
+    if marker is not None:
+        run = bins.run if bins.run is not None else np.full(len(bins.keys), -1)
+        edges = marker_edges(bins.keys, bins.burst & (run < 0), bins.burst, idx,
+                             cand | (reference & ~strong), marker, timed,
+                             reference_share(marker, reference)[0])
+        if bins.add_burst_edges(edges):
+            cand, reference = outside_sets(bins, idx, timed, interacting, known)
+            marker = genuine_marker(t, reference, timed)
     if marker is not None:
         bins.set_marks(group_marks(marker, reference, idx, timed, strong, interacting, known))
     return marker, cand, reference

@@ -79,8 +79,12 @@ def entry_bursts(fit: ViewerFit) -> EvidenceItem:
     reason = (
         f"{int((b.burst & ~in_drip).sum())} minute(s) with more entering accounts than the "
         f"room's interacting entrants explain (share of entrants who interact elsewhere: "
-        f"{b.q:.3f}): packages of viewers delivered at once"
+        f"{b.q:.3f})"
     )
+    if b.marker_edges:
+        reason += (f", {b.marker_edges} of them next to one with quiet entrants lacking the "
+                   "room's genuine marker far more often than its interactors")
+    reason += ": packages of viewers delivered at once"
     if n_drips:
         by_acts = n_drips - b.marker_drips
         reason += (

@@ -44,6 +44,10 @@ LEVEL_Z = 2.0
 MARK_MIN_BOUGHT = 30.0
 """Fewest accounts the burst and drip mixtures must count bought for their bought marker
 share to correct the idle comparison (:func:`fit_idle_marker`)."""
+EDGE_Z = 3.0
+"""Standard deviations by which the quiet entrants of a minute next to a burst must lack
+the marker beyond the reference's share for the minute to join the burst
+(:func:`marker_edges`; the same 3 as the burst and drip tests)."""
 MARK_MAX_RATIO = 0.5
 """Bought marker share, as a fraction of the genuine one, from which the idle comparison
 is not corrected for it (the correction at most doubles the excess). Beyond it the
@@ -350,3 +354,39 @@ def marker_posterior(p: np.ndarray, which: np.ndarray, marked: np.ndarray,
         num = p[sel] * b
         out[sel] = num / np.maximum(num + (1.0 - p[sel]) * g, 1e-12)
     return out
+
+
+def marker_edges(keys: np.ndarray, lone_burst: np.ndarray, burst: np.ndarray,
+                 idx: np.ndarray, quiet: np.ndarray, marker: GenuineMarker,
+                 timed: np.ndarray, share: float) -> np.ndarray:
+    """Minutes next to a burst whose quiet entrants lack the marker far more often than the
+    reference: the thin first or last minute of a package (its ramp), where too few
+    accounts arrive to make the minute a burst by count.
+
+    Args:
+        keys: Entry bin keys (minutes), ascending.
+        lone_burst: Burst bins outside drips.
+        burst: Bins in bursts or drips.
+        idx: Entry bin of each timed account.
+        quiet: Idle or weak (not surely bought) accounts outside bursts and drips.
+        marker: The room's :func:`genuine_marker`.
+        timed: Accounts with a time.
+        share: The reference's marker share (:func:`reference_share`).
+
+    Returns:
+        Per bin, whether it is such an edge (never a burst or drip bin).
+    """
+    m = len(keys)
+    quiet_known = (quiet & marker.known)[timed]
+    unmarked = np.bincount(idx, weights=quiet_known & ~marker.marked[timed], minlength=m)
+    n = np.bincount(idx, weights=quiet_known, minlength=m)
+    z = (unmarked - (1.0 - share) * n) / np.sqrt(np.maximum(n * share * (1.0 - share), 1e-9))
+    beside = np.zeros(m, dtype=bool)
+    for step in (-1, 1):
+        src = np.flatnonzero(lone_burst)
+        dst = src + step
+        ok = (dst >= 0) & (dst < m)
+        src, dst = src[ok], dst[ok]
+        beside[dst[np.abs(keys[dst] - keys[src]) == 1]] = True
+    return beside & ~burst & (n > 0) & (z > EDGE_Z)
+

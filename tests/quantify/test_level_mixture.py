@@ -141,3 +141,31 @@ def test_a_drip_of_fresh_accounts_is_found_by_levels_and_fitted_as_a_group(
     whole_session = fit_viewers(room.account_table(), np.random.default_rng(0), room.miss_rate)
     assert fit.share == pytest.approx(truth, abs=0.03)
     assert abs(fit.share - truth) < abs(whole_session.share - truth)
+
+
+def ramped_package_room(seed: int = 14) -> RoomEngagement:
+    """700 genuine viewers over two hours, one in three acting; a package of 300 fresh idle
+    accounts delivered within one minute and 12 more trickling into the next (its ramp,
+    too few to make that minute a burst by count): genuine share 700 / 1012."""
+    rng = np.random.default_rng(seed)
+    room = RoomEngagement("r1")
+    entrants = [(t, f"g{i}", True) for i, t in enumerate(rng.uniform(0, 7200, 700))]
+    entrants += [(3000 + t, f"b{i}", False) for i, t in enumerate(rng.uniform(0, 59, 300))]
+    entrants += [(3060 + t, f"e{i}", False) for i, t in enumerate(rng.uniform(0, 59, 12))]
+    for t, uid, genuine in sorted(entrants):
+        level = genuine_level(rng) if genuine else int(rng.integers(0, 3))
+        add_viewer(room, rng, uid, float(t), level, acts=genuine and rng.random() < 0.33)
+    return room
+
+
+def test_a_packages_thin_last_minute_joins_its_burst_by_the_marker(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    truth = 700 / 1012
+    room = ramped_package_room()
+    fit = fit_viewers(room.account_table(), np.random.default_rng(0), room.miss_rate)
+    assert fit.bins is not None and fit.bins.marker_edges == 1
+    monkeypatch.setattr(bubble, "marker_edges", lambda keys, *_: np.zeros(len(keys), bool))
+    without = fit_viewers(room.account_table(), np.random.default_rng(0), room.miss_rate)
+    assert without.bins is not None and without.bins.marker_edges == 0
+    assert abs(fit.share - truth) < abs(without.share - truth) - 0.005
+
