@@ -4,11 +4,13 @@ corrects the idle comparison outside bursts."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 
 from botcomments.quantify import bubble, marker
-from botcomments.quantify.bubble import fit_viewers
+from botcomments.quantify.bubble import ViewerFit, fit_viewers
 from botcomments.quantify.engagement import RoomEngagement
 from botcomments.quantify.marker import GenuineMarker, fit_idle_marker
 from botcomments.records import EngagementEvent
@@ -114,58 +116,68 @@ def test_the_idle_comparison_counts_bought_accounts_that_carry_the_marker() -> N
     assert useless.excess == pytest.approx(plain.excess)  # 0.65 >= 0.9 x 0.7: ignored
 
 
-def fresh_drip_room(seed: int = 13) -> RoomEngagement:
-    """800 genuine viewers over two hours, one in ten acting; 250 fresh idle accounts
-    (level 0-2) delivered over 40 minutes: genuine share 800 / 1050."""
-    rng = np.random.default_rng(seed)
+def fresh_and_genuine(rng: np.random.Generator, entrants: list[tuple[float, str, bool]]
+                      ) -> RoomEngagement:
+    """A room of the given ``(time, id, genuine)`` entrants: genuine ones at levels around
+    10, one in three of them acting as :func:`add_viewer` says; the others fresh (level
+    0-2) and idle."""
     room = RoomEngagement("r1")
-    entrants = [(t, f"g{i}", True) for i, t in enumerate(rng.uniform(0, 7200, 800))]
-    entrants += [(2000 + t, f"d{i}", False) for i, t in enumerate(rng.uniform(0, 2400, 250))]
     for t, uid, genuine in sorted(entrants):
         level = genuine_level(rng) if genuine else int(rng.integers(0, 3))
         add_viewer(room, rng, uid, float(t), level, acts=genuine and rng.random() < 0.33)
     return room
+
+
+def fresh_drip_room(seed: int = 13) -> RoomEngagement:
+    """800 genuine viewers over two hours, one in ten acting; 250 fresh idle accounts
+    (level 0-2) delivered over 40 minutes: genuine share 800 / 1050."""
+    rng = np.random.default_rng(seed)
+    entrants = [(t, f"g{i}", True) for i, t in enumerate(rng.uniform(0, 7200, 800))]
+    entrants += [(2000 + t, f"d{i}", False) for i, t in enumerate(rng.uniform(0, 2400, 250))]
+    return fresh_and_genuine(rng, entrants)
+
+
+def with_and_without(room: RoomEngagement, monkeypatch: pytest.MonkeyPatch, name: str,
+                     none: Callable[..., np.ndarray]) -> tuple[ViewerFit, ViewerFit]:
+    """The room's viewer fit, and the same with the bubble function ``name`` finding
+    nothing (``none``)."""
+    fit = fit_viewers(room.account_table(), np.random.default_rng(0), room.miss_rate)
+    monkeypatch.setattr(bubble, name, none)
+    return fit, fit_viewers(room.account_table(), np.random.default_rng(0), room.miss_rate)
 
 
 def test_a_drip_of_fresh_accounts_is_found_by_levels_and_fitted_as_a_group(
         monkeypatch: pytest.MonkeyPatch) -> None:
     truth = 800 / 1050
     room = fresh_drip_room()
-    fit = fit_viewers(room.account_table(), np.random.default_rng(0), room.miss_rate)
+    bursts = next(e for e in room.estimate().evidence if e.name == "entry_bursts")
+    assert bursts.flagged and "carry the room's genuine marker" in bursts.reason
+    fit, whole_session = with_and_without(room, monkeypatch, "marker_drips",
+                                          lambda burst, *_: np.full(len(burst), -1))
     assert fit.bins is not None and fit.bins.marker_drips == 1
     minutes = fit.bins.keys[fit.bins.run >= 0] - fit.bins.keys[0]
     assert 30 <= minutes.min() <= 40 and 70 <= minutes.max() <= 80  # 2000-4400 s
-    bursts = next(e for e in room.estimate().evidence if e.name == "entry_bursts")
-    assert bursts.flagged and "carry the room's genuine marker" in bursts.reason
-    monkeypatch.setattr(bubble, "marker_drips", lambda burst, *_: np.full(len(burst), -1))
-    whole_session = fit_viewers(room.account_table(), np.random.default_rng(0), room.miss_rate)
     assert fit.share == pytest.approx(truth, abs=0.03)
     assert abs(fit.share - truth) < abs(whole_session.share - truth)
 
 
 def ramped_package_room(seed: int = 14) -> RoomEngagement:
-    """700 genuine viewers over two hours, one in three acting; a package of 300 fresh idle
+    """700 genuine viewers over two hours, about one in ten acting; a package of 300 fresh idle
     accounts delivered within one minute and 12 more trickling into the next (its ramp,
     too few to make that minute a burst by count): genuine share 700 / 1012."""
     rng = np.random.default_rng(seed)
-    room = RoomEngagement("r1")
     entrants = [(t, f"g{i}", True) for i, t in enumerate(rng.uniform(0, 7200, 700))]
     entrants += [(3000 + t, f"b{i}", False) for i, t in enumerate(rng.uniform(0, 59, 300))]
     entrants += [(3060 + t, f"e{i}", False) for i, t in enumerate(rng.uniform(0, 59, 12))]
-    for t, uid, genuine in sorted(entrants):
-        level = genuine_level(rng) if genuine else int(rng.integers(0, 3))
-        add_viewer(room, rng, uid, float(t), level, acts=genuine and rng.random() < 0.33)
-    return room
+    return fresh_and_genuine(rng, entrants)
 
 
 def test_a_packages_thin_last_minute_joins_its_burst_by_the_marker(
         monkeypatch: pytest.MonkeyPatch) -> None:
     truth = 700 / 1012
-    room = ramped_package_room()
-    fit = fit_viewers(room.account_table(), np.random.default_rng(0), room.miss_rate)
+    fit, without = with_and_without(ramped_package_room(), monkeypatch, "marker_edges",
+                                    lambda keys, *_: np.zeros(len(keys), bool))
     assert fit.bins is not None and fit.bins.marker_edges == 1
-    monkeypatch.setattr(bubble, "marker_edges", lambda keys, *_: np.zeros(len(keys), bool))
-    without = fit_viewers(room.account_table(), np.random.default_rng(0), room.miss_rate)
     assert without.bins is not None and without.bins.marker_edges == 0
     assert abs(fit.share - truth) < abs(without.share - truth) - 0.005
 
