@@ -513,8 +513,9 @@ class EntryBins:
     def add_drips(self, run: np.ndarray) -> bool:
         """Add drips found outside the bursts and drips
         (:func:`~botcomments.quantify.marker.marker_drips`): their likely
-        missed bot commenters are counted, the interaction shares re-estimated on the bins
-        left outside and the bought accounts' shares refitted.
+        missed bot commenters are counted and the interaction shares re-estimated on the
+        bins left outside (the bought accounts' shares are then stale: refit them with
+        :meth:`fit_bot_shares` or :meth:`set_marks`).
 
         Args:
             run: Per bin, its new drip (-1 none).
@@ -553,12 +554,10 @@ class EntryBins:
 
     def _extend(self, new: np.ndarray) -> None:
         """Bins joining the bursts and drips: their likely missed bot commenters are
-        counted, the interaction shares re-estimated on the bins left outside and the
-        bought accounts' shares refitted."""
+        counted and the interaction shares re-estimated on the bins left outside."""
         self.burst = self.burst | new
         self.count_missed(new)
         self.q, self.qs = interaction_shares(self.free, self.k, self.ks, ~self.burst)
-        self.fit_bot_shares()
 
     def bought_in_groups(self) -> float:
         """Accounts the burst and drip mixtures count bought."""
@@ -856,22 +855,30 @@ def fit_marker(t: AccountTable, bins: EntryBins, idx: np.ndarray, timed: np.ndar
         ``(marker, cand, reference)``: the marker (None: none, see :func:`genuine_marker`)
         and the idle and interacting accounts left outside bursts and drips.
     """
-    cand, reference = outside_sets(bins, idx, timed, interacting, known)
-    marker = genuine_marker(t, reference, timed)
-    if marker is not None and bins.add_drips(
-            marker_drips(bins.burst, idx, cand | (reference & ~strong), marker, timed)):
+    def outside() -> tuple[GenuineMarker | None, np.ndarray, np.ndarray, np.ndarray]:
         cand, reference = outside_sets(bins, idx, timed, interacting, known)
-        marker = genuine_marker(t, reference, timed)
+        # quiet: idle or only liking or following (commenters are nearly all genuine)
+        return (genuine_marker(t, reference, timed), cand, reference,
+                cand | (reference & ~strong))
+
+    marker, cand, reference, quiet = outside()
+    extended = False
+    if marker is not None and bins.add_drips(
+            marker_drips(bins.burst, idx, quiet, marker, timed)):
+        extended = True
+        marker, cand, reference, quiet = outside()
     if marker is not None:
         run = bins.run if bins.run is not None else np.full(len(bins.keys), -1)
-        edges = marker_edges(bins.keys, bins.burst & (run < 0), bins.burst, idx,
-                             cand | (reference & ~strong), marker, timed,
-                             reference_share(marker, reference)[0])
+        edges = marker_edges(bins.keys, bins.burst & (run < 0), bins.burst, idx, quiet,
+                             marker, timed, reference_share(marker, reference)[0])
         if bins.add_burst_edges(edges):
-            cand, reference = outside_sets(bins, idx, timed, interacting, known)
-            marker = genuine_marker(t, reference, timed)
+            extended = True
+            marker, cand, reference, quiet = outside()
     if marker is not None:
-        bins.set_marks(group_marks(marker, reference, idx, timed, strong, interacting, known))
+        bins.set_marks(group_marks(marker, reference, idx, len(bins.keys), timed, strong,
+                                   interacting, known))
+    elif extended:
+        bins.fit_bot_shares()
     return marker, cand, reference
 
 

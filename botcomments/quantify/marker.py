@@ -277,15 +277,31 @@ def marker_drips(burst: np.ndarray, idx: np.ndarray, quiet: np.ndarray,
     Returns:
         Per bin, its drip (-1 none).
     """
-    m = len(burst)
-    quiet_known = (quiet & marker.known)[timed]
-    marked = marker.marked[timed]
-    counts = np.stack([np.bincount(idx, weights=quiet_known & marked, minlength=m),
-                       np.bincount(idx, weights=quiet_known & ~marked, minlength=m)], axis=1)
+    counts = np.stack(marked_counts(idx, len(burst), quiet, marker, timed), axis=1)
     return low_share_runs(counts, np.array([True, False]), ~burst)
 
 
-def group_marks(marker: GenuineMarker, reference: np.ndarray, idx: np.ndarray,
+def marked_counts(idx: np.ndarray, m: int, accounts: np.ndarray, marker: GenuineMarker,
+                  timed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per entry bin, the given accounts carrying the genuine marker and those known not to.
+
+    Args:
+        idx: Entry bin of each timed account.
+        m: Entry bins.
+        accounts: The accounts to count.
+        marker: The room's :func:`genuine_marker`.
+        timed: Accounts with a time.
+
+    Returns:
+        ``(marked, unmarked)`` counts per bin.
+    """
+    known = (accounts & marker.known)[timed]
+    marked = marker.marked[timed]
+    return (np.bincount(idx, weights=known & marked, minlength=m).astype(float),
+            np.bincount(idx, weights=known & ~marked, minlength=m).astype(float))
+
+
+def group_marks(marker: GenuineMarker, reference: np.ndarray, idx: np.ndarray, m: int,
                 timed: np.ndarray, strong: np.ndarray, interacting: np.ndarray,
                 known: np.ndarray) -> MarkedCounts:
     """Per entry bin, the weak and idle entrants carrying the genuine marker and those known
@@ -295,8 +311,10 @@ def group_marks(marker: GenuineMarker, reference: np.ndarray, idx: np.ndarray,
         marker: The room's :func:`genuine_marker`.
         reference: Interacting, not surely bought accounts outside bursts and drips.
         idx: Entry bin of each timed account.
+        m: Entry bins.
         timed: Accounts with a time.
-        strong, interacting, known: Flags per account (see :func:`account_flags`).
+        strong, interacting, known: Flags per account (see
+            :func:`~botcomments.quantify.bubble.account_flags`).
 
     Returns:
         The counts per bin, with the reference's marker share (kept off 0 and 1 by half
@@ -304,18 +322,9 @@ def group_marks(marker: GenuineMarker, reference: np.ndarray, idx: np.ndarray,
     """
     share, n_ref = reference_share(marker, reference)
     margin = 0.5 / max(n_ref, 1)
-    m = int(idx.max()) + 1 if len(idx) else 0
-    weak = (interacting & ~strong & ~known)[timed]
-    idle = (~interacting & ~known)[timed]
-    marked = (marker.known & marker.marked)[timed]
-    unmarked = (marker.known & ~marker.marked)[timed]
-
-    def per_bin(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(idx, weights=mask.astype(float), minlength=m)
-
-    return MarkedCounts(per_bin(weak & marked), per_bin(weak & unmarked),
-                        per_bin(idle & marked), per_bin(idle & unmarked),
-                        min(max(share, margin), 1.0 - margin))
+    weak = marked_counts(idx, m, interacting & ~strong & ~known, marker, timed)
+    idle = marked_counts(idx, m, ~interacting & ~known, marker, timed)
+    return MarkedCounts(*weak, *idle, min(max(share, margin), 1.0 - margin))
 
 
 def spread_idle_bought(p: np.ndarray, cand: np.ndarray, marker: GenuineMarker,
@@ -377,9 +386,8 @@ def marker_edges(keys: np.ndarray, lone_burst: np.ndarray, burst: np.ndarray,
         Per bin, whether it is such an edge (never a burst or drip bin).
     """
     m = len(keys)
-    quiet_known = (quiet & marker.known)[timed]
-    unmarked = np.bincount(idx, weights=quiet_known & ~marker.marked[timed], minlength=m)
-    n = np.bincount(idx, weights=quiet_known, minlength=m)
+    marked, unmarked = marked_counts(idx, m, quiet, marker, timed)
+    n = marked + unmarked
     z = (unmarked - (1.0 - share) * n) / np.sqrt(np.maximum(n * share * (1.0 - share), 1e-9))
     beside = np.zeros(m, dtype=bool)
     for step in (-1, 1):
