@@ -68,7 +68,12 @@ from botcomments.quantify.marker import (
     reference_share,
     spread_idle_bought,
 )
-from botcomments.quantify.mixture import MarkedCounts, fit_bot_shares, genuine_fraction
+from botcomments.quantify.mixture import (
+    MarkedCounts,
+    fit_bot_shares,
+    genuine_fraction,
+    genuine_looking,
+)
 
 BIN_S = 60
 """Width of the enter-time bins (seconds)."""
@@ -111,26 +116,26 @@ JUMP_MIN = 20
 N_BOOT = 200
 CONFORMAL: dict[str, dict[str, tuple[float, float]]] = {
     "viewers": {
-        "all": (1.963, 1.369),  # 2000 rooms
-        "high": (2.501, 1.635),  # 629 rooms
-        "low": (2.193, 0.735),  # 462 rooms
-        "lowest": (1.291, 0.330),  # 445 rooms
-        "mid": (2.778, 1.802),  # 464 rooms
-        "levels/high": (1.871, 1.708),  # 485 rooms
-        "levels/low": (2.193, 0.556),  # 347 rooms
-        "levels/lowest": (1.089, 0.306),  # 342 rooms
-        "levels/mid": (2.495, 1.432),  # 363 rooms
-        "no_levels/high": (4.080, 1.582),  # 144 rooms
-        "no_levels/low": (2.307, 1.990),  # 115 rooms
-        "no_levels/lowest": (1.714, 1.105),  # 103 rooms
-        "no_levels/mid": (3.548, 3.489),  # 101 rooms
+        "all": (2.193, 0.977),  # 2000 rooms
+        "high": (3.006, 1.169),  # 667 rooms
+        "low": (1.626, 0.762),  # 448 rooms
+        "lowest": (1.291, 0.320),  # 444 rooms
+        "mid": (2.533, 1.308),  # 441 rooms
+        "levels/high": (2.258, 1.169),  # 506 rooms
+        "levels/low": (1.626, 0.474),  # 340 rooms
+        "levels/lowest": (1.098, 0.299),  # 342 rooms
+        "levels/mid": (2.517, 0.977),  # 349 rooms
+        "no_levels/high": (4.141, 1.220),  # 161 rooms
+        "no_levels/low": (1.676, 2.559),  # 108 rooms
+        "no_levels/lowest": (1.698, 0.931),  # 102 rooms
+        "no_levels/mid": (3.499, 3.325),  # 92 rooms
     },
     "likes": {
-        "all": (4.854, 1.899),  # 2000 rooms
-        "high": (6.180, 2.605),  # 708 rooms
-        "low": (4.234, 0.847),  # 418 rooms
-        "lowest": (4.717, 0.298),  # 396 rooms
-        "mid": (3.720, 1.902),  # 478 rooms
+        "all": (4.893, 1.365),  # 2000 rooms
+        "high": (6.189, 1.784),  # 715 rooms
+        "low": (4.247, 0.803),  # 416 rooms
+        "lowest": (4.717, 0.297),  # 395 rooms
+        "mid": (3.721, 1.868),  # 474 rooms
     },
 }
 """Per quantity and regime (:func:`viewer_regime`, :func:`like_regime`), the (below,
@@ -439,6 +444,13 @@ class EntryBins:
             g[lone] = n_runs + np.cumsum(starts) - 1
         return g
 
+    def burst_groups(self) -> np.ndarray:
+        """Per group (:attr:`groups`), whether it is a stretch of burst bins rather than a
+        drip (drips passed their own test against the room's baseline)."""
+        run = self.run if self.run is not None else np.full(len(self.keys), -1)
+        n_runs = int(run.max()) + 1 if (run >= 0).any() else 0
+        return np.arange(int(self.groups.max()) + 1) >= n_runs
+
     def group_counts(self, k: np.ndarray | None = None, ks: np.ndarray | None = None
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Strong, weak and idle entrants per burst group.
@@ -583,9 +595,12 @@ class EntryBins:
         free = np.broadcast_to(self.free, np.shape(self.k if k is None else k))
         if not onehot.shape[1]:
             return free.astype(float)
-        pi = genuine_fraction(strong, weak, idle, self.qs if qs is None else qs,
-                              self.q if q is None else q, self.f,
-                              self.group_marks(onehot, weak, idle), self.a)
+        qs = self.qs if qs is None else qs
+        q = self.q if q is None else q
+        marks = self.group_marks(onehot, weak, idle)
+        pi = genuine_fraction(strong, weak, idle, qs, q, self.f, marks, self.a)
+        plain = self.burst_groups() & genuine_looking(strong, weak, idle, qs, q, marks)
+        pi = np.where(plain, 1.0, pi)
         return np.where(self.groups >= 0, (pi @ onehot.T) * self.free, free)
 
 

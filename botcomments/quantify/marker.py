@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from botcomments.quantify.drips import low_share_runs
-from botcomments.quantify.mixture import MarkedCounts
+from botcomments.quantify.mixture import DOUBT_Z, MarkedCounts
 
 if TYPE_CHECKING:  # the table is built by the bubble estimate, which imports this module
     from botcomments.quantify.bubble import AccountTable
@@ -39,7 +39,7 @@ comparison then rests on the low tail, where fresh bought accounts are, and a sl
 shift of the genuine lurkers' levels moves few accounts across it)."""
 LEVEL_REF_SHARE = (0.5, 0.97)
 """Range the reference's share at or above the level threshold must fall in."""
-LEVEL_Z = 2.0
+LEVEL_Z = DOUBT_Z
 """Standard deviations of the level excess given the benefit of the doubt (kept genuine)."""
 MARK_MIN_BOUGHT = 30.0
 """Fewest accounts the burst and drip mixtures must count bought for their bought marker

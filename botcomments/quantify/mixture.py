@@ -36,6 +36,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from botcomments.quantify.drips import BASELINE_DRIFT
+
+DOUBT_Z = 2.0
+"""Standard deviations of benefit of the doubt: a burst whose composition a genuine
+audience explains within this many (:func:`genuine_looking`) is all genuine; the idle
+comparison keeps this many of its excess genuine (:data:`~botcomments.quantify.marker.LEVEL_Z`)."""
 PI_GRID = np.linspace(0.0, 1.0, 201)
 """Genuine fractions the likelihood is evaluated at (steps of 0.005)."""
 F_GRID_MAX = 0.5
@@ -132,15 +138,52 @@ def genuine_fraction(
         groups.
     """
     s, w, i = (np.asarray(x, dtype=float) for x in (strong, weak, idle))
-    lead = s.ndim
-
-    def col(x: float | np.ndarray) -> np.ndarray:
-        arr = np.asarray(x, dtype=float)
-        return arr.reshape(arr.shape + (1,) * (lead + 1 - arr.ndim))
-
-    ll = _log_lik(s, w, i, col(qs), col(q), col(f), marks, a)
+    grid = np.zeros((*s.shape, 1))
+    ll = _log_lik(s, w, i, _per_row(qs, grid), _per_row(q, grid), _per_row(f, grid), marks, a)
     pi = PI_GRID[np.argmax(ll, axis=-1)]
     return np.where(s + w + i > 0, pi, 1.0)
+
+
+def _per_row(x: float | np.ndarray, like: np.ndarray) -> np.ndarray:
+    """A scalar, or one value per leading row, shaped to broadcast against ``like``."""
+    arr = np.asarray(x, dtype=float)
+    return arr.reshape(arr.shape + (1,) * (like.ndim - arr.ndim))
+
+
+def _shortfall_z(seen: np.ndarray, n: np.ndarray, share: np.ndarray) -> np.ndarray:
+    """How many standard deviations ``seen`` of ``n`` falls below the genuine ``share``
+    (binomial noise plus the genuine audience's drift, :data:`BASELINE_DRIFT`)."""
+    sd = np.sqrt(n * share * (1.0 - share) + (BASELINE_DRIFT * share * n) ** 2)
+    return (share * n - seen) / np.maximum(sd, _EPS)
+
+
+def genuine_looking(strong: np.ndarray, weak: np.ndarray, idle: np.ndarray,
+                    qs: float | np.ndarray, q: float | np.ndarray,
+                    marks: MarkedCounts | None = None) -> np.ndarray:
+    """Groups a genuine audience explains: their strong share, acting share and (with a
+    marker) marked share each fall short of the room's by under :data:`DOUBT_Z` standard
+    deviations, binomial noise plus the genuine drift (:data:`BASELINE_DRIFT`). A crowd
+    the feed pushes, or real chat surging, enters in bursts that act a little less than
+    the room; counting such a group bought on its maximum-likelihood fraction reads
+    clean rooms bought.
+
+    Args:
+        strong, weak, idle: Counts per group (any shape; rows for replicates).
+        qs, q: The room's genuine strong and interacting shares (scalar, or per row).
+        marks: The weak and idle entrants split by the genuine marker (None: no marker).
+
+    Returns:
+        Per group, whether it looks genuine (False for empty groups).
+    """
+    s, w, i = (np.asarray(x, dtype=float) for x in (strong, weak, idle))
+    n = s + w + i
+    ok = ((_shortfall_z(s, n, _per_row(qs, n)) < DOUBT_Z)
+          & (_shortfall_z(s + w, n, _per_row(q, n)) < DOUBT_Z))
+    if marks is not None:
+        marked = np.asarray(marks.weak_marked + marks.idle_marked, dtype=float)
+        known = marked + marks.weak_unmarked + marks.idle_unmarked
+        ok &= _shortfall_z(marked, known, np.full_like(known, marks.share)) < DOUBT_Z
+    return ok & (n > 0)
 
 
 def _with_grid_axes(*counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -16,7 +16,12 @@ from botcomments.quantify.drips import (
     reference_runs,
     share_segments,
 )
-from botcomments.quantify.mixture import MarkedCounts, fit_bot_shares, genuine_fraction
+from botcomments.quantify.mixture import (
+    MarkedCounts,
+    fit_bot_shares,
+    genuine_fraction,
+    genuine_looking,
+)
 
 ACT_IDLE = np.array([True, False])
 
@@ -143,6 +148,22 @@ def test_bots_liking_at_the_genuine_rate_are_told_by_the_missing_commenters() ->
     pi = genuine_fraction(np.array([0.0]), np.array([34.0]), np.array([396.0]), 0.03, 0.08,
                           f=0.079)
     assert pi[0] < 0.05
+
+
+def test_a_crowd_acting_a_little_less_looks_genuine_and_a_diluted_one_does_not() -> None:
+    """A pushed crowd acting at 80 % of the room's share is within the drift allowance
+    (its maximum-likelihood fraction alone would count a fifth of it bought); a crowd
+    diluted to a third of the room's share, or lacking the marker, is not."""
+    qs, q = 0.05, 0.3
+    strong, weak, idle = np.array([20.0, 8.0, 20.0]), np.array([100.0, 42.0, 100.0]), \
+        np.array([380.0, 450.0, 380.0])
+    marks = MarkedCounts(np.array([70.0, 29.0, 10.0]), np.array([30.0, 13.0, 90.0]),
+                         np.array([266.0, 315.0, 60.0]), np.array([114.0, 135.0, 320.0]),
+                         share=0.7)
+    assert genuine_fraction(strong[:1], weak[:1], idle[:1], qs, q, 0.0)[0] < 0.9
+    assert genuine_looking(strong, weak, idle, qs, q, marks).tolist() == [True, False, False]
+    assert genuine_looking(strong, weak, idle, qs, q).tolist() == [True, False, True]
+    assert not genuine_looking(np.zeros(1), np.zeros(1), np.zeros(1), qs, q)[0]
 
 
 def test_replicate_rows_take_their_own_shares() -> None:
