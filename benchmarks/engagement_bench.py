@@ -24,6 +24,12 @@ processes, same figures):
     python benchmarks/engagement_bench.py --rooms 100 --seed0 300000
     python benchmarks/engagement_bench.py --rooms 100 --archive 25 --jobs 2   # shared accounts
     python benchmarks/engagement_bench.py --fit --rooms 400 --jobs 2   # fit CONFORMAL, seeds 0+
+
+``--fit`` also simulates rooms around the real commenters of the *train* corpus
+``danmaku_live_2019`` (:mod:`anchored_rooms`: its 78 sessions, one room per bought-share
+bucket each, seeds 700000+) and takes each factor as the larger of theirs and the
+simulated rooms': the intervals are to hold for rooms around real chat as for the
+simulator's (about five more minutes on two cores; ``--no-anchored`` leaves them out).
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ import multiprocessing
 from dataclasses import dataclass
 
 import numpy as np
+from anchored_rooms import Session, read_train_sessions, simulate_anchored
 
 from botcomments.quantify.bubble import BubbleEstimate, spreads
 from botcomments.quantify.engagement import RoomEngagement, estimate_rooms
@@ -46,6 +53,7 @@ from botcomments.simulate.engagement import (
 from botcomments.simulate.pools import share_accounts
 
 FIT_SEED0 = 0
+ANCHORED_SEED0 = 700_000
 EVAL_SEED0 = 100_000
 SIZES = ((0, 300), (300, 1500), (1500, None))
 """Room-size groups of the table (accounts seen)."""
@@ -79,6 +87,8 @@ class Row:
     service_reuse: float | None = None
     """Rooms a bought account of the room's service serves on average (0: fresh accounts;
     None: not in an archive)."""
+    anchored: bool = False
+    """Whether the room's commenters are real (:mod:`anchored_rooms`)."""
 
 
 def bucket_name(lo: float, hi: float) -> str:
@@ -136,6 +146,29 @@ def run_room(seed: int, lo: float, hi: float) -> Row:
 
 def _run_room(job: Job) -> Row:
     return run_room(*job)
+
+
+AnchoredJob = tuple[Session, int, float, float]
+
+
+def run_anchored_room(job: AnchoredJob) -> Row:
+    """Simulate and estimate one room around a train session's real commenters."""
+    session, seed, lo, hi = job
+    room, vp, lp = simulate_anchored(session, seed, lo, hi)
+    row = to_row(room, estimate(room), bucket_name(lo, hi), vp, lp)
+    row.anchored = True
+    return row
+
+
+def run_anchored(jobs: int = 1) -> list[Row]:
+    """One room per bought-share bucket around each train session (:mod:`anchored_rooms`)."""
+    todo = [(session, ANCHORED_SEED0 + 1000 * k + b, lo, hi)
+            for k, session in enumerate(read_train_sessions())
+            for b, (lo, hi) in enumerate(BUCKETS)]
+    if jobs <= 1:
+        return [run_anchored_room(job) for job in todo]
+    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+        return pool.map(run_anchored_room, todo, chunksize=1)
 
 
 def run_archive(jobs: list[Job], seed: int) -> tuple[list[Row], list[Row]]:
@@ -242,7 +275,12 @@ def conformal_quantile(scores: np.ndarray, level: float) -> float:
 
 def fit(rows: list[Row], level: float = FIT_LEVEL) -> None:
     """Print one-sided split-conformal factors (each side at ``level``) per quantity and
-    regime (Mondrian: the rooms of each regime give its own factors; ``all`` pools them)."""
+    regime (Mondrian: the rooms of each regime give its own factors; ``all`` pools them).
+    With rooms around real commenters among the rows, each factor is the larger of the
+    simulated rooms' and theirs (theirs from the regime's band where the regime holds
+    fewer than :data:`MIN_REGIME_ROOMS` of them): the intervals are to hold for rooms
+    like either."""
+    anchored = np.array([r.anchored for r in rows])
     for which, name in (("v", "viewers"), ("l", "likes")):
         true = np.array([getattr(r, f"true_{which}") for r in rows])
         est = np.array([getattr(r, f"est_{which}") for r in rows])
@@ -250,19 +288,27 @@ def fit(rows: list[Row], level: float = FIT_LEVEL) -> None:
                                    getattr(r, f"est_{which}")) for r in rows])
         regime = np.array([getattr(r, f"regime_{which}") for r in rows])
         ok = np.isfinite(true) & np.isfinite(est)
-        below_s = np.maximum(est - true, 0) / scales[:, 0]
-        above_s = np.maximum(true - est, 0) / scales[:, 1]
+        scores = np.stack([np.maximum(est - true, 0) / scales[:, 0],
+                           np.maximum(true - est, 0) / scales[:, 1]], axis=1)
         print(f'"{name}": {{')
         bands = sorted({r.rsplit("/", 1)[-1] for r in regime[ok].tolist()} - set(regime.tolist()))
         band_of = np.array([r.rsplit("/", 1)[-1] for r in regime.tolist()])
         for reg in ["all", *bands, *sorted(set(regime[ok].tolist()))]:
-            sel = ok & ((regime == reg) | (band_of == reg) | (reg == "all"))
+            sel = ok & ~anchored & ((regime == reg) | (band_of == reg) | (reg == "all"))
             if sel.sum() < MIN_REGIME_ROOMS:
                 print(f"    # {reg}: {int(sel.sum())} rooms, too few: uses its band or all")
                 continue
-            lo = conformal_quantile(below_s[sel], level)
-            hi = conformal_quantile(above_s[sel], level)
-            print(f'    "{reg}": ({lo:.3f}, {hi:.3f}),  # {int(sel.sum())} rooms')
+            factors = [conformal_quantile(scores[sel, side], level) for side in (0, 1)]
+            real = ok & anchored & ((regime == reg) | (band_of == reg) | (reg == "all"))
+            if 0 < real.sum() < MIN_REGIME_ROOMS:
+                real = ok & anchored & (band_of == reg.rsplit("/", 1)[-1])
+            note = ""
+            if real.sum() >= MIN_REGIME_ROOMS:
+                factors = [max(f, conformal_quantile(scores[real, side], level))
+                           for side, f in enumerate(factors)]
+                note = f", {int(real.sum())} around real commenters"
+            print(f'    "{reg}": ({factors[0]:.3f}, {factors[1]:.3f}),  '
+                  f'# {int(sel.sum())} rooms{note}')
         print("},")
 
 
@@ -275,6 +321,9 @@ def main() -> None:
                     "range, 100000+, 300000+ and 400000+ are for reporting only)")
     ap.add_argument("--jobs", type=int, default=1,
                     help="processes (same rooms and figures whatever the number)")
+    ap.add_argument("--no-anchored", action="store_true",
+                    help="with --fit: leave out the rooms around real commenters (train "
+                    "corpus danmaku_live_2019)")
     ap.add_argument("--archive", type=int, default=0, metavar="N",
                     help="group the rooms into archives of about N rooms sharing accounts; "
                     "print them estimated alone and together")
@@ -292,6 +341,11 @@ def main() -> None:
         print(f"{len(rows)} rooms, seeds from {seed0} ({kind})")
     table(rows)
     if args.fit:
+        if not args.no_anchored:
+            anchored = run_anchored(args.jobs)
+            print(f"{len(anchored)} rooms around real commenters (train corpus)")
+            table(anchored)
+            rows = rows + anchored
         fit(rows)
 
 

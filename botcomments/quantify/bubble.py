@@ -116,26 +116,26 @@ JUMP_MIN = 20
 N_BOOT = 200
 CONFORMAL: dict[str, dict[str, tuple[float, float]]] = {
     "viewers": {
-        "all": (2.193, 0.977),  # 2000 rooms
-        "high": (3.006, 1.169),  # 667 rooms
-        "low": (1.626, 0.762),  # 448 rooms
-        "lowest": (1.291, 0.320),  # 444 rooms
-        "mid": (2.533, 1.308),  # 441 rooms
-        "levels/high": (2.258, 1.169),  # 506 rooms
-        "levels/low": (1.626, 0.474),  # 340 rooms
-        "levels/lowest": (1.098, 0.299),  # 342 rooms
-        "levels/mid": (2.517, 0.977),  # 349 rooms
-        "no_levels/high": (4.141, 1.220),  # 161 rooms
-        "no_levels/low": (1.676, 2.559),  # 108 rooms
-        "no_levels/lowest": (1.698, 0.931),  # 102 rooms
-        "no_levels/mid": (3.499, 3.325),  # 92 rooms
+        "all": (2.193, 1.890),  # 2000 rooms, 390 around real commenters
+        "high": (3.155, 2.363),  # 667 rooms, 114 around real commenters
+        "low": (1.626, 0.762),  # 448 rooms, 83 around real commenters
+        "lowest": (1.291, 0.320),  # 444 rooms, 87 around real commenters
+        "mid": (3.196, 2.376),  # 441 rooms, 106 around real commenters
+        "levels/high": (3.963, 3.058),  # 506 rooms, 96 around real commenters
+        "levels/low": (1.626, 0.474),  # 340 rooms, 65 around real commenters
+        "levels/lowest": (1.098, 0.299),  # 342 rooms, 74 around real commenters
+        "levels/mid": (3.599, 2.406),  # 349 rooms, 91 around real commenters
+        "no_levels/high": (4.141, 2.363),  # 161 rooms, 114 around real commenters
+        "no_levels/low": (1.676, 2.559),  # 108 rooms, 83 around real commenters
+        "no_levels/lowest": (1.698, 0.931),  # 102 rooms, 87 around real commenters
+        "no_levels/mid": (3.499, 3.325),  # 92 rooms, 106 around real commenters
     },
     "likes": {
-        "all": (4.893, 1.365),  # 2000 rooms
-        "high": (6.189, 1.784),  # 715 rooms
-        "low": (4.247, 0.803),  # 416 rooms
-        "lowest": (4.717, 0.297),  # 395 rooms
-        "mid": (3.721, 1.868),  # 474 rooms
+        "all": (5.740, 4.294),  # 2000 rooms, 390 around real commenters
+        "high": (6.718, 4.294),  # 715 rooms, 129 around real commenters
+        "low": (4.536, 0.803),  # 416 rooms, 86 around real commenters
+        "lowest": (5.984, 0.971),  # 395 rooms, 72 around real commenters
+        "mid": (5.259, 6.972),  # 474 rooms, 103 around real commenters
     },
 }
 """Per quantity and regime (:func:`viewer_regime`, :func:`like_regime`), the (below,
