@@ -16,7 +16,9 @@ carry the interactors' levels) far less often than the rest of the room's
 (:mod:`botcomments.quantify.drips`): idle accounts delivered over minutes to an hour. In
 each burst bin and each drip the genuine entrants are the maximum-likelihood genuine
 fraction of a mixture of the room's genuine entrants and bought accounts that rarely
-comment but may like (:mod:`botcomments.quantify.mixture`), after counting bought the
+comment but may like (:mod:`botcomments.quantify.mixture`; a burst whose composition a
+genuine audience explains within the benefit of the doubt is all genuine:
+:func:`~botcomments.quantify.mixture.genuine_looking`), after counting bought the
 commenters whose bot comments the scorer likely missed (:func:`missed_bot_commenters`);
 elsewhere all entrants count as genuine. When enter events carry account levels, or the
 room is estimated with the other rooms of its run, the room has a *genuine marker*
@@ -42,7 +44,8 @@ or drip and never commented or gifted count bought in the group's bought proport
 Intervals: a bootstrap over bins (Poisson weights), with the interaction shares and the
 strong and weak counts redrawn, then widened by split-conformal factors per observable
 regime (:data:`CONFORMAL`) fitted on simulator seeds disjoint from the development and
-evaluation seeds (``python benchmarks/engagement_bench.py --fit``; docs/engagement.md).
+evaluation seeds and on rooms simulated around the real commenters of a train corpus
+(``python benchmarks/engagement_bench.py --fit``; docs/engagement.md).
 """
 
 from __future__ import annotations
@@ -142,11 +145,14 @@ CONFORMAL: dict[str, dict[str, tuple[float, float]]] = {
 above) multipliers of the error scales (:func:`spreads`): one-sided split-conformal
 quantiles of the normalised errors of the calibration rooms in that regime (Mondrian
 conformal: each regime gets its own factors, each side at 96 %, so each regime aims at
-90 % with a margin). Fitted by ``python benchmarks/engagement_bench.py --fit --rooms 400``
-on simulator seeds 0-40399 (2,000 rooms, genuine acting share drifting), disjoint from
-the development seeds (200000+) and from every evaluation range (100000+, 300000+,
-400000+); regimes with under 60
-calibration rooms use their band's factors, ``"all"`` is the last fallback."""
+90 % with a margin). Fitted by ``python benchmarks/engagement_bench.py --fit --rooms 400
+--jobs 2`` on simulator seeds 0-40399 (2,000 rooms, genuine acting share drifting) and on
+390 rooms simulated around the real commenters of the *train* corpus
+``danmaku_live_2019`` (MIT; ``benchmarks/anchored_rooms.py``, seeds 700000+), each factor
+the larger of the two populations' (the intervals are to hold around real chat too);
+disjoint from the development seeds (200000+), from every evaluation range (100000+,
+300000+, 400000+) and from the *eval* corpus of ``engagement_real.py``; regimes with
+under 60 calibration rooms use their band's factors, ``"all"`` is the last fallback."""
 MIN_SD = 0.01
 """Floor of the standard deviation of a share before widening."""
 DRIP_SCALE = 0.1
