@@ -1,0 +1,68 @@
+"""The bubble intervals' calibration (``benchmarks/engagement_bench.py --fit``): lines of a
+train corpus dealt to commenters (``benchmarks/anchored_rooms.py``), and factors that hold
+for both the simulated rooms and the rooms around real commenters."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+
+import anchored_rooms  # noqa: E402
+import engagement_bench  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(minutes=st.lists(st.integers(0, 600), min_size=1, max_size=300),
+       seed=st.integers(0, 2**32 - 1))
+def test_every_line_is_dealt_once_within_its_minute(minutes: list[int], seed: int) -> None:
+    stamps = np.array(minutes) * 60 + 1_557_000_000
+    users = anchored_rooms.deal_lines(stamps, np.random.default_rng(seed))
+    times = np.sort([t for u in users for t in u.times])
+    assert len(times) == len(stamps) and len({u.user_id for u in users}) == len(users)
+    assert np.all(np.floor((times - 1_557_000_000) / 60) == np.sort(np.array(minutes)))
+    assert all(u.genuine and u.times == sorted(u.times) for u in users)
+
+
+def test_lines_per_commenter_follow_the_drawn_share() -> None:
+    """Sessions deal between 1.5 and 8 lines per commenter on average (the drawn range)."""
+    stamps = np.repeat(np.arange(120) * 60, 20) + 1_557_000_000
+    per = [len(stamps) / len(anchored_rooms.deal_lines(stamps, np.random.default_rng(s)))
+           for s in range(20)]
+    assert min(per) > 1.2 and max(per) < 10 and max(per) > 2 * min(per)
+
+
+def row(est: float, true: float, anchored: bool) -> engagement_bench.Row:
+    return engagement_bench.Row("0 %", "none", "none", true, est, (0.0, 1.0), 0.01, 0.0,
+                                1.0, 1.0, (0.0, 1.0), 0.01, regime_v="levels/high",
+                                regime_l="high", anchored=anchored)
+
+
+def factors(out: str, regime: str) -> tuple[float, float]:
+    match = re.search(rf'"{regime}": \(([\d.]+), ([\d.]+)\)', out)
+    assert match is not None, out
+    return float(match.group(1)), float(match.group(2))
+
+
+def test_each_factor_is_the_larger_of_the_two_populations(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Simulated rooms err little below; rooms around real commenters read too low (genuine
+    surges read bought): the factor above comes from them, the one below from neither
+    alone being wider."""
+    rng = np.random.default_rng(0)
+    sim = [row(0.95 + 0.005 * e, 0.95, False) for e in rng.normal(0, 1, 200)]
+    real = [row(0.9, 0.9 + 0.05 * abs(e), True) for e in rng.normal(0, 1, 100)]
+    engagement_bench.fit(sim)
+    sim_only = factors(capsys.readouterr().out, "levels/high")
+    engagement_bench.fit(sim + real)
+    both = factors(capsys.readouterr().out, "levels/high")
+    assert both[0] == sim_only[0]  # the real-commenter rooms never read too high here
+    assert both[1] > 3 * sim_only[1]
