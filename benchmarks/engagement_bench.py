@@ -26,10 +26,11 @@ processes, same figures):
     python benchmarks/engagement_bench.py --fit --rooms 400 --jobs 2   # fit CONFORMAL, seeds 0+
 
 ``--fit`` also simulates rooms around the real commenters of the *train* corpus
-``danmaku_live_2019`` (:mod:`anchored_rooms`: its 78 sessions, one room per bought-share
-bucket each, seeds 700000+) and takes each factor as the larger of theirs and the
-simulated rooms': the intervals are to hold for rooms around real chat as for the
-simulator's (about five more minutes on two cores; ``--no-anchored`` leaves them out).
+``danmaku_live_2019`` (:mod:`anchored_rooms`: its 78 sessions, ``--anchored K`` rooms per
+bought-share bucket each, default 2, seeds 700000+) and takes each factor as the larger of
+theirs and the simulated rooms': the intervals are to hold for rooms around real chat as
+for the simulator's (about ten more minutes on two cores; ``--anchored 0`` leaves them
+out).
 """
 
 from __future__ import annotations
@@ -160,10 +161,12 @@ def run_anchored_room(job: AnchoredJob) -> Row:
     return row
 
 
-def run_anchored(jobs: int = 1) -> list[Row]:
-    """One room per bought-share bucket around each train session (:mod:`anchored_rooms`)."""
-    todo = [(session, ANCHORED_SEED0 + 1000 * k + b, lo, hi)
+def run_anchored(per_bucket: int = 1, jobs: int = 1) -> list[Row]:
+    """``per_bucket`` rooms per bought-share bucket around each train session
+    (:mod:`anchored_rooms`)."""
+    todo = [(session, ANCHORED_SEED0 + 1000 * k + 10 * rep + b, lo, hi)
             for k, session in enumerate(read_train_sessions())
+            for rep in range(per_bucket)
             for b, (lo, hi) in enumerate(BUCKETS)]
     if jobs <= 1:
         return [run_anchored_room(job) for job in todo]
@@ -321,9 +324,9 @@ def main() -> None:
                     "range, 100000+, 300000+ and 400000+ are for reporting only)")
     ap.add_argument("--jobs", type=int, default=1,
                     help="processes (same rooms and figures whatever the number)")
-    ap.add_argument("--no-anchored", action="store_true",
-                    help="with --fit: leave out the rooms around real commenters (train "
-                    "corpus danmaku_live_2019)")
+    ap.add_argument("--anchored", type=int, default=2, metavar="K",
+                    help="with --fit: rooms per bought-share bucket around each session of "
+                    "the train corpus danmaku_live_2019 (0 leaves them out)")
     ap.add_argument("--archive", type=int, default=0, metavar="N",
                     help="group the rooms into archives of about N rooms sharing accounts; "
                     "print them estimated alone and together")
@@ -341,8 +344,8 @@ def main() -> None:
         print(f"{len(rows)} rooms, seeds from {seed0} ({kind})")
     table(rows)
     if args.fit:
-        if not args.no_anchored:
-            anchored = run_anchored(args.jobs)
+        if args.anchored > 0:
+            anchored = run_anchored(args.anchored, args.jobs)
             print(f"{len(anchored)} rooms around real commenters (train corpus)")
             table(anchored)
             rows = rows + anchored
