@@ -435,27 +435,30 @@ class EntryBins:
         return (self.n - self.known).astype(float)
 
     @property
+    def runs(self) -> np.ndarray:
+        """Per bin, its drip (-1 none)."""
+        return self.run if self.run is not None else np.full(len(self.keys), -1)
+
+    @property
+    def n_drips(self) -> int:
+        """Drip ids in use (:attr:`groups` numbers the bursts after them)."""
+        run = self.runs
+        return int(run.max()) + 1 if (run >= 0).any() else 0
+
+    @property
     def groups(self) -> np.ndarray:
-        """Per bin, its group (-1 outside bursts): each drip is one group, and so is each
-        stretch of adjacent burst bins (one package delivered over a few minutes: fitted
-        on its pooled counts)."""
+        """Per bin, its group (-1 outside bursts): each drip is one group (ids below
+        :attr:`n_drips`), and so is each stretch of adjacent burst bins (one package
+        delivered over a few minutes: fitted on its pooled counts)."""
         g = np.full(len(self.keys), -1)
-        run = self.run if self.run is not None else np.full(len(self.keys), -1)
-        n_runs = int(run.max()) + 1 if (run >= 0).any() else 0
+        run = self.runs
         g[run >= 0] = run[run >= 0]
         lone = np.flatnonzero(self.burst & (run < 0))
         if len(lone):
             starts = np.concatenate([[True], (np.diff(lone) > 1)
                                      | (np.diff(self.keys[lone]) > 1)])
-            g[lone] = n_runs + np.cumsum(starts) - 1
+            g[lone] = self.n_drips + np.cumsum(starts) - 1
         return g
-
-    def burst_groups(self) -> np.ndarray:
-        """Per group (:attr:`groups`), whether it is a stretch of burst bins rather than a
-        drip (drips passed their own test against the room's baseline)."""
-        run = self.run if self.run is not None else np.full(len(self.keys), -1)
-        n_runs = int(run.max()) + 1 if (run >= 0).any() else 0
-        return np.arange(int(self.groups.max()) + 1) >= n_runs
 
     def group_counts(self, k: np.ndarray | None = None, ks: np.ndarray | None = None
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -544,10 +547,9 @@ class EntryBins:
         new = (run >= 0) & ~self.burst
         if not new.any():
             return False
-        old = self.run if self.run is not None else np.full(len(self.keys), -1)
-        first = int(old.max()) + 1 if (old >= 0).any() else 0
+        first = self.n_drips
         ids = np.unique(run[new], return_inverse=True)[1]
-        self.run = old.copy()
+        self.run = self.runs.copy()
         self.run[new] = first + ids
         self.marker_drips += int(ids.max()) + 1
         self._extend(new)
@@ -605,7 +607,8 @@ class EntryBins:
         q = self.q if q is None else q
         marks = self.group_marks(onehot, weak, idle)
         pi = genuine_fraction(strong, weak, idle, qs, q, self.f, marks, self.a)
-        plain = self.burst_groups() & genuine_looking(strong, weak, idle, qs, q, marks)
+        lone = np.arange(onehot.shape[1]) >= self.n_drips  # drips passed their own test
+        plain = lone & genuine_looking(strong, weak, idle, qs, q, marks)
         pi = np.where(plain, 1.0, pi)
         return np.where(self.groups >= 0, (pi @ onehot.T) * self.free, free)
 
@@ -889,8 +892,7 @@ def fit_marker(t: AccountTable, bins: EntryBins, idx: np.ndarray, timed: np.ndar
         extended = True
         marker, cand, reference, quiet = outside()
     if marker is not None:
-        run = bins.run if bins.run is not None else np.full(len(bins.keys), -1)
-        edges = marker_edges(bins.keys, bins.burst & (run < 0), bins.burst, idx, quiet,
+        edges = marker_edges(bins.keys, bins.burst & (bins.runs < 0), bins.burst, idx, quiet,
                              marker, timed, reference_share(marker, reference)[0])
         if bins.add_burst_edges(edges):
             extended = True

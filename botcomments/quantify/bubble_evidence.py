@@ -74,8 +74,8 @@ def entry_bursts(fit: ViewerFit) -> EvidenceItem:
     if b is None:
         return EvidenceItem("entry_bursts", 0, None, False, "No timed entries.")
     excess = float((b.free - b.genuine())[b.burst].sum())
-    in_drip = b.run >= 0 if b.run is not None else np.zeros(len(b.keys), dtype=bool)
-    n_drips = int(b.run.max()) + 1 if in_drip.any() and b.run is not None else 0
+    in_drip = b.runs >= 0
+    n_drips = b.n_drips
     reason = (
         f"{int((b.burst & ~in_drip).sum())} minute(s) with more entering accounts than the "
         f"room's interacting entrants explain (share of entrants who interact elsewhere: "
