@@ -107,6 +107,28 @@ def deal_lines(minutes: np.ndarray, rng: np.random.Generator) -> list[Commenter]
     return [Commenter(f"u{i}", True, ts) for i, ts in enumerate(times)]
 
 
+def room_around(room_id: str, seed: int, bought: float, packages: tuple[str, str],
+                commenters: list[Commenter]) -> EngagementRoom:
+    """A simulated room around given commenters: the session runs from five minutes
+    before the first comment to five after the last, at the bought viewer and like share.
+
+    Args:
+        room_id: Room id.
+        seed: Seed of the room.
+        bought: Bought viewer and like share.
+        packages: One viewer and one like package type.
+        commenters: The commenters (with their comment times).
+
+    Returns:
+        The room.
+    """
+    first = min(c.times[0] for c in commenters)
+    last = max(c.times[-1] for c in commenters)
+    return simulate_engagement(room_id, seed, bought, bought, packages=packages,
+                               start_ts=first - 300, duration=last - first + 600,
+                               commenters=commenters)
+
+
 def simulate_anchored(session: Session, seed: int, lo: float, hi: float
                       ) -> tuple[EngagementRoom, str, str]:
     """A room around one session's commenters with a bought share drawn in ``[lo, hi]``.
@@ -122,11 +144,7 @@ def simulate_anchored(session: Session, seed: int, lo: float, hi: float
     rng = np.random.default_rng([seed, 7])
     bought = float(rng.uniform(lo, hi)) if hi > 0 else 0.0
     vp, lp = str(rng.choice(VIEWER_PACKAGES)), str(rng.choice(LIKE_PACKAGES))
-    commenters = deal_lines(session[1], rng)
-    first = min(c.times[0] for c in commenters)
-    last = max(c.times[-1] for c in commenters)
-    room = simulate_engagement(f"a{session[0]}", seed, bought, bought, packages=(vp, lp),
-                               start_ts=first - 300, duration=last - first + 600,
-                               commenters=commenters)
-    none = "none"
-    return room, vp if bought > 0 else none, lp if bought > 0 else none
+    room = room_around(f"a{session[0]}", seed, bought, (vp, lp), deal_lines(session[1], rng))
+    if bought <= 0:
+        return room, "none", "none"
+    return room, vp, lp

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
+from anchored_rooms import room_around
 from engagement_bench import accumulate
 from evasion_bench import CORPORA, read_jsonl  # the corpora folder and its gzip JSON lines
 
@@ -39,7 +40,6 @@ from botcomments.simulate.engagement import (
     LIKE_PACKAGES,
     VIEWER_PACKAGES,
     Commenter,
-    simulate_engagement,
 )
 
 SESSIONS_FILE = Path("danmaku_room_2020") / "danmaku.jsonl.gz"
@@ -65,11 +65,7 @@ def simulate_room(job: Job) -> tuple[RoomEngagement, float]:
     rng = np.random.default_rng([seed, 5])
     packages = (str(rng.choice(VIEWER_PACKAGES)), str(rng.choice(LIKE_PACKAGES)))
     commenters = [Commenter(u, True, sorted(t)) for u, t in sorted(users.items())]
-    first = min(c.times[0] for c in commenters)
-    last = max(c.times[-1] for c in commenters)
-    room = simulate_engagement(f"s{session}", seed, bought, bought, packages=packages,
-                               start_ts=first - 300, duration=last - first + 600,
-                               commenters=commenters)
+    room = room_around(f"s{session}", seed, bought, packages, commenters)
     return accumulate(room), room.truth.genuine_viewer_share
 
 
