@@ -265,7 +265,7 @@ def test_idle_accounts_delivered_over_an_hour_read_bought() -> None:
     # without levels a genuine audience acting less for an hour cannot be told from a
     # drip (the simulator's drift): the regime's interval is wide above, but stops well
     # short of an all-genuine room (a 90 % interval)
-    assert lo <= 0.6 <= hi < 0.9 and est.viewer_regime.startswith("no_levels/")
+    assert lo <= 0.6 <= hi < 0.9 and est.viewer_regime == "no_levels/mid"
     bursts = next(e for e in est.evidence if e.name == "entry_bursts")
     assert bursts.flagged and "period(s)" in bursts.reason
 
