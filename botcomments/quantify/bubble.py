@@ -785,8 +785,8 @@ class ViewerFit:
     idle_test: IdleComparison | None = None
 
 
-def fit_viewers(t: AccountTable, rng: np.random.Generator, miss_rate: float = 0.0
-                ) -> ViewerFit:
+def fit_viewers(t: AccountTable, rng: np.random.Generator, miss_rate: float = 0.0,
+                bootstrap: bool = True) -> ViewerFit:
     """Estimate a room's genuine viewers.
 
     Args:
@@ -794,6 +794,9 @@ def fit_viewers(t: AccountTable, rng: np.random.Generator, miss_rate: float = 0.
         rng: Random generator of the bootstrap.
         miss_rate: Share of bot comments the scorer calls genuine
             (:func:`missed_bot_commenters`).
+        bootstrap: Whether to run the bootstrap (False: ``sd`` is NaN; for callers that
+            need only the point estimate or the per-account probabilities, which the
+            bootstrap does not change).
 
     Returns:
         The estimate, its bootstrap standard deviation and per-account bought probability.
@@ -830,8 +833,8 @@ def fit_viewers(t: AccountTable, rng: np.random.Generator, miss_rate: float = 0.
         spread_idle_bought(bought_p, cand, marker, idle_test.bought)
     if floor_applied:
         _floor_p(bought_p, interacting, known, genuine)
-    shares = _viewer_bootstrap(bins, untimed_free, n_all, rng)
-    sd = float(np.std(shares))
+    sd = (float(np.std(_viewer_bootstrap(bins, untimed_free, n_all, rng))) if bootstrap
+          else math.nan)
     clean = ~bins.burst
     idle = float((bins.free[clean] - bins.k[clean]).sum()) / max(n_all, 1)
     if idle_test is not None:

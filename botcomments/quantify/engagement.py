@@ -299,7 +299,8 @@ class RoomEngagement:
     def likely_bought(self) -> np.ndarray:
         """Per account (in :attr:`accounts` order), whether the room alone counts it likely
         bought (bought probability at least :data:`LIKELY_BOUGHT_P`)."""
-        fit = fit_viewers(self.account_table(), np.random.default_rng(0), self.miss_rate)
+        fit = fit_viewers(self.account_table(), np.random.default_rng(0), self.miss_rate,
+                          bootstrap=False)
         return fit.bought_p >= LIKELY_BOUGHT_P
 
     def series(self) -> RoomSeries:

@@ -91,6 +91,18 @@ def test_eighty_percent_idle_entrants_read_bought_and_the_interval_covers() -> N
     assert bursts.flagged and bursts.value > 500
 
 
+def test_the_bootstrap_changes_only_the_standard_deviation() -> None:
+    room = RoomEngagement("r1")
+    audience(room, 200, interact=0.4)
+    idle_burst(room, 300, at=3000.0)
+    table = room.account_table()
+    full = bubble.fit_viewers(table, np.random.default_rng(0))
+    bare = bubble.fit_viewers(table, np.random.default_rng(0), bootstrap=False)
+    assert bare.share == full.share < 0.7
+    np.testing.assert_array_equal(bare.bought_p, full.bought_p)
+    assert np.isnan(bare.sd) and full.sd > 0
+
+
 def test_machine_rate_likes_and_anonymous_counter_read_bought() -> None:
     room = RoomEngagement("r1")
     audience(room, 300, interact=0.5)
