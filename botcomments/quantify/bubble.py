@@ -119,25 +119,25 @@ JUMP_MIN = 20
 N_BOOT = 200
 CONFORMAL: dict[str, dict[str, tuple[float, float]]] = {
     "viewers": {
-        "all": (2.193, 1.879),  # 2000 rooms, 780 around real commenters
-        "high": (3.006, 2.460),  # 667 rooms, 227 around real commenters
-        "low": (1.626, 0.762),  # 448 rooms, 174 around real commenters
-        "lowest": (1.291, 0.320),  # 444 rooms, 178 around real commenters
-        "mid": (3.196, 2.164),  # 441 rooms, 201 around real commenters
-        "levels/high": (2.258, 2.465),  # 506 rooms, 178 around real commenters
-        "levels/low": (1.626, 0.474),  # 340 rooms, 142 around real commenters
-        "levels/lowest": (1.513, 0.299),  # 342 rooms, 143 around real commenters
-        "levels/mid": (3.629, 2.373),  # 349 rooms, 173 around real commenters
-        "no_levels/high": (4.141, 2.460),  # 161 rooms, 227 around real commenters
-        "no_levels/low": (1.676, 2.559),  # 108 rooms, 174 around real commenters
-        "no_levels/lowest": (1.698, 0.931),  # 102 rooms, 178 around real commenters
-        "no_levels/mid": (3.499, 3.325),  # 92 rooms, 201 around real commenters
+        "all": (2.078, 1.879),  # 2000 rooms, 780 around real commenters
+        "high": (3.005, 2.460),  # 665 rooms, 226 around real commenters
+        "low": (1.626, 0.762),  # 447 rooms, 177 around real commenters
+        "lowest": (1.375, 0.320),  # 448 rooms, 179 around real commenters
+        "mid": (2.794, 2.198),  # 440 rooms, 198 around real commenters
+        "levels/high": (2.159, 2.465),  # 504 rooms, 177 around real commenters
+        "levels/low": (2.630, 0.474),  # 340 rooms, 145 around real commenters
+        "levels/lowest": (1.513, 0.299),  # 346 rooms, 143 around real commenters
+        "levels/mid": (2.388, 2.373),  # 348 rooms, 170 around real commenters
+        "no_levels/high": (4.141, 2.460),  # 161 rooms, 226 around real commenters
+        "no_levels/low": (1.676, 2.559),  # 107 rooms, 177 around real commenters
+        "no_levels/lowest": (1.698, 0.931),  # 102 rooms, 179 around real commenters
+        "no_levels/mid": (3.499, 3.325),  # 92 rooms, 198 around real commenters
     },
     "likes": {
         "all": (5.504, 3.944),  # 2000 rooms, 780 around real commenters
         "high": (6.718, 4.245),  # 715 rooms, 266 around real commenters
-        "low": (5.708, 0.873),  # 416 rooms, 173 around real commenters
-        "lowest": (5.771, 0.388),  # 395 rooms, 148 around real commenters
+        "low": (5.708, 0.975),  # 414 rooms, 173 around real commenters
+        "lowest": (5.771, 0.388),  # 397 rooms, 148 around real commenters
         "mid": (4.079, 6.921),  # 474 rooms, 193 around real commenters
     },
 }
@@ -885,7 +885,7 @@ def fit_marker(t: AccountTable, bins: EntryBins, idx: np.ndarray, timed: np.ndar
     def outside() -> tuple[GenuineMarker | None, np.ndarray, np.ndarray, np.ndarray]:
         cand, reference = outside_sets(bins, idx, timed, interacting, known)
         # quiet: idle or only liking or following (commenters are nearly all genuine)
-        return (genuine_marker(t, reference, timed), cand, reference,
+        return (genuine_marker(t, reference, timed, cand), cand, reference,
                 cand | (reference & ~strong))
 
     marker, cand, reference, quiet = outside()

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from botcomments.quantify.drips import low_share_runs
+from botcomments.quantify.drips import BASELINE_DRIFT, low_share_runs
 from botcomments.quantify.mixture import DOUBT_Z, MarkedCounts
 
 if TYPE_CHECKING:  # the table is built by the bubble estimate, which imports this module
@@ -39,6 +39,11 @@ comparison then rests on the low tail, where fresh bought accounts are, and a sl
 shift of the genuine lurkers' levels moves few accounts across it)."""
 LEVEL_REF_SHARE = (0.5, 0.97)
 """Range the reference's share at or above the level threshold must fall in."""
+LEVEL_STEP_Z = 3.0
+"""Standard deviations by which the idle accounts of a level must exceed the reference's
+proportion for the level threshold to rise above it (:func:`raise_threshold`; each level
+freed costs ``LEVEL_STEP_Z ** 2 / 2`` of log-likelihood, the 3 of the burst and drip
+tests)."""
 LEVEL_Z = DOUBT_Z
 """Standard deviations of the level excess given the benefit of the doubt (kept genuine)."""
 MARK_MIN_BOUGHT = 30.0
@@ -90,8 +95,9 @@ class IdleComparison:
     platform prior).
 
     Attributes:
-        threshold: Level threshold of the marker (None: levels not used), with about
-            :data:`LEVEL_REF_TARGET` of the reference at or above it.
+        threshold: Level threshold of the marker (None: levels not used): about
+            :data:`LEVEL_REF_TARGET` of the reference at or above it, or higher past the
+            levels where the idle accounts crowd (:func:`raise_threshold`).
         cross_room: Whether the marker includes "not counted bought in another room".
         ref_share: Share of the reference (interacting accounts outside bursts and
             drips) carrying the marker.
@@ -127,8 +133,8 @@ def has_level_feed(t: AccountTable, timed: np.ndarray) -> bool:
             and float((t.level[timed] >= 0).mean()) >= LEVEL_MIN_COVERAGE)
 
 
-def level_threshold(t: AccountTable, interacting: np.ndarray, timed: np.ndarray
-                    ) -> int | None:
+def level_threshold(t: AccountTable, interacting: np.ndarray, timed: np.ndarray,
+                    idle: np.ndarray | None = None) -> int | None:
     """The room's level threshold, from its interacting accounts' levels.
 
     Args:
@@ -136,11 +142,14 @@ def level_threshold(t: AccountTable, interacting: np.ndarray, timed: np.ndarray
         interacting: The reference: interacting, not surely bought accounts outside
             bursts and drips.
         timed: Accounts with a time.
+        idle: The idle accounts compared with the reference (None: the threshold is not
+            raised, :func:`raise_threshold`).
 
     Returns:
         The level with about :data:`LEVEL_REF_TARGET` of the interacting accounts at or
-        above it; None without enough levels (:data:`LEVEL_MIN_COVERAGE`,
-        :data:`LEVEL_MIN_REFERENCE`, :data:`LEVEL_REF_SHARE`).
+        above it, raised past the levels where the idle accounts crowd
+        (:func:`raise_threshold`); None without enough levels
+        (:data:`LEVEL_MIN_COVERAGE`, :data:`LEVEL_MIN_REFERENCE`, :data:`LEVEL_REF_SHARE`).
     """
     if t.level is None or not has_level_feed(t, timed):
         return None
@@ -154,7 +163,64 @@ def level_threshold(t: AccountTable, interacting: np.ndarray, timed: np.ndarray
     best = int(np.argmin(np.abs(shares - LEVEL_REF_TARGET)))
     if not LEVEL_REF_SHARE[0] <= float(shares[best]) <= LEVEL_REF_SHARE[1]:
         return None
-    return int(values[best])
+    threshold = int(values[best])
+    if idle is None:
+        return threshold
+    return raise_threshold(ref, t.level[idle & (t.level >= 0)], threshold)
+
+
+def _xlogy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``x * log(y)``, 0 where ``x`` is 0."""
+    return np.where(x > 0, x * np.log(np.maximum(y, 1e-300)), 0.0)
+
+
+def raise_threshold(ref_levels: np.ndarray, idle_levels: np.ndarray, threshold: int) -> int:
+    """Raise the level threshold past the levels where the idle accounts crowd.
+
+    Fresh bought accounts sit at the lowest levels; where the genuine audience's levels
+    are low too, a threshold set on the reference alone falls among the bought accounts'
+    levels and counts them as marked (dev seeds: 63 of 165 ``enter_idle`` rooms with levels
+    had it at or below the bought accounts' top level). Per level at or above the
+    threshold, the idle and reference accounts split binomially; at and above the right
+    threshold in one common proportion (genuine lurkers carry levels as the interactors
+    do), below it freely. The threshold chosen maximises that log-likelihood less
+    ``LEVEL_STEP_Z ** 2 / 2`` per level freed (a penalised change point), keeping at least
+    :data:`LEVEL_MIN_REFERENCE` reference accounts at or above it. Each level's counts are
+    weighted down so that the idle-to-reference ratio may drift by
+    :data:`~botcomments.quantify.drips.BASELINE_DRIFT` between levels unpenalised (lurkers
+    a little lower-level than the interactors must not raise it in large rooms: without
+    the weights three of 25 real-anchored clean rooms did). Room-relative: no platform
+    prior about bought levels.
+
+    Args:
+        ref_levels: Levels of the reference accounts.
+        idle_levels: Levels of the idle accounts compared with them.
+        threshold: The threshold from the reference alone (:func:`level_threshold`).
+
+    Returns:
+        The threshold, at least ``threshold``.
+    """
+    if not len(idle_levels):
+        return threshold
+    top = int(max(ref_levels.max(), idle_levels.max())) + 1
+    ref = np.bincount(ref_levels, minlength=top)[threshold:].astype(float)
+    idle = np.bincount(idle_levels, minlength=top)[threshold:].astype(float)
+    n = int((np.cumsum(ref[::-1])[::-1] >= LEVEL_MIN_REFERENCE).sum())  # a prefix
+    if n < 2:
+        return threshold
+    # effective counts: the variance of log(idle / ref) per level gains BASELINE_DRIFT^2
+    spread = 1.0 / np.maximum(idle, 0.5) + 1.0 / np.maximum(ref, 0.5)
+    weight = spread / (spread + BASELINE_DRIFT**2)
+    ref, idle = ref * weight, idle * weight
+    both = np.maximum(ref + idle, 1e-9)
+    free = np.concatenate([[0.0], np.cumsum(_xlogy(idle, idle / both)
+                                            + _xlogy(ref, ref / both))])[:-1]
+    ref_above = np.cumsum(ref[::-1])[::-1][:n]
+    idle_above = np.cumsum(idle[::-1])[::-1][:n]
+    share = idle_above / (idle_above + ref_above)
+    ll = (_xlogy(idle_above, share) + _xlogy(ref_above, 1.0 - share) + free[:n]
+          - LEVEL_STEP_Z ** 2 / 2 * np.arange(n))
+    return threshold + int(np.argmax(ll))
 
 
 @dataclass
@@ -175,21 +241,23 @@ class GenuineMarker:
     cross_room: bool
 
 
-def genuine_marker(t: AccountTable, reference: np.ndarray, timed: np.ndarray
-                   ) -> GenuineMarker | None:
+def genuine_marker(t: AccountTable, reference: np.ndarray, timed: np.ndarray,
+                   idle: np.ndarray | None = None) -> GenuineMarker | None:
     """The room's genuine marker.
 
     Args:
         t: The room's accounts.
         reference: Interacting, not surely bought accounts outside bursts and drips.
         timed: Accounts with a time.
+        idle: The idle accounts outside bursts and drips (raise the level threshold,
+            :func:`raise_threshold`; None: not raised).
 
     Returns:
         The marker; None when the room has neither a level feed (:func:`level_threshold`)
         nor an account counted bought in another room, or fewer than
         :data:`LEVEL_MIN_REFERENCE` reference accounts.
     """
-    threshold = level_threshold(t, reference, timed)
+    threshold = level_threshold(t, reference, timed, idle)
     cross_room = t.bought_elsewhere is not None
     if threshold is None and not cross_room:
         return None
