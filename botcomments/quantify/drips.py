@@ -77,9 +77,9 @@ def split_penalty(m: int, n_categories: int) -> float:
     return x + (d / 2 - 1) * math.log(x) - math.lgamma(d / 2)
 
 
-def _cost(counts: np.ndarray) -> np.ndarray:
+def multinomial_cost(counts: np.ndarray) -> np.ndarray:
     """Negative multinomial log-likelihood at the maximum (0 log 0 = 0) of count rows
-    ``(..., C)``."""
+    ``(..., C)`` (weighted, non-integer counts allowed)."""
     n = counts.sum(axis=-1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         p = np.where(counts > 0, counts / np.maximum(n, 1e-12), 1.0)
@@ -89,7 +89,7 @@ def _cost(counts: np.ndarray) -> np.ndarray:
 def _best_inner_run(cum: np.ndarray, a: int, b: int) -> tuple[float, int, int]:
     """The run ``[i, j)`` within ``[a, b)`` (not all of it) whose split from the rest of
     ``[a, b)`` gains most, by rows of ``i`` (memory linear in the length)."""
-    whole = _cost(cum[b] - cum[a])
+    whole = multinomial_cost(cum[b] - cum[a])
     best = (-math.inf, a, b)
     for i in range(a, b):
         j = np.arange(i + 1, b + 1)
@@ -98,7 +98,7 @@ def _best_inner_run(cum: np.ndarray, a: int, b: int) -> tuple[float, int, int]:
         if not len(j):
             continue
         inner = cum[j] - cum[i]
-        gain = whole - _cost(inner) - _cost(cum[b] - cum[a] - inner)
+        gain = whole - multinomial_cost(inner) - multinomial_cost(cum[b] - cum[a] - inner)
         x = int(np.argmax(gain))
         if gain[x] > best[0]:
             best = (float(gain[x]), i, int(j[x]))

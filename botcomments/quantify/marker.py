@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from botcomments.quantify.drips import BASELINE_DRIFT, low_share_runs
+from botcomments.quantify.drips import BASELINE_DRIFT, low_share_runs, multinomial_cost
 from botcomments.quantify.mixture import DOUBT_Z, MarkedCounts
 
 if TYPE_CHECKING:  # the table is built by the bubble estimate, which imports this module
@@ -169,11 +169,6 @@ def level_threshold(t: AccountTable, interacting: np.ndarray, timed: np.ndarray,
     return raise_threshold(ref, t.level[idle & (t.level >= 0)], threshold)
 
 
-def _xlogy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """``x * log(y)``, 0 where ``x`` is 0."""
-    return np.where(x > 0, x * np.log(np.maximum(y, 1e-300)), 0.0)
-
-
 def raise_threshold(ref_levels: np.ndarray, idle_levels: np.ndarray, threshold: int) -> int:
     """Raise the level threshold past the levels where the idle accounts crowd.
 
@@ -200,7 +195,7 @@ def raise_threshold(ref_levels: np.ndarray, idle_levels: np.ndarray, threshold: 
     Returns:
         The threshold, at least ``threshold``.
     """
-    if not len(idle_levels):
+    if not len(idle_levels) or not len(ref_levels):
         return threshold
     top = int(max(ref_levels.max(), idle_levels.max())) + 1
     ref = np.bincount(ref_levels, minlength=top)[threshold:].astype(float)
@@ -210,17 +205,10 @@ def raise_threshold(ref_levels: np.ndarray, idle_levels: np.ndarray, threshold: 
         return threshold
     # effective counts: the variance of log(idle / ref) per level gains BASELINE_DRIFT^2
     spread = 1.0 / np.maximum(idle, 0.5) + 1.0 / np.maximum(ref, 0.5)
-    weight = spread / (spread + BASELINE_DRIFT**2)
-    ref, idle = ref * weight, idle * weight
-    both = np.maximum(ref + idle, 1e-9)
-    free = np.concatenate([[0.0], np.cumsum(_xlogy(idle, idle / both)
-                                            + _xlogy(ref, ref / both))])[:-1]
-    ref_above = np.cumsum(ref[::-1])[::-1][:n]
-    idle_above = np.cumsum(idle[::-1])[::-1][:n]
-    share = idle_above / (idle_above + ref_above)
-    ll = (_xlogy(idle_above, share) + _xlogy(ref_above, 1.0 - share) + free[:n]
-          - LEVEL_STEP_Z ** 2 / 2 * np.arange(n))
-    return threshold + int(np.argmax(ll))
+    counts = np.stack([idle, ref], axis=1) * (spread / (spread + BASELINE_DRIFT**2))[:, None]
+    free = np.concatenate([[0.0], np.cumsum(-multinomial_cost(counts))])[:n]
+    pooled = -multinomial_cost(np.cumsum(counts[::-1], axis=0)[::-1][:n])
+    return threshold + int(np.argmax(free + pooled - LEVEL_STEP_Z ** 2 / 2 * np.arange(n)))
 
 
 @dataclass
