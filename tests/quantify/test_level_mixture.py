@@ -51,19 +51,31 @@ def pushed_crowd_room(levels: bool, seed: int = 11) -> RoomEngagement:
 
 
 def test_levels_inside_a_burst_tell_a_pushed_crowd_from_the_bought_accounts_in_it() -> None:
+    # ten rooms: one room's levels can by chance crowd a level of the genuine lurkers and
+    # raise the threshold (seed 11 reads 0.695 for 0.778); on average the levels help
     truth = 700 / 900
-    with_levels = pushed_crowd_room(levels=True).estimate().genuine_viewer_share
-    without = pushed_crowd_room(levels=False).estimate().genuine_viewer_share
-    assert with_levels == pytest.approx(truth, abs=0.06)
-    assert abs(with_levels - truth) < abs(without - truth) - 0.03
+    errors = {levels: np.array([
+        abs(pushed_crowd_room(levels, seed).estimate().genuine_viewer_share - truth)
+        for seed in range(11, 21)]) for levels in (True, False)}
+    assert errors[True].mean() < 0.04  # 0.030 measured
+    assert errors[True].mean() < errors[False].mean() - 0.01  # without levels: 0.047
+    assert (errors[True] < 0.09).all()
+
+
+def burst_bought_p(levels: bool, seed: int) -> tuple[float, float]:
+    """Mean bought probability of the bought accounts and of the pushed genuine crowd."""
+    room = pushed_crowd_room(levels, seed)
+    fit = fit_viewers(room.account_table(), np.random.default_rng(0), room.miss_rate)
+    ids = np.array(list(room.accounts))
+    bought, pushed = (float(fit.bought_p[np.char.startswith(ids, c)].mean()) for c in "bp")
+    return bought, pushed
 
 
 def test_the_bought_part_of_a_burst_falls_on_its_accounts_without_the_marker() -> None:
-    room = pushed_crowd_room(levels=True)
-    fit = fit_viewers(room.account_table(), np.random.default_rng(0), room.miss_rate)
-    ids = np.array(list(room.accounts))
-    bought, pushed = (fit.bought_p[np.char.startswith(ids, c)].mean() for c in "bp")
-    assert bought > 0.8 and pushed < 0.4  # without levels: 0.75 and 0.63
+    with_levels = np.array([burst_bought_p(True, seed) for seed in range(11, 21)]).mean(axis=0)
+    without = np.array([burst_bought_p(False, seed) for seed in range(11, 21)]).mean(axis=0)
+    assert with_levels[0] > 0.8 and with_levels[1] < 0.35  # 0.85 and 0.27 measured
+    assert without[0] < with_levels[0] and without[1] > with_levels[1]  # 0.67 and 0.51
 
 
 def aged_room(seed: int = 12) -> RoomEngagement:
