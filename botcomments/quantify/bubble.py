@@ -120,18 +120,18 @@ N_BOOT = 200
 CONFORMAL: dict[str, dict[str, tuple[float, float]]] = {
     "viewers": {
         "all": (2.078, 1.879),  # 2000 rooms, 780 around real commenters
-        "high": (3.005, 2.460),  # 665 rooms, 226 around real commenters
-        "low": (1.626, 0.762),  # 447 rooms, 177 around real commenters
-        "lowest": (1.375, 0.320),  # 448 rooms, 179 around real commenters
-        "mid": (2.794, 2.198),  # 440 rooms, 198 around real commenters
-        "levels/high": (2.159, 2.465),  # 504 rooms, 177 around real commenters
-        "levels/low": (2.630, 0.474),  # 340 rooms, 145 around real commenters
-        "levels/lowest": (1.513, 0.299),  # 346 rooms, 143 around real commenters
-        "levels/mid": (2.388, 2.373),  # 348 rooms, 170 around real commenters
+        "high": (3.005, 2.460),  # 663 rooms, 226 around real commenters
+        "low": (1.600, 0.656),  # 447 rooms, 178 around real commenters
+        "lowest": (1.375, 0.330),  # 448 rooms, 179 around real commenters
+        "mid": (2.375, 2.198),  # 442 rooms, 197 around real commenters
+        "levels/high": (2.159, 2.465),  # 502 rooms, 177 around real commenters
+        "levels/low": (2.630, 0.474),  # 340 rooms, 146 around real commenters
+        "levels/lowest": (1.513, 0.306),  # 345 rooms, 143 around real commenters
+        "levels/mid": (2.200, 2.373),  # 350 rooms, 169 around real commenters
         "no_levels/high": (4.141, 2.460),  # 161 rooms, 226 around real commenters
-        "no_levels/low": (1.676, 2.559),  # 107 rooms, 177 around real commenters
-        "no_levels/lowest": (1.698, 0.931),  # 102 rooms, 179 around real commenters
-        "no_levels/mid": (3.499, 3.325),  # 92 rooms, 198 around real commenters
+        "no_levels/low": (1.676, 2.559),  # 107 rooms, 178 around real commenters
+        "no_levels/lowest": (1.698, 0.931),  # 103 rooms, 179 around real commenters
+        "no_levels/mid": (3.499, 3.325),  # 92 rooms, 197 around real commenters
     },
     "likes": {
         "all": (5.504, 3.944),  # 2000 rooms, 780 around real commenters
