@@ -41,6 +41,15 @@ LEVEL_REF_SHARE = (0.5, 0.97)
 """Range the reference's share at or above the level threshold must fall in."""
 LEVEL_Z = DOUBT_Z
 """Standard deviations of the level excess given the benefit of the doubt (kept genuine)."""
+MARKER_DRIFT = 0.02
+"""Relative difference between the genuine lurkers' and the interactors' marker share
+(one standard deviation) that the idle comparison allows (:func:`fit_idle_marker`):
+lurkers a little lower-level or newer than the room's interactors leave an excess that
+grows with the room, and large clean rooms read bought on it. Fitted: of 0-0.15, 0.02
+minimises viewer MAE on the calibration rooms (simulator seeds 0+, 500 rooms, and rooms
+around the real commenters of the *train* corpus ``danmaku_live_2019``, 390 rooms:
+0.0403 at 0 -> 0.0401 at 0.02 -> 0.0407 at 0.05 -> 0.0427 at 0.15;
+``python benchmarks/marker_drift_fit.py --rooms 100 --jobs 2``; docs/engagement.md)."""
 MARK_MIN_BOUGHT = 30.0
 """Fewest accounts the burst and drip mixtures must count bought for their bought marker
 share to correct the idle comparison (:func:`fit_idle_marker`)."""
@@ -86,8 +95,8 @@ class IdleComparison:
     The genuine idle accounts are estimated as ``marked idle / ref_share``; the excess over
     that, less :data:`LEVEL_Z` standard deviations (the benefit of the doubt), is bought
     and falls on the idle accounts without the marker. This rests on genuine lurkers
-    carrying the marker about as often as the room's interactors (room-relative: no
-    platform prior).
+    carrying the marker about as often as the room's interactors, within
+    :data:`MARKER_DRIFT` (room-relative: no platform prior).
 
     Attributes:
         threshold: Level threshold of the marker (None: levels not used): about
@@ -100,7 +109,8 @@ class IdleComparison:
         n_idle: Idle accounts outside bursts and drips (with a level, when used).
         n_high: Those carrying the marker.
         excess: Idle accounts beyond what ``n_high / ref_share`` explains (raw).
-        sd: Standard deviation of ``excess`` (counts and the reference share).
+        sd: Standard deviation of ``excess`` (counts, the reference share and the
+            lurkers' drift from it, :data:`MARKER_DRIFT`).
         bought: Idle accounts counted bought: ``excess`` less :data:`LEVEL_Z` × ``sd``,
             scaled to idle accounts without a level.
         bought_marked: Share of bought accounts carrying the marker, as the room's burst
@@ -319,7 +329,8 @@ def fit_idle_marker(cand: np.ndarray, reference: np.ndarray, marker: GenuineMark
     explained = n_high / share
     # a reference share of 1 (no interactor counted bought elsewhere) is still an estimate
     spread = max(1.0 - share, 0.5 / n_ref)
-    var = n_high * spread / share**2 + explained**2 * spread / (share * n_ref)
+    var = (n_high * spread / share**2 + explained**2 * spread / (share * n_ref)
+           + (MARKER_DRIFT * explained) ** 2)
     if bought_marked >= MARK_MAX_RATIO * share:
         bought_marked = 0.0
     # bought accounts carrying the marker pass as explained: n_idle - n_high / share

@@ -128,6 +128,35 @@ def test_the_idle_comparison_counts_bought_accounts_that_carry_the_marker() -> N
     assert useless.excess == pytest.approx(plain.excess)  # 0.65 >= 0.9 x 0.7: ignored
 
 
+def counted_bought(n_ref: int, n_idle: int, idle_share: float, n_bought: int = 0) -> float:
+    """The idle comparison's bought count: reference 70 % marked; idle lurkers marked at
+    ``idle_share``, plus ``n_bought`` unmarked bought accounts."""
+    lurkers_marked = round(n_idle * idle_share)
+    marked = np.concatenate([np.arange(n_ref) < round(0.7 * n_ref),
+                             np.arange(n_idle) < lurkers_marked, np.zeros(n_bought, bool)])
+    reference = np.arange(len(marked)) < n_ref
+    fit = fit_idle_marker(~reference, reference, marker_of(marked))
+    assert fit is not None
+    return fit.bought
+
+
+def test_lurkers_a_little_less_marked_than_the_interactors_are_not_bought_in_a_large_room(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # 50,000 lurkers marked at 0.68 against interactors at 0.70 (3 % fewer, relative)
+    assert counted_bought(5000, 50_000, 0.68) == 0.0
+    monkeypatch.setattr(marker, "MARKER_DRIFT", 0.0)
+    assert counted_bought(5000, 50_000, 0.68) > 400  # binomial noise alone: 485 bought
+
+
+def test_the_lurkers_drift_leaves_a_small_room_s_bought_accounts_counted(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # 300 lurkers like the interactors and 200 unmarked bought accounts: 153 counted
+    with_drift = counted_bought(100, 300, 0.7, n_bought=200)
+    monkeypatch.setattr(marker, "MARKER_DRIFT", 0.0)
+    without = counted_bought(100, 300, 0.7, n_bought=200)
+    assert with_drift > 100 and with_drift > 0.95 * without  # without the drift: 155
+
+
 def fresh_and_genuine(rng: np.random.Generator, entrants: list[tuple[float, str, bool]]
                       ) -> RoomEngagement:
     """A room of the given ``(time, id, genuine)`` entrants: genuine ones at levels around
