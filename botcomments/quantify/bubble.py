@@ -119,19 +119,19 @@ JUMP_MIN = 20
 N_BOOT = 200
 CONFORMAL: dict[str, dict[str, tuple[float, float]]] = {
     "viewers": {
-        "all": (2.078, 1.879),  # 2000 rooms, 780 around real commenters
-        "high": (3.005, 2.460),  # 663 rooms, 226 around real commenters
-        "low": (1.600, 0.656),  # 447 rooms, 178 around real commenters
-        "lowest": (1.375, 0.330),  # 448 rooms, 179 around real commenters
-        "mid": (2.375, 2.198),  # 442 rooms, 197 around real commenters
-        "levels/high": (2.159, 2.465),  # 502 rooms, 177 around real commenters
-        "levels/low": (2.630, 0.474),  # 340 rooms, 146 around real commenters
+        "all": (2.068, 1.645),  # 2000 rooms, 780 around real commenters
+        "high": (3.005, 2.025),  # 665 rooms, 230 around real commenters
+        "low": (1.600, 0.656),  # 447 rooms, 177 around real commenters
+        "lowest": (1.374, 0.330),  # 448 rooms, 179 around real commenters
+        "mid": (2.455, 2.160),  # 440 rooms, 194 around real commenters
+        "levels/high": (2.150, 2.025),  # 504 rooms, 181 around real commenters
+        "levels/low": (2.672, 0.474),  # 340 rooms, 145 around real commenters
         "levels/lowest": (1.513, 0.306),  # 345 rooms, 143 around real commenters
-        "levels/mid": (2.200, 2.373),  # 350 rooms, 169 around real commenters
-        "no_levels/high": (4.141, 2.460),  # 161 rooms, 226 around real commenters
-        "no_levels/low": (1.676, 2.559),  # 107 rooms, 178 around real commenters
+        "levels/mid": (2.207, 2.160),  # 348 rooms, 166 around real commenters
+        "no_levels/high": (4.141, 2.025),  # 161 rooms, 230 around real commenters
+        "no_levels/low": (1.676, 2.559),  # 107 rooms, 177 around real commenters
         "no_levels/lowest": (1.698, 0.931),  # 103 rooms, 179 around real commenters
-        "no_levels/mid": (3.499, 3.325),  # 92 rooms, 197 around real commenters
+        "no_levels/mid": (3.499, 3.325),  # 92 rooms, 194 around real commenters
     },
     "likes": {
         "all": (5.504, 3.944),  # 2000 rooms, 780 around real commenters
