@@ -229,7 +229,7 @@ def level_penalty(n_accounts: int) -> float:
     100000+/200000+ dev/300000+/400000+), clean rooms read >= 0.95 genuine 93/95/92/93 ->
     93/95/92/94 %, and no threshold of the 25 real-anchored clean rooms moved. The cost:
     more thresholds raised on a chance crowding of one level by genuine lurkers (one of
-    the ten constructed rooms of ``tests/quantify/test_level_mixture.py``: 0.695 read for
+    the ten constructed rooms of ``tests/quantify/test_level_mixture.py``: 0.70 read for
     0.778, mean error of the ten 0.027 -> 0.030).
 
     Args:

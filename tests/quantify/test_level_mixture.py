@@ -52,7 +52,7 @@ def pushed_crowd_room(levels: bool, seed: int = 11) -> RoomEngagement:
 
 def test_levels_inside_a_burst_tell_a_pushed_crowd_from_the_bought_accounts_in_it() -> None:
     # ten rooms: one room's levels can by chance crowd a level of the genuine lurkers and
-    # raise the threshold (seed 11 reads 0.695 for 0.778); on average the levels help
+    # raise the threshold (seed 11 reads 0.70 for 0.778); on average the levels help
     truth = 700 / 900
     errors = {levels: np.array([
         abs(pushed_crowd_room(levels, seed).estimate().genuine_viewer_share - truth)
