@@ -25,7 +25,7 @@ from botcomments.quantify.bubble import (
     ViewerFit,
     account_flags,
 )
-from botcomments.quantify.marker import LEVEL_Z, IdleComparison
+from botcomments.quantify.marker import LEVEL_Z, MARKER_DRIFT, IdleComparison
 
 LIKE_HISTORY_FACTOR = 10.0
 """A minute whose likes exceed this many times the room's median like minute is outside
@@ -138,7 +138,9 @@ def _marker_reason(c: IdleComparison) -> str:
             f"the {c.n_high} idle accounts that are stand for {c.n_high / c.ref_share:.0f} "
             f"genuine idle accounts; of the {c.n_idle} idle accounts outside bursts, "
             f"{c.bought:.0f} of those that are not count bought (less {LEVEL_Z:g} standard "
-            "deviations: the benefit of the doubt).")
+            "deviations of counting noise and of a "
+            f"{MARKER_DRIFT:.0%} drift of the lurkers' share from the interactors': the "
+            "benefit of the doubt).")
 
 
 def interaction_share(fit: ViewerFit) -> EvidenceItem:
