@@ -161,13 +161,18 @@ def run_anchored_room(job: AnchoredJob) -> Row:
     return row
 
 
-def run_anchored(per_bucket: int = 1, jobs: int = 1) -> list[Row]:
-    """``per_bucket`` rooms per bought-share bucket around each train session
-    (:mod:`anchored_rooms`)."""
-    todo = [(session, ANCHORED_SEED0 + 1000 * k + 10 * rep + b, lo, hi)
+def anchored_jobs(per_bucket: int = 1) -> list[AnchoredJob]:
+    """The calibration rooms around real commenters: ``per_bucket`` per bought-share bucket
+    around each train session (:mod:`anchored_rooms`), seeds from :data:`ANCHORED_SEED0`."""
+    return [(session, ANCHORED_SEED0 + 1000 * k + 10 * rep + b, lo, hi)
             for k, session in enumerate(read_train_sessions())
             for rep in range(per_bucket)
             for b, (lo, hi) in enumerate(BUCKETS)]
+
+
+def run_anchored(per_bucket: int = 1, jobs: int = 1) -> list[Row]:
+    """Estimate the :func:`anchored_jobs` rooms."""
+    todo = anchored_jobs(per_bucket)
     if jobs <= 1:
         return [run_anchored_room(job) for job in todo]
     with multiprocessing.get_context("spawn").Pool(jobs) as pool:

@@ -20,8 +20,16 @@ import argparse
 import multiprocessing
 
 import numpy as np
-from anchored_rooms import Session, read_train_sessions, simulate_anchored
-from engagement_bench import ANCHORED_SEED0, BUCKETS, FIT_SEED0, accumulate, simulate_room
+from anchored_rooms import simulate_anchored
+from engagement_bench import (
+    FIT_SEED0,
+    AnchoredJob,
+    Job,
+    accumulate,
+    anchored_jobs,
+    jobs_for,
+    simulate_room,
+)
 
 from botcomments.quantify import marker
 from botcomments.quantify.bubble import fit_viewers
@@ -38,23 +46,26 @@ Result = tuple[str, bool, float, list[float]]
 def estimates(room: EngagementRoom) -> list[float]:
     """The room's genuine-viewer share estimated at every drift of :data:`GRID`."""
     table = accumulate(room).account_table()
-    out = []
-    for drift in GRID:
-        marker.MARKER_DRIFT = drift
-        fit = fit_viewers(table, np.random.default_rng(0), SCORER_MISS_RATE["fused"],
-                          bootstrap=False)
-        out.append(fit.share)
+    shipped, out = marker.MARKER_DRIFT, []
+    try:
+        for drift in GRID:
+            marker.MARKER_DRIFT = drift  # read by fit_idle_marker at call time
+            fit = fit_viewers(table, np.random.default_rng(0), SCORER_MISS_RATE["fused"],
+                              bootstrap=False)
+            out.append(fit.share)
+    finally:
+        marker.MARKER_DRIFT = shipped
     return out
 
 
-def simulated(job: tuple[int, float, float]) -> Result:
+def simulated(job: Job) -> Result:
     """One simulator room of the calibration seeds."""
     seed, lo, hi = job
     room, _, _, _ = simulate_room(seed, lo, hi)
     return "simulator", hi == 0, room.truth.genuine_viewer_share, estimates(room)
 
 
-def anchored(job: tuple[Session, int, float, float]) -> Result:
+def anchored(job: AnchoredJob) -> Result:
     """One room around a train session's real commenters."""
     session, seed, lo, hi = job
     room, _, _ = simulate_anchored(session, seed, lo, hi)
@@ -82,14 +93,9 @@ def main() -> None:
     ap.add_argument("--rooms", type=int, default=100, help="simulator rooms per bucket")
     ap.add_argument("--jobs", type=int, default=1)
     args = ap.parse_args()
-    sim_jobs = [(FIT_SEED0 + 10000 * b + i, lo, hi) for b, (lo, hi) in enumerate(BUCKETS)
-                for i in range(args.rooms)]
-    anchored_jobs = [(session, ANCHORED_SEED0 + 1000 * k + b, lo, hi)
-                     for k, session in enumerate(read_train_sessions())
-                     for b, (lo, hi) in enumerate(BUCKETS)]
     with multiprocessing.get_context("spawn").Pool(args.jobs) as pool:
-        rows = (pool.map(simulated, sim_jobs, chunksize=4)
-                + pool.map(anchored, anchored_jobs, chunksize=1))
+        rows = (pool.map(simulated, jobs_for(args.rooms, FIT_SEED0), chunksize=4)
+                + pool.map(anchored, anchored_jobs(1), chunksize=1))
     summarise("simulator, seeds 0+", [r for r in rows if r[0] == "simulator"])
     summarise("around train commenters", [r for r in rows if r[0] == "train-anchored"])
     summarise("pooled", rows)

@@ -186,12 +186,11 @@ def raise_threshold(ref_levels: np.ndarray, idle_levels: np.ndarray, threshold: 
     do), below it freely. The threshold chosen maximises that log-likelihood less
     :func:`level_penalty` per level freed (a change point chosen by the Bayesian
     information criterion), keeping at least :data:`LEVEL_MIN_REFERENCE` reference
-    accounts at or above it. Each level's counts are
-    weighted down so that the idle-to-reference ratio may drift by
-    :data:`~botcomments.quantify.drips.BASELINE_DRIFT` between levels unpenalised (lurkers
-    a little lower-level than the interactors must not raise it in large rooms: without
-    the weights three of 25 real-anchored clean rooms did). Room-relative: no platform
-    prior about bought levels.
+    accounts at or above it. Each level's counts are weighted down so that the
+    idle-to-reference ratio may drift by :data:`~botcomments.quantify.drips.BASELINE_DRIFT`
+    between levels unpenalised (lurkers a little lower-level than the interactors must not
+    raise it in large rooms: without the weights three of 25 real-anchored clean rooms
+    did). Room-relative: no platform prior about bought levels.
 
     Args:
         ref_levels: Levels of the reference accounts.

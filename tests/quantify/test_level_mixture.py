@@ -58,7 +58,7 @@ def test_levels_inside_a_burst_tell_a_pushed_crowd_from_the_bought_accounts_in_i
         abs(pushed_crowd_room(levels, seed).estimate().genuine_viewer_share - truth)
         for seed in range(11, 21)]) for levels in (True, False)}
     assert errors[True].mean() < 0.04  # 0.030 measured
-    assert errors[True].mean() < errors[False].mean() - 0.01  # without levels: 0.047
+    assert errors[True].mean() < errors[False].mean() - 0.015  # without levels: 0.047
     assert (errors[True] < 0.09).all()
 
 
