@@ -51,6 +51,7 @@ evaluation seeds and on rooms simulated around the real commenters of a train co
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,6 +89,8 @@ Poisson rate): neighbours with no interacting entrant say the rate is low, not z
 sparse room's few entrants in one minute are not a burst."""
 BURST_Z = 3.0
 """Standard deviations above the expected genuine entrants that make a bin a burst."""
+MAX_BURST_ROUNDS = 10
+"""Most rounds of the burst-and-drip search (:func:`settle_bursts`)."""
 INTERACTION_SHARE_FLOOR = 0.05
 """Lowest share of genuine viewers who ever comment, like, gift or follow: a prior from
 public descriptions of live rooms (interaction rates of a few % to over half), not
@@ -656,6 +659,41 @@ def entrant_categories(
     return counts, np.arange(len(cols)) < len(cols) - 1
 
 
+def settle_bursts(step: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]], m: int
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Iterate the burst-and-drip search from no bursts until its bins stop changing.
+
+    Each step re-estimates the interaction shares on the bins left outside and searches
+    again; flagging bins raises or lowers the baseline, so the sets can cycle instead of
+    settling (about 1 % of simulated rooms: a drip over most of a session measured against
+    a few commenter-heavy minutes, then none against the rest). A cycle ends at its state
+    with the fewest burst and drip bins: the benefit of the doubt, as elsewhere; the
+    caller then estimates the shares on that state (before, the last step's shares were
+    kept with the next step's bins, and a clean room read 0.51 genuine). Development
+    seeds, 500 rooms each, viewer MAE: 0.0496 -> 0.0485 (100000+), 0.0518 -> 0.0519,
+    0.0497 -> 0.0498, 0.0498 -> 0.0501.
+
+    Args:
+        step: From the current burst bins, the next ones and their drip ids per bin.
+        m: Bins.
+
+    Returns:
+        ``(burst, run)``: burst-or-drip flag and drip id (-1 none) per bin.
+    """
+    burst, run = np.zeros(m, dtype=bool), np.full(m, -1)
+    seen: list[tuple[np.ndarray, np.ndarray]] = []
+    for _ in range(MAX_BURST_ROUNDS):
+        new, new_run = step(burst)
+        if np.array_equal(new, burst):
+            return new, new_run
+        for i, (old, _) in enumerate(seen):
+            if np.array_equal(old, new):
+                return min(seen[i:], key=lambda state: int(state[0].sum()))
+        seen.append((new, new_run))
+        burst, run = new, new_run
+    return burst, run
+
+
 def fit_entry_bins(
     when: np.ndarray, known: np.ndarray, strong: np.ndarray, interacting: np.ndarray,
     levels: np.ndarray | None = None, flagged_commenters: np.ndarray | None = None,
@@ -690,23 +728,24 @@ def fit_entry_bins(
     rate, window_k = _neighbour_rate(keys, k)
     free = (n - kn).astype(float)
     idle_levels = None if levels is None else np.where(~interacting & ~known, levels, -1)
-    burst = np.zeros(m, dtype=bool)
-    run = np.full(m, -1)
-    q, qs, e = 1.0, 1.0, free
-    for _ in range(10):
+
+    def expected(burst: np.ndarray) -> tuple[np.ndarray, float, float]:
         q, qs = interaction_shares(free, k, ks, ~burst)
         e = rate / q
         if qs > 0:
             e = np.maximum(e, np.maximum(ks - 2.0 * np.sqrt(ks), 0.0) / qs)
-        sd = np.sqrt(e + e**2 / (window_k + 1.0))
-        new = free > e + BURST_Z * sd + 2.0
+        return e, q, qs
+
+    def step(burst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        e = expected(burst)[0]
+        new = free > e + BURST_Z * np.sqrt(e + e**2 / (window_k + 1.0)) + 2.0
         run = low_share_runs(counts, marked, ~new)
         if idle_levels is not None:
             run = level_confirmed_runs(run, inv, idle_levels, ~new & (run < 0))
-        new |= run >= 0
-        if np.array_equal(new, burst):
-            break
-        burst = new
+        return new | (run >= 0), run
+
+    burst, run = settle_bursts(step, m)
+    e, q, qs = expected(burst)
     bins = EntryBins(keys, n, kn, k, ks, window_k.astype(float), e, burst, q, qs, 0.0, run,
                      miss_rate=miss_rate)
     if flagged_commenters is not None:
