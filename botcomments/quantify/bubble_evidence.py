@@ -137,10 +137,10 @@ def _marker_reason(c: IdleComparison) -> str:
     return (f"{c.ref_share:.0%} of the interacting accounts outside bursts are {marker}, so "
             f"the {c.n_high} idle accounts that are stand for {c.n_high / c.ref_share:.0f} "
             f"genuine idle accounts; of the {c.n_idle} idle accounts outside bursts, "
-            f"{c.bought:.0f} of those that are not count bought (less {LEVEL_Z:g} standard "
-            "deviations of counting noise and of a "
-            f"{MARKER_DRIFT:.0%} drift of the lurkers' share from the interactors': the "
-            "benefit of the doubt).")
+            f"{c.bought:.0f} of those that are not count bought (the benefit of the doubt: "
+            f"none while the excess is within {LEVEL_Z:g} standard deviations of counting "
+            f"noise and of a {MARKER_DRIFT:.0%} drift of the lurkers' share from the "
+            "interactors', a larger excess shrunk towards that).")
 
 
 def interaction_share(fit: ViewerFit) -> EvidenceItem:

@@ -40,8 +40,8 @@ from botcomments.quantify.drips import BASELINE_DRIFT
 
 DOUBT_Z = 2.0
 """Standard deviations of benefit of the doubt: a burst whose composition a genuine
-audience explains within this many (:func:`genuine_looking`) is all genuine; the idle
-comparison keeps this many of its excess genuine (:data:`~botcomments.quantify.marker.LEVEL_Z`)."""
+audience explains within this many (:func:`genuine_looking`) is all genuine (the idle
+comparison's own doubt is :data:`~botcomments.quantify.marker.LEVEL_Z`)."""
 PI_GRID = np.linspace(0.0, 1.0, 201)
 """Genuine fractions the likelihood is evaluated at (steps of 0.005)."""
 F_GRID_MAX = 0.5

@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from botcomments.quantify import bubble, marker
 from botcomments.quantify.bubble import ViewerFit, fit_viewers
@@ -100,7 +102,7 @@ def test_aged_bought_accounts_found_in_a_burst_are_counted_in_the_drip(
     est = aged_room().estimate()
     monkeypatch.setattr(marker, "MARK_MIN_BOUGHT", float("inf"))
     uncorrected = aged_room().estimate()
-    # above the truth by the benefit of the doubt (LEVEL_Z standard deviations)
+    # above the truth by the benefit of the doubt (the garrote at LEVEL_Z standard deviations)
     assert truth <= est.genuine_viewer_share <= truth + 0.08
     assert uncorrected.genuine_viewer_share > est.genuine_viewer_share + 0.05
 
@@ -145,16 +147,16 @@ def test_lurkers_a_little_less_marked_than_the_interactors_are_not_bought_in_a_l
     # 50,000 lurkers marked at 0.68 against interactors at 0.70 (3 % fewer, relative)
     assert counted_bought(5000, 50_000, 0.68) == 0.0
     monkeypatch.setattr(marker, "MARKER_DRIFT", 0.0)
-    assert counted_bought(5000, 50_000, 0.68) > 400  # binomial noise alone: 485 bought
+    assert counted_bought(5000, 50_000, 0.68) > 400  # binomial noise alone: 453 bought
 
 
 def test_the_lurkers_drift_leaves_a_small_room_s_bought_accounts_counted(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    # 300 lurkers like the interactors and 200 unmarked bought accounts: 153 counted
+    # 300 lurkers like the interactors and 200 unmarked bought accounts: 183 counted
     with_drift = counted_bought(100, 300, 0.7, n_bought=200)
     monkeypatch.setattr(marker, "MARKER_DRIFT", 0.0)
     without = counted_bought(100, 300, 0.7, n_bought=200)
-    assert with_drift > 100 and with_drift > 0.95 * without  # without the drift: 155
+    assert with_drift > 100 and with_drift > 0.95 * without  # without the drift: 184
 
 
 def fresh_and_genuine(rng: np.random.Generator, entrants: list[tuple[float, str, bool]]
@@ -222,3 +224,22 @@ def test_a_packages_thin_last_minute_joins_its_burst_by_the_marker(
     assert without.bins is not None and without.bins.marker_edges == 0
     assert abs(fit.share - truth) < abs(without.share - truth) - 0.005
 
+
+
+def test_the_garrote_counts_nothing_within_the_doubt_and_most_of_a_large_excess() -> None:
+    assert marker.garrote(90.0, 100.0) == 0.0
+    assert marker.garrote(-5.0, 0.0) == 0.0
+    assert marker.garrote(200.0, 100.0) == pytest.approx(150.0)  # 3/4 at twice the doubt
+    assert marker.garrote(500.0, 100.0) == pytest.approx(480.0)  # soft thresholding: 400
+    assert marker.garrote(500.0, 0.0) == pytest.approx(500.0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(-1e6, 1e6), st.floats(-1e6, 1e6), st.floats(0.0, 1e5))
+def test_the_garrote_keeps_part_of_the_excess_and_grows_with_it(
+        excess: float, other: float, doubt: float) -> None:
+    kept = marker.garrote(excess, doubt)
+    assert 0.0 <= kept <= max(excess, 0.0)
+    assert kept >= max(excess - doubt, 0.0) - 1e-6  # never below soft thresholding
+    lo, hi = sorted((excess, other))
+    assert marker.garrote(lo, doubt) <= marker.garrote(hi, doubt) + 1e-6
