@@ -122,26 +122,26 @@ JUMP_MIN = 20
 N_BOOT = 200
 CONFORMAL: dict[str, dict[str, tuple[float, float]]] = {
     "viewers": {
-        "all": (2.068, 1.645),  # 2000 rooms, 780 around real commenters
-        "high": (3.005, 2.025),  # 665 rooms, 230 around real commenters
-        "low": (1.600, 0.656),  # 447 rooms, 177 around real commenters
-        "lowest": (1.374, 0.330),  # 448 rooms, 179 around real commenters
-        "mid": (2.455, 2.160),  # 440 rooms, 194 around real commenters
-        "levels/high": (2.150, 2.025),  # 504 rooms, 181 around real commenters
-        "levels/low": (2.672, 0.474),  # 340 rooms, 145 around real commenters
-        "levels/lowest": (1.513, 0.306),  # 345 rooms, 143 around real commenters
-        "levels/mid": (2.207, 2.160),  # 348 rooms, 166 around real commenters
-        "no_levels/high": (4.141, 2.025),  # 161 rooms, 230 around real commenters
-        "no_levels/low": (1.676, 2.559),  # 107 rooms, 177 around real commenters
-        "no_levels/lowest": (1.698, 0.931),  # 103 rooms, 179 around real commenters
-        "no_levels/mid": (3.499, 3.325),  # 92 rooms, 194 around real commenters
+        "all": (2.041, 1.645),  # 2000 rooms, 780 around real commenters
+        "high": (3.006, 2.025),  # 667 rooms, 226 around real commenters
+        "low": (1.557, 0.762),  # 446 rooms, 179 around real commenters
+        "lowest": (1.376, 0.332),  # 446 rooms, 179 around real commenters
+        "mid": (2.397, 2.164),  # 441 rooms, 196 around real commenters
+        "levels/high": (2.150, 2.025),  # 501 rooms, 177 around real commenters
+        "levels/low": (2.696, 0.509),  # 341 rooms, 147 around real commenters
+        "levels/lowest": (1.550, 0.306),  # 345 rooms, 143 around real commenters
+        "levels/mid": (2.098, 2.183),  # 350 rooms, 168 around real commenters
+        "no_levels/high": (4.579, 2.025),  # 166 rooms, 226 around real commenters
+        "no_levels/low": (1.600, 2.559),  # 105 rooms, 179 around real commenters
+        "no_levels/lowest": (1.807, 0.931),  # 101 rooms, 179 around real commenters
+        "no_levels/mid": (2.913, 3.325),  # 91 rooms, 196 around real commenters
     },
     "likes": {
         "all": (5.504, 3.944),  # 2000 rooms, 780 around real commenters
-        "high": (6.718, 4.245),  # 715 rooms, 266 around real commenters
+        "high": (6.718, 4.245),  # 714 rooms, 266 around real commenters
         "low": (5.708, 0.975),  # 414 rooms, 173 around real commenters
         "lowest": (5.771, 0.388),  # 397 rooms, 148 around real commenters
-        "mid": (4.079, 6.921),  # 474 rooms, 193 around real commenters
+        "mid": (4.079, 6.921),  # 475 rooms, 193 around real commenters
     },
 }
 """Per quantity and regime (:func:`viewer_regime`, :func:`like_regime`), the (below,

@@ -57,8 +57,8 @@ grows with the room, and large clean rooms read bought on it. Fitted: of 0-0.15,
 minimises viewer MAE on the calibration rooms (simulator seeds 0+, 500 rooms, and rooms
 around the real commenters of the *train* corpus ``danmaku_live_2019``, 390 rooms; with
 the :func:`garrote` at :data:`LEVEL_Z`: 0.0404 at 0 -> 0.0401 at 0.02 -> 0.0407 at 0.05
--> 0.0431 at 0.15;
-``python benchmarks/idle_comparison_fit.py --knob drift --rooms 100 --jobs 2``; docs/engagement.md)."""
+-> 0.0431 at 0.15; ``python benchmarks/idle_comparison_fit.py --knob drift --rooms 100
+--jobs 2``; docs/engagement.md)."""
 MARK_MIN_BOUGHT = 30.0
 """Fewest accounts the burst and drip mixtures must count bought for their bought marker
 share to correct the idle comparison (:func:`fit_idle_marker`)."""
