@@ -4,6 +4,7 @@ for both the simulated rooms and the rooms around real commenters."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 from pathlib import Path
@@ -66,3 +67,19 @@ def test_each_factor_is_the_larger_of_the_two_populations(
     both = factors(capsys.readouterr().out, "levels/high")
     assert both[0] == sim_only[0]  # the real-commenter rooms never read too high here
     assert both[1] > 3 * sim_only[1]
+
+
+def test_the_idle_comparison_fit_tries_each_value_and_puts_the_constant_back() -> None:
+    import idle_comparison_fit
+
+    from botcomments.quantify import marker
+
+    shipped = marker.LEVEL_Z
+    # a calibration room (seed 30004, 50-75 % bought) whose idle comparison counts
+    # bought accounts: 0.72 genuine at 1 sd of doubt to 0.89 at 3.5
+    room, _, _, _ = engagement_bench.simulate_room(30_004, 0.5, 0.75)
+    shares = idle_comparison_fit.estimates(room, "doubt")
+    assert shipped == marker.LEVEL_Z
+    assert len(shares) == len(idle_comparison_fit.KNOBS["doubt"][1])
+    # more doubt counts fewer idle accounts bought: the share rises along the grid
+    assert all(b > a for a, b in itertools.pairwise(shares))
