@@ -667,10 +667,10 @@ def settle_bursts(step: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]], m
     again; flagging bins raises or lowers the baseline, so the sets can cycle instead of
     settling (115 of 2,500 simulated rooms; the estimate moved by over 0.005 in 39: e.g. a
     drip over most of a session measured against a few commenter-heavy minutes, then
-    bursts measured against the rest). A cycle ends at its state
-    with the fewest burst and drip bins: the benefit of the doubt, as elsewhere; the
-    caller then estimates the shares on that state (before, the last step's shares were
-    kept with the next step's bins, and a clean room read 0.51 genuine). Rooms alone, 500
+    bursts measured against the rest). A cycle ends at its state with the fewest burst
+    and drip bins: the benefit of the doubt, as elsewhere; the caller then estimates the
+    shares on that state (before, the last step's shares were kept with the next step's
+    bins, and a clean room read 0.51 genuine). Rooms alone, 500
     per seed range, viewer MAE (this change alone): 0.0496 -> 0.0485 (100000+), 0.0518 ->
     0.0519 (dev), 0.0497 -> 0.0498, 0.0498 -> 0.0501; calibration rooms 0.0401 -> 0.0405
     (docs/engagement.md).
