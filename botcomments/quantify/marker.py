@@ -104,9 +104,9 @@ class IdleComparison:
     The genuine idle accounts are estimated as ``marked idle / ref_share``; the excess over
     that, past :data:`LEVEL_Z` standard deviations and shrunk by the non-negative garrote
     (:func:`garrote`; the benefit of the doubt), is bought and falls on the idle accounts
-    without the marker. This rests on genuine lurkers
-    carrying the marker about as often as the room's interactors, within
-    :data:`MARKER_DRIFT` (room-relative: no platform prior).
+    without the marker. This rests on genuine lurkers carrying the marker about as often
+    as the room's interactors, within :data:`MARKER_DRIFT` (room-relative: no platform
+    prior).
 
     Attributes:
         threshold: Level threshold of the marker (None: levels not used): about
@@ -331,7 +331,7 @@ def garrote(excess: float, threshold: float) -> float:
     Returns:
         The excess kept, in ``[0, excess]``.
     """
-    if excess <= threshold or excess <= 0.0:
+    if excess <= max(threshold, 0.0):
         return 0.0
     return excess * (1.0 - (threshold / excess) ** 2)
 
