@@ -559,7 +559,7 @@ def change_rules() -> dict[str, tuple[Rules, tuple[str, ...]]]:
     v1, v2 = norm_mod._RULES["1"], norm_mod._RULES["2"]
     spec1, spec2 = norm_mod._MASK_V1, norm_mod._MASK_V2
 
-    def masking(**fields: str | tuple[str, ...]) -> Rules:
+    def masking(**fields: str | tuple[str, ...] | bool) -> Rules:
         passes = norm_mod._mask_passes(dataclasses.replace(spec1, **fields))  # type: ignore[arg-type]
         return dataclasses.replace(v1, mask_passes=passes)
 

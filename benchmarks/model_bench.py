@@ -80,7 +80,8 @@ def bench_finetune(n: int) -> dict[str, float]:
     from botcomments_training.finetune import fine_tune
 
     texts, labels, rooms = chat_texts(n)
-    data = LabeledData(texts, labels, rooms)
+    room_of: list[str | None] = list(rooms)
+    data = LabeledData(texts, labels, room_of)
     cfg = TrainConfig(epochs=1, batch_size=128, eval_every=10**9, device="cpu")
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()

@@ -53,13 +53,14 @@ def _context_features(comments: list[Comment]) -> np.ndarray:
     burst = np.zeros(len(comments))
     same_text = np.zeros(len(comments))
     for idx in by_room.values():
-        ts = np.array([comments[i].ts for i in idx], dtype=float)
-        rate = len(ts) / max(ts[-1] - ts[0], 1.0)
-        lo, hi = np.searchsorted(ts, ts - 3.0), np.searchsorted(ts, ts + 3.0, side="right")
+        room_ts = np.array([comments[i].ts for i in idx], dtype=float)
+        rate = len(room_ts) / max(room_ts[-1] - room_ts[0], 1.0)
+        lo = np.searchsorted(room_ts, room_ts - 3.0)
+        hi = np.searchsorted(room_ts, room_ts + 3.0, side="right")
         burst[idx] = (hi - lo) / (6.0 * rate)
         norm = [normalize(comments[i].text).text for i in idx]
         last_seen: dict[str, list[float]] = defaultdict(list)
-        for j, t in enumerate(ts):
+        for j, t in enumerate(room_ts):
             prev = last_seen[norm[j]]
             same_text[idx[j]] = sum(1 for p in prev[-20:] if t - p <= 10.0)
             prev.append(t)
