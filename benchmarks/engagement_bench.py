@@ -9,7 +9,12 @@ bucket and by package type, and the share of rooms without bought engagement rea
 prints the split-conformal factors to paste into ``botcomments.quantify.bubble.CONFORMAL``.
 
 Seed ranges: 0+ calibration (``--fit``), 200000+ development (the estimate was tuned
-there), 100000+, 300000+ and 400000+ evaluation only (docs/engagement.md).
+there), 100000+, 300000+, 400000+, 500000+, 600000+, 800000+ and 900000+ evaluation only
+(docs/engagement.md; 700000+ are the calibration rooms around real commenters).
+
+``--aged-share S`` is an ablation: every room's bought accounts aged at share S (0: all
+fresh) instead of the drawn 0-40 %, to measure how much of the error the aged accounts,
+which no level comparison can see, make.
 
 ``--archive N`` groups the rooms into archives of about N rooms (every bucket in each)
 whose accounts are shared the way a platform's are (:mod:`botcomments.simulate.pools`:
@@ -24,6 +29,7 @@ processes, same figures):
     python benchmarks/engagement_bench.py --rooms 100 --seed0 300000
     python benchmarks/engagement_bench.py --rooms 100 --archive 25 --jobs 2   # shared accounts
     python benchmarks/engagement_bench.py --fit --rooms 400 --jobs 2   # fit CONFORMAL, seeds 0+
+    python benchmarks/engagement_bench.py --rooms 100 --jobs 2 --seed0 200000 --aged-share 0
 
 ``--fit`` also simulates rooms around the real commenters of the *train* corpus
 ``danmaku_live_2019`` (:mod:`anchored_rooms`: its 78 sessions, ``--anchored K`` rooms per
@@ -38,6 +44,7 @@ from __future__ import annotations
 import argparse
 import math
 import multiprocessing
+import multiprocessing.pool
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,6 +70,21 @@ FIT_LEVEL = 0.96
 varies around the regime's)."""
 MIN_REGIME_ROOMS = 60
 BUCKETS = ((0.0, 0.0), (0.0, 0.25), (0.25, 0.5), (0.5, 0.75), (0.75, 0.95))
+AGED_SHARE: float | None = None
+"""Aged share of every room's bought accounts (``--aged-share``, an ablation; None: drawn
+per room, as the simulator does)."""
+
+
+def set_aged_share(share: float | None) -> None:
+    """Set :data:`AGED_SHARE` (in this process and, as a pool initializer, in workers)."""
+    global AGED_SHARE
+    AGED_SHARE = share
+
+
+def _pool(jobs: int) -> multiprocessing.pool.Pool:
+    """A pool of ``jobs`` spawned workers sharing this process's :data:`AGED_SHARE`."""
+    return multiprocessing.get_context("spawn").Pool(jobs, initializer=set_aged_share,
+                                                     initargs=(AGED_SHARE,))
 
 
 @dataclass
@@ -122,7 +144,8 @@ def simulate_room(seed: int, lo: float, hi: float) -> tuple[EngagementRoom, str,
     bl = float(rng.uniform(lo, hi)) if hi > 0 else 0.0
     vp = str(rng.choice(VIEWER_PACKAGES))
     lp = str(rng.choice(LIKE_PACKAGES))
-    room = simulate_engagement(f"room{seed}", seed, bv, bl, packages=(vp, lp))
+    room = simulate_engagement(f"room{seed}", seed, bv, bl, packages=(vp, lp),
+                               bought_aged_share=AGED_SHARE)
     return room, bucket_name(lo, hi), vp if bv > 0 else "none", lp if bl > 0 else "none"
 
 
@@ -175,7 +198,7 @@ def run_anchored(per_bucket: int = 1, jobs: int = 1) -> list[Row]:
     todo = anchored_jobs(per_bucket)
     if jobs <= 1:
         return [run_anchored_room(job) for job in todo]
-    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+    with _pool(jobs) as pool:
         return pool.map(run_anchored_room, todo, chunksize=1)
 
 
@@ -208,7 +231,7 @@ def run(n_per_bucket: int, seed0: int, jobs: int = 1) -> list[Row]:
     todo = jobs_for(n_per_bucket, seed0)
     if jobs <= 1:
         return [_run_room(job) for job in todo]
-    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+    with _pool(jobs) as pool:
         return pool.map(_run_room, todo, chunksize=4)
 
 
@@ -224,7 +247,7 @@ def run_archives(n_per_bucket: int, seed0: int, size: int, jobs: int = 1
     if jobs <= 1:
         done = [_run_archive(a) for a in archives]
     else:
-        with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+        with _pool(jobs) as pool:
             done = pool.map(_run_archive, archives)
     return [r for a in done for r in a[0]], [r for a in done for r in a[1]]
 
@@ -326,7 +349,8 @@ def main() -> None:
     ap.add_argument("--fit", action="store_true", help="fit CONFORMAL on calibration seeds")
     ap.add_argument("--seed0", type=int, default=None,
                     help="first evaluation seed (default 100000; 200000+ is the development "
-                    "range, 100000+, 300000+ and 400000+ are for reporting only)")
+                    "range, 100000+, 300000+, 400000+, 500000+, 600000+, 800000+ and "
+                    "900000+ are for reporting only)")
     ap.add_argument("--jobs", type=int, default=1,
                     help="processes (same rooms and figures whatever the number)")
     ap.add_argument("--anchored", type=int, default=2, metavar="K",
@@ -335,7 +359,13 @@ def main() -> None:
     ap.add_argument("--archive", type=int, default=0, metavar="N",
                     help="group the rooms into archives of about N rooms sharing accounts; "
                     "print them estimated alone and together")
+    ap.add_argument("--aged-share", type=float, default=None, metavar="S",
+                    help="ablation: every room's bought accounts aged (levels like genuine "
+                    "viewers') at share S, 0 for all fresh (default: drawn 0-0.4 per room)")
     args = ap.parse_args()
+    if args.aged_share is not None and args.fit:
+        ap.error("--aged-share is an evaluation ablation; fit CONFORMAL without it")
+    set_aged_share(args.aged_share)
     seed0 = FIT_SEED0 if args.fit else (EVAL_SEED0 if args.seed0 is None else args.seed0)
     kind = "calibration" if args.fit else "evaluation"
     if args.archive:

@@ -455,6 +455,7 @@ def simulate_engagement(
     commenters: Sequence[Commenter] = (),
     platform: str = "sim",
     user_levels: bool | None = None,
+    bought_aged_share: float | None = None,
 ) -> EngagementRoom:
     """Simulate one room's engagement events with known bought shares.
 
@@ -472,16 +473,22 @@ def simulate_engagement(
         platform: Platform name of the events.
         user_levels: Whether enter events carry ``extra["user_level"]`` (default: drawn,
             true in :data:`LEVEL_FEED_SHARE` of the rooms; see :func:`draw_level_params`).
+        bought_aged_share: Share of the bought accounts that are aged, with levels drawn like
+            genuine viewers' (default: drawn, 0-40 %; 0: every bought account fresh, as an
+            ablation of what no level comparison can see).
 
     Returns:
         The events, comments and truth.
 
     Raises:
-        ValueError: If a share is outside 0..0.95 or a package type is unknown.
+        ValueError: If a share is outside its range (bought shares 0..0.95, the aged share
+            0..1) or a package type is unknown.
     """
     for name, share in (("bought_viewers", bought_viewers), ("bought_likes", bought_likes)):
         if not 0.0 <= share <= MAX_BOUGHT:
             raise ValueError(f"{name}={share} must be within 0..{MAX_BOUGHT}")
+    if bought_aged_share is not None and not 0.0 <= bought_aged_share <= 1.0:
+        raise ValueError(f"bought_aged_share={bought_aged_share} must be within 0..1")
     unknown = set(packages) - set(PACKAGE_TYPES)
     if unknown:
         raise ValueError(f"unknown package types {sorted(unknown)}; use {PACKAGE_TYPES}")
@@ -507,6 +514,8 @@ def simulate_engagement(
     _chat(room, [*audience, *bots])
     rng_lv = np.random.default_rng([seed, 18, *room_id.encode()])
     lp = draw_level_params(rng_lv)
+    if bought_aged_share is not None:
+        lp["bought_aged_share"] = float(bought_aged_share)
     use = user_levels if user_levels is not None else bool(lp["level_feed"])
     levels = _levels(room, rng_lv, lp) if use else None
     return _finish(room, platform,

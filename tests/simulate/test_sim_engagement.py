@@ -9,6 +9,7 @@ from botcomments.simulate.engagement import (
     DRIFT_SEGMENT_S,
     DRIFT_SIGMA_MAX,
     Commenter,
+    EngagementRoom,
     draw_drift,
     simulate_engagement,
 )
@@ -89,6 +90,26 @@ def test_levels_ride_on_enter_events_when_asked_and_bought_accounts_are_lower() 
                                user_levels=False)
     assert not any("user_level" in e.extra for e in bare.events)
     assert [e.ts for e in bare.events] == [e.ts for e in room.events]  # levels change nothing else
+
+
+def test_the_aged_share_can_be_fixed_and_changes_only_the_bought_levels() -> None:
+    def bought_levels(room: EngagementRoom) -> list[int]:
+        return [e.extra["user_level"] for e in room.events if e.kind == "enter" and e.label]
+
+    drawn = simulate_engagement("r1", seed=4, bought_viewers=0.5, packages=("enter_idle",),
+                                user_levels=True)
+    fresh = simulate_engagement("r1", seed=4, bought_viewers=0.5, packages=("enter_idle",),
+                                user_levels=True, bought_aged_share=0.0)
+    aged = simulate_engagement("r1", seed=4, bought_viewers=0.5, packages=("enter_idle",),
+                               user_levels=True, bought_aged_share=1.0)
+    top = int(drawn.truth.params["bought_level_max"])
+    assert drawn.truth.params["bought_aged_share"] > 0
+    assert max(bought_levels(drawn)) > top  # some aged accounts above the fresh levels
+    assert max(bought_levels(fresh)) <= top and fresh.truth.params["bought_aged_share"] == 0
+    assert np.median(bought_levels(aged)) > np.median(bought_levels(fresh))
+    assert [e.ts for e in fresh.events] == [e.ts for e in drawn.events]
+    with pytest.raises(ValueError, match="bought_aged_share"):
+        simulate_engagement("r1", seed=4, bought_aged_share=1.5)
 
 
 def test_the_genuine_acting_share_drifts_by_period_within_the_drawn_spread() -> None:
