@@ -81,7 +81,7 @@ def set_aged_share(share: float | None) -> None:
     AGED_SHARE = share
 
 
-def _pool(jobs: int) -> multiprocessing.pool.Pool:
+def worker_pool(jobs: int) -> multiprocessing.pool.Pool:
     """A pool of ``jobs`` spawned workers sharing this process's :data:`AGED_SHARE`."""
     return multiprocessing.get_context("spawn").Pool(jobs, initializer=set_aged_share,
                                                      initargs=(AGED_SHARE,))
@@ -198,7 +198,7 @@ def run_anchored(per_bucket: int = 1, jobs: int = 1) -> list[Row]:
     todo = anchored_jobs(per_bucket)
     if jobs <= 1:
         return [run_anchored_room(job) for job in todo]
-    with _pool(jobs) as pool:
+    with worker_pool(jobs) as pool:
         return pool.map(run_anchored_room, todo, chunksize=1)
 
 
@@ -231,7 +231,7 @@ def run(n_per_bucket: int, seed0: int, jobs: int = 1) -> list[Row]:
     todo = jobs_for(n_per_bucket, seed0)
     if jobs <= 1:
         return [_run_room(job) for job in todo]
-    with _pool(jobs) as pool:
+    with worker_pool(jobs) as pool:
         return pool.map(_run_room, todo, chunksize=4)
 
 
@@ -247,7 +247,7 @@ def run_archives(n_per_bucket: int, seed0: int, size: int, jobs: int = 1
     if jobs <= 1:
         done = [_run_archive(a) for a in archives]
     else:
-        with _pool(jobs) as pool:
+        with worker_pool(jobs) as pool:
             done = pool.map(_run_archive, archives)
     return [r for a in done for r in a[0]], [r for a in done for r in a[1]]
 

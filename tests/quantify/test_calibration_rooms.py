@@ -83,3 +83,17 @@ def test_the_idle_comparison_fit_tries_each_value_and_puts_the_constant_back() -
     assert len(shares) == len(idle_comparison_fit.KNOBS["doubt"][1])
     # more doubt counts fewer idle accounts bought: the share rises along the grid
     assert all(b > a for a, b in itertools.pairwise(shares))
+
+
+def test_the_aged_share_ablation_reaches_the_worker_processes() -> None:
+    """``--aged-share`` (every bought account fresh, an ablation) holds in spawned workers."""
+    engagement_bench.set_aged_share(0.0)
+    try:
+        with engagement_bench.worker_pool(1) as pool:
+            room = pool.apply(engagement_bench.simulate_room, (5, 0.5, 0.75))[0]
+    finally:
+        engagement_bench.set_aged_share(None)
+    assert room.truth.params["bought_aged_share"] == 0.0
+    drawn = engagement_bench.simulate_room(5, 0.5, 0.75)[0]
+    assert drawn.truth.params["bought_aged_share"] > 0.0
+    assert [e.ts for e in room.events] == [e.ts for e in drawn.events]
