@@ -30,6 +30,8 @@ processes, same figures):
     python benchmarks/engagement_bench.py --rooms 100 --archive 25 --jobs 2   # shared accounts
     python benchmarks/engagement_bench.py --fit --rooms 400 --jobs 2   # fit CONFORMAL, seeds 0+
     python benchmarks/engagement_bench.py --rooms 100 --jobs 2 --seed0 200000 --aged-share 0
+    python benchmarks/engagement_bench.py --rooms 100 --archive 25 --jobs 2 --seed0 100000 \\
+        200000 300000 400000 500000 600000 800000 900000   # eight ranges, pooled (~10 min)
 
 ``--fit`` also simulates rooms around the real commenters of the *train* corpus
 ``danmaku_live_2019`` (:mod:`anchored_rooms`: its 78 sessions, ``--anchored K`` rooms per
@@ -343,14 +345,43 @@ def fit(rows: list[Row], level: float = FIT_LEVEL) -> None:
         print("},")
 
 
+def run_range(seed0: int, args: argparse.Namespace, kind: str) -> dict[str, list[Row]]:
+    """Evaluate one seed range and print its table(s): ``{"alone": rows, "together": rows}``
+    with ``--archive``, else ``{"alone": rows}``."""
+    if args.archive:
+        alone, together = run_archives(args.rooms, seed0, args.archive, args.jobs)
+        print(f"{len(alone)} rooms in archives of ~{args.archive}, seeds from {seed0} ({kind})")
+        print("each room estimated alone:")
+        table(alone)
+        print("the archive's rooms estimated together (estimate_rooms):")
+        table(together)
+        return {"alone": alone, "together": together}
+    rows = run(args.rooms, seed0, args.jobs)
+    print(f"{len(rows)} rooms, seeds from {seed0} ({kind})")
+    table(rows)
+    return {"alone": rows}
+
+
+def pooled(ranges: list[dict[str, list[Row]]]) -> None:
+    """Print the viewer MAE and coverage pooled over seed ranges, with each range's."""
+    for how in ranges[0]:
+        per = [summary(r[how], "v") for r in ranges]
+        mae, cover, width, n = summary([row for r in ranges for row in r[how]], "v")
+        print(f"pooled over {len(ranges)} ranges, rooms {how} ({n}): viewer MAE {mae:.4f} "
+              f"(per range {', '.join(f'{p[0]:.4f}' for p in per)}), coverage {cover:.2f} "
+              f"({min(p[1] for p in per):.2f}-{max(p[1] for p in per):.2f}), "
+              f"width {width:.2f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rooms", type=int, default=60, help="rooms per bought-share bucket")
     ap.add_argument("--fit", action="store_true", help="fit CONFORMAL on calibration seeds")
-    ap.add_argument("--seed0", type=int, default=None,
-                    help="first evaluation seed (default 100000; 200000+ is the development "
-                    "range, 100000+, 300000+, 400000+, 500000+, 600000+, 800000+ and "
-                    "900000+ are for reporting only)")
+    ap.add_argument("--seed0", type=int, nargs="+", default=None,
+                    help="first evaluation seed of each range (default 100000; 200000+ is "
+                    "the development range, 100000+, 300000+, 400000+, 500000+, 600000+, "
+                    "800000+ and 900000+ are for reporting only); several ranges also "
+                    "print their pooled figures")
     ap.add_argument("--jobs", type=int, default=1,
                     help="processes (same rooms and figures whatever the number)")
     ap.add_argument("--anchored", type=int, default=2, metavar="K",
@@ -363,28 +394,23 @@ def main() -> None:
                     help="ablation: every room's bought accounts aged (levels like genuine "
                     "viewers') at share S, 0 for all fresh (default: drawn 0-0.4 per room)")
     args = ap.parse_args()
-    if args.aged_share is not None and args.fit:
-        ap.error("--aged-share is an evaluation ablation; fit CONFORMAL without it")
+    if args.fit and (args.aged_share is not None or args.seed0 is not None):
+        ap.error("--fit uses the calibration seeds and the drawn aged share: no --seed0 "
+                 "or --aged-share with it")
     set_aged_share(args.aged_share)
-    seed0 = FIT_SEED0 if args.fit else (EVAL_SEED0 if args.seed0 is None else args.seed0)
-    kind = "calibration" if args.fit else "evaluation"
-    if args.archive:
-        alone, rows = run_archives(args.rooms, seed0, args.archive, args.jobs)
-        print(f"{len(rows)} rooms in archives of ~{args.archive}, seeds from {seed0} ({kind})")
-        print("each room estimated alone:")
-        table(alone)
-        print("the archive's rooms estimated together (estimate_rooms):")
-    else:
-        rows = run(args.rooms, seed0, args.jobs)
-        print(f"{len(rows)} rooms, seeds from {seed0} ({kind})")
-    table(rows)
     if args.fit:
+        done = run_range(FIT_SEED0, args, "calibration")
+        rows = done.get("together", done["alone"])
         if args.anchored > 0:
             anchored = run_anchored(args.anchored, args.jobs)
             print(f"{len(anchored)} rooms around real commenters (train corpus)")
             table(anchored)
             rows = rows + anchored
         fit(rows)
+        return
+    ranges = [run_range(seed0, args, "evaluation") for seed0 in args.seed0 or [EVAL_SEED0]]
+    if len(ranges) > 1:
+        pooled(ranges)
 
 
 if __name__ == "__main__":
