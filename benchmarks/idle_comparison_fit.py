@@ -21,7 +21,6 @@ Run (about six minutes each on two cores):
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 
 import numpy as np
 from anchored_rooms import simulate_anchored
@@ -33,6 +32,7 @@ from engagement_bench import (
     anchored_jobs,
     jobs_for,
     simulate_room,
+    worker_pool,
 )
 
 from botcomments.quantify import marker
@@ -103,7 +103,7 @@ def main() -> None:
     ap.add_argument("--rooms", type=int, default=100, help="simulator rooms per bucket")
     ap.add_argument("--jobs", type=int, default=1)
     args = ap.parse_args()
-    with multiprocessing.get_context("spawn").Pool(args.jobs) as pool:
+    with worker_pool(args.jobs) as pool:
         rows = (pool.map(simulated, [(j, args.knob) for j in jobs_for(args.rooms, FIT_SEED0)],
                          chunksize=4)
                 + pool.map(anchored, [(j, args.knob) for j in anchored_jobs(1)], chunksize=1))

@@ -155,8 +155,8 @@ conformal: each regime gets its own factors, each side at 96 %, so each regime a
 the larger of the two populations' (the intervals are to hold around real chat too);
 disjoint from the development seeds (200000+), from every evaluation range (100000+,
 300000+, 400000+, 500000+, 600000+, 800000+, 900000+) and from the *eval* corpus of
-``engagement_real.py``; regimes with
-under 60 calibration rooms use their band's factors, ``"all"`` is the last fallback."""
+``engagement_real.py``; regimes with under 60 calibration rooms use their band's
+factors, ``"all"`` is the last fallback."""
 MIN_SD = 0.01
 """Floor of the standard deviation of a share before widening."""
 DRIP_SCALE = 0.1
